@@ -1,0 +1,87 @@
+"""Unsaved contact graphs: what a builder makes of one row and what the writer stores.
+
+Plain dataclasses rather than model instances: builders run once per row of
+files with a million rows, the samples are built from them too, and the
+writer turns a whole batch of them into bulk inserts at once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+
+@dataclass
+class EmailDraft:
+    email: str
+    primary: bool = False
+    historic: bool = False
+
+
+@dataclass
+class PhoneDraft:
+    number: str  # as written in the file
+    location: str = ""  # "home", "mobile", "work", "fax", "other", ...
+    primary: bool = False
+    historic: bool = False
+
+
+@dataclass
+class PersonDraft:
+    first_name: str = ""
+    last_name: str = ""
+    middle_name: str = ""
+    title: str = ""
+    suffix: str = ""
+    is_spouse: bool = False
+    emails: list[EmailDraft] = field(default_factory=list)
+    phones: list[PhoneDraft] = field(default_factory=list)
+
+
+@dataclass
+class AddressDraft:
+    street: str = ""
+    city: str = ""
+    state: str = ""
+    postal_code: str = ""
+    country: str = ""
+    metro_area: str = ""
+    region: str = ""
+    location: str = ""  # "home", "business", "other", "mailing"
+    primary_mailing_address: bool = False
+
+
+@dataclass
+class ContactDraft:
+    """One household or organisation, ready to be matched and written."""
+
+    name: str
+    greeting: str = ""
+    envelope_greeting: str = ""
+    status: str = ""
+    pledge_amount: Decimal | None = None
+    pledge_frequency: Decimal | None = None  # months between gifts
+    pledge_currency: str = ""
+    newsletter: str = ""  # "", "Physical", "Email", "Both", "None"
+    likely_to_give: str = ""
+    no_appeals: bool | None = None
+    church_name: str = ""
+    website: str = ""
+    notes: str = ""
+    tags: list[str] = field(default_factory=list)
+    people: list[PersonDraft] = field(default_factory=list)
+    addresses: list[AddressDraft] = field(default_factory=list)
+    referred_by: str = ""  # the name of the contact who referred this one
+    tnt_id: str = ""  # TntConnect's own id, for matching re-imports
+
+    @property
+    def primary_email(self) -> str:
+        for person in self.people:
+            for email in person.emails:
+                if email.primary:
+                    return email.email
+        return ""
+
+
+class RowError(ValueError):
+    """A row that cannot become a contact; the message is shown to the user."""
