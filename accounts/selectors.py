@@ -1,0 +1,18 @@
+"""Reads that decide what a user may see."""
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from accounts.models import AccountList, User
+
+
+def account_lists_for(*, user: User) -> QuerySet[AccountList]:
+    return AccountList.objects.filter(memberships__user=user)
+
+
+def account_list_for(*, user: User, account_list_id) -> AccountList:
+    """The account list if the user is a member; 404 otherwise, never 403, so existence is not revealed."""
+    account_list = account_lists_for(user=user).filter(pk=account_list_id).first()
+    if account_list is None:
+        raise Http404("No such account list.")
+    return account_list

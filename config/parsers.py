@@ -1,0 +1,116 @@
+"""multipart/form-data in the JSON:API shape: the document flattened with bracket keys.
+
+    data[type]=imports
+    data[attributes][file]=@contacts.csv
+    data[attributes][file_headers_mappings][first_name]=fname
+    data[attributes][file_constants_mappings][status][0][id]=Partner - Pray
+    data[attributes][file_constants_mappings][status][0][values][]=Praying
+
+becomes the same dict the JSON:API parser gives for a JSON body.
+"""
+
+import re
+
+from rest_framework.exceptions import ParseError
+from rest_framework.parsers import DataAndFiles, MultiPartParser
+from rest_framework_json_api.exceptions import Conflict
+from rest_framework_json_api.utils import get_resource_name
+
+_SEGMENT = re.compile(r"\[([^\[\]]*)\]")
+_APPEND = object()
+
+
+def split_bracket_key(key: str) -> list:
+    """'data[attributes][tags][]' -> ['data', 'attributes', 'tags', APPEND]."""
+    head, _, rest = key.partition("[")
+    segments = [head]
+    if rest:
+        rest = "[" + rest
+        matched = "".join(m.group(0) for m in _SEGMENT.finditer(rest))
+        if matched != rest:
+            raise ParseError(f"Malformed form field name: {key!r}")
+        segments += [
+            m.group(1) if m.group(1) != "" else _APPEND for m in _SEGMENT.finditer(rest)
+        ]
+    return segments
+
+
+def _insert(tree: dict, path: list, value) -> None:
+    node = tree
+    for index, segment in enumerate(path[:-1]):
+        following = path[index + 1]
+        default = [] if following is _APPEND else {}
+        if isinstance(node, list):
+            raise ParseError("Form field names mix list and object forms.")
+        child = node.setdefault(segment, default)
+        if not isinstance(child, (dict, list)):
+            raise ParseError(
+                f"Form field {segment!r} is given both as a value and as an object."
+            )
+        node = child
+    last = path[-1]
+    if last is _APPEND:
+        if not isinstance(node, list):
+            raise ParseError("Form field names mix list and object forms.")
+        node.append(value)
+    elif isinstance(node, list):
+        raise ParseError("Form field names mix list and object forms.")
+    else:
+        node[last] = value
+
+
+def _lists_from_indexes(node):
+    """{'0': a, '1': b} -> [a, b], so indexed brackets give lists as in JSON."""
+    if isinstance(node, dict):
+        node = {key: _lists_from_indexes(value) for key, value in node.items()}
+        if node and all(isinstance(key, str) and key.isdigit() for key in node):
+            return [node[key] for key in sorted(node, key=int)]
+        return node
+    if isinstance(node, list):
+        return [_lists_from_indexes(item) for item in node]
+    return node
+
+
+def unflatten(items) -> dict:
+    tree: dict = {}
+    for key, value in items:
+        _insert(tree, split_bracket_key(key), value)
+    return _lists_from_indexes(tree)
+
+
+class JsonApiMultiPartParser(MultiPartParser):
+    def parse(self, stream, media_type=None, parser_context=None):
+        parsed = super().parse(stream, media_type, parser_context)
+        items = [
+            (key, value) for key in parsed.data for value in parsed.data.getlist(key)
+        ]
+        items += [
+            (key, value) for key in parsed.files for value in parsed.files.getlist(key)
+        ]
+        tree = unflatten(items)
+        document = tree.get("data") if isinstance(tree.get("data"), dict) else {}
+        attributes = document.get("attributes") or {}
+        if not isinstance(attributes, dict):
+            raise ParseError("data[attributes] must hold attributes.")
+        # Fields sent without the data[attributes] prefix count as attributes too.
+        loose = {key: value for key, value in tree.items() if key != "data"}
+        result = {**loose, **attributes}
+        self._check_type_and_id(document, parser_context or {})
+        if "id" in document:
+            result["id"] = document["id"]
+        return DataAndFiles(result, {})
+
+    @staticmethod
+    def _check_type_and_id(document: dict, parser_context: dict) -> None:
+        resource_type = document.get("type")
+        expected = get_resource_name(parser_context)
+        if resource_type and isinstance(expected, str) and resource_type != expected:
+            raise Conflict(
+                f"The resource object's type ({resource_type}) is not the type of this endpoint ({expected})."
+            )
+        view = parser_context.get("view")
+        url_id = getattr(view, "kwargs", {}).get("pk") if view else None
+        if url_id and document.get("id") and str(document["id"]) != str(url_id):
+            raise Conflict(
+                f"The resource object's id ({document['id']}) does not match the URL's id ({url_id})."
+            )

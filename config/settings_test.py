@@ -1,0 +1,15 @@
+"""Settings for the test suite: the real settings, with tasks run in-process by django-q2's sync mode."""
+
+import os
+import tempfile
+
+os.environ.setdefault("SECRET_KEY", "tests-only-secret-key")
+os.environ.setdefault("Q_SYNC", "1")
+os.environ.setdefault("MEDIA_ROOT", tempfile.mkdtemp(prefix="imports-test-media-"))
+
+from config.settings import *  # noqa: E402,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+SECURE_SSL_REDIRECT = False
+IMPORT_BATCH_SIZE = 50  # small batches, so that tests cross batch boundaries

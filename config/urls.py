@@ -1,0 +1,72 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from accounts.api.views import AccountListViewSet, CurrentUserView
+from contacts.api.views import ContactViewSet
+from imports.api.constants import ConstantsView
+from imports.api.views import (
+    CsvImportViewSet,
+    ImportFailuresView,
+    ImportFileDownloadView,
+    ImportViewSet,
+    TntImportViewSet,
+)
+
+LIST = {"get": "list", "post": "create"}
+DETAIL = {"get": "retrieve", "put": "update", "patch": "partial_update"}
+AL = "account_lists/<uuid:account_list_pk>"
+
+api_v2 = [
+    path("user", CurrentUserView.as_view(), name="user"),
+    path("constants", ConstantsView.as_view(), name="constants"),
+    path(
+        "account_lists",
+        AccountListViewSet.as_view({"get": "list"}),
+        name="account-list-list",
+    ),
+    path(
+        "account_lists/<uuid:pk>",
+        AccountListViewSet.as_view({"get": "retrieve"}),
+        name="account-list-detail",
+    ),
+    path(f"{AL}/imports/csv", CsvImportViewSet.as_view(LIST), name="csv-import-list"),
+    path(
+        f"{AL}/imports/csv/<uuid:pk>",
+        CsvImportViewSet.as_view(DETAIL),
+        name="csv-import-detail",
+    ),
+    path(f"{AL}/imports/tnt", TntImportViewSet.as_view(LIST), name="tnt-import-list"),
+    path(
+        f"{AL}/imports/tnt/<uuid:pk>",
+        TntImportViewSet.as_view(DETAIL),
+        name="tnt-import-detail",
+    ),
+    path(f"{AL}/imports", ImportViewSet.as_view(LIST), name="import-list"),
+    path(
+        f"{AL}/imports/<uuid:pk>", ImportViewSet.as_view(DETAIL), name="import-detail"
+    ),
+    path(
+        f"{AL}/imports/<uuid:pk>/failures",
+        ImportFailuresView.as_view(),
+        name="import-failures",
+    ),
+    path(
+        f"{AL}/contacts", ContactViewSet.as_view({"get": "list"}), name="contact-list"
+    ),
+    path(
+        f"{AL}/contacts/<uuid:pk>",
+        ContactViewSet.as_view({"get": "retrieve"}),
+        name="contact-detail",
+    ),
+    path(
+        "files/imports/<str:token>",
+        ImportFileDownloadView.as_view(),
+        name="import-file-download",
+    ),
+]
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/v2/", include(api_v2)),
+    path("api-auth/", include("rest_framework.urls")),
+]

@@ -1,0 +1,129 @@
+from rest_framework import serializers as drf_serializers
+from rest_framework_json_api import serializers
+
+from contacts.models import (
+    Address,
+    Contact,
+    EmailAddress,
+    Person,
+    PhoneNumber,
+    SampleContact,
+)
+
+
+class EmailAddressSerializer(drf_serializers.ModelSerializer):
+    class Meta:
+        model = EmailAddress
+        fields = ["id", "email", "primary", "historic"]
+
+
+class PhoneNumberSerializer(drf_serializers.ModelSerializer):
+    class Meta:
+        model = PhoneNumber
+        fields = ["id", "number", "location", "primary", "historic"]
+
+
+class PersonSerializer(drf_serializers.ModelSerializer):
+    email_addresses = EmailAddressSerializer(many=True, read_only=True)
+    phone_numbers = PhoneNumberSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Person
+        fields = [
+            "id",
+            "first_name",
+            "last_name",
+            "middle_name",
+            "title",
+            "suffix",
+            "is_spouse",
+            "email_addresses",
+            "phone_numbers",
+        ]
+
+
+class AddressSerializer(drf_serializers.ModelSerializer):
+    class Meta:
+        model = Address
+        fields = [
+            "id",
+            "street",
+            "city",
+            "state",
+            "postal_code",
+            "country",
+            "metro_area",
+            "region",
+            "location",
+            "primary_mailing_address",
+        ]
+
+
+CONTACT_ATTRIBUTES = [
+    "name",
+    "greeting",
+    "envelope_greeting",
+    "status",
+    "pledge_amount",
+    "pledge_frequency",
+    "pledge_currency",
+    "send_newsletter",
+    "likely_to_give",
+    "no_appeals",
+    "church_name",
+    "website",
+    "notes",
+]
+
+
+class ContactSerializer(serializers.ModelSerializer):
+    tags = drf_serializers.SerializerMethodField()
+    people = PersonSerializer(many=True, read_only=True)
+    addresses = AddressSerializer(many=True, read_only=True)
+    pledge_amount = drf_serializers.DecimalField(
+        max_digits=14, decimal_places=2, coerce_to_string=False, read_only=True
+    )
+    pledge_frequency = drf_serializers.DecimalField(
+        max_digits=20, decimal_places=14, coerce_to_string=False, read_only=True
+    )
+    referred_by_id = drf_serializers.UUIDField(read_only=True)
+
+    class Meta:
+        model = Contact
+        fields = [
+            *CONTACT_ATTRIBUTES,
+            "tnt_id",
+            "referred_by_id",
+            "tags",
+            "people",
+            "addresses",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    def get_tags(self, contact) -> list[str]:
+        return [tag.name for tag in contact.tags.all()]
+
+
+class SampleContactSerializer(serializers.ModelSerializer):
+    """A sample has the shape of a contact: its people and addresses are stored as JSON."""
+
+    pledge_amount = drf_serializers.DecimalField(
+        max_digits=14, decimal_places=2, coerce_to_string=False, read_only=True
+    )
+    pledge_frequency = drf_serializers.DecimalField(
+        max_digits=20, decimal_places=14, coerce_to_string=False, read_only=True
+    )
+
+    class Meta:
+        model = SampleContact
+        fields = [
+            *CONTACT_ATTRIBUTES,
+            "line_number",
+            "referred_by",
+            "tags",
+            "people",
+            "addresses",
+        ]
+        read_only_fields = fields

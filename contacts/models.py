@@ -1,0 +1,258 @@
+"""The contacts of an account list: households with their people, emails, phones and addresses.
+
+Each matching key (`name_key`, `email_key`, `number_key`) is stored beside the
+value as written, so that an import of a million rows can match against the
+existing contacts with indexed equality instead of per-row fuzzy queries.
+"""
+
+import re
+import uuid
+
+from django.db import models
+
+from accounts.models import AccountList
+
+
+def name_key(name: str) -> str:
+    """Contact names match ignoring case and spacing: 'Doe,  John' == 'doe, john'."""
+    return " ".join(name.split()).casefold()
+
+
+def email_key(email: str) -> str:
+    return email.strip().casefold()
+
+
+def phone_key(number: str) -> str:
+    """Digits only, so '(213) 222-3333' and '213.222.3333' match."""
+    return re.sub(r"\D", "", number)
+
+
+class Contact(models.Model):
+    class Newsletter(models.TextChoices):
+        PHYSICAL = "Physical"
+        EMAIL = "Email"
+        BOTH = "Both"
+        NONE = "None"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    account_list = models.ForeignKey(
+        AccountList, on_delete=models.CASCADE, related_name="contacts"
+    )
+    name = models.CharField(max_length=255)
+    name_key = models.CharField(max_length=255, editable=False)
+    greeting = models.CharField(max_length=255, blank=True)
+    envelope_greeting = models.CharField(max_length=255, blank=True)
+    status = models.CharField(max_length=50, blank=True)
+    pledge_amount = models.DecimalField(
+        max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    pledge_frequency = models.DecimalField(
+        max_digits=20, decimal_places=14, null=True, blank=True
+    )
+    pledge_currency = models.CharField(max_length=3, blank=True)
+    send_newsletter = models.CharField(
+        max_length=10, blank=True, choices=Newsletter.choices
+    )
+    likely_to_give = models.CharField(max_length=20, blank=True)
+    no_appeals = models.BooleanField(null=True, blank=True)
+    church_name = models.CharField(max_length=255, blank=True)
+    website = models.CharField(max_length=1000, blank=True)
+    notes = models.TextField(blank=True)
+    tnt_id = models.CharField(
+        max_length=40,
+        blank=True,
+        help_text="TntConnect's id of the contact, for re-imports",
+    )
+    referred_by = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="referrals",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [
+            models.Index(fields=["account_list", "name_key"], name="contact_name_key"),
+            models.Index(fields=["account_list", "tnt_id"], name="contact_tnt_id"),
+        ]
+
+    class JSONAPIMeta:
+        resource_name = "contacts"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.name_key = name_key(self.name)
+        super().save(*args, **kwargs)
+
+
+class Tag(models.Model):
+    """One tag on one contact; a plain table so that it filters alike on SQLite and PostgreSQL."""
+
+    id = models.BigAutoField(primary_key=True)
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="tags")
+    name = models.CharField(max_length=255)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contact", "name"], name="one_tag_per_contact"
+            )
+        ]
+        indexes = [models.Index(fields=["name"], name="tag_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Person(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    contact = models.ForeignKey(
+        Contact, on_delete=models.CASCADE, related_name="people"
+    )
+    first_name = models.CharField(max_length=255, blank=True)
+    last_name = models.CharField(max_length=255, blank=True)
+    middle_name = models.CharField(max_length=255, blank=True)
+    title = models.CharField(max_length=50, blank=True)
+    suffix = models.CharField(max_length=50, blank=True)
+    is_spouse = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["is_spouse", "created_at"]
+
+    def __str__(self) -> str:
+        return " ".join(part for part in [self.first_name, self.last_name] if part)
+
+
+class EmailAddress(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="email_addresses"
+    )
+    email = models.CharField(max_length=254)
+    email_key = models.CharField(max_length=254, editable=False, db_index=True)
+    primary = models.BooleanField(default=False)
+    historic = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-primary", "created_at"]
+
+    def __str__(self) -> str:
+        return self.email
+
+    def save(self, *args, **kwargs):
+        self.email_key = email_key(self.email)
+        super().save(*args, **kwargs)
+
+
+class PhoneNumber(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="phone_numbers"
+    )
+    number = models.CharField(max_length=100)
+    number_key = models.CharField(max_length=100, editable=False)
+    location = models.CharField(max_length=20, blank=True)
+    primary = models.BooleanField(default=False)
+    historic = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-primary", "created_at"]
+
+    def __str__(self) -> str:
+        return self.number
+
+    def save(self, *args, **kwargs):
+        self.number_key = phone_key(self.number)
+        super().save(*args, **kwargs)
+
+
+class Address(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    contact = models.ForeignKey(
+        Contact, on_delete=models.CASCADE, related_name="addresses"
+    )
+    street = models.TextField(blank=True)
+    city = models.CharField(max_length=255, blank=True)
+    state = models.CharField(max_length=255, blank=True)
+    postal_code = models.CharField(max_length=50, blank=True)
+    country = models.CharField(max_length=255, blank=True)
+    metro_area = models.CharField(max_length=255, blank=True)
+    region = models.CharField(max_length=255, blank=True)
+    location = models.CharField(max_length=20, blank=True)
+    primary_mailing_address = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-primary_mailing_address", "created_at"]
+        verbose_name_plural = "addresses"
+
+    def __str__(self) -> str:
+        return ", ".join(
+            part
+            for part in [
+                self.street,
+                self.city,
+                self.state,
+                self.postal_code,
+                self.country,
+            ]
+            if part
+        )
+
+
+class SampleContact(models.Model):
+    """What one of the first rows of an import's file would become; never a real contact.
+
+    Same attributes as a contact; its people (with their emails and phones) and
+    addresses are kept as JSON because a sample is only ever read whole.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    import_record = models.ForeignKey(
+        "imports.Import", on_delete=models.CASCADE, related_name="sample_contacts"
+    )
+    position = models.PositiveIntegerField(help_text="Order in the file")
+    line_number = models.PositiveIntegerField(null=True, blank=True)
+    name = models.CharField(max_length=255)
+    greeting = models.CharField(max_length=255, blank=True)
+    envelope_greeting = models.CharField(max_length=255, blank=True)
+    status = models.CharField(max_length=50, blank=True)
+    pledge_amount = models.DecimalField(
+        max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    pledge_frequency = models.DecimalField(
+        max_digits=20, decimal_places=14, null=True, blank=True
+    )
+    pledge_currency = models.CharField(max_length=3, blank=True)
+    send_newsletter = models.CharField(max_length=10, blank=True)
+    likely_to_give = models.CharField(max_length=20, blank=True)
+    no_appeals = models.BooleanField(null=True, blank=True)
+    church_name = models.CharField(max_length=255, blank=True)
+    website = models.CharField(max_length=1000, blank=True)
+    notes = models.TextField(blank=True)
+    referred_by = models.CharField(max_length=255, blank=True)
+    tags = models.JSONField(default=list, blank=True)
+    people = models.JSONField(default=list, blank=True)
+    addresses = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["position"]
+
+    class JSONAPIMeta:
+        resource_name = "sample_contacts"
+
+    def __str__(self) -> str:
+        return self.name

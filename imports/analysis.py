@@ -1,0 +1,95 @@
+"""Reading an uploaded file at upload time: what the import will be made of.
+
+The file is analysed before it is stored, so a file that cannot be read is
+refused with a message and never kept.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import BinaryIO
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+
+from imports.models import Import
+from imports.readers.csv import CsvFileError, analyze_csv
+from imports.readers.tnt import TntFileError, analyze_tnt
+
+
+@dataclass
+class FileAnalysis:
+    """The attributes of an Import that come from its file."""
+
+    file_format: dict
+    rows_total: int
+    sample_rows: list[dict]
+    file_headers: dict = field(default_factory=dict)
+    file_constants: dict = field(default_factory=dict)
+    tnt_groups: list[dict] = field(default_factory=list)
+
+
+def csv_limits() -> dict:
+    return {
+        "max_field_size": settings.IMPORT_CSV_MAX_FIELD_SIZE,
+        "max_columns": settings.IMPORT_CSV_MAX_COLUMNS,
+    }
+
+
+def analyze_file(*, source: str, stream: BinaryIO) -> FileAnalysis:
+    """Raise ValidationError on `file` with the reader's explanation when the file is unusable."""
+    stream.seek(0)
+    try:
+        if source == Import.Source.CSV:
+            return _analyze_csv(stream)
+        return _analyze_tnt(stream)
+    except (CsvFileError, TntFileError) as error:
+        raise ValidationError({"file": [str(error)]}) from None
+    finally:
+        stream.seek(0)
+
+
+def _analyze_csv(stream: BinaryIO) -> FileAnalysis:
+    analysis = analyze_csv(stream, **csv_limits())
+    return FileAnalysis(
+        file_format={
+            "encoding": analysis.format.encoding,
+            "delimiter": analysis.format.delimiter,
+        },
+        rows_total=analysis.row_count,
+        sample_rows=[
+            {"line_number": row.line_number, "values": row.values}
+            for row in analysis.samples
+        ],
+        file_headers=analysis.headers,
+        file_constants=analysis.constants,
+    )
+
+
+def _analyze_tnt(stream: BinaryIO) -> FileAnalysis:
+    analysis = analyze_tnt(stream)
+    return FileAnalysis(
+        file_format={"application": analysis.application, "version": analysis.version},
+        rows_total=analysis.contact_count,
+        sample_rows=[
+            {
+                "line_number": row.position,
+                "tnt_id": row.tnt_id,
+                "values": row.fields,
+                "groups": analysis.group_members.get(row.tnt_id, []),
+            }
+            for row in analysis.samples
+        ],
+        tnt_groups=[
+            {
+                "id": group.id,
+                "description": group.description,
+                "category": group.category,
+                "path_name": group.path_name,
+                "contacts": sum(
+                    group.id in ids for ids in analysis.group_members.values()
+                ),
+            }
+            for group in analysis.groups
+        ],
+    )

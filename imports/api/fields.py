@@ -1,0 +1,80 @@
+"""Input fields that accept both JSON bodies and multipart text, as the contract says."""
+
+import json
+
+from rest_framework import serializers
+
+
+class StrictBooleanField(serializers.Field):
+    """true/false/1/0 (any case) or a JSON boolean; anything else is refused."""
+
+    default_error_messages = {
+        "invalid": "Must be true or false (or 1 or 0), not {value!r}."
+    }
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool):
+            return data
+        if isinstance(data, int) and data in (0, 1):
+            return bool(data)
+        if isinstance(data, str) and data.strip().lower() in {"true", "1"}:
+            return True
+        if isinstance(data, str) and data.strip().lower() in {"false", "0"}:
+            return False
+        self.fail("invalid", value=data)
+
+    def to_representation(self, value):
+        return bool(value)
+
+
+class JSONObjectField(serializers.Field):
+    """An object, or its JSON text (a multipart body can only send text). Shape is checked by the services."""
+
+    default_error_messages = {"invalid": "Must be an object or its JSON text."}
+
+    def to_internal_value(self, data):
+        if isinstance(data, str):
+            if not data.strip():
+                return {}
+            try:
+                return json.loads(data)
+            except ValueError:
+                self.fail("invalid")
+        return data
+
+    def to_representation(self, value):
+        return value
+
+
+class GroupTagsField(JSONObjectField):
+    default_error_messages = {
+        "invalid": "group_tags must be an object of group id -> comma-separated tags (or its JSON text)."
+    }
+
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        if not isinstance(value, dict) or not all(
+            isinstance(v, str) for v in value.values()
+        ):
+            self.fail("invalid")
+        return {str(key): tags for key, tags in value.items()}
+
+
+class GroupsField(serializers.Field):
+    """A list of group ids, or a comma-separated string of them."""
+
+    default_error_messages = {
+        "invalid": "groups must be a list of group ids or a comma-separated string."
+    }
+
+    def to_internal_value(self, data):
+        if isinstance(data, str):
+            return [item.strip() for item in data.split(",") if item.strip()]
+        if isinstance(data, list) and all(
+            isinstance(item, (str, int)) for item in data
+        ):
+            return [str(item).strip() for item in data if str(item).strip()]
+        self.fail("invalid")
+
+    def to_representation(self, value):
+        return [str(item) for item in value]

@@ -1,0 +1,185 @@
+"""Thin JSON:API views over `imports.services`."""
+
+from __future__ import annotations
+
+import json
+
+from django.http import FileResponse, StreamingHttpResponse
+from rest_framework import exceptions, renderers, status
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+from rest_framework_json_api.renderers import JSONRenderer
+from rest_framework_json_api.views import ModelViewSet
+
+from accounts.models import AccountList, User
+from accounts.selectors import account_list_for, account_lists_for
+from imports import services
+from imports.api.serializers import ImportInputSerializer, ImportSerializer
+from imports.downloads import InvalidDownloadLink, read_download_token
+from imports.failures import failure_lines, failures_filename
+from imports.models import Import
+from imports.services import StaleImport
+
+
+class Conflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "conflict"
+
+
+class ImportViewSet(ModelViewSet):
+    """account_lists/{al}/imports: every import of the list, any source."""
+
+    serializer_class = ImportSerializer
+    resource_name = "imports"
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+    filterset_fields = {"source": ("exact",), "status": ("exact",)}
+    ordering_fields = ["created_at", "updated_at", "source", "status", "completed_at"]
+    ordering = ["-created_at"]
+    source: str | None = None  # set by the source-specific endpoints
+    in_preview_default = False
+
+    def account_list(self) -> AccountList:
+        if not hasattr(self, "_account_list"):
+            self._account_list = account_list_for(
+                user=self.request.user, account_list_id=self.kwargs["account_list_pk"]
+            )
+        return self._account_list
+
+    def get_queryset(self):
+        queryset = (
+            Import.objects.filter(account_list=self.account_list())
+            .select_related("user", "account_list")
+            .prefetch_related("sample_contacts")
+        )
+        return queryset.filter(source=self.source) if self.source else queryset
+
+    def _input(self) -> dict:
+        serializer = ImportInputSerializer(data=self.request.data)
+        serializer.is_valid(raise_exception=True)
+        return dict(serializer.validated_data)
+
+    def create(self, request, *args, **kwargs):
+        attributes = self._input()
+        source = self.source or attributes.get("source")
+        if source is None:
+            raise exceptions.ValidationError(
+                {"source": ['source is required: "csv" or "tnt".']}
+            )
+        if self.source and attributes.get("source") not in (None, self.source):
+            raise exceptions.ValidationError(
+                {"source": [f"This endpoint takes {self.source} imports only."]}
+            )
+        import_record = services.create_import(
+            account_list=self.account_list(),
+            user=request.user,
+            source=source,
+            file=attributes.pop("file", None),
+            attributes=attributes,
+            in_preview_default=self.in_preview_default,
+        )
+        data = self.get_serializer(self.get_queryset().get(pk=import_record.pk)).data
+        location = request.build_absolute_uri(
+            f"/api/v2/account_lists/{import_record.account_list_id}/imports/{import_record.pk}"
+        )
+        return Response(
+            data, status=status.HTTP_201_CREATED, headers={"Location": location}
+        )
+
+    def update(self, request, *args, **kwargs):
+        import_record = self.get_object()
+        attributes = self._input()
+        if attributes.get("source") not in (None, import_record.source):
+            raise exceptions.ValidationError(
+                {"source": ["The source of an import cannot change."]}
+            )
+        try:
+            services.update_import(
+                import_record=import_record,
+                attributes=attributes,
+                file=attributes.pop("file", None),
+                updated_in_db_at=attributes.pop("updated_in_db_at", None),
+                overwrite=attributes.pop("overwrite", False),
+            )
+        except StaleImport as stale:
+            raise Conflict(str(stale)) from None
+        return Response(
+            self.get_serializer(self.get_queryset().get(pk=import_record.pk)).data
+        )
+
+    def partial_update(self, request, *args, **kwargs):
+        return self.update(request, *args, **kwargs)
+
+
+class CsvImportViewSet(ImportViewSet):
+    """account_lists/{al}/imports/csv: the CSV flow; starts in preview."""
+
+    source = Import.Source.CSV
+    in_preview_default = True
+
+
+class TntImportViewSet(ImportViewSet):
+    """account_lists/{al}/imports/tnt: TntConnect XML; starts at once unless in_preview is sent."""
+
+    source = Import.Source.TNT
+    in_preview_default = False
+
+
+class CsvRenderer(renderers.BaseRenderer):
+    media_type = "text/csv"
+    format = "csv"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return data if isinstance(data, (bytes, str)) else json.dumps(data)
+
+
+class ImportFailuresView(APIView):
+    """GET account_lists/{al}/imports/{id}/failures: the failed rows as a CSV to fix and upload again."""
+
+    renderer_classes = [JSONRenderer, CsvRenderer]
+    resource_name = "imports"
+
+    def get(self, request, account_list_pk, pk):
+        account_list = account_list_for(
+            user=request.user, account_list_id=account_list_pk
+        )
+        import_record = Import.objects.filter(account_list=account_list, pk=pk).first()
+        if import_record is None:
+            raise exceptions.NotFound("No such import.")
+        response = StreamingHttpResponse(
+            failure_lines(import_record), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = (
+            f'attachment; filename="{failures_filename(import_record)}"'
+        )
+        return response
+
+
+class ImportFileDownloadView(APIView):
+    """The target of a signed `file_url` on local storage; the signature is the credential."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+    renderer_classes = [JSONRenderer]
+    resource_name = "imports"
+
+    def get(self, request, token):
+        try:
+            import_id, user_id = read_download_token(token)
+        except InvalidDownloadLink as invalid:
+            raise exceptions.PermissionDenied(str(invalid)) from None
+        user = User.objects.filter(pk=user_id, is_active=True).first()
+        import_record = Import.objects.filter(pk=import_id).first()
+        allowed = (
+            user is not None
+            and import_record is not None
+            and account_lists_for(user=user)
+            .filter(pk=import_record.account_list_id)
+            .exists()
+        )
+        if not allowed or not import_record.file:
+            raise exceptions.NotFound("No such file.")
+        filename = import_record.original_filename or f"import-{import_record.pk}"
+        return FileResponse(
+            import_record.file.open("rb"), as_attachment=True, filename=filename
+        )

@@ -1,0 +1,96 @@
+"""Human names: parse a "Full Name" cell and compose a contact's name."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from nameparser import HumanName
+
+_COUPLE = re.compile(r"\s+(?:and|&|\+)\s+", re.IGNORECASE)
+
+
+@dataclass
+class ParsedName:
+    first: str = ""
+    middle: str = ""
+    last: str = ""
+    title: str = ""
+    suffix: str = ""
+
+
+def _parse_one(text: str) -> ParsedName:
+    name = HumanName(text)
+    return ParsedName(
+        first=name.first,
+        middle=name.middle,
+        last=name.last,
+        title=name.title,
+        suffix=name.suffix,
+    )
+
+
+def parse_full_name(full_name: str) -> tuple[ParsedName, ParsedName | None]:
+    """'John and Jane Doe', 'Doe, John and Jane', 'Dr. John Q. Public Jr.' -> (primary, spouse or None).
+
+    A couple written with one last name ("John and Jane Doe") gives both
+    people that last name; "John Doe and Jane Smith" keeps each one's own.
+    """
+    text = " ".join(full_name.split())
+    if not text:
+        return ParsedName(), None
+    if "," in text:
+        last, _, firsts = text.partition(",")
+        parts = _COUPLE.split(firsts.strip(), maxsplit=1)
+        primary = (
+            _parse_one(f"{parts[0]} {last}")
+            if parts[0]
+            else ParsedName(last=last.strip())
+        )
+        spouse = (
+            _parse_one(f"{parts[1]} {last}") if len(parts) > 1 and parts[1] else None
+        )
+        return primary, spouse
+    parts = _COUPLE.split(text, maxsplit=1)
+    if len(parts) == 1:
+        return _parse_one(text), None
+    spouse = _parse_one(parts[1])
+    primary = _parse_one(parts[0])
+    if primary.first and not primary.last or _is_lone_given_name(parts[0]):
+        # "John and Jane Doe": the first part is only a given name.
+        primary = _parse_one(f"{parts[0]} {spouse.last}")
+    return primary, spouse
+
+
+def _is_lone_given_name(text: str) -> bool:
+    words = [
+        w
+        for w in text.split()
+        if w.rstrip(".").lower() not in {"mr", "mrs", "ms", "dr", "rev", "miss"}
+    ]
+    return len(words) == 1
+
+
+def contact_name(
+    first: str, last: str, spouse_first: str = "", spouse_last: str = ""
+) -> str:
+    """'Doe, John and Jane', or 'Park, Bob and Sara Kim' when the spouse's last name differs."""
+    first_names = first
+    if spouse_first:
+        spouse = (
+            spouse_first
+            if not spouse_last or spouse_last == last
+            else f"{spouse_first} {spouse_last}"
+        )
+        first_names = f"{first} and {spouse}" if first else spouse
+    if last and first_names:
+        return f"{last}, {first_names}"
+    return last or first_names
+
+
+def greeting_for(first: str, spouse_first: str = "") -> str:
+    return (
+        f"{first} and {spouse_first}"
+        if first and spouse_first
+        else first or spouse_first
+    )

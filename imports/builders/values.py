@@ -1,0 +1,74 @@
+"""Cell values: amounts, emails, tags."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from email_validator import EmailNotValidError, validate_email
+
+_NOT_NUMBER_CHARS = re.compile(r"[^\d.,\-]")
+
+
+def parse_amount(text: str) -> Decimal | None:
+    """'$1,234.50', '1.234,50 €', '50' -> Decimal; '' -> None; anything else raises ValueError.
+
+    Currency symbols, spaces and thousands separators are tolerated. With both
+    '.' and ',' the last one is the decimal mark; a lone ',' followed by exactly
+    three digits is a thousands separator, otherwise a decimal comma.
+    """
+    text = text.strip()
+    if not text:
+        return None
+    cleaned = _NOT_NUMBER_CHARS.sub("", text)
+    letters = re.sub(r"[\d.,\-\s]", "", text)
+    if not cleaned or not re.search(r"\d", cleaned) or len(letters) > 3:
+        raise ValueError(text)
+    if "," in cleaned and "." in cleaned:
+        decimal_mark = "," if cleaned.rfind(",") > cleaned.rfind(".") else "."
+        thousands = "." if decimal_mark == "," else ","
+        cleaned = cleaned.replace(thousands, "").replace(decimal_mark, ".")
+    elif "," in cleaned:
+        head, _, tail = cleaned.rpartition(",")
+        if len(tail) == 3 and cleaned.count(",") >= 1 and head:
+            cleaned = cleaned.replace(",", "")
+        else:
+            cleaned = head.replace(",", "") + "." + tail
+    if cleaned.count("-") > 1 or ("-" in cleaned and not cleaned.startswith("-")):
+        raise ValueError(text)
+    try:
+        amount = Decimal(cleaned)
+    except InvalidOperation:
+        raise ValueError(text) from None
+    if not amount.is_finite() or abs(amount) >= Decimal("1e12"):
+        raise ValueError(text)
+    return amount.quantize(Decimal("0.01"))
+
+
+def normalize_email(text: str) -> str:
+    """A valid address, as written but trimmed; raises ValueError naming it otherwise."""
+    address = text.strip()
+    try:
+        validate_email(address, check_deliverability=False)
+    except EmailNotValidError as error:
+        raise ValueError(
+            f"{address!r} is not a valid email address ({error})"
+        ) from None
+    return address
+
+
+def split_tags(text: str) -> list[str]:
+    return [tag.strip() for tag in text.split(",") if tag.strip()]
+
+
+def merge_tags(*groups: list[str]) -> list[str]:
+    """Tags in first-seen order, without repeats (compared without case)."""
+    seen: set[str] = set()
+    merged = []
+    for group in groups:
+        for tag in group:
+            key = tag.casefold()
+            if key not in seen:
+                seen.add(key)
+                merged.append(tag)
+    return merged

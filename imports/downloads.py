@@ -1,0 +1,53 @@
+"""Links to an import's file that only an authorised caller can use.
+
+On local storage the link points at our own download view and carries a
+signature of (import, user) with an expiry; on S3 it is a presigned URL.
+"""
+
+from __future__ import annotations
+
+import time
+
+from django.conf import settings
+from django.core import signing
+from django.urls import reverse
+
+from imports.models import Import
+
+SALT = "imports.file-download"
+
+
+def uses_local_storage(import_record: Import) -> bool:
+    return not hasattr(import_record.file.storage, "bucket_name")
+
+
+def file_url_for(*, import_record: Import, user, request) -> str:
+    if not uses_local_storage(import_record):
+        return (
+            import_record.file.url
+        )  # presigned, expires after FILE_URL_EXPIRY_SECONDS
+    expires = int(time.time()) + settings.FILE_URL_EXPIRY_SECONDS
+    token = signing.dumps(
+        {"i": str(import_record.pk), "u": str(user.pk), "e": expires},
+        salt=SALT,
+        compress=True,
+    )
+    path = reverse("import-file-download", kwargs={"token": token})
+    return request.build_absolute_uri(path)
+
+
+class InvalidDownloadLink(Exception):
+    pass
+
+
+def read_download_token(token: str) -> tuple[str, str]:
+    """(import id, user id) of a valid link; InvalidDownloadLink says why otherwise."""
+    try:
+        payload = signing.loads(token, salt=SALT)
+    except signing.BadSignature:
+        raise InvalidDownloadLink("This download link is not valid.") from None
+    if payload.get("e", 0) < time.time():
+        raise InvalidDownloadLink(
+            "This download link has expired. Read the import again for a fresh file_url."
+        )
+    return payload["i"], payload["u"]

@@ -1,0 +1,52 @@
+"""The failures CSV: "Error Message", then the file's own columns, one line per failed row.
+
+Ready to fix in a spreadsheet and upload again. Cells that a spreadsheet
+would run as a formula are neutralised (OWASP's advice on CSV injection).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+
+from imports.models import Import, ImportFailure
+from imports.pipelines import failure_headers
+
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralize(cell: str) -> str:
+    """Prefix a cell that a spreadsheet would evaluate with a single quote."""
+    return "'" + cell if cell.startswith(FORMULA_TRIGGERS) else cell
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def failure_lines(import_record: Import) -> Iterator[str]:
+    """The CSV, line by line, reading the failures in chunks so memory stays flat."""
+    writer = csv.writer(_Echo())
+    yield writer.writerow(
+        [neutralize(h) for h in ["Error Message", *failure_headers(import_record)]]
+    )
+    failures = ImportFailure.objects.filter(import_record=import_record).order_by(
+        "line_number", "id"
+    )
+    for failure in failures.only("message", "fields").iterator(chunk_size=2000):
+        yield writer.writerow(
+            [neutralize(str(cell)) for cell in [failure.message, *failure.fields]]
+        )
+
+
+def failures_csv_text(import_record: Import) -> str:
+    buffer = io.StringIO()
+    for line in failure_lines(import_record):
+        buffer.write(line)
+    return buffer.getvalue()
+
+
+def failures_filename(import_record: Import) -> str:
+    return f"import-{import_record.pk}-failures.csv"

@@ -1,0 +1,199 @@
+"""The background import: streams the file, writes contacts in batches, keeps counters.
+
+Each batch commits its contacts, its failed rows and the counters together,
+so `rows_processed` always says exactly how far the import got. A job that
+starts again after a crash skips that many rows and goes on: nothing is lost
+and nothing is written twice.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterator
+from itertools import islice
+
+from django.conf import settings
+from django.db import DatabaseError, InterfaceError, OperationalError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from imports.models import Import, ImportFailure
+from imports.notifications import send_import_finished
+from imports.pipelines import BuiltRow, rows_of
+from imports.writer import ContactWriter
+
+logger = logging.getLogger(__name__)
+
+BATCH_RETRIES = 3
+RETRYABLE_ERRORS = (OperationalError, InterfaceError)
+
+
+class ImportCancelled(Exception):
+    pass
+
+
+def run_import(import_id: str, *, on_progress=None) -> Import:
+    """Run (or resume) one import to its end. Safe to call again for the same import."""
+    import_record = _claim(import_id)
+    if import_record is None:
+        return Import.objects.get(pk=import_id)
+    try:
+        _import_rows(import_record, on_progress=on_progress)
+    except ImportCancelled:
+        _finish(
+            import_record,
+            Import.Status.CANCELLED,
+            error="Cancelled before it finished.",
+        )
+    except (
+        Exception
+    ) as error:  # the import fails with a sentence; the trace goes to the log only
+        logger.exception("Import %s failed", import_record.pk)
+        _finish(import_record, Import.Status.FAILED, error=_short_error(error))
+    else:
+        _finish(import_record, Import.Status.COMPLETE)
+    return import_record
+
+
+def _claim(import_id: str) -> Import | None:
+    """Mark the import as importing; None when there is nothing (more) to do."""
+    now = timezone.now()
+    with transaction.atomic():
+        import_record = Import.objects.select_for_update().filter(pk=import_id).first()
+        if import_record is None or import_record.status not in (
+            Import.Status.QUEUED,
+            Import.Status.IMPORTING,
+        ):
+            return None
+        if import_record.cancel_requested:
+            import_record.status = Import.Status.CANCELLED
+            import_record.completed_at = now
+            import_record.save(update_fields=["status", "completed_at", "updated_at"])
+            return None
+        import_record.status = Import.Status.IMPORTING
+        import_record.started_at = import_record.started_at or now
+        import_record.heartbeat_at = now
+        import_record.attempts += 1
+        import_record.save(
+            update_fields=[
+                "status",
+                "started_at",
+                "heartbeat_at",
+                "attempts",
+                "updated_at",
+            ]
+        )
+    return import_record
+
+
+def _import_rows(import_record: Import, *, on_progress=None) -> None:
+    writer = ContactWriter(
+        import_record=import_record,
+        defer_referrals=import_record.source == Import.Source.TNT,
+    )
+    with import_record.file.open("rb") as stream:
+        rows = rows_of(import_record, stream)
+        # Resume: the rows of committed batches are done already.
+        rows = islice(rows, import_record.rows_processed, None)
+        for batch in _batches(rows, settings.IMPORT_BATCH_SIZE):
+            _check_not_cancelled(import_record)
+            _write_with_retries(import_record, writer, batch)
+            if on_progress:
+                on_progress(import_record)
+    if writer.deferred_referrals:
+        with transaction.atomic():
+            writer.link_deferred_referrals()
+
+
+def _batches(rows: Iterator[BuiltRow], size: int) -> Iterator[list[BuiltRow]]:
+    while batch := list(islice(rows, size)):
+        yield batch
+
+
+def _check_not_cancelled(import_record: Import) -> None:
+    if Import.objects.filter(pk=import_record.pk, cancel_requested=True).exists():
+        raise ImportCancelled()
+
+
+def _write_with_retries(
+    import_record: Import, writer: ContactWriter, batch: list[BuiltRow]
+) -> None:
+    """A lost connection or a lock timeout is retried; the batch's transaction was rolled back."""
+    for attempt in range(1, BATCH_RETRIES + 1):
+        try:
+            _write_batch(import_record, writer, batch)
+            return
+        except RETRYABLE_ERRORS:
+            if attempt == BATCH_RETRIES:
+                raise
+            logger.warning(
+                "Import %s: batch failed (attempt %s), retrying",
+                import_record.pk,
+                attempt,
+                exc_info=True,
+            )
+            time.sleep(0.5 * 2**attempt)
+
+
+def _write_batch(
+    import_record: Import, writer: ContactWriter, batch: list[BuiltRow]
+) -> None:
+    good = [row.draft for row in batch if row.draft is not None]
+    failed = [
+        ImportFailure(
+            import_record_id=import_record.pk,
+            line_number=row.line_number,
+            message=row.error,
+            fields=row.cells,
+        )
+        for row in batch
+        if row.draft is None
+    ]
+    with transaction.atomic():
+        result = writer.write(good) if good else None
+        ImportFailure.objects.bulk_create(failed)
+        counters = {
+            "rows_processed": F("rows_processed") + len(batch),
+            "rows_created": F("rows_created") + (result.created if result else 0),
+            "rows_updated": F("rows_updated") + (result.updated if result else 0),
+            "rows_failed": F("rows_failed") + len(failed),
+        }
+        now = timezone.now()
+        Import.objects.filter(pk=import_record.pk).update(
+            **counters, heartbeat_at=now, updated_at=now
+        )
+    import_record.refresh_from_db(
+        fields=[
+            "rows_processed",
+            "rows_created",
+            "rows_updated",
+            "rows_failed",
+            "heartbeat_at",
+            "updated_at",
+        ]
+    )
+
+
+def _finish(import_record: Import, status: str, *, error: str = "") -> None:
+    now = timezone.now()
+    Import.objects.filter(pk=import_record.pk).update(
+        status=status, error=error, completed_at=now, updated_at=now
+    )
+    import_record.refresh_from_db()
+    if status != Import.Status.CANCELLED:
+        try:
+            send_import_finished(import_record=import_record)
+        except Exception:  # a mail server problem must not undo a finished import
+            logger.exception(
+                "Import %s: the notification email could not be sent", import_record.pk
+            )
+
+
+def _short_error(error: Exception) -> str:
+    if isinstance(error, DatabaseError):
+        return "The database refused the import's data; our team has been told. Try again later."
+    if isinstance(error, (OSError, FileNotFoundError)):
+        return "The uploaded file could not be read from storage. Upload it again."
+    text = str(error).strip() or error.__class__.__name__
+    return f"The import stopped: {text}"[:1000]

@@ -1,0 +1,181 @@
+"""An import: one uploaded file and everything about importing it.
+
+Fields and small derived properties only; the lifecycle is driven by
+`imports.services` and the job in `imports.job`.
+"""
+
+import uuid
+from pathlib import PurePath
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from accounts.models import AccountList
+from contacts.models import Contact
+
+
+def import_file_path(instance: "Import", filename: str) -> str:
+    """A generated storage name; the uploaded name is only kept as display text.
+
+    Nothing of the user's file name reaches the storage path, so path
+    traversal, control characters and huge names cannot hurt.
+    """
+    suffix = PurePath(filename).suffix.lower()
+    if suffix not in {".csv", ".txt", ".tsv", ".xml"}:
+        suffix = ""
+    now = timezone.now()
+    return f"imports/{now:%Y/%m}/{uuid.uuid4().hex}{suffix}"
+
+
+class Import(models.Model):
+    class Source(models.TextChoices):
+        CSV = "csv", "CSV"
+        TNT = "tnt", "TntConnect XML"
+
+    class Status(models.TextChoices):
+        PREVIEW = "preview", "In preview"
+        QUEUED = "queued", "Queued"
+        IMPORTING = "importing", "Importing"
+        COMPLETE = "complete", "Complete"
+        FAILED = "failed", "Failed"
+        CANCELLED = "cancelled", "Cancelled"
+
+    FINISHED_STATUSES = (Status.COMPLETE, Status.FAILED, Status.CANCELLED)
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    account_list = models.ForeignKey(
+        AccountList, on_delete=models.CASCADE, related_name="imports"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="imports"
+    )
+    source = models.CharField(max_length=10, choices=Source.choices)
+
+    file = models.FileField(upload_to=import_file_path, max_length=255, blank=True)
+    original_filename = models.CharField(
+        max_length=255, blank=True, help_text="As uploaded; display only"
+    )
+    file_size = models.BigIntegerField(null=True, blank=True)
+    file_format = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="How the file is read: encoding, delimiter, version",
+    )
+    sample_rows = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="The first rows of the file, kept to rebuild samples when mappings change",
+    )
+
+    # CSV analysis and mappings
+    file_headers = models.JSONField(default=dict, blank=True)
+    file_constants = models.JSONField(default=dict, blank=True)
+    file_headers_mappings = models.JSONField(default=dict, blank=True)
+    file_constants_mappings = models.JSONField(default=dict, blank=True)
+
+    # TntConnect options and analysis
+    groups = models.JSONField(default=list, blank=True)
+    group_tags = models.JSONField(default=dict, blank=True)
+    import_by_group = models.BooleanField(default=False)
+    tnt_groups = models.JSONField(
+        default=list, blank=True, help_text="Groups found in the TntConnect file"
+    )
+
+    tag_list = models.TextField(blank=True)
+    in_preview = models.BooleanField(default=False)
+    override = models.BooleanField(default=False)
+
+    # Lifecycle
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.PREVIEW
+    )
+    error = models.CharField(
+        max_length=1000, blank=True, help_text="Why the import failed, in a sentence"
+    )
+    queued_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(
+        null=True, blank=True, help_text="Last time the job committed a batch"
+    )
+    rows_total = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Data rows found at upload"
+    )
+    rows_processed = models.PositiveIntegerField(default=0)
+    rows_created = models.PositiveIntegerField(default=0)
+    rows_updated = models.PositiveIntegerField(default=0)
+    rows_failed = models.PositiveIntegerField(default=0)
+    cancel_requested = models.BooleanField(default=False)
+    attempts = models.PositiveSmallIntegerField(
+        default=0, help_text="How many times a worker started the job"
+    )
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(
+                fields=["account_list", "-created_at"], name="import_list_newest"
+            ),
+            models.Index(fields=["status"], name="import_status"),
+        ]
+
+    class JSONAPIMeta:
+        resource_name = "imports"
+
+    def __str__(self) -> str:
+        return f"{self.get_source_display()} import {self.original_filename or self.id}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in self.FINISHED_STATUSES
+
+
+class ImportFailure(models.Model):
+    """A row that could not be imported: its line, why, and its original cells."""
+
+    id = models.BigAutoField(primary_key=True)
+    import_record = models.ForeignKey(
+        Import, on_delete=models.CASCADE, related_name="failures"
+    )
+    line_number = models.PositiveIntegerField()
+    message = models.TextField()
+    fields = models.JSONField(
+        default=list, help_text="The row's cells as read from the file"
+    )
+
+    class Meta:
+        ordering = ["line_number", "id"]
+        indexes = [
+            models.Index(
+                fields=["import_record", "line_number"], name="failure_by_line"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"line {self.line_number}: {self.message}"
+
+
+class ImportedContact(models.Model):
+    """Which contacts an import created or updated (`filter[import]` on contacts)."""
+
+    id = models.BigAutoField(primary_key=True)
+    import_record = models.ForeignKey(
+        Import, on_delete=models.CASCADE, related_name="imported_contacts"
+    )
+    contact = models.ForeignKey(
+        Contact, on_delete=models.CASCADE, related_name="imports"
+    )
+    created = models.BooleanField(
+        help_text="True when the import created the contact, false when it updated it"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["import_record", "contact"], name="contact_once_per_import"
+            )
+        ]

@@ -1,0 +1,51 @@
+"""The email a user gets when an import ends."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+
+from imports.failures import failures_csv_text, failures_filename
+from imports.models import Import
+
+# An attachment larger than this is left out; the email links to the download instead.
+MAX_ATTACHED_FAILURES = 10_000
+
+
+def import_url(import_record: Import) -> str:
+    return f"{settings.SITE_URL}/api/v2/account_lists/{import_record.account_list_id}/imports/{import_record.pk}"
+
+
+def send_import_finished(*, import_record: Import) -> None:
+    succeeded = (
+        import_record.status == Import.Status.COMPLETE
+        and import_record.rows_failed == 0
+    )
+    context = {
+        "import": import_record,
+        "account_list": import_record.account_list,
+        "user": import_record.user,
+        "succeeded": succeeded,
+        "import_url": import_url(import_record),
+        "failures_url": f"{import_url(import_record)}/failures",
+        "source": import_record.get_source_display(),
+    }
+    template = "success" if succeeded else "failure"
+    subject = render_to_string(f"imports/email/{template}_subject.txt", context).strip()
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=render_to_string(f"imports/email/{template}.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[import_record.user.email],
+    )
+    message.attach_alternative(
+        render_to_string(f"imports/email/{template}.html", context), "text/html"
+    )
+    if 0 < import_record.rows_failed <= MAX_ATTACHED_FAILURES:
+        message.attach(
+            failures_filename(import_record),
+            failures_csv_text(import_record),
+            "text/csv",
+        )
+    message.send()

@@ -1,0 +1,125 @@
+"""From an import's file to a stream of (row, draft or error): one pipeline per source.
+
+The job and the samples both go through here, so a preview is built exactly
+as the import will be.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import BinaryIO
+
+from imports.analysis import csv_limits
+from imports.builders.csv import CsvContactBuilder
+from imports.builders.drafts import ContactDraft, RowError
+from imports.builders.tnt import TntImportOptions, build_tnt_contact
+from imports.models import Import
+from imports.readers.csv import CsvFormat, read_csv
+from imports.readers.tnt import TntContactRow, TntGroup, analyze_tnt, iter_tnt_contacts
+
+
+@dataclass
+class BuiltRow:
+    line_number: int
+    cells: list[str]  # what the failures CSV writes back for this row
+    draft: ContactDraft | None
+    error: str = ""
+
+
+def csv_builder(import_record: Import) -> CsvContactBuilder:
+    return CsvContactBuilder(
+        file_headers_mappings=import_record.file_headers_mappings,
+        file_constants_mappings=import_record.file_constants_mappings,
+        tag_list=import_record.tag_list,
+    )
+
+
+def tnt_options(
+    import_record: Import, *, group_members: dict[str, list[str]]
+) -> TntImportOptions:
+    groups = {
+        g["id"]: TntGroup(
+            id=g["id"],
+            description=g["description"],
+            category=g["category"],
+            path_name=g["path_name"],
+        )
+        for g in import_record.tnt_groups
+    }
+    return TntImportOptions(
+        version=import_record.file_format.get("version", ""),
+        groups_by_id=groups,
+        group_members=group_members,
+        group_tags=import_record.group_tags,
+        tag_list=import_record.tag_list,
+    )
+
+
+def build(builder, values) -> tuple[ContactDraft | None, str]:
+    try:
+        return builder(values), ""
+    except RowError as error:
+        return None, str(error)
+
+
+def csv_rows(import_record: Import, stream: BinaryIO) -> Iterator[BuiltRow]:
+    csv_format = CsvFormat(**import_record.file_format)
+    builder = csv_builder(import_record)
+    for row in read_csv(stream, csv_format, **csv_limits()):
+        draft, error = build(builder.build, row.values)
+        yield BuiltRow(
+            line_number=row.line_number, cells=list(row.cells), draft=draft, error=error
+        )
+
+
+def tnt_rows(import_record: Import, stream: BinaryIO) -> Iterator[BuiltRow]:
+    # Group membership is a table of its own, so a first pass reads it.
+    analysis = analyze_tnt(stream)
+    stream.seek(0)
+    options = tnt_options(import_record, group_members=analysis.group_members)
+    wanted_groups = set(import_record.groups)
+    for row in iter_tnt_contacts(stream):
+        if import_record.import_by_group and not wanted_groups & set(
+            analysis.group_members.get(row.tnt_id, [])
+        ):
+            continue
+        draft, error = build(lambda r: build_tnt_contact(r, options), row)
+        cells = [row.tnt_id, row.fields.get("FileAs", "")]
+        yield BuiltRow(line_number=row.position, cells=cells, draft=draft, error=error)
+
+
+def rows_of(import_record: Import, stream: BinaryIO) -> Iterator[BuiltRow]:
+    if import_record.source == Import.Source.TNT:
+        return tnt_rows(import_record, stream)
+    return csv_rows(import_record, stream)
+
+
+def failure_headers(import_record: Import) -> list[str]:
+    """Column names of the failures CSV after "Error Message": the file's own headers."""
+    if import_record.source == Import.Source.TNT:
+        return ["TntConnect ID", "File As"]
+    return list(import_record.file_headers.values())
+
+
+def sample_drafts(import_record: Import) -> Iterator[tuple[int, ContactDraft]]:
+    """Drafts of the stored first rows; rows that cannot become contacts are left out."""
+    if import_record.source == Import.Source.TNT:
+        members = {}
+        options = tnt_options(import_record, group_members=members)
+        for stored in import_record.sample_rows:
+            members[stored["tnt_id"]] = stored.get("groups", [])
+            row = TntContactRow(
+                tnt_id=stored["tnt_id"],
+                fields=stored["values"],
+                position=stored["line_number"],
+            )
+            draft, _ = build(lambda r: build_tnt_contact(r, options), row)
+            if draft is not None:
+                yield stored["line_number"], draft
+        return
+    builder = csv_builder(import_record)
+    for stored in import_record.sample_rows:
+        draft, _ = build(builder.build, stored["values"])
+        if draft is not None:
+            yield stored["line_number"], draft

@@ -1,0 +1,394 @@
+"""A safe, streaming reader of TntConnect (formerly TntMPD) XML exports.
+
+TntConnect's File > Export > XML writes one big document::
+
+    <Database><Application>TntConnect</Application><Version>3.2</Version>
+      <Tables>
+        <Contact><row id="1620699916"><FileAs>Smith, John</FileAs>...</row></Contact>
+        <Group><row id="..">...</row></Group>
+        <GroupContact><row id=".."><GroupID>..</GroupID><ContactID>..</ContactID></row>
+        <History>...</History> ...
+
+Three concerns shape this module:
+
+* Safety: uploads are untrusted, so the XML is parsed with defusedxml and any
+  DTD (hence any entity, internal or external) is refused before anything is
+  expanded, read or fetched.  Real exports never contain one.
+* Tolerance: real exports contain characters XML 1.0 forbids (NUL, form feed,
+  other C0 controls, raw or as character references).  They are stripped from
+  the byte stream before the parser sees them instead of failing the file.
+* Bounded memory: exports of a million contacts exist.  The document is read
+  with ``iterparse`` and every table row is dropped from the tree as soon as it
+  has been read, so memory does not grow with the file.
+
+Pure Python: no Django, no database.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import BinaryIO
+from xml.etree.ElementTree import Element, ParseError
+from xml.parsers.expat import errors as expat_errors
+
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import iterparse
+
+__all__ = [
+    "TntAnalysis",
+    "TntContactRow",
+    "TntFileError",
+    "TntGroup",
+    "analyze_tnt",
+    "iter_tnt_contacts",
+]
+
+SAMPLE_SIZE = 4
+APPLICATIONS = ("TntConnect", "TntMPD")
+
+NOT_TNT_MESSAGE = (
+    "This is not a TntConnect export: expected an XML file whose root element is "
+    "<Database> with <Tables>, as TntConnect's File > Export > XML writes it."
+)
+EMPTY_MESSAGE = (
+    "The file is empty: expected a TntConnect XML export, as TntConnect's "
+    "File > Export > XML writes it."
+)
+TRUNCATED_MESSAGE = (
+    "The file ends in the middle of the TntConnect export, so it looks truncated "
+    "(an interrupted download, copy or upload); export it again with TntConnect's "
+    "File > Export > XML and upload the complete file."
+)
+DTD_MESSAGE = (
+    "The file declares a DTD or entities, which TntConnect exports never contain; "
+    "it was not processed."
+)
+MALFORMED_MESSAGE = (
+    "The file is not well-formed XML ({detail}), so it is not an intact TntConnect "
+    "export; export it again with TntConnect's File > Export > XML and upload that "
+    "file."
+)
+OTHER_APPLICATION_MESSAGE = (
+    "This is not a TntConnect export: the file says it was written by "
+    "\u201c{application}\u201d; expected an XML export written by TntConnect "
+    "(or TntMPD) with File > Export > XML."
+)
+HUGE_ROW_MESSAGE = (
+    "This is not a TntConnect export: a table row holds more than {limit} elements, "
+    "which TntConnect never writes."
+)
+
+# A TntConnect contact row has about 250 fields; anything far beyond that is
+# not an export, and refusing it keeps one hostile "row" from filling memory.
+MAX_ELEMENTS_PER_ROW = 10_000
+
+# Expat errors that mean "the input stopped before the document did".
+_TRUNCATION_CODES = frozenset(
+    expat_errors.codes[message]
+    for message in (
+        expat_errors.XML_ERROR_NO_ELEMENTS,
+        expat_errors.XML_ERROR_UNCLOSED_TOKEN,
+        expat_errors.XML_ERROR_PARTIAL_CHAR,
+        expat_errors.XML_ERROR_UNCLOSED_CDATA_SECTION,
+    )
+)
+
+
+class TntFileError(ValueError):
+    """str(error) is a sentence shown to the user: what was wrong and what was expected."""
+
+
+@dataclass(frozen=True)
+class TntGroup:
+    id: str
+    description: str
+    category: str
+    path_name: str  # "" when absent (versions before 3.2)
+
+
+@dataclass(frozen=True)
+class TntContactRow:
+    tnt_id: str  # the row's id attribute
+    # child element name -> text, XML-forbidden characters removed; empty -> ""
+    fields: dict[str, str] = field(hash=False)
+    position: int  # 1-based index in the Contact table: the "line" of a failure
+
+
+@dataclass
+class TntAnalysis:
+    application: str  # "TntConnect" or "TntMPD" ("" if the file does not say)
+    version: str  # as written, e.g. "3.0", "3.2"
+    groups: list[TntGroup]
+    group_members: dict[str, list[str]]  # contact tnt_id -> group ids
+    contact_count: int
+    samples: list[TntContactRow]  # the first SAMPLE_SIZE contacts
+
+
+def analyze_tnt(stream: BinaryIO) -> TntAnalysis:
+    """Validate an export and collect what the upload needs, in one pass.
+
+    Groups and memberships are small (they are needed whole to filter and tag
+    contacts); contacts are only counted, and the first few kept as samples.
+    """
+    document = _TntDocument(stream)
+    groups: list[TntGroup] = []
+    members: dict[str, list[str]] = {}
+    samples: list[TntContactRow] = []
+    count = 0
+    for table, row_id, fields in document.rows({"Contact", "Group", "GroupContact"}):
+        if table == "Contact":
+            count += 1
+            if len(samples) < SAMPLE_SIZE:
+                samples.append(TntContactRow(row_id, fields, count))
+        elif table == "Group":
+            groups.append(_group(row_id, fields))
+        else:
+            _add_membership(members, fields)
+    return TntAnalysis(
+        application=document.application,
+        version=document.version,
+        groups=groups,
+        group_members=members,
+        contact_count=count,
+        samples=samples,
+    )
+
+
+def iter_tnt_contacts(stream: BinaryIO) -> Iterator[TntContactRow]:
+    """Yield the rows of the Contact table, one at a time, in file order.
+
+    Reading stops at the end of the Contact table: the tables after it
+    (History, Gift, ...) are often the bulk of a big export and are not needed.
+    """
+    document = _TntDocument(stream)
+    rows = document.rows({"Contact"}, stop_after="Contact")
+    for position, (_table, row_id, fields) in enumerate(rows, start=1):
+        yield TntContactRow(row_id, fields, position)
+
+
+def _group(row_id: str, fields: dict[str, str]) -> TntGroup:
+    return TntGroup(
+        id=row_id,
+        description=fields.get("Description", "").strip(),
+        category=fields.get("Category", "").strip(),
+        path_name=fields.get("PathName", "").strip(),
+    )
+
+
+def _add_membership(members: dict[str, list[str]], fields: dict[str, str]) -> None:
+    contact_id = fields.get("ContactID", "").strip()
+    group_id = fields.get("GroupID", "").strip()
+    if not contact_id or not group_id:
+        return
+    group_ids = members.setdefault(contact_id, [])
+    if group_id not in group_ids:
+        group_ids.append(group_id)
+
+
+class _TntDocument:
+    """One streaming pass over an export: checks its shape, yields table rows.
+
+    The tree iterparse builds is pruned as it goes: every element at depth
+    1 to 3 (header fields, tables, rows) is cleared and detached from its
+    parent when it ends, so at any time the tree holds one row at most.
+    """
+
+    def __init__(self, stream: BinaryIO) -> None:
+        self._reader = _XmlCleaningReader(stream)
+        self._root_seen = False
+        self._tables_seen = False
+        self.application = ""
+        self.version = ""
+
+    def rows(
+        self, tables: set[str], stop_after: str | None = None
+    ) -> Iterator[tuple[str, str, dict[str, str]]]:
+        """Yield (table name, row id, fields) for the rows of the wanted tables.
+
+        Every parser failure becomes a TntFileError whose message fits the
+        cause (DTD, empty, truncated, not XML at all, malformed).
+        """
+        try:
+            yield from self._walk(tables, stop_after)
+        except TntFileError:
+            raise
+        except DefusedXmlException:
+            raise TntFileError(DTD_MESSAGE) from None
+        except ParseError as error:
+            raise TntFileError(self._parse_error_message(error)) from None
+        except (SyntaxError, ValueError, LookupError) as error:
+            # e.g. an encoding declaration expat cannot decode
+            detail = str(error) or type(error).__name__
+            raise TntFileError(MALFORMED_MESSAGE.format(detail=detail)) from None
+
+    def _walk(
+        self, tables: set[str], stop_after: str | None
+    ) -> Iterator[tuple[str, str, dict[str, str]]]:
+        stack: list[Element] = []
+        row_elements = 0  # elements below depth 3 since the last row ended
+        events = iterparse(
+            self._reader,
+            events=("start", "end"),
+            forbid_dtd=True,
+            forbid_entities=True,
+            forbid_external=True,
+        )
+        for event, element in events:
+            if event == "start":
+                row_elements = self._start(stack, element, row_elements)
+                stack.append(element)
+                continue
+            stack.pop()
+            depth = len(stack)
+            if depth == 0:
+                self._end_of_document()
+                return  # anything after the root element is ignored
+            if depth == 1:
+                self._read_header(element)
+            elif depth == 3 and _is_row(stack, element) and stack[2].tag in tables:
+                yield stack[2].tag, element.get("id", ""), _row_fields(element)
+            if depth <= 3:
+                row_elements = 0
+                element.clear()
+                stack[-1].remove(element)
+            if depth == 2 and stack[1].tag == "Tables" and element.tag == stop_after:
+                return
+
+    def _start(self, stack: list[Element], element: Element, row_elements: int) -> int:
+        """Check each opening tag that matters; count those inside a row."""
+        depth = len(stack)
+        if depth == 0:
+            if element.tag != "Database":
+                raise TntFileError(NOT_TNT_MESSAGE)
+            self._root_seen = True
+        elif depth == 1 and element.tag == "Tables":
+            self._tables_seen = True
+        elif depth >= 4:
+            row_elements += 1
+            if row_elements > MAX_ELEMENTS_PER_ROW:
+                raise TntFileError(HUGE_ROW_MESSAGE.format(limit=MAX_ELEMENTS_PER_ROW))
+        return row_elements
+
+    def _read_header(self, element: Element) -> None:
+        text = (element.text or "").strip()
+        if element.tag == "Application":
+            if text and text.casefold() not in {a.casefold() for a in APPLICATIONS}:
+                raise TntFileError(OTHER_APPLICATION_MESSAGE.format(application=text))
+            self.application = text
+        elif element.tag == "Version":
+            self.version = text
+
+    def _end_of_document(self) -> None:
+        if not self._tables_seen:
+            raise TntFileError(NOT_TNT_MESSAGE)
+
+    def _parse_error_message(self, error: ParseError) -> str:
+        if not self._reader.saw_content:
+            return EMPTY_MESSAGE
+        if not self._root_seen:
+            return NOT_TNT_MESSAGE  # not XML at all, or XML that never opens a root
+        if self._reader.at_eof and getattr(error, "code", None) in _TRUNCATION_CODES:
+            return TRUNCATED_MESSAGE
+        return MALFORMED_MESSAGE.format(detail=str(error))
+
+
+def _is_row(stack: list[Element], element: Element) -> bool:
+    """Database > Tables > <table> > row."""
+    return element.tag == "row" and stack[1].tag == "Tables"
+
+
+def _row_fields(row: Element) -> dict[str, str]:
+    return {child.tag: child.text or "" for child in row}
+
+
+# Bytes of the C0 controls XML 1.0 forbids: all but tab, LF and CR.  Removing
+# them byte by byte is safe in UTF-8 and in any ASCII-compatible single-byte
+# encoding, since these bytes never occur inside a multi-byte UTF-8 sequence.
+_FORBIDDEN_BYTES = bytes(b for b in range(0x20) if b not in (0x09, 0x0A, 0x0D))
+_CHARACTER_REFERENCE = re.compile(rb"&#(x[0-9A-Fa-f]+|[0-9]+);")
+# What may be the beginning of a character reference cut by a chunk boundary.
+_REFERENCE_PREFIX = re.compile(rb"&(?:#(?:x[0-9A-Fa-f]*|[0-9]*))?")
+_LONGEST_HELD_REFERENCE = 32
+_UTF8_BOM = b"\xef\xbb\xbf"
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+_WHITESPACE = b" \t\r\n"
+_CHUNK_SIZE = 64 * 1024
+
+
+class _XmlCleaningReader:
+    """A read-only binary stream that drops characters XML 1.0 forbids.
+
+    Raw forbidden bytes and character references to forbidden code points
+    (``&#0;``, ``&#x0C;``, ``&#xFFFE;``, surrogates, ...) are removed chunk by
+    chunk.  A reference cut by a chunk boundary is held back and completed by
+    the next chunk.  A UTF-16 file (it starts with a UTF-16 byte-order mark) is
+    passed through untouched, since its bytes cannot be filtered one by one.
+
+    It also notes whether any content was seen and whether the end was
+    reached, so parse errors can be told apart (empty file, truncated file).
+    """
+
+    def __init__(self, raw: BinaryIO) -> None:
+        self._raw = raw
+        self._pending = b""  # a possibly incomplete reference held back
+        self._started = False
+        self._passthrough = False
+        self.at_eof = False
+        self.saw_content = False
+
+    def read(self, size: int = -1) -> bytes:
+        """Return cleaned bytes; b"" only at the end of the stream."""
+        size = _CHUNK_SIZE if size is None or size < 0 else max(size, 1)
+        while not self.at_eof:
+            data = self._raw.read(size)
+            if not data:
+                self.at_eof = True
+                data, self._pending = self._pending, b""
+                self._note_content(data)
+                return data
+            cleaned = self._clean(data)
+            if cleaned:
+                return cleaned
+        return b""
+
+    def _clean(self, data: bytes) -> bytes:
+        first = not self._started
+        self._started = True
+        if first and data.startswith(_UTF16_BOMS):
+            self._passthrough = self.saw_content = True
+        if self._passthrough:
+            return data
+        data = self._pending + data.translate(None, _FORBIDDEN_BYTES)
+        data, self._pending = _split_incomplete_reference(data)
+        data = _CHARACTER_REFERENCE.sub(_drop_forbidden_reference, data)
+        # A UTF-8 byte-order mark alone does not make a file non-empty.
+        self._note_content(data[3:] if first and data.startswith(_UTF8_BOM) else data)
+        return data
+
+    def _note_content(self, data: bytes) -> None:
+        if not self.saw_content and data.strip(_WHITESPACE):
+            self.saw_content = True
+
+
+def _split_incomplete_reference(data: bytes) -> tuple[bytes, bytes]:
+    """Split off a trailing ``&``, ``&#``, ``&#x1`` ... that the next chunk completes."""
+    start = max(0, len(data) - _LONGEST_HELD_REFERENCE)
+    amp = data.rfind(b"&", start)
+    if amp != -1 and _REFERENCE_PREFIX.fullmatch(data, amp):
+        return data[:amp], data[amp:]
+    return data, b""
+
+
+def _drop_forbidden_reference(match: re.Match[bytes]) -> bytes:
+    digits = match.group(1)
+    code = int(digits[1:], 16) if digits.startswith(b"x") else int(digits)
+    return b"" if _is_forbidden_code_point(code) else match.group(0)
+
+
+def _is_forbidden_code_point(code: int) -> bool:
+    """XML 1.0 Char production: what a character reference may not name."""
+    if code < 0x20:
+        return code not in (0x09, 0x0A, 0x0D)
+    return 0xD800 <= code <= 0xDFFF or code in (0xFFFE, 0xFFFF) or code > 0x10FFFF

@@ -1,0 +1,51 @@
+"""Sample contacts: what the first rows would become with the current mappings."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from contacts.models import SampleContact, name_key
+from imports.models import Import
+from imports.pipelines import sample_drafts
+from imports.writer import find_contacts_by_name, note_missing_referral
+
+
+def rebuild_samples(*, import_record: Import) -> None:
+    """Replace the import's samples; call whenever its file or mappings change."""
+    drafts = list(sample_drafts(import_record))
+    if import_record.source == Import.Source.CSV:
+        referrers = find_contacts_by_name(
+            import_record.account_list_id,
+            {d.referred_by for _, d in drafts if d.referred_by},
+        )
+        for _, draft in drafts:
+            if draft.referred_by and name_key(draft.referred_by) not in referrers:
+                note_missing_referral(draft)
+    SampleContact.objects.filter(import_record=import_record).delete()
+    SampleContact.objects.bulk_create(
+        [
+            SampleContact(
+                import_record=import_record,
+                position=position,
+                line_number=line_number,
+                name=draft.name,
+                greeting=draft.greeting,
+                envelope_greeting=draft.envelope_greeting,
+                status=draft.status,
+                pledge_amount=draft.pledge_amount,
+                pledge_frequency=draft.pledge_frequency,
+                pledge_currency=draft.pledge_currency,
+                send_newsletter=draft.newsletter,
+                likely_to_give=draft.likely_to_give,
+                no_appeals=draft.no_appeals,
+                church_name=draft.church_name,
+                website=draft.website,
+                notes=draft.notes,
+                referred_by=draft.referred_by,
+                tags=draft.tags,
+                people=[asdict(person) for person in draft.people],
+                addresses=[asdict(address) for address in draft.addresses],
+            )
+            for position, (line_number, draft) in enumerate(drafts, start=1)
+        ]
+    )

@@ -1,0 +1,530 @@
+"""Writes batches of contact drafts, matching existing contacts: the only bulk writer of contacts.
+
+A batch costs a fixed number of queries whatever its size: three lookups to
+match, five to load what the matched contacts already have, one bulk insert
+per table and one bulk update. Two imports into one account list take turns
+per batch (a row lock on the account list), so they cannot both create the
+same contact.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+
+from accounts.models import AccountList
+from contacts.models import (
+    Address,
+    Contact,
+    EmailAddress,
+    Person,
+    PhoneNumber,
+    Tag,
+    email_key,
+    name_key,
+    phone_key,
+)
+from imports.builders.drafts import AddressDraft, ContactDraft, PersonDraft
+from imports.models import Import, ImportedContact
+
+MISSING_REFERRAL_TAG = "missing-csv-referred-by"
+
+# Contact attribute <- draft attribute; what `override` replaces or fills.
+MERGED_FIELDS = {
+    "greeting": "greeting",
+    "envelope_greeting": "envelope_greeting",
+    "status": "status",
+    "pledge_amount": "pledge_amount",
+    "pledge_frequency": "pledge_frequency",
+    "pledge_currency": "pledge_currency",
+    "send_newsletter": "newsletter",
+    "likely_to_give": "likely_to_give",
+    "no_appeals": "no_appeals",
+    "church_name": "church_name",
+    "website": "website",
+    "notes": "notes",
+    "tnt_id": "tnt_id",
+}
+PERSON_FIELDS = ("middle_name", "title", "suffix")
+
+
+def is_blank(value) -> bool:
+    return value is None or value == ""
+
+
+def address_key(address) -> tuple:
+    postal = address.postal_code if hasattr(address, "postal_code") else ""
+    return (
+        " ".join(address.street.split()).casefold(),
+        address.city.strip().casefold(),
+        postal.replace(" ", "").casefold(),
+    )
+
+
+def find_contacts_by_name(
+    account_list_id, names: Iterable[str]
+) -> dict[str, uuid.UUID]:
+    """name key -> id of the oldest contact of that name in the account list."""
+    keys = {name_key(name) for name in names if name.strip()}
+    if not keys:
+        return {}
+    found: dict[str, uuid.UUID] = {}
+    rows = (
+        Contact.objects.filter(account_list_id=account_list_id, name_key__in=keys)
+        .order_by("created_at")
+        .values_list("name_key", "id")
+    )
+    for key, contact_id in rows:
+        found.setdefault(key, contact_id)
+    return found
+
+
+def note_missing_referral(draft: ContactDraft) -> None:
+    """A referrer who is not a contact: kept as a tag and a note, so nothing is lost."""
+    if MISSING_REFERRAL_TAG not in draft.tags:
+        draft.tags.append(MISSING_REFERRAL_TAG)
+    line = f"Referred by: {draft.referred_by}"
+    draft.notes = f"{draft.notes}\n{line}" if draft.notes else line
+
+
+@dataclass
+class PersonState:
+    person: Person
+    has_primary_email: bool = False
+    has_primary_phone: bool = False
+
+
+@dataclass
+class ContactState:
+    """A contact of the batch as it will be once the batch is written."""
+
+    contact: Contact
+    is_new: bool
+    people: list[PersonState] = field(default_factory=list)
+    email_keys: set[str] = field(default_factory=set)
+    phone_keys: set[str] = field(default_factory=set)
+    address_keys: set[tuple] = field(default_factory=set)
+    primary_addresses: list[Address] = field(default_factory=list)
+    tag_keys: set[str] = field(default_factory=set)
+    changed: bool = False
+
+
+@dataclass
+class BatchResult:
+    created: int = 0
+    updated: int = 0
+
+
+class BatchWriter:
+    """Accumulates the inserts and updates of one batch, then writes them table by table."""
+
+    def __init__(self) -> None:
+        self.contacts: list[Contact] = []
+        self.people: list[Person] = []
+        self.new_person_ids: set[uuid.UUID] = set()
+        self.emails: list[EmailAddress] = []
+        self.phones: list[PhoneNumber] = []
+        self.addresses: list[Address] = []
+        self.tags: list[Tag] = []
+        self.updated_contacts: dict[uuid.UUID, Contact] = {}
+        self.updated_people: dict[uuid.UUID, Person] = {}
+        self.demoted_addresses: list[Address] = []
+
+    def flush(self) -> None:
+        now = timezone.now()
+        Contact.objects.bulk_create(self.contacts)
+        Person.objects.bulk_create(self.people)
+        EmailAddress.objects.bulk_create(self.emails)
+        PhoneNumber.objects.bulk_create(self.phones)
+        Address.objects.bulk_create(self.addresses)
+        Tag.objects.bulk_create(self.tags, ignore_conflicts=True)
+        if self.updated_contacts:
+            for contact in self.updated_contacts.values():
+                contact.updated_at = now
+            Contact.objects.bulk_update(
+                self.updated_contacts.values(),
+                [*MERGED_FIELDS, "referred_by", "updated_at"],
+            )
+        if self.updated_people:
+            for person in self.updated_people.values():
+                person.updated_at = now
+            Person.objects.bulk_update(
+                self.updated_people.values(), [*PERSON_FIELDS, "updated_at"]
+            )
+        if self.demoted_addresses:
+            Address.objects.bulk_update(
+                self.demoted_addresses, ["primary_mailing_address"]
+            )
+
+
+class ContactWriter:
+    """Matches and writes the drafts of one import, batch by batch.
+
+    `defer_referrals` (TntConnect): a referrer may come later in the file, so
+    unresolved referrals are kept and linked by `link_deferred_referrals` at
+    the end. Otherwise (CSV) the referrer must already exist, and a missing
+    one becomes a tag and a note.
+    """
+
+    def __init__(self, *, import_record: Import, defer_referrals: bool = False) -> None:
+        self.import_record = import_record
+        self.account_list_id = import_record.account_list_id
+        self.override = import_record.override
+        self.defer_referrals = defer_referrals
+        self.deferred_referrals: list[tuple[uuid.UUID, str]] = []
+
+    # --- matching -------------------------------------------------------------------
+
+    def write(self, drafts: list[ContactDraft]) -> BatchResult:
+        """Write one batch. Call inside a transaction."""
+        AccountList.objects.select_for_update().filter(pk=self.account_list_id).first()
+        states = self._load_matches(drafts)
+        referrers = self._resolve_referrals(drafts)
+        batch = BatchWriter()
+        result = BatchResult()
+        by_key: dict[tuple[str, str], ContactState] = {}
+        touched: dict[uuid.UUID, bool] = {}
+        for draft in drafts:
+            if (
+                draft.referred_by
+                and not self.defer_referrals
+                and name_key(draft.referred_by) not in referrers
+            ):
+                note_missing_referral(draft)
+            state = self._match(draft, states, by_key)
+            if state is None:
+                state = self._new_state(draft, batch)
+                result.created += 1
+            else:
+                result.updated += 1
+                self._merge_contact(state, draft, batch)
+            self._remember(state, draft, by_key)
+            self._merge_children(state, draft, batch)
+            self._link_referral(state, draft, referrers, batch)
+            touched.setdefault(state.contact.id, state.is_new)
+        batch.flush()
+        ImportedContact.objects.bulk_create(
+            [
+                ImportedContact(
+                    import_record_id=self.import_record.pk, contact_id=cid, created=new
+                )
+                for cid, new in touched.items()
+            ],
+            ignore_conflicts=True,
+        )
+        return result
+
+    def _load_matches(
+        self, drafts: list[ContactDraft]
+    ) -> dict[tuple[str, str], ContactState]:
+        """Existing contacts that any draft matches, keyed by ('tnt'|'name'|'email', key)."""
+        tnt_ids = {d.tnt_id for d in drafts if d.tnt_id}
+        names = {name_key(d.name) for d in drafts}
+        emails = {email_key(d.primary_email) for d in drafts if d.primary_email}
+        base = Contact.objects.filter(account_list_id=self.account_list_id)
+        matches: dict[tuple[str, str], uuid.UUID] = {}
+        if tnt_ids:
+            for tnt_id, cid in (
+                base.filter(tnt_id__in=tnt_ids)
+                .order_by("created_at")
+                .values_list("tnt_id", "id")
+            ):
+                matches.setdefault(("tnt", tnt_id), cid)
+        for key, cid in (
+            base.filter(name_key__in=names)
+            .order_by("created_at")
+            .values_list("name_key", "id")
+        ):
+            matches.setdefault(("name", key), cid)
+        if emails:
+            rows = (
+                EmailAddress.objects.filter(
+                    email_key__in=emails,
+                    primary=True,
+                    person__contact__account_list_id=self.account_list_id,
+                )
+                .order_by("created_at")
+                .values_list("email_key", "person__contact_id")
+            )
+            for key, cid in rows:
+                matches.setdefault(("email", key), cid)
+        states = self._load_states(set(matches.values()))
+        return {key: states[cid] for key, cid in matches.items()}
+
+    def _load_states(
+        self, contact_ids: set[uuid.UUID]
+    ) -> dict[uuid.UUID, ContactState]:
+        if not contact_ids:
+            return {}
+        states = {
+            c.id: ContactState(contact=c, is_new=False)
+            for c in Contact.objects.filter(id__in=contact_ids)
+        }
+        people: dict[uuid.UUID, PersonState] = {}
+        for person in Person.objects.filter(contact_id__in=contact_ids):
+            people[person.id] = PersonState(person=person)
+            states[person.contact_id].people.append(people[person.id])
+        for contact_id, key in Tag.objects.filter(
+            contact_id__in=contact_ids
+        ).values_list("contact_id", "name"):
+            states[contact_id].tag_keys.add(key.casefold())
+        for address in Address.objects.filter(contact_id__in=contact_ids):
+            state = states[address.contact_id]
+            state.address_keys.add(address_key(address))
+            if address.primary_mailing_address:
+                state.primary_addresses.append(address)
+        emails = EmailAddress.objects.filter(person_id__in=people).values_list(
+            "person_id", "email_key", "primary"
+        )
+        for person_id, key, primary in emails:
+            person_state = people[person_id]
+            states[person_state.person.contact_id].email_keys.add(key)
+            person_state.has_primary_email |= primary
+        phones = PhoneNumber.objects.filter(person_id__in=people).values_list(
+            "person_id", "number_key", "primary"
+        )
+        for person_id, key, primary in phones:
+            person_state = people[person_id]
+            states[person_state.person.contact_id].phone_keys.add(key)
+            person_state.has_primary_phone |= primary
+        return states
+
+    @staticmethod
+    def _keys(draft: ContactDraft) -> list[tuple[str, str]]:
+        keys = []
+        if draft.tnt_id:
+            keys.append(("tnt", draft.tnt_id))
+        keys.append(("name", name_key(draft.name)))
+        if draft.primary_email:
+            keys.append(("email", email_key(draft.primary_email)))
+        return keys
+
+    def _match(self, draft, states, by_key) -> ContactState | None:
+        for key in self._keys(draft):
+            state = by_key.get(key) or states.get(key)
+            if state is not None:
+                return state
+        return None
+
+    def _remember(self, state: ContactState, draft: ContactDraft, by_key) -> None:
+        """Later rows of the same batch match this contact too."""
+        for key in self._keys(draft):
+            by_key.setdefault(key, state)
+
+    # --- building and merging ----------------------------------------------------------
+
+    def _new_state(self, draft: ContactDraft, batch: BatchWriter) -> ContactState:
+        values = {
+            attr: getattr(draft, source) for attr, source in MERGED_FIELDS.items()
+        }
+        contact = Contact(
+            id=uuid.uuid4(),
+            account_list_id=self.account_list_id,
+            name=draft.name,
+            name_key=name_key(draft.name),
+            **values,
+        )
+        batch.contacts.append(contact)
+        return ContactState(contact=contact, is_new=True)
+
+    def _merge_contact(
+        self, state: ContactState, draft: ContactDraft, batch: BatchWriter
+    ) -> None:
+        contact = state.contact
+        changed = False
+        for attr, source in MERGED_FIELDS.items():
+            new = getattr(draft, source)
+            if is_blank(new):
+                continue
+            old = getattr(contact, attr)
+            if old != new and (self.override or is_blank(old)):
+                setattr(contact, attr, new)
+                changed = True
+        if changed and not state.is_new:
+            batch.updated_contacts[contact.id] = contact
+
+    def _merge_children(
+        self, state: ContactState, draft: ContactDraft, batch: BatchWriter
+    ) -> None:
+        for person_draft in draft.people:
+            person_state = self._person_for(state, person_draft, batch)
+            self._add_emails(state, person_state, person_draft, batch)
+            self._add_phones(state, person_state, person_draft, batch)
+        for address_draft in draft.addresses:
+            self._add_address(state, address_draft, batch)
+        for tag in draft.tags:
+            if tag.casefold() not in state.tag_keys:
+                state.tag_keys.add(tag.casefold())
+                batch.tags.append(Tag(contact_id=state.contact.id, name=tag))
+
+    def _person_for(
+        self, state: ContactState, draft: PersonDraft, batch: BatchWriter
+    ) -> PersonState:
+        first, last = draft.first_name.casefold(), draft.last_name.casefold()
+        for person_state in state.people:
+            person = person_state.person
+            same_name = (
+                person.first_name.casefold() == first
+                and person.last_name.casefold() == last
+            )
+            same_role_unnamed = not first and person.is_spouse == draft.is_spouse
+            if same_name or same_role_unnamed:
+                self._merge_person(
+                    person, draft, batch, is_new=person.id in batch.new_person_ids
+                )
+                return person_state
+        person = Person(
+            id=uuid.uuid4(),
+            contact_id=state.contact.id,
+            first_name=draft.first_name,
+            last_name=draft.last_name,
+            middle_name=draft.middle_name,
+            title=draft.title,
+            suffix=draft.suffix,
+            is_spouse=draft.is_spouse,
+        )
+        batch.people.append(person)
+        batch.new_person_ids.add(person.id)
+        person_state = PersonState(person=person)
+        state.people.append(person_state)
+        return person_state
+
+    def _merge_person(
+        self, person: Person, draft: PersonDraft, batch: BatchWriter, *, is_new: bool
+    ) -> None:
+        changed = False
+        for attr in PERSON_FIELDS:
+            new, old = getattr(draft, attr), getattr(person, attr)
+            if new and old != new and (self.override or not old):
+                setattr(person, attr, new)
+                changed = True
+        if changed and not is_new:
+            batch.updated_people[person.id] = person
+
+    @staticmethod
+    def _add_emails(
+        state: ContactState,
+        person_state: PersonState,
+        draft: PersonDraft,
+        batch: BatchWriter,
+    ) -> None:
+        for email in draft.emails:
+            key = email_key(email.email)
+            if key in state.email_keys:
+                continue
+            state.email_keys.add(key)
+            primary = (
+                email.primary
+                and not email.historic
+                and not person_state.has_primary_email
+            )
+            person_state.has_primary_email |= primary
+            batch.emails.append(
+                EmailAddress(
+                    id=uuid.uuid4(),
+                    person_id=person_state.person.id,
+                    email=email.email,
+                    email_key=key,
+                    primary=primary,
+                    historic=email.historic,
+                )
+            )
+
+    @staticmethod
+    def _add_phones(
+        state: ContactState,
+        person_state: PersonState,
+        draft: PersonDraft,
+        batch: BatchWriter,
+    ) -> None:
+        for phone in draft.phones:
+            key = phone_key(phone.number) or phone.number.strip().casefold()
+            if key in state.phone_keys:
+                continue
+            state.phone_keys.add(key)
+            primary = phone.primary and not person_state.has_primary_phone
+            person_state.has_primary_phone |= primary
+            batch.phones.append(
+                PhoneNumber(
+                    id=uuid.uuid4(),
+                    person_id=person_state.person.id,
+                    number=phone.number,
+                    number_key=key,
+                    location=phone.location,
+                    primary=primary,
+                    historic=phone.historic,
+                )
+            )
+
+    def _add_address(
+        self, state: ContactState, draft: AddressDraft, batch: BatchWriter
+    ) -> None:
+        key = address_key(draft)
+        if key in state.address_keys:
+            return
+        state.address_keys.add(key)
+        primary = draft.primary_mailing_address and not state.primary_addresses
+        if draft.primary_mailing_address and state.primary_addresses and self.override:
+            # The file's mailing address replaces the stored one as the primary.
+            for address in state.primary_addresses:
+                address.primary_mailing_address = False
+                if not address._state.adding:
+                    batch.demoted_addresses.append(address)
+            state.primary_addresses = []
+            primary = True
+        address = Address(
+            id=uuid.uuid4(),
+            contact_id=state.contact.id,
+            street=draft.street,
+            city=draft.city,
+            state=draft.state,
+            postal_code=draft.postal_code,
+            country=draft.country,
+            metro_area=draft.metro_area,
+            region=draft.region,
+            location=draft.location,
+            primary_mailing_address=primary,
+        )
+        if primary:
+            state.primary_addresses.append(address)
+        batch.addresses.append(address)
+
+    # --- referrals -------------------------------------------------------------------
+
+    def _resolve_referrals(self, drafts: list[ContactDraft]) -> dict[str, uuid.UUID]:
+        names = {d.referred_by for d in drafts if d.referred_by}
+        return find_contacts_by_name(self.account_list_id, names) if names else {}
+
+    def _link_referral(
+        self, state: ContactState, draft: ContactDraft, referrers, batch: BatchWriter
+    ) -> None:
+        if not draft.referred_by:
+            return
+        referrer_id = referrers.get(name_key(draft.referred_by))
+        if referrer_id is None or referrer_id == state.contact.id:
+            if self.defer_referrals and referrer_id is None:
+                self.deferred_referrals.append((state.contact.id, draft.referred_by))
+            return
+        if state.contact.referred_by_id is None or self.override:
+            state.contact.referred_by_id = referrer_id
+            if not state.is_new:
+                batch.updated_contacts[state.contact.id] = state.contact
+
+    def link_deferred_referrals(self) -> None:
+        """Link referrals whose referrer came later in the file (one query per 1,000 names)."""
+        pending = self.deferred_referrals
+        for start in range(0, len(pending), 1000):
+            chunk = pending[start : start + 1000]
+            referrers = find_contacts_by_name(
+                self.account_list_id, {name for _, name in chunk}
+            )
+            updates = [
+                Contact(id=contact_id, referred_by_id=referrers[name_key(name)])
+                for contact_id, name in chunk
+                if referrers.get(name_key(name)) not in (None, contact_id)
+            ]
+            Contact.objects.bulk_update(updates, ["referred_by"])
+        self.deferred_referrals = []
