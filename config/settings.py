@@ -162,6 +162,9 @@ IMPORT_MAX_FILE_SIZE = env_int("IMPORT_MAX_FILE_SIZE", 500 * 1024 * 1024)
 # Uploads go to a temporary file as soon as they pass 2.5 MB, never all to memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_HANDLERS = ["config.middleware.SizeLimitedTemporaryFileUploadHandler"]
+# A JSON body (which may carry a small file as a data URI) is read into memory: keep it small.
+JSON_BODY_MAX_SIZE = env_int("JSON_BODY_MAX_SIZE", 10 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = JSON_BODY_MAX_SIZE
 FILE_URL_EXPIRY_SECONDS = env_int("FILE_URL_EXPIRY_SECONDS", 3600)
 # Limits of the CSV reader: a longer cell or a wider row refuses the file.
 IMPORT_CSV_MAX_FIELD_SIZE = env_int("IMPORT_CSV_MAX_FIELD_SIZE", 1_000_000)
@@ -218,7 +221,10 @@ REST_FRAMEWORK = {
         "rest_framework_json_api.django_filters.DjangoFilterBackend",
     ],
     "SEARCH_PARAM": "filter[search]",
-    "TEST_REQUEST_RENDERER_CLASSES": ["rest_framework_json_api.renderers.JSONRenderer"],
+    "TEST_REQUEST_RENDERER_CLASSES": [
+        "rest_framework_json_api.renderers.JSONRenderer",
+        "rest_framework.renderers.MultiPartRenderer",
+    ],
     "TEST_REQUEST_DEFAULT_FORMAT": "vnd.api+json",
     "DATETIME_FORMAT": "%Y-%m-%dT%H:%M:%S.%fZ",
 }

@@ -10,6 +10,7 @@ from imports.api.fields import (
     GroupTagsField,
     JSONObjectField,
     StrictBooleanField,
+    UploadField,
 )
 from imports.downloads import file_url_for
 from imports.models import Import
@@ -110,7 +111,7 @@ class ImportInputSerializer(drf_serializers.Serializer):
     """What a create or update may send. Unknown and read-only attributes are ignored."""
 
     source = drf_serializers.ChoiceField(choices=Import.Source.values, required=False)
-    file = drf_serializers.FileField(required=False, allow_empty_file=True)
+    file = UploadField(required=False, allow_empty_file=True)
     file_headers_mappings = JSONObjectField(required=False)
     file_constants_mappings = JSONObjectField(required=False)
     tag_list = drf_serializers.CharField(

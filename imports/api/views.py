@@ -59,6 +59,13 @@ class ImportViewSet(ModelViewSet):
         serializer.is_valid(raise_exception=True)
         return dict(serializer.validated_data)
 
+    def finalize_response(self, request, response, *args, **kwargs):
+        # The upload's temporary file was moved into storage (or refused): close it now, not at garbage collection.
+        upload = request.data.get("file") if request.method in ("POST", "PUT", "PATCH") and hasattr(request, "_full_data") and isinstance(request._full_data, dict) else None
+        if upload is not None and hasattr(upload, "close"):
+            upload.close()
+        return super().finalize_response(request, response, *args, **kwargs)
+
     def create(self, request, *args, **kwargs):
         attributes = self._input()
         source = self.source or attributes.get("source")
