@@ -67,6 +67,7 @@ class ImportViewSet(ModelViewSet):
         return super().finalize_response(request, response, *args, **kwargs)
 
     def create(self, request, *args, **kwargs):
+        account_list = self.account_list()  # 404 before anything else is judged
         attributes = self._input()
         source = self.source or attributes.get("source")
         if source is None:
@@ -78,7 +79,7 @@ class ImportViewSet(ModelViewSet):
                 {"source": [f"This endpoint takes {self.source} imports only."]}
             )
         import_record = services.create_import(
-            account_list=self.account_list(),
+            account_list=account_list,
             user=request.user,
             source=source,
             file=attributes.pop("file", None),

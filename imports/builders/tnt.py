@@ -352,17 +352,13 @@ def _emails(fields: _Fields, prefixes: list[str]) -> list[EmailDraft]:
             if not address:
                 continue
             historic = _boolean(fields[f"{prefix}Email{n}IsValid"]) is False
-            known = emails.setdefault(
-                address.casefold(), EmailDraft(address, historic=historic)
-            )
+            known = emails.setdefault(address.casefold(), EmailDraft(address, historic=historic))
             known.historic = known.historic and historic
     _mark_first_current_primary(list(emails.values()))
     return list(emails.values())
 
 
-def _add_phones(
-    fields: _Fields, primary: PersonDraft, spouse: PersonDraft | None
-) -> None:
+def _add_phones(fields: _Fields, primary: PersonDraft, spouse: PersonDraft | None) -> None:
     """The 19 phone fields, each on its person; PreferredPhoneType marks one primary.
 
     The shared home and other phones (and faxes) go on the primary person
@@ -424,9 +420,7 @@ def _addresses(fields: _Fields, mailing_type: int | None) -> list[AddressDraft]:
     for prefix, location, type_id in ADDRESS_KINDS:
         address = _address(fields, prefix, location)
         if address:
-            address.primary_mailing_address = (
-                type_id is not None and type_id == mailing_type
-            )
+            address.primary_mailing_address = type_id is not None and type_id == mailing_type
             addresses.append(address)
     if not addresses and (mailing := _address(fields, "Mailing", "mailing")):
         # Only the Mailing* copy is filled in (older or hand-edited files).
@@ -437,11 +431,7 @@ def _addresses(fields: _Fields, mailing_type: int | None) -> list[AddressDraft]:
 
 def _address(fields: _Fields, prefix: str, location: str) -> AddressDraft | None:
     parts = [fields[f"{prefix}{part}"] for part in ("City", "State", "PostalCode")]
-    street = "\n".join(
-        line.strip()
-        for line in fields[f"{prefix}StreetAddress"].splitlines()
-        if line.strip()
-    )
+    street = "\n".join(line.strip() for line in fields[f"{prefix}StreetAddress"].splitlines() if line.strip())
     if not street and not any(parts):
         return None
     city, state, postal_code = parts

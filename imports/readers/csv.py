@@ -123,9 +123,7 @@ _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Excel 97-2003 (.xls)
 _SPREADSHEET_ZIP_MARKERS = (b"xl/", b"opendocument.spreadsheet")
 # Control bytes that never appear in text (tab, line ends, form feed, vertical
 # tab, SUB and ESC excepted).
-_CONTROL_BYTES = bytes(
-    [*range(0x00, 0x09), 0x0E, 0x0F, *range(0x10, 0x1A), *range(0x1C, 0x20)]
-)
+_CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0E, 0x0F, *range(0x10, 0x1A), *range(0x1C, 0x20)])
 _NON_CONTROL_BYTES = bytes(b for b in range(256) if b not in _CONTROL_BYTES)
 
 _NOT_LETTER_OR_DIGIT = re.compile(r"[\W_]+")
@@ -144,9 +142,7 @@ class CsvFileError(ValueError):
 class CsvFormat:
     """How to read a file: found by ``analyze_csv``, stored, reused by ``read_csv``."""
 
-    encoding: (
-        str  # Python codec name: "utf-8", "utf-8-sig", "utf-16", "cp1252", "latin-1"...
-    )
+    encoding: str  # Python codec name: "utf-8", "utf-8-sig", "utf-16", "cp1252", "latin-1"...
     delimiter: str  # ",", ";", "\t" or "|"
 
 
@@ -165,9 +161,7 @@ class CsvAnalysis:
 
     format: CsvFormat
     headers: dict[str, str]  # normalised key -> header as written, in file order
-    constants: dict[
-        str, list[str]
-    ]  # key -> distinct values (at most 100), first seen first
+    constants: dict[str, list[str]]  # key -> distinct values (at most 100), first seen first
     samples: list[CsvRow]  # the first 4 non-empty data rows
     row_count: int  # non-empty data rows in the whole file
 
@@ -197,9 +191,7 @@ def header_keys(headers: Sequence[str]) -> dict[str, str]:
     normalized = [normalize_header_key(header) for header in headers]
     real_keys = set(filter(None, normalized))
     keys: dict[str, str] = {}
-    for position, (header, key) in enumerate(
-        zip(headers, normalized, strict=True), start=1
-    ):
+    for position, (header, key) in enumerate(zip(headers, normalized, strict=True), start=1):
         if not key:
             key = _free_key(f"column_{position}", keys.keys() | real_keys)
         elif key in keys:
@@ -257,9 +249,7 @@ def analyze_csv(
             if _looks_binary(failure.context):
                 raise CsvFileError(_binary_line_message(failure.line_number)) from None
             tried.add(encoding)
-            encoding = _guess_legacy_encoding(
-                head[:_DETECTION_CONTEXT] + b"\n" + failure.context, tried
-            )
+            encoding = _guess_legacy_encoding(head[:_DETECTION_CONTEXT] + b"\n" + failure.context, tried)
 
 
 def read_csv(
@@ -270,9 +260,7 @@ def read_csv(
     max_columns: int = DEFAULT_MAX_COLUMNS,
 ) -> CsvReader:
     """Open ``stream`` (positioned at 0) with a known format; the header row is read at once."""
-    return CsvReader(
-        stream, csv_format, max_field_size=max_field_size, max_columns=max_columns
-    )
+    return CsvReader(stream, csv_format, max_field_size=max_field_size, max_columns=max_columns)
 
 
 class CsvReader:
@@ -320,7 +308,7 @@ class CsvReader:
         for line_number, cells, stripped in self._records:
             if len(stripped) < width:
                 stripped += padding[len(stripped) :]
-            yield CsvRow(line_number, dict(zip(keys, stripped)), tuple(cells))
+            yield CsvRow(line_number, dict(zip(keys, stripped, strict=False)), tuple(cells))
 
     def _read_records(self) -> Iterator[tuple[int, list[str], list[str]]]:
         """Yield (start line, cells, stripped cells) of every non-empty record.
@@ -361,23 +349,18 @@ class CsvReader:
         line = self._parser.line_num
         if str(error).startswith("field larger than field limit"):
             if line > start:  # a quoted cell ran on over several lines
-                return CsvFileError(
-                    _runaway_quote_message(start, line, self._max_field_size)
-                )
+                return CsvFileError(_runaway_quote_message(start, line, self._max_field_size))
             return CsvFileError(_long_cell_message(line, self._max_field_size))
         return CsvFileError(
-            f"Line {line:,} cannot be read as CSV ({error}). Check the quotes and delimiters of that line and upload the file again."
+            f"Line {line:,} cannot be read as CSV ({error}). "
+            "Check the quotes and delimiters of that line and upload the file again."
         )
 
     def _decode_error(self, error: UnicodeDecodeError) -> _UndecodableText:
         """The text layer decodes ahead of the line being read: count the lines in between."""
         line = self._parser.line_num + 1 + _line_breaks_before(error)
-        context = error.object[
-            max(0, error.start - _DETECTION_CONTEXT) : error.start + _DETECTION_CONTEXT
-        ]
-        return _UndecodableText(
-            _undecodable_message(line, self.format.encoding), line, bytes(context)
-        )
+        context = error.object[max(0, error.start - _DETECTION_CONTEXT) : error.start + _DETECTION_CONTEXT]
+        return _UndecodableText(_undecodable_message(line, self.format.encoding), line, bytes(context))
 
     def _long_line_error(self, chunk: str, line: int) -> CsvFileError:
         """Name the real problem of an overlong line when its beginning shows it."""
@@ -400,15 +383,9 @@ class CsvReader:
 # --------------------------------------------------------------------------- #
 
 
-def _analyze_pass(
-    stream: BinaryIO, csv_format: CsvFormat, max_field_size: int, max_columns: int
-) -> CsvAnalysis:
-    reader = CsvReader(
-        stream, csv_format, max_field_size=max_field_size, max_columns=max_columns
-    )
-    constants: dict[str, dict[str, None]] = {
-        key: {} for key in reader.headers if _may_hold_constants(key)
-    }
+def _analyze_pass(stream: BinaryIO, csv_format: CsvFormat, max_field_size: int, max_columns: int) -> CsvAnalysis:
+    reader = CsvReader(stream, csv_format, max_field_size=max_field_size, max_columns=max_columns)
+    constants: dict[str, dict[str, None]] = {key: {} for key in reader.headers if _may_hold_constants(key)}
     open_columns = list(constants)  # columns still collecting values
     samples: list[CsvRow] = []
     row_count = 0
@@ -439,9 +416,7 @@ def _collect_constants(
         seen[values[key]] = None
         full = full or len(seen) >= MAX_CONSTANT_VALUES
     if full:
-        return [
-            key for key in open_columns if len(constants[key]) < MAX_CONSTANT_VALUES
-        ]
+        return [key for key in open_columns if len(constants[key]) < MAX_CONSTANT_VALUES]
     return open_columns
 
 
@@ -593,10 +568,7 @@ def _encoding_from_head(head: bytes) -> tuple[str, bool]:
     try:
         codecs.getincrementaldecoder("utf-8")().decode(head, final=at_end)
     except UnicodeDecodeError as error:
-        context = head[
-            max(0, error.start - 4 * _DETECTION_CONTEXT) : error.start
-            + 4 * _DETECTION_CONTEXT
-        ]
+        context = head[max(0, error.start - 4 * _DETECTION_CONTEXT) : error.start + 4 * _DETECTION_CONTEXT]
         return _guess_legacy_encoding(context, set()), False
     return "utf-8", False
 
@@ -610,11 +582,7 @@ def _guess_legacy_encoding(sample: bytes, tried: set[str]) -> str:
     any byte.
     """
     matches = from_bytes(sample, cp_isolation=_LEGACY_ENCODINGS)
-    candidates = {
-        name
-        for match in matches
-        for name in (match.encoding, *match.could_be_from_charset)
-    }
+    candidates = {name for match in matches for name in (match.encoding, *match.could_be_from_charset)}
     best = matches.best()
     if best is not None and not candidates & _WESTERN_ENCODINGS:
         name = codecs.lookup(best.encoding).name
@@ -636,8 +604,7 @@ def _decodes(data: bytes, encoding: str) -> bool:
 def _refuse_binary(head: bytes) -> None:
     """Refuse images, archives, workbooks and other binary files before reading them as text."""
     if head.startswith(_OLE2_MAGIC) or (
-        head.startswith(b"PK\x03\x04")
-        and any(marker in head for marker in _SPREADSHEET_ZIP_MARKERS)
+        head.startswith(b"PK\x03\x04") and any(marker in head for marker in _SPREADSHEET_ZIP_MARKERS)
     ):
         raise CsvFileError(
             "This file is a spreadsheet workbook, not a CSV file. Open it in your spreadsheet program, "
@@ -704,9 +671,7 @@ def _sniff_delimiter(head: bytes, encoding: str) -> str:
 def _decode_head(head: bytes, encoding: str) -> str:
     """The complete lines of the head, decoded leniently (only ASCII delimiters matter)."""
     at_end = len(head) < _HEAD_SIZE
-    text = codecs.getincrementaldecoder(encoding)(errors="replace").decode(
-        head, final=at_end
-    )
+    text = codecs.getincrementaldecoder(encoding)(errors="replace").decode(head, final=at_end)
     if not at_end:
         cut = max(text.rfind("\n"), text.rfind("\r"))
         if cut >= 0:
@@ -717,9 +682,7 @@ def _decode_head(head: bytes, encoding: str) -> str:
 def _first_rows(text: str, delimiter: str) -> list[list[str]]:
     rows: list[list[str]] = []
     try:
-        for cells in csv.reader(
-            io.StringIO(text, newline=""), delimiter=delimiter, strict=False
-        ):
+        for cells in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False):
             if any(cell.strip() for cell in cells):
                 rows.append(cells)
                 if len(rows) == _SNIFF_ROW_COUNT:
@@ -733,9 +696,7 @@ def _consistency(rows: list[list[str]], width: int) -> float:
     """Share of rows that split into several cells and no more non-blank cells than the header."""
     if not rows:
         return 1.0
-    fitting = sum(
-        1 for cells in rows if len(cells) > 1 and _filled_width(cells) <= width
-    )
+    fitting = sum(1 for cells in rows if len(cells) > 1 and _filled_width(cells) <= width)
     return fitting / len(rows)
 
 
@@ -753,7 +714,10 @@ def _filled_width(cells: list[str]) -> int:
 
 
 def _binary_file_message(kind: str) -> str:
-    return f"This file is not a CSV text file (it contains binary data{kind}). Export your spreadsheet as CSV and upload that."
+    return (
+        f"This file is not a CSV text file (it contains binary data{kind}). "
+        "Export your spreadsheet as CSV and upload that."
+    )
 
 
 def _binary_line_message(line: int) -> str:
@@ -788,8 +752,8 @@ def _runaway_quote_message(start: int, line: int, limit: int) -> str:
 def _unclosed_quote_message(start: int) -> str:
     return (
         f"Line {start:,}: unbalanced quotes. A quoted cell that starts on this line is never closed, "
-        'so the rest of the file would be read as one cell. Close that quote (write a quote inside a cell as two quotes "") '
-        "and upload the file again."
+        "so the rest of the file would be read as one cell. "
+        'Close that quote (write a quote inside a cell as two quotes "") and upload the file again.'
     )
 
 

@@ -52,19 +52,13 @@ NOT_TNT_MESSAGE = (
     "This is not a TntConnect export: expected an XML file whose root element is "
     "<Database> with <Tables>, as TntConnect's File > Export > XML writes it."
 )
-EMPTY_MESSAGE = (
-    "The file is empty: expected a TntConnect XML export, as TntConnect's "
-    "File > Export > XML writes it."
-)
+EMPTY_MESSAGE = "The file is empty: expected a TntConnect XML export, as TntConnect's File > Export > XML writes it."
 TRUNCATED_MESSAGE = (
     "The file ends in the middle of the TntConnect export, so it looks truncated "
     "(an interrupted download, copy or upload); export it again with TntConnect's "
     "File > Export > XML and upload the complete file."
 )
-DTD_MESSAGE = (
-    "The file declares a DTD or entities, which TntConnect exports never contain; "
-    "it was not processed."
-)
+DTD_MESSAGE = "The file declares a DTD or entities, which TntConnect exports never contain; it was not processed."
 MALFORMED_MESSAGE = (
     "The file is not well-formed XML ({detail}), so it is not an intact TntConnect "
     "export; export it again with TntConnect's File > Export > XML and upload that "
@@ -76,8 +70,7 @@ OTHER_APPLICATION_MESSAGE = (
     "(or TntMPD) with File > Export > XML."
 )
 HUGE_ROW_MESSAGE = (
-    "This is not a TntConnect export: a table row holds more than {limit} elements, "
-    "which TntConnect never writes."
+    "This is not a TntConnect export: a table row holds more than {limit} elements, which TntConnect never writes."
 )
 
 # A TntConnect contact row has about 250 fields; anything far beyond that is
@@ -202,9 +195,7 @@ class _TntDocument:
         self.application = ""
         self.version = ""
 
-    def rows(
-        self, tables: set[str], stop_after: str | None = None
-    ) -> Iterator[tuple[str, str, dict[str, str]]]:
+    def rows(self, tables: set[str], stop_after: str | None = None) -> Iterator[tuple[str, str, dict[str, str]]]:
         """Yield (table name, row id, fields) for the rows of the wanted tables.
 
         Every parser failure becomes a TntFileError whose message fits the
@@ -223,9 +214,7 @@ class _TntDocument:
             detail = str(error) or type(error).__name__
             raise TntFileError(MALFORMED_MESSAGE.format(detail=detail)) from None
 
-    def _walk(
-        self, tables: set[str], stop_after: str | None
-    ) -> Iterator[tuple[str, str, dict[str, str]]]:
+    def _walk(self, tables: set[str], stop_after: str | None) -> Iterator[tuple[str, str, dict[str, str]]]:
         stack: list[Element] = []
         row_elements = 0  # elements below depth 3 since the last row ended
         events = iterparse(
