@@ -19,28 +19,16 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
         if not header or header[0].lower() != self.keyword.lower().encode():
             return None
         if len(header) != 2:
-            raise exceptions.AuthenticationFailed(
-                "The Authorization header must be 'Bearer <token>'."
-            )
+            raise exceptions.AuthenticationFailed("The Authorization header must be 'Bearer <token>'.")
         try:
             raw = header[1].decode()
         except UnicodeDecodeError:
             raise exceptions.AuthenticationFailed("The token is not valid.") from None
-        token = (
-            ApiToken.objects.usable()
-            .select_related("user")
-            .filter(key_hash=hash_token(raw))
-            .first()
-        )
+        token = ApiToken.objects.usable().select_related("user").filter(key_hash=hash_token(raw)).first()
         if token is None or not token.user.is_active:
-            raise exceptions.AuthenticationFailed(
-                "The token is not valid, has expired or was revoked."
-            )
+            raise exceptions.AuthenticationFailed("The token is not valid, has expired or was revoked.")
         now = timezone.now()
-        if (
-            token.last_used_at is None
-            or now - token.last_used_at > LAST_USED_RESOLUTION
-        ):
+        if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
             ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
         return token.user, token
 

@@ -35,12 +35,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     email = models.EmailField(unique=True)
     name = models.CharField(max_length=200, blank=True)
-    locale = models.CharField(
-        max_length=20, default="en", help_text="Language of emails, e.g. en, fr, es"
-    )
-    is_staff = models.BooleanField(
-        default=False, help_text="May log in to this admin site."
-    )
+    locale = models.CharField(max_length=20, default="en", help_text="Language of emails, e.g. en, fr, es")
+    is_staff = models.BooleanField(default=False, help_text="May log in to this admin site.")
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -65,9 +61,7 @@ class AccountList(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     name = models.CharField(max_length=200)
-    users = models.ManyToManyField(
-        User, through="AccountListMembership", related_name="account_lists"
-    )
+    users = models.ManyToManyField(User, through="AccountListMembership", related_name="account_lists")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -84,17 +78,11 @@ class AccountList(models.Model):
 class AccountListMembership(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
-    account_list = models.ForeignKey(
-        AccountList, on_delete=models.CASCADE, related_name="memberships"
-    )
+    account_list = models.ForeignKey(AccountList, on_delete=models.CASCADE, related_name="memberships")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["user", "account_list"], name="one_membership_per_list"
-            )
-        ]
+        constraints = [models.UniqueConstraint(fields=["user", "account_list"], name="one_membership_per_list")]
 
     def __str__(self) -> str:
         return f"{self.user} in {self.account_list}"
@@ -117,13 +105,9 @@ class ApiToken(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
-    name = models.CharField(
-        max_length=100, blank=True, help_text="What the token is for"
-    )
+    name = models.CharField(max_length=100, blank=True, help_text="What the token is for")
     key_hash = models.CharField(max_length=64, unique=True, editable=False)
-    prefix = models.CharField(
-        max_length=8, editable=False, help_text="First characters, to recognise a token"
-    )
+    prefix = models.CharField(max_length=8, editable=False, help_text="First characters, to recognise a token")
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
     expires_at = models.DateTimeField(null=True, blank=True)
@@ -141,7 +125,5 @@ class ApiToken(models.Model):
     def issue(cls, *, user: User, name: str = "") -> tuple["ApiToken", str]:
         """Make a token; the raw value is returned once and never stored."""
         raw = secrets.token_urlsafe(32)
-        token = cls.objects.create(
-            user=user, name=name, key_hash=hash_token(raw), prefix=raw[:8]
-        )
+        token = cls.objects.create(user=user, name=name, key_hash=hash_token(raw), prefix=raw[:8])
         return token, raw

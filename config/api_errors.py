@@ -29,20 +29,14 @@ def exception_handler(exc, context):
     view = context.get("view")
     if view is not None:
         view.resource_name = "errors"
-    if (
-        response.status_code == status.HTTP_401_UNAUTHORIZED
-        and "WWW-Authenticate" not in response
-    ):
+    if response.status_code == status.HTTP_401_UNAUTHORIZED and "WWW-Authenticate" not in response:
         response["WWW-Authenticate"] = 'Bearer realm="api"'
     return response
 
 
 def _django_messages(exc: DjangoValidationError):
     if hasattr(exc, "error_dict"):
-        return {
-            field: [str(m) for e in errors for m in e.messages]
-            for field, errors in exc.error_dict.items()
-        }
+        return {field: [str(m) for e in errors for m in e.messages] for field, errors in exc.error_dict.items()}
     return [str(m) for m in exc.messages]
 
 
@@ -50,9 +44,7 @@ def _error_objects(data, code: str, pointer: str | None):
     if isinstance(data, dict):
         for key, value in data.items():
             if key in NON_FIELD_KEYS:
-                yield from _error_objects(
-                    value, code, pointer if code == "400" else None
-                )
+                yield from _error_objects(value, code, pointer if code == "400" else None)
             else:
                 yield from _error_objects(value, code, f"/data/attributes/{key}")
     elif isinstance(data, list):

@@ -45,9 +45,7 @@ class UploadSizeLimitMiddleware:
         if length > limit:
             message = too_large_message() if is_multipart else _json_too_large_message()
             body = {"errors": [{"status": "413", "detail": message}]}
-            response = HttpResponse(
-                json.dumps(body), status=413, content_type="application/vnd.api+json"
-            )
+            response = HttpResponse(json.dumps(body), status=413, content_type="application/vnd.api+json")
             response["Connection"] = "close"
             return response
         return self.get_response(request)

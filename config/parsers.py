@@ -29,9 +29,7 @@ def split_bracket_key(key: str) -> list:
         matched = "".join(m.group(0) for m in _SEGMENT.finditer(rest))
         if matched != rest:
             raise ParseError(f"Malformed form field name: {key!r}")
-        segments += [
-            m.group(1) if m.group(1) != "" else _APPEND for m in _SEGMENT.finditer(rest)
-        ]
+        segments += [m.group(1) if m.group(1) != "" else _APPEND for m in _SEGMENT.finditer(rest)]
     return segments
 
 
@@ -44,9 +42,7 @@ def _insert(tree: dict, path: list, value) -> None:
             raise ParseError("Form field names mix list and object forms.")
         child = node.setdefault(segment, default)
         if not isinstance(child, (dict, list)):
-            raise ParseError(
-                f"Form field {segment!r} is given both as a value and as an object."
-            )
+            raise ParseError(f"Form field {segment!r} is given both as a value and as an object.")
         node = child
     last = path[-1]
     if last is _APPEND:
@@ -81,12 +77,8 @@ def unflatten(items) -> dict:
 class JsonApiMultiPartParser(MultiPartParser):
     def parse(self, stream, media_type=None, parser_context=None):
         parsed = super().parse(stream, media_type, parser_context)
-        items = [
-            (key, value) for key in parsed.data for value in parsed.data.getlist(key)
-        ]
-        items += [
-            (key, value) for key in parsed.files for value in parsed.files.getlist(key)
-        ]
+        items = [(key, value) for key in parsed.data for value in parsed.data.getlist(key)]
+        items += [(key, value) for key in parsed.files for value in parsed.files.getlist(key)]
         tree = unflatten(items)
         document = tree.get("data") if isinstance(tree.get("data"), dict) else {}
         attributes = document.get("attributes") or {}
@@ -111,6 +103,4 @@ class JsonApiMultiPartParser(MultiPartParser):
         view = parser_context.get("view")
         url_id = getattr(view, "kwargs", {}).get("pk") if view else None
         if url_id and document.get("id") and str(document["id"]) != str(url_id):
-            raise Conflict(
-                f"The resource object's id ({document['id']}) does not match the URL's id ({url_id})."
-            )
+            raise Conflict(f"The resource object's id ({document['id']}) does not match the URL's id ({url_id}).")

@@ -42,17 +42,13 @@ api_v2 = [
         name="tnt-import-detail",
     ),
     path(f"{AL}/imports", ImportViewSet.as_view(LIST), name="import-list"),
-    path(
-        f"{AL}/imports/<uuid:pk>", ImportViewSet.as_view(DETAIL), name="import-detail"
-    ),
+    path(f"{AL}/imports/<uuid:pk>", ImportViewSet.as_view(DETAIL), name="import-detail"),
     path(
         f"{AL}/imports/<uuid:pk>/failures",
         ImportFailuresView.as_view(),
         name="import-failures",
     ),
-    path(
-        f"{AL}/contacts", ContactViewSet.as_view({"get": "list"}), name="contact-list"
-    ),
+    path(f"{AL}/contacts", ContactViewSet.as_view({"get": "list"}), name="contact-list"),
     path(
         f"{AL}/contacts/<uuid:pk>",
         ContactViewSet.as_view({"get": "retrieve"}),

@@ -35,24 +35,16 @@ class Contact(models.Model):
         NONE = "None"
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    account_list = models.ForeignKey(
-        AccountList, on_delete=models.CASCADE, related_name="contacts"
-    )
+    account_list = models.ForeignKey(AccountList, on_delete=models.CASCADE, related_name="contacts")
     name = models.CharField(max_length=255)
     name_key = models.CharField(max_length=255, editable=False)
     greeting = models.CharField(max_length=255, blank=True)
     envelope_greeting = models.CharField(max_length=255, blank=True)
     status = models.CharField(max_length=50, blank=True)
-    pledge_amount = models.DecimalField(
-        max_digits=14, decimal_places=2, null=True, blank=True
-    )
-    pledge_frequency = models.DecimalField(
-        max_digits=20, decimal_places=14, null=True, blank=True
-    )
+    pledge_amount = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    pledge_frequency = models.DecimalField(max_digits=20, decimal_places=14, null=True, blank=True)
     pledge_currency = models.CharField(max_length=3, blank=True)
-    send_newsletter = models.CharField(
-        max_length=10, blank=True, choices=Newsletter.choices
-    )
+    send_newsletter = models.CharField(max_length=10, blank=True, choices=Newsletter.choices)
     likely_to_give = models.CharField(max_length=20, blank=True)
     no_appeals = models.BooleanField(null=True, blank=True)
     church_name = models.CharField(max_length=255, blank=True)
@@ -100,11 +92,7 @@ class Tag(models.Model):
 
     class Meta:
         ordering = ["name"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["contact", "name"], name="one_tag_per_contact"
-            )
-        ]
+        constraints = [models.UniqueConstraint(fields=["contact", "name"], name="one_tag_per_contact")]
         indexes = [models.Index(fields=["name"], name="tag_name")]
 
     def __str__(self) -> str:
@@ -113,9 +101,7 @@ class Tag(models.Model):
 
 class Person(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    contact = models.ForeignKey(
-        Contact, on_delete=models.CASCADE, related_name="people"
-    )
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="people")
     first_name = models.CharField(max_length=255, blank=True)
     last_name = models.CharField(max_length=255, blank=True)
     middle_name = models.CharField(max_length=255, blank=True)
@@ -134,9 +120,7 @@ class Person(models.Model):
 
 class EmailAddress(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    person = models.ForeignKey(
-        Person, on_delete=models.CASCADE, related_name="email_addresses"
-    )
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="email_addresses")
     email = models.CharField(max_length=254)
     email_key = models.CharField(max_length=254, editable=False, db_index=True)
     primary = models.BooleanField(default=False)
@@ -156,9 +140,7 @@ class EmailAddress(models.Model):
 
 class PhoneNumber(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    person = models.ForeignKey(
-        Person, on_delete=models.CASCADE, related_name="phone_numbers"
-    )
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="phone_numbers")
     number = models.CharField(max_length=100)
     number_key = models.CharField(max_length=100, editable=False)
     location = models.CharField(max_length=20, blank=True)
@@ -179,9 +161,7 @@ class PhoneNumber(models.Model):
 
 class Address(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    contact = models.ForeignKey(
-        Contact, on_delete=models.CASCADE, related_name="addresses"
-    )
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="addresses")
     street = models.TextField(blank=True)
     city = models.CharField(max_length=255, blank=True)
     state = models.CharField(max_length=255, blank=True)
@@ -219,21 +199,15 @@ class SampleContact(models.Model):
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    import_record = models.ForeignKey(
-        "imports.Import", on_delete=models.CASCADE, related_name="sample_contacts"
-    )
+    import_record = models.ForeignKey("imports.Import", on_delete=models.CASCADE, related_name="sample_contacts")
     position = models.PositiveIntegerField(help_text="Order in the file")
     line_number = models.PositiveIntegerField(null=True, blank=True)
     name = models.CharField(max_length=255)
     greeting = models.CharField(max_length=255, blank=True)
     envelope_greeting = models.CharField(max_length=255, blank=True)
     status = models.CharField(max_length=50, blank=True)
-    pledge_amount = models.DecimalField(
-        max_digits=14, decimal_places=2, null=True, blank=True
-    )
-    pledge_frequency = models.DecimalField(
-        max_digits=20, decimal_places=14, null=True, blank=True
-    )
+    pledge_amount = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    pledge_frequency = models.DecimalField(max_digits=20, decimal_places=14, null=True, blank=True)
     pledge_currency = models.CharField(max_length=3, blank=True)
     send_newsletter = models.CharField(max_length=10, blank=True)
     likely_to_give = models.CharField(max_length=20, blank=True)

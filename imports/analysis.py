@@ -57,10 +57,7 @@ def _analyze_csv(stream: BinaryIO) -> FileAnalysis:
             "delimiter": analysis.format.delimiter,
         },
         rows_total=analysis.row_count,
-        sample_rows=[
-            {"line_number": row.line_number, "values": row.values}
-            for row in analysis.samples
-        ],
+        sample_rows=[{"line_number": row.line_number, "values": row.values} for row in analysis.samples],
         file_headers=analysis.headers,
         file_constants=analysis.constants,
     )
@@ -86,9 +83,7 @@ def _analyze_tnt(stream: BinaryIO) -> FileAnalysis:
                 "description": group.description,
                 "category": group.category,
                 "path_name": group.path_name,
-                "contacts": sum(
-                    group.id in ids for ids in analysis.group_members.values()
-                ),
+                "contacts": sum(group.id in ids for ids in analysis.group_members.values()),
             }
             for group in analysis.groups
         ],

@@ -23,9 +23,7 @@ def uses_local_storage(import_record: Import) -> bool:
 
 def file_url_for(*, import_record: Import, user, request) -> str:
     if not uses_local_storage(import_record):
-        return (
-            import_record.file.url
-        )  # presigned, expires after FILE_URL_EXPIRY_SECONDS
+        return import_record.file.url  # presigned, expires after FILE_URL_EXPIRY_SECONDS
     expires = int(time.time()) + settings.FILE_URL_EXPIRY_SECONDS
     token = signing.dumps(
         {"i": str(import_record.pk), "u": str(user.pk), "e": expires},
@@ -47,7 +45,5 @@ def read_download_token(token: str) -> tuple[str, str]:
     except signing.BadSignature:
         raise InvalidDownloadLink("This download link is not valid.") from None
     if payload.get("e", 0) < time.time():
-        raise InvalidDownloadLink(
-            "This download link has expired. Read the import again for a fresh file_url."
-        )
+        raise InvalidDownloadLink("This download link has expired. Read the import again for a fresh file_url.")
     return payload["i"], payload["u"]

@@ -29,16 +29,10 @@ class _Echo:
 def failure_lines(import_record: Import) -> Iterator[str]:
     """The CSV, line by line, reading the failures in chunks so memory stays flat."""
     writer = csv.writer(_Echo())
-    yield writer.writerow(
-        [neutralize(h) for h in ["Error Message", *failure_headers(import_record)]]
-    )
-    failures = ImportFailure.objects.filter(import_record=import_record).order_by(
-        "line_number", "id"
-    )
+    yield writer.writerow([neutralize(h) for h in ["Error Message", *failure_headers(import_record)]])
+    failures = ImportFailure.objects.filter(import_record=import_record).order_by("line_number", "id")
     for failure in failures.only("message", "fields").iterator(chunk_size=2000):
-        yield writer.writerow(
-            [neutralize(str(cell)) for cell in [failure.message, *failure.fields]]
-        )
+        yield writer.writerow([neutralize(str(cell)) for cell in [failure.message, *failure.fields]])
 
 
 def failures_csv_text(import_record: Import) -> str:

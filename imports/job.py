@@ -46,9 +46,7 @@ def run_import(import_id: str, *, on_progress=None) -> Import:
             Import.Status.CANCELLED,
             error="Cancelled before it finished.",
         )
-    except (
-        Exception
-    ) as error:  # the import fails with a sentence; the trace goes to the log only
+    except Exception as error:  # the import fails with a sentence; the trace goes to the log only
         logger.exception("Import %s failed", import_record.pk)
         _finish(import_record, Import.Status.FAILED, error=_short_error(error))
     else:
@@ -116,9 +114,7 @@ def _check_not_cancelled(import_record: Import) -> None:
         raise ImportCancelled()
 
 
-def _write_with_retries(
-    import_record: Import, writer: ContactWriter, batch: list[BuiltRow]
-) -> None:
+def _write_with_retries(import_record: Import, writer: ContactWriter, batch: list[BuiltRow]) -> None:
     """A lost connection or a lock timeout is retried; the batch's transaction was rolled back."""
     for attempt in range(1, BATCH_RETRIES + 1):
         try:
@@ -136,9 +132,7 @@ def _write_with_retries(
             time.sleep(0.5 * 2**attempt)
 
 
-def _write_batch(
-    import_record: Import, writer: ContactWriter, batch: list[BuiltRow]
-) -> None:
+def _write_batch(import_record: Import, writer: ContactWriter, batch: list[BuiltRow]) -> None:
     good = [row.draft for row in batch if row.draft is not None]
     failed = [
         ImportFailure(
@@ -160,9 +154,7 @@ def _write_batch(
             "rows_failed": F("rows_failed") + len(failed),
         }
         now = timezone.now()
-        Import.objects.filter(pk=import_record.pk).update(
-            **counters, heartbeat_at=now, updated_at=now
-        )
+        Import.objects.filter(pk=import_record.pk).update(**counters, heartbeat_at=now, updated_at=now)
     import_record.refresh_from_db(
         fields=[
             "rows_processed",
@@ -177,17 +169,13 @@ def _write_batch(
 
 def _finish(import_record: Import, status: str, *, error: str = "") -> None:
     now = timezone.now()
-    Import.objects.filter(pk=import_record.pk).update(
-        status=status, error=error, completed_at=now, updated_at=now
-    )
+    Import.objects.filter(pk=import_record.pk).update(status=status, error=error, completed_at=now, updated_at=now)
     import_record.refresh_from_db()
     if status != Import.Status.CANCELLED:
         try:
             send_import_finished(import_record=import_record)
         except Exception:  # a mail server problem must not undo a finished import
-            logger.exception(
-                "Import %s: the notification email could not be sent", import_record.pk
-            )
+            logger.exception("Import %s: the notification email could not be sent", import_record.pk)
 
 
 def _short_error(error: Exception) -> str:

@@ -123,12 +123,8 @@ SUPPORTED_FIELDS: tuple[SupportedField, ...] = (
     SupportedField("website", "Website"),
     SupportedField("zip", "Zip"),
 )
-FIELDS_BY_KEY: dict[str, SupportedField] = {
-    field.key: field for field in SUPPORTED_FIELDS
-}
-CONSTANT_FIELDS: dict[str, SupportedField] = {
-    f.key: f for f in SUPPORTED_FIELDS if f.is_constant
-}
+FIELDS_BY_KEY: dict[str, SupportedField] = {field.key: field for field in SUPPORTED_FIELDS}
+CONSTANT_FIELDS: dict[str, SupportedField] = {f.key: f for f in SUPPORTED_FIELDS if f.is_constant}
 NAME_FIELDS = ("full_name", "first_name", "last_name")
 
 
@@ -146,9 +142,7 @@ def constants_document(*, max_file_size: int) -> dict:
     return {
         "csv_import": {
             "supported_headers": {field.key: field.label for field in SUPPORTED_FIELDS},
-            "required_headers": {
-                "full_name | first_name | last_name": "At least one name column"
-            },
+            "required_headers": {"full_name | first_name | last_name": "At least one name column"},
             "constants": {
                 field.key: [{"id": c.id, "value": c.label} for c in field.constants]
                 for field in CONSTANT_FIELDS.values()
@@ -171,11 +165,7 @@ def check_mapping_shapes(*, file_headers_mappings, file_constants_mappings) -> N
                 "file_headers_mappings must be an object of supported field -> file header key."
             )
         else:
-            bad = sorted(
-                str(k)
-                for k, v in file_headers_mappings.items()
-                if not isinstance(v, str)
-            )
+            bad = sorted(str(k) for k, v in file_headers_mappings.items() if not isinstance(v, str))
             if bad:
                 errors.setdefault("file_headers_mappings", []).append(
                     f"file_headers_mappings values must be header keys (strings); not for: {bad}"
@@ -195,15 +185,9 @@ def _constants_shape_error(mappings) -> str | None:
         if not isinstance(entries, list):
             return f'file_constants_mappings[{field_key!r}] must be a list of {{"id": ..., "values": [...]}}.'
         for entry in entries:
-            if (
-                not isinstance(entry, Mapping)
-                or "id" not in entry
-                or "values" not in entry
-            ):
+            if not isinstance(entry, Mapping) or "id" not in entry or "values" not in entry:
                 return f'Every entry of file_constants_mappings[{field_key!r}] needs an "id" and "values".'
-            if not isinstance(entry["id"], str) or not isinstance(
-                entry["values"], list
-            ):
+            if not isinstance(entry["id"], str) or not isinstance(entry["values"], list):
                 return f'In file_constants_mappings[{field_key!r}], "id" must be a string and "values" a list.'
             if not all(isinstance(value, str) for value in entry["values"]):
                 return f'In file_constants_mappings[{field_key!r}], every one of "values" must be a string.'
@@ -224,38 +208,26 @@ def validate_mappings(
     headers_errors: list[str] = []
     constants_errors: list[str] = []
 
-    unsupported = sorted(
-        key for key in file_headers_mappings if key not in FIELDS_BY_KEY
-    )
+    unsupported = sorted(key for key in file_headers_mappings if key not in FIELDS_BY_KEY)
     if unsupported:
-        headers_errors.append(
-            f"file_headers_mappings has keys that are not supported fields: {unsupported}"
-        )
-    missing_headers = sorted(
-        {v for v in file_headers_mappings.values() if v not in file_headers}
-    )
+        headers_errors.append(f"file_headers_mappings has keys that are not supported fields: {unsupported}")
+    missing_headers = sorted({v for v in file_headers_mappings.values() if v not in file_headers})
     if missing_headers:
-        headers_errors.append(
-            f"file_headers_mappings maps to headers not in the file: {missing_headers}"
-        )
+        headers_errors.append(f"file_headers_mappings maps to headers not in the file: {missing_headers}")
     if not any(file_headers_mappings.get(name) for name in NAME_FIELDS):
         headers_errors.append(
             "file_headers_mappings must map a name: at least one of full_name, first_name or last_name."
         )
 
     unmapped_constants = sorted(
-        key
-        for key in file_constants_mappings
-        if key not in CONSTANT_FIELDS or key not in file_headers_mappings
+        key for key in file_constants_mappings if key not in CONSTANT_FIELDS or key not in file_headers_mappings
     )
     if unmapped_constants:
         constants_errors.append(
             "file_constants_mappings has keys that are not constant fields mapped in file_headers_mappings: "
             f"{unmapped_constants}"
         )
-    constants_errors += _constant_value_errors(
-        file_constants, file_headers_mappings, file_constants_mappings
-    )
+    constants_errors += _constant_value_errors(file_constants, file_headers_mappings, file_constants_mappings)
 
     errors = {}
     if headers_errors:
@@ -266,9 +238,7 @@ def validate_mappings(
         raise ValidationError(errors)
 
 
-def _constant_value_errors(
-    file_constants, file_headers_mappings, file_constants_mappings
-) -> list[str]:
+def _constant_value_errors(file_constants, file_headers_mappings, file_constants_mappings) -> list[str]:
     invalid_ids: dict[str, list[str]] = {}
     values_not_found: dict[str, list[str]] = {}
     for field_key, entries in file_constants_mappings.items():
@@ -285,36 +255,22 @@ def _constant_value_errors(
                 values_not_found.setdefault(field_key, []).extend(missing)
 
     uncovered: dict[str, list[str]] = {}
-    for field_key, field in CONSTANT_FIELDS.items():
+    for field_key in CONSTANT_FIELDS:
         header_key = file_headers_mappings.get(field_key)
         if header_key is None or header_key not in file_constants:
             continue
-        covered = {
-            value
-            for entry in file_constants_mappings.get(field_key, [])
-            for value in entry["values"]
-        }
-        left = [
-            value
-            for value in file_constants[header_key]
-            if value.strip() and value not in covered
-        ]
+        covered = {value for entry in file_constants_mappings.get(field_key, []) for value in entry["values"]}
+        left = [value for value in file_constants[header_key] if value.strip() and value not in covered]
         if left:
             uncovered[field_key] = left
 
     messages = []
     if invalid_ids:
-        messages.append(
-            f"file_constants_mappings has ids that are not valid constants: {invalid_ids}"
-        )
+        messages.append(f"file_constants_mappings has ids that are not valid constants: {invalid_ids}")
     if values_not_found:
-        messages.append(
-            f"file_constants_mappings lists values not found in the file: {values_not_found}"
-        )
+        messages.append(f"file_constants_mappings lists values not found in the file: {values_not_found}")
     if uncovered:
-        messages.append(
-            f"file_constants_mappings does not cover these values found in the file: {uncovered}"
-        )
+        messages.append(f"file_constants_mappings does not cover these values found in the file: {uncovered}")
     return messages
 
 
@@ -329,8 +285,6 @@ def constant_lookup(
 ) -> dict[str, dict[str, str]]:
     """field -> {value as written in the file -> constant id}, for the builder."""
     return {
-        field_key: {
-            value: entry["id"] for entry in entries for value in entry["values"]
-        }
+        field_key: {value: entry["id"] for entry in entries for value in entry["values"]}
         for field_key, entries in file_constants_mappings.items()
     }

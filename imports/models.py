@@ -44,18 +44,12 @@ class Import(models.Model):
     FINISHED_STATUSES = (Status.COMPLETE, Status.FAILED, Status.CANCELLED)
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    account_list = models.ForeignKey(
-        AccountList, on_delete=models.CASCADE, related_name="imports"
-    )
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="imports"
-    )
+    account_list = models.ForeignKey(AccountList, on_delete=models.CASCADE, related_name="imports")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="imports")
     source = models.CharField(max_length=10, choices=Source.choices)
 
     file = models.FileField(upload_to=import_file_path, max_length=255, blank=True)
-    original_filename = models.CharField(
-        max_length=255, blank=True, help_text="As uploaded; display only"
-    )
+    original_filename = models.CharField(max_length=255, blank=True, help_text="As uploaded; display only")
     file_size = models.BigIntegerField(null=True, blank=True)
     file_format = models.JSONField(
         default=dict,
@@ -78,38 +72,26 @@ class Import(models.Model):
     groups = models.JSONField(default=list, blank=True)
     group_tags = models.JSONField(default=dict, blank=True)
     import_by_group = models.BooleanField(default=False)
-    tnt_groups = models.JSONField(
-        default=list, blank=True, help_text="Groups found in the TntConnect file"
-    )
+    tnt_groups = models.JSONField(default=list, blank=True, help_text="Groups found in the TntConnect file")
 
     tag_list = models.TextField(blank=True)
     in_preview = models.BooleanField(default=False)
     override = models.BooleanField(default=False)
 
     # Lifecycle
-    status = models.CharField(
-        max_length=20, choices=Status.choices, default=Status.PREVIEW
-    )
-    error = models.CharField(
-        max_length=1000, blank=True, help_text="Why the import failed, in a sentence"
-    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PREVIEW)
+    error = models.CharField(max_length=1000, blank=True, help_text="Why the import failed, in a sentence")
     queued_at = models.DateTimeField(null=True, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
-    heartbeat_at = models.DateTimeField(
-        null=True, blank=True, help_text="Last time the job committed a batch"
-    )
-    rows_total = models.PositiveIntegerField(
-        null=True, blank=True, help_text="Data rows found at upload"
-    )
+    heartbeat_at = models.DateTimeField(null=True, blank=True, help_text="Last time the job committed a batch")
+    rows_total = models.PositiveIntegerField(null=True, blank=True, help_text="Data rows found at upload")
     rows_processed = models.PositiveIntegerField(default=0)
     rows_created = models.PositiveIntegerField(default=0)
     rows_updated = models.PositiveIntegerField(default=0)
     rows_failed = models.PositiveIntegerField(default=0)
     cancel_requested = models.BooleanField(default=False)
-    attempts = models.PositiveSmallIntegerField(
-        default=0, help_text="How many times a worker started the job"
-    )
+    attempts = models.PositiveSmallIntegerField(default=0, help_text="How many times a worker started the job")
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -117,9 +99,7 @@ class Import(models.Model):
     class Meta:
         ordering = ["-created_at"]
         indexes = [
-            models.Index(
-                fields=["account_list", "-created_at"], name="import_list_newest"
-            ),
+            models.Index(fields=["account_list", "-created_at"], name="import_list_newest"),
             models.Index(fields=["status"], name="import_status"),
         ]
 
@@ -138,22 +118,14 @@ class ImportFailure(models.Model):
     """A row that could not be imported: its line, why, and its original cells."""
 
     id = models.BigAutoField(primary_key=True)
-    import_record = models.ForeignKey(
-        Import, on_delete=models.CASCADE, related_name="failures"
-    )
+    import_record = models.ForeignKey(Import, on_delete=models.CASCADE, related_name="failures")
     line_number = models.PositiveIntegerField()
     message = models.TextField()
-    fields = models.JSONField(
-        default=list, help_text="The row's cells as read from the file"
-    )
+    fields = models.JSONField(default=list, help_text="The row's cells as read from the file")
 
     class Meta:
         ordering = ["line_number", "id"]
-        indexes = [
-            models.Index(
-                fields=["import_record", "line_number"], name="failure_by_line"
-            )
-        ]
+        indexes = [models.Index(fields=["import_record", "line_number"], name="failure_by_line")]
 
     def __str__(self) -> str:
         return f"line {self.line_number}: {self.message}"
@@ -163,19 +135,12 @@ class ImportedContact(models.Model):
     """Which contacts an import created or updated (`filter[import]` on contacts)."""
 
     id = models.BigAutoField(primary_key=True)
-    import_record = models.ForeignKey(
-        Import, on_delete=models.CASCADE, related_name="imported_contacts"
-    )
-    contact = models.ForeignKey(
-        Contact, on_delete=models.CASCADE, related_name="imports"
-    )
-    created = models.BooleanField(
-        help_text="True when the import created the contact, false when it updated it"
-    )
+    import_record = models.ForeignKey(Import, on_delete=models.CASCADE, related_name="imported_contacts")
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="imports")
+    created = models.BooleanField(help_text="True when the import created the contact, false when it updated it")
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["import_record", "contact"], name="contact_once_per_import"
-            )
-        ]
+        constraints = [models.UniqueConstraint(fields=["import_record", "contact"], name="contact_once_per_import")]
+
+    def __str__(self) -> str:
+        return f"{'created' if self.created else 'updated'} by {self.import_record_id}"

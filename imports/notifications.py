@@ -18,10 +18,7 @@ def import_url(import_record: Import) -> str:
 
 
 def send_import_finished(*, import_record: Import) -> None:
-    succeeded = (
-        import_record.status == Import.Status.COMPLETE
-        and import_record.rows_failed == 0
-    )
+    succeeded = import_record.status == Import.Status.COMPLETE and import_record.rows_failed == 0
     context = {
         "import": import_record,
         "account_list": import_record.account_list,
@@ -39,9 +36,7 @@ def send_import_finished(*, import_record: Import) -> None:
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[import_record.user.email],
     )
-    message.attach_alternative(
-        render_to_string(f"imports/email/{template}.html", context), "text/html"
-    )
+    message.attach_alternative(render_to_string(f"imports/email/{template}.html", context), "text/html")
     if 0 < import_record.rows_failed <= MAX_ATTACHED_FAILURES:
         message.attach(
             failures_filename(import_record),

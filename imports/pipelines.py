@@ -35,9 +35,7 @@ def csv_builder(import_record: Import) -> CsvContactBuilder:
     )
 
 
-def tnt_options(
-    import_record: Import, *, group_members: dict[str, list[str]]
-) -> TntImportOptions:
+def tnt_options(import_record: Import, *, group_members: dict[str, list[str]]) -> TntImportOptions:
     groups = {
         g["id"]: TntGroup(
             id=g["id"],
@@ -68,9 +66,7 @@ def csv_rows(import_record: Import, stream: BinaryIO) -> Iterator[BuiltRow]:
     builder = csv_builder(import_record)
     for row in read_csv(stream, csv_format, **csv_limits()):
         draft, error = build(builder.build, row.values)
-        yield BuiltRow(
-            line_number=row.line_number, cells=list(row.cells), draft=draft, error=error
-        )
+        yield BuiltRow(line_number=row.line_number, cells=list(row.cells), draft=draft, error=error)
 
 
 def tnt_rows(import_record: Import, stream: BinaryIO) -> Iterator[BuiltRow]:
@@ -80,9 +76,7 @@ def tnt_rows(import_record: Import, stream: BinaryIO) -> Iterator[BuiltRow]:
     options = tnt_options(import_record, group_members=analysis.group_members)
     wanted_groups = set(import_record.groups)
     for row in iter_tnt_contacts(stream):
-        if import_record.import_by_group and not wanted_groups & set(
-            analysis.group_members.get(row.tnt_id, [])
-        ):
+        if import_record.import_by_group and not wanted_groups & set(analysis.group_members.get(row.tnt_id, [])):
             continue
         draft, error = build(lambda r: build_tnt_contact(r, options), row)
         cells = [row.tnt_id, row.fields.get("FileAs", "")]

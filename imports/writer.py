@@ -64,9 +64,7 @@ def address_key(address) -> tuple:
     )
 
 
-def find_contacts_by_name(
-    account_list_id, names: Iterable[str]
-) -> dict[str, uuid.UUID]:
+def find_contacts_by_name(account_list_id, names: Iterable[str]) -> dict[str, uuid.UUID]:
     """name key -> id of the oldest contact of that name in the account list."""
     keys = {name_key(name) for name in names if name.strip()}
     if not keys:
@@ -151,13 +149,9 @@ class BatchWriter:
         if self.updated_people:
             for person in self.updated_people.values():
                 person.updated_at = now
-            Person.objects.bulk_update(
-                self.updated_people.values(), [*PERSON_FIELDS, "updated_at"]
-            )
+            Person.objects.bulk_update(self.updated_people.values(), [*PERSON_FIELDS, "updated_at"])
         if self.demoted_addresses:
-            Address.objects.bulk_update(
-                self.demoted_addresses, ["primary_mailing_address"]
-            )
+            Address.objects.bulk_update(self.demoted_addresses, ["primary_mailing_address"])
 
 
 class ContactWriter:
@@ -188,11 +182,7 @@ class ContactWriter:
         by_key: dict[tuple[str, str], ContactState] = {}
         touched: dict[uuid.UUID, bool] = {}
         for draft in drafts:
-            if (
-                draft.referred_by
-                and not self.defer_referrals
-                and name_key(draft.referred_by) not in referrers
-            ):
+            if draft.referred_by and not self.defer_referrals and name_key(draft.referred_by) not in referrers:
                 note_missing_referral(draft)
             state = self._match(draft, states, by_key)
             if state is None:
@@ -208,18 +198,14 @@ class ContactWriter:
         batch.flush()
         ImportedContact.objects.bulk_create(
             [
-                ImportedContact(
-                    import_record_id=self.import_record.pk, contact_id=cid, created=new
-                )
+                ImportedContact(import_record_id=self.import_record.pk, contact_id=cid, created=new)
                 for cid, new in touched.items()
             ],
             ignore_conflicts=True,
         )
         return result
 
-    def _load_matches(
-        self, drafts: list[ContactDraft]
-    ) -> dict[tuple[str, str], ContactState]:
+    def _load_matches(self, drafts: list[ContactDraft]) -> dict[tuple[str, str], ContactState]:
         """Existing contacts that any draft matches, keyed by ('tnt'|'name'|'email', key)."""
         tnt_ids = {d.tnt_id for d in drafts if d.tnt_id}
         names = {name_key(d.name) for d in drafts}
@@ -227,17 +213,9 @@ class ContactWriter:
         base = Contact.objects.filter(account_list_id=self.account_list_id)
         matches: dict[tuple[str, str], uuid.UUID] = {}
         if tnt_ids:
-            for tnt_id, cid in (
-                base.filter(tnt_id__in=tnt_ids)
-                .order_by("created_at")
-                .values_list("tnt_id", "id")
-            ):
+            for tnt_id, cid in base.filter(tnt_id__in=tnt_ids).order_by("created_at").values_list("tnt_id", "id"):
                 matches.setdefault(("tnt", tnt_id), cid)
-        for key, cid in (
-            base.filter(name_key__in=names)
-            .order_by("created_at")
-            .values_list("name_key", "id")
-        ):
+        for key, cid in base.filter(name_key__in=names).order_by("created_at").values_list("name_key", "id"):
             matches.setdefault(("name", key), cid)
         if emails:
             rows = (
@@ -254,38 +232,27 @@ class ContactWriter:
         states = self._load_states(set(matches.values()))
         return {key: states[cid] for key, cid in matches.items()}
 
-    def _load_states(
-        self, contact_ids: set[uuid.UUID]
-    ) -> dict[uuid.UUID, ContactState]:
+    def _load_states(self, contact_ids: set[uuid.UUID]) -> dict[uuid.UUID, ContactState]:
         if not contact_ids:
             return {}
-        states = {
-            c.id: ContactState(contact=c, is_new=False)
-            for c in Contact.objects.filter(id__in=contact_ids)
-        }
+        states = {c.id: ContactState(contact=c, is_new=False) for c in Contact.objects.filter(id__in=contact_ids)}
         people: dict[uuid.UUID, PersonState] = {}
         for person in Person.objects.filter(contact_id__in=contact_ids):
             people[person.id] = PersonState(person=person)
             states[person.contact_id].people.append(people[person.id])
-        for contact_id, key in Tag.objects.filter(
-            contact_id__in=contact_ids
-        ).values_list("contact_id", "name"):
+        for contact_id, key in Tag.objects.filter(contact_id__in=contact_ids).values_list("contact_id", "name"):
             states[contact_id].tag_keys.add(key.casefold())
         for address in Address.objects.filter(contact_id__in=contact_ids):
             state = states[address.contact_id]
             state.address_keys.add(address_key(address))
             if address.primary_mailing_address:
                 state.primary_addresses.append(address)
-        emails = EmailAddress.objects.filter(person_id__in=people).values_list(
-            "person_id", "email_key", "primary"
-        )
+        emails = EmailAddress.objects.filter(person_id__in=people).values_list("person_id", "email_key", "primary")
         for person_id, key, primary in emails:
             person_state = people[person_id]
             states[person_state.person.contact_id].email_keys.add(key)
             person_state.has_primary_email |= primary
-        phones = PhoneNumber.objects.filter(person_id__in=people).values_list(
-            "person_id", "number_key", "primary"
-        )
+        phones = PhoneNumber.objects.filter(person_id__in=people).values_list("person_id", "number_key", "primary")
         for person_id, key, primary in phones:
             person_state = people[person_id]
             states[person_state.person.contact_id].phone_keys.add(key)
@@ -317,9 +284,7 @@ class ContactWriter:
     # --- building and merging ----------------------------------------------------------
 
     def _new_state(self, draft: ContactDraft, batch: BatchWriter) -> ContactState:
-        values = {
-            attr: getattr(draft, source) for attr, source in MERGED_FIELDS.items()
-        }
+        values = {attr: getattr(draft, source) for attr, source in MERGED_FIELDS.items()}
         contact = Contact(
             id=uuid.uuid4(),
             account_list_id=self.account_list_id,
@@ -330,9 +295,7 @@ class ContactWriter:
         batch.contacts.append(contact)
         return ContactState(contact=contact, is_new=True)
 
-    def _merge_contact(
-        self, state: ContactState, draft: ContactDraft, batch: BatchWriter
-    ) -> None:
+    def _merge_contact(self, state: ContactState, draft: ContactDraft, batch: BatchWriter) -> None:
         contact = state.contact
         changed = False
         for attr, source in MERGED_FIELDS.items():
@@ -346,9 +309,7 @@ class ContactWriter:
         if changed and not state.is_new:
             batch.updated_contacts[contact.id] = contact
 
-    def _merge_children(
-        self, state: ContactState, draft: ContactDraft, batch: BatchWriter
-    ) -> None:
+    def _merge_children(self, state: ContactState, draft: ContactDraft, batch: BatchWriter) -> None:
         for person_draft in draft.people:
             person_state = self._person_for(state, person_draft, batch)
             self._add_emails(state, person_state, person_draft, batch)
@@ -360,21 +321,14 @@ class ContactWriter:
                 state.tag_keys.add(tag.casefold())
                 batch.tags.append(Tag(contact_id=state.contact.id, name=tag))
 
-    def _person_for(
-        self, state: ContactState, draft: PersonDraft, batch: BatchWriter
-    ) -> PersonState:
+    def _person_for(self, state: ContactState, draft: PersonDraft, batch: BatchWriter) -> PersonState:
         first, last = draft.first_name.casefold(), draft.last_name.casefold()
         for person_state in state.people:
             person = person_state.person
-            same_name = (
-                person.first_name.casefold() == first
-                and person.last_name.casefold() == last
-            )
+            same_name = person.first_name.casefold() == first and person.last_name.casefold() == last
             same_role_unnamed = not first and person.is_spouse == draft.is_spouse
             if same_name or same_role_unnamed:
-                self._merge_person(
-                    person, draft, batch, is_new=person.id in batch.new_person_ids
-                )
+                self._merge_person(person, draft, batch, is_new=person.id in batch.new_person_ids)
                 return person_state
         person = Person(
             id=uuid.uuid4(),
@@ -392,9 +346,7 @@ class ContactWriter:
         state.people.append(person_state)
         return person_state
 
-    def _merge_person(
-        self, person: Person, draft: PersonDraft, batch: BatchWriter, *, is_new: bool
-    ) -> None:
+    def _merge_person(self, person: Person, draft: PersonDraft, batch: BatchWriter, *, is_new: bool) -> None:
         changed = False
         for attr in PERSON_FIELDS:
             new, old = getattr(draft, attr), getattr(person, attr)
@@ -416,11 +368,7 @@ class ContactWriter:
             if key in state.email_keys:
                 continue
             state.email_keys.add(key)
-            primary = (
-                email.primary
-                and not email.historic
-                and not person_state.has_primary_email
-            )
+            primary = email.primary and not email.historic and not person_state.has_primary_email
             person_state.has_primary_email |= primary
             batch.emails.append(
                 EmailAddress(
@@ -459,9 +407,7 @@ class ContactWriter:
                 )
             )
 
-    def _add_address(
-        self, state: ContactState, draft: AddressDraft, batch: BatchWriter
-    ) -> None:
+    def _add_address(self, state: ContactState, draft: AddressDraft, batch: BatchWriter) -> None:
         key = address_key(draft)
         if key in state.address_keys:
             return
@@ -498,9 +444,7 @@ class ContactWriter:
         names = {d.referred_by for d in drafts if d.referred_by}
         return find_contacts_by_name(self.account_list_id, names) if names else {}
 
-    def _link_referral(
-        self, state: ContactState, draft: ContactDraft, referrers, batch: BatchWriter
-    ) -> None:
+    def _link_referral(self, state: ContactState, draft: ContactDraft, referrers, batch: BatchWriter) -> None:
         if not draft.referred_by:
             return
         referrer_id = referrers.get(name_key(draft.referred_by))
@@ -518,9 +462,7 @@ class ContactWriter:
         pending = self.deferred_referrals
         for start in range(0, len(pending), 1000):
             chunk = pending[start : start + 1000]
-            referrers = find_contacts_by_name(
-                self.account_list_id, {name for _, name in chunk}
-            )
+            referrers = find_contacts_by_name(self.account_list_id, {name for _, name in chunk})
             updates = [
                 Contact(id=contact_id, referred_by_id=referrers[name_key(name)])
                 for contact_id, name in chunk

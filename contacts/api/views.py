@@ -9,9 +9,7 @@ from imports.models import ImportedContact
 
 
 class ContactFilter(django_filters.FilterSet):
-    tags = django_filters.CharFilter(
-        method="filter_tags", help_text="Comma-separated; contacts with any of them"
-    )
+    tags = django_filters.CharFilter(method="filter_tags", help_text="Comma-separated; contacts with any of them")
 
     class Meta:
         model = Contact
@@ -19,24 +17,14 @@ class ContactFilter(django_filters.FilterSet):
 
     def filter_tags(self, queryset, name, value):
         names = [tag.strip() for tag in value.split(",") if tag.strip()]
-        return queryset.filter(
-            Exists(Tag.objects.filter(contact=OuterRef("pk"), name__in=names))
-        )
+        return queryset.filter(Exists(Tag.objects.filter(contact=OuterRef("pk"), name__in=names)))
 
     def filter_import(self, queryset, name, value):
-        return queryset.filter(
-            Exists(
-                ImportedContact.objects.filter(
-                    contact=OuterRef("pk"), import_record_id=value
-                )
-            )
-        )
+        return queryset.filter(Exists(ImportedContact.objects.filter(contact=OuterRef("pk"), import_record_id=value)))
 
 
 # `import` is a Python keyword, so this filter cannot be declared as a class attribute.
-ContactFilter.base_filters["import"] = django_filters.UUIDFilter(
-    field_name="import", method="filter_import"
-)
+ContactFilter.base_filters["import"] = django_filters.UUIDFilter(field_name="import", method="filter_import")
 
 
 class ContactViewSet(ReadOnlyModelViewSet):
@@ -47,9 +35,7 @@ class ContactViewSet(ReadOnlyModelViewSet):
     ordering_fields = ["name", "created_at", "updated_at"]
 
     def get_queryset(self):
-        account_list = account_list_for(
-            user=self.request.user, account_list_id=self.kwargs["account_list_pk"]
-        )
+        account_list = account_list_for(user=self.request.user, account_list_id=self.kwargs["account_list_pk"])
         people = Person.objects.prefetch_related("email_addresses", "phone_numbers")
         return (
             Contact.objects.filter(account_list=account_list)

@@ -14,8 +14,6 @@ class ConstantsView(APIView):
         document = {
             "type": "constants",
             "id": "imports",
-            "attributes": constants_document(
-                max_file_size=settings.IMPORT_MAX_FILE_SIZE
-            ),
+            "attributes": constants_document(max_file_size=settings.IMPORT_MAX_FILE_SIZE),
         }
         return Response({"data": document})

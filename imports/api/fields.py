@@ -8,9 +8,7 @@ from rest_framework import serializers
 class StrictBooleanField(serializers.Field):
     """true/false/1/0 (any case) or a JSON boolean; anything else is refused."""
 
-    default_error_messages = {
-        "invalid": "Must be true or false (or 1 or 0), not {value!r}."
-    }
+    default_error_messages = {"invalid": "Must be true or false (or 1 or 0), not {value!r}."}
 
     def to_internal_value(self, data):
         if isinstance(data, bool):
@@ -53,9 +51,7 @@ class GroupTagsField(JSONObjectField):
 
     def to_internal_value(self, data):
         value = super().to_internal_value(data)
-        if not isinstance(value, dict) or not all(
-            isinstance(v, str) for v in value.values()
-        ):
+        if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
             self.fail("invalid")
         return {str(key): tags for key, tags in value.items()}
 
@@ -63,16 +59,12 @@ class GroupTagsField(JSONObjectField):
 class GroupsField(serializers.Field):
     """A list of group ids, or a comma-separated string of them."""
 
-    default_error_messages = {
-        "invalid": "groups must be a list of group ids or a comma-separated string."
-    }
+    default_error_messages = {"invalid": "groups must be a list of group ids or a comma-separated string."}
 
     def to_internal_value(self, data):
         if isinstance(data, str):
             return [item.strip() for item in data.split(",") if item.strip()]
-        if isinstance(data, list) and all(
-            isinstance(item, (str, int)) for item in data
-        ):
+        if isinstance(data, list) and all(isinstance(item, (str, int)) for item in data):
             return [str(item).strip() for item in data if str(item).strip()]
         self.fail("invalid")
 

@@ -22,17 +22,13 @@ class ImportSerializer(serializers.ModelSerializer):
     account_list_id = drf_serializers.CharField(read_only=True)
     file_url = drf_serializers.SerializerMethodField()
     groups = GroupsField(read_only=True)
-    updated_in_db_at = drf_serializers.DateTimeField(
-        source="updated_at", read_only=True
-    )
+    updated_in_db_at = drf_serializers.DateTimeField(source="updated_at", read_only=True)
     file_version = drf_serializers.SerializerMethodField()
     failures_url = drf_serializers.SerializerMethodField()
 
     user = ResourceRelatedField(read_only=True)
     account_list = ResourceRelatedField(read_only=True)
-    sample_contacts = ResourceRelatedField(
-        many=True, read_only=True, model=SampleContact
-    )
+    sample_contacts = ResourceRelatedField(many=True, read_only=True, model=SampleContact)
 
     included_serializers = {
         "user": "accounts.api.serializers.UserSerializer",
@@ -87,16 +83,10 @@ class ImportSerializer(serializers.ModelSerializer):
         request = self.context.get("request")
         if not import_record.file or request is None:
             return None
-        return file_url_for(
-            import_record=import_record, user=request.user, request=request
-        )
+        return file_url_for(import_record=import_record, user=request.user, request=request)
 
     def get_file_version(self, import_record) -> str | None:
-        return (
-            import_record.file_format.get("version")
-            if import_record.source == Import.Source.TNT
-            else None
-        )
+        return import_record.file_format.get("version") if import_record.source == Import.Source.TNT else None
 
     def get_failures_url(self, import_record) -> str | None:
         request = self.context.get("request")
@@ -114,9 +104,7 @@ class ImportInputSerializer(drf_serializers.Serializer):
     file = UploadField(required=False, allow_empty_file=True)
     file_headers_mappings = JSONObjectField(required=False)
     file_constants_mappings = JSONObjectField(required=False)
-    tag_list = drf_serializers.CharField(
-        required=False, allow_blank=True, trim_whitespace=True, max_length=10_000
-    )
+    tag_list = drf_serializers.CharField(required=False, allow_blank=True, trim_whitespace=True, max_length=10_000)
     groups = GroupsField(required=False)
     group_tags = GroupTagsField(required=False)
     import_by_group = StrictBooleanField(required=False)

@@ -61,7 +61,13 @@ class ImportViewSet(ModelViewSet):
 
     def finalize_response(self, request, response, *args, **kwargs):
         # The upload's temporary file was moved into storage (or refused): close it now, not at garbage collection.
-        upload = request.data.get("file") if request.method in ("POST", "PUT", "PATCH") and hasattr(request, "_full_data") and isinstance(request._full_data, dict) else None
+        upload = (
+            request.data.get("file")
+            if request.method in ("POST", "PUT", "PATCH")
+            and hasattr(request, "_full_data")
+            and isinstance(request._full_data, dict)
+            else None
+        )
         if upload is not None and hasattr(upload, "close"):
             upload.close()
         return super().finalize_response(request, response, *args, **kwargs)
@@ -71,13 +77,9 @@ class ImportViewSet(ModelViewSet):
         attributes = self._input()
         source = self.source or attributes.get("source")
         if source is None:
-            raise exceptions.ValidationError(
-                {"source": ['source is required: "csv" or "tnt".']}
-            )
+            raise exceptions.ValidationError({"source": ['source is required: "csv" or "tnt".']})
         if self.source and attributes.get("source") not in (None, self.source):
-            raise exceptions.ValidationError(
-                {"source": [f"This endpoint takes {self.source} imports only."]}
-            )
+            raise exceptions.ValidationError({"source": [f"This endpoint takes {self.source} imports only."]})
         import_record = services.create_import(
             account_list=account_list,
             user=request.user,
@@ -90,17 +92,13 @@ class ImportViewSet(ModelViewSet):
         location = request.build_absolute_uri(
             f"/api/v2/account_lists/{import_record.account_list_id}/imports/{import_record.pk}"
         )
-        return Response(
-            data, status=status.HTTP_201_CREATED, headers={"Location": location}
-        )
+        return Response(data, status=status.HTTP_201_CREATED, headers={"Location": location})
 
     def update(self, request, *args, **kwargs):
         import_record = self.get_object()
         attributes = self._input()
         if attributes.get("source") not in (None, import_record.source):
-            raise exceptions.ValidationError(
-                {"source": ["The source of an import cannot change."]}
-            )
+            raise exceptions.ValidationError({"source": ["The source of an import cannot change."]})
         try:
             services.update_import(
                 import_record=import_record,
@@ -111,9 +109,7 @@ class ImportViewSet(ModelViewSet):
             )
         except StaleImport as stale:
             raise Conflict(str(stale)) from None
-        return Response(
-            self.get_serializer(self.get_queryset().get(pk=import_record.pk)).data
-        )
+        return Response(self.get_serializer(self.get_queryset().get(pk=import_record.pk)).data)
 
     def partial_update(self, request, *args, **kwargs):
         return self.update(request, *args, **kwargs)
@@ -148,18 +144,12 @@ class ImportFailuresView(APIView):
     resource_name = "imports"
 
     def get(self, request, account_list_pk, pk):
-        account_list = account_list_for(
-            user=request.user, account_list_id=account_list_pk
-        )
+        account_list = account_list_for(user=request.user, account_list_id=account_list_pk)
         import_record = Import.objects.filter(account_list=account_list, pk=pk).first()
         if import_record is None:
             raise exceptions.NotFound("No such import.")
-        response = StreamingHttpResponse(
-            failure_lines(import_record), content_type="text/csv; charset=utf-8"
-        )
-        response["Content-Disposition"] = (
-            f'attachment; filename="{failures_filename(import_record)}"'
-        )
+        response = StreamingHttpResponse(failure_lines(import_record), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{failures_filename(import_record)}"'
         return response
 
 
@@ -181,13 +171,9 @@ class ImportFileDownloadView(APIView):
         allowed = (
             user is not None
             and import_record is not None
-            and account_lists_for(user=user)
-            .filter(pk=import_record.account_list_id)
-            .exists()
+            and account_lists_for(user=user).filter(pk=import_record.account_list_id).exists()
         )
         if not allowed or not import_record.file:
             raise exceptions.NotFound("No such file.")
         filename = import_record.original_filename or f"import-{import_record.pk}"
-        return FileResponse(
-            import_record.file.open("rb"), as_attachment=True, filename=filename
-        )
+        return FileResponse(import_record.file.open("rb"), as_attachment=True, filename=filename)

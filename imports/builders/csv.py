@@ -37,11 +37,7 @@ class CsvContactBuilder:
         tag_list: str = "",
     ) -> None:
         # Only supported fields are read; an unknown key is a validation error elsewhere.
-        self.columns = {
-            field: header
-            for field, header in file_headers_mappings.items()
-            if field in FIELDS_BY_KEY
-        }
+        self.columns = {field: header for field, header in file_headers_mappings.items() if field in FIELDS_BY_KEY}
         self.constants = constant_lookup(file_constants_mappings)
         self.import_tags = split_tags(tag_list)
 
@@ -59,25 +55,18 @@ class CsvContactBuilder:
         """Raises RowError with a message for the user when the row cannot become a contact."""
         primary, spouse = self._people(values)
         if not (primary.first_name or primary.last_name):
-            raise RowError(
-                "The row has no name: fill in a first name, last name or full name."
-            )
+            raise RowError("The row has no name: fill in a first name, last name or full name.")
         spouse_first = spouse.first_name if spouse else ""
         spouse_last = spouse.last_name if spouse else ""
         try:
             amount = parse_amount(self.value(values, "pledge_amount"))
         except ValueError:
-            raise RowError(
-                f"Commitment Amount {self.value(values, 'pledge_amount')!r} is not a number."
-            ) from None
+            raise RowError(f"Commitment Amount {self.value(values, 'pledge_amount')!r} is not a number.") from None
         send_appeals = self.constant(values, "send_appeals")
         notes = self.value(values, "notes")
         draft = ContactDraft(
-            name=contact_name(
-                primary.first_name, primary.last_name, spouse_first, spouse_last
-            ),
-            greeting=self.value(values, "greeting")
-            or greeting_for(primary.first_name, spouse_first),
+            name=contact_name(primary.first_name, primary.last_name, spouse_first, spouse_last),
+            greeting=self.value(values, "greeting") or greeting_for(primary.first_name, spouse_first),
             envelope_greeting=self.value(values, "envelope_greeting"),
             status=self.constant(values, "status") or "",
             pledge_amount=amount,
@@ -96,9 +85,7 @@ class CsvContactBuilder:
         )
         return draft
 
-    def _people(
-        self, values: Mapping[str, str]
-    ) -> tuple[PersonDraft, PersonDraft | None]:
+    def _people(self, values: Mapping[str, str]) -> tuple[PersonDraft, PersonDraft | None]:
         first, last = self.value(values, "first_name"), self.value(values, "last_name")
         primary = PersonDraft(first_name=first, last_name=last)
         spouse = None
@@ -137,9 +124,7 @@ class CsvContactBuilder:
             spouse.emails, spouse.phones = spouse_emails, spouse_phones
         return primary, spouse
 
-    def _emails(
-        self, values: Mapping[str, str], fields: tuple[str, ...]
-    ) -> list[EmailDraft]:
+    def _emails(self, values: Mapping[str, str], fields: tuple[str, ...]) -> list[EmailDraft]:
         emails = []
         for field in fields:
             text = self.value(values, field)
@@ -152,9 +137,7 @@ class CsvContactBuilder:
             emails.append(EmailDraft(email=address, primary=not emails))
         return emails
 
-    def _phones(
-        self, values: Mapping[str, str], fields: tuple[str, ...]
-    ) -> list[PhoneDraft]:
+    def _phones(self, values: Mapping[str, str], fields: tuple[str, ...]) -> list[PhoneDraft]:
         phones = []
         for field in fields:
             text = self.value(values, field)

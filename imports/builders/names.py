@@ -42,14 +42,8 @@ def parse_full_name(full_name: str) -> tuple[ParsedName, ParsedName | None]:
     if "," in text:
         last, _, firsts = text.partition(",")
         parts = _COUPLE.split(firsts.strip(), maxsplit=1)
-        primary = (
-            _parse_one(f"{parts[0]} {last}")
-            if parts[0]
-            else ParsedName(last=last.strip())
-        )
-        spouse = (
-            _parse_one(f"{parts[1]} {last}") if len(parts) > 1 and parts[1] else None
-        )
+        primary = _parse_one(f"{parts[0]} {last}") if parts[0] else ParsedName(last=last.strip())
+        spouse = _parse_one(f"{parts[1]} {last}") if len(parts) > 1 and parts[1] else None
         return primary, spouse
     parts = _COUPLE.split(text, maxsplit=1)
     if len(parts) == 1:
@@ -63,25 +57,15 @@ def parse_full_name(full_name: str) -> tuple[ParsedName, ParsedName | None]:
 
 
 def _is_lone_given_name(text: str) -> bool:
-    words = [
-        w
-        for w in text.split()
-        if w.rstrip(".").lower() not in {"mr", "mrs", "ms", "dr", "rev", "miss"}
-    ]
+    words = [w for w in text.split() if w.rstrip(".").lower() not in {"mr", "mrs", "ms", "dr", "rev", "miss"}]
     return len(words) == 1
 
 
-def contact_name(
-    first: str, last: str, spouse_first: str = "", spouse_last: str = ""
-) -> str:
+def contact_name(first: str, last: str, spouse_first: str = "", spouse_last: str = "") -> str:
     """'Doe, John and Jane', or 'Park, Bob and Sara Kim' when the spouse's last name differs."""
     first_names = first
     if spouse_first:
-        spouse = (
-            spouse_first
-            if not spouse_last or spouse_last == last
-            else f"{spouse_first} {spouse_last}"
-        )
+        spouse = spouse_first if not spouse_last or spouse_last == last else f"{spouse_first} {spouse_last}"
         first_names = f"{first} and {spouse}" if first else spouse
     if last and first_names:
         return f"{last}, {first_names}"
@@ -89,8 +73,4 @@ def contact_name(
 
 
 def greeting_for(first: str, spouse_first: str = "") -> str:
-    return (
-        f"{first} and {spouse_first}"
-        if first and spouse_first
-        else first or spouse_first
-    )
+    return f"{first} and {spouse_first}" if first and spouse_first else first or spouse_first

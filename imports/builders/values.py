@@ -51,9 +51,7 @@ def normalize_email(text: str) -> str:
     try:
         validate_email(address, check_deliverability=False)
     except EmailNotValidError as error:
-        raise ValueError(
-            f"{address!r} is not a valid email address ({error})"
-        ) from None
+        raise ValueError(f"{address!r} is not a valid email address ({error})") from None
     return address
 
 

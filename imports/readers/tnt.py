@@ -192,6 +192,7 @@ class _TntDocument:
         self._reader = _XmlCleaningReader(stream)
         self._root_seen = False
         self._tables_seen = False
+        self._row_elements = 0  # elements opened inside the current row
         self.application = ""
         self.version = ""
 
@@ -216,7 +217,6 @@ class _TntDocument:
 
     def _walk(self, tables: set[str], stop_after: str | None) -> Iterator[tuple[str, str, dict[str, str]]]:
         stack: list[Element] = []
-        row_elements = 0  # elements below depth 3 since the last row ended
         events = iterparse(
             self._reader,
             events=("start", "end"),
@@ -226,7 +226,7 @@ class _TntDocument:
         )
         for event, element in events:
             if event == "start":
-                row_elements = self._start(stack, element, row_elements)
+                self._check_start(len(stack), element)
                 stack.append(element)
                 continue
             stack.pop()
@@ -239,15 +239,14 @@ class _TntDocument:
             elif depth == 3 and _is_row(stack, element) and stack[2].tag in tables:
                 yield stack[2].tag, element.get("id", ""), _row_fields(element)
             if depth <= 3:
-                row_elements = 0
+                self._row_elements = 0
                 element.clear()
                 stack[-1].remove(element)
             if depth == 2 and stack[1].tag == "Tables" and element.tag == stop_after:
                 return
 
-    def _start(self, stack: list[Element], element: Element, row_elements: int) -> int:
-        """Check each opening tag that matters; count those inside a row."""
-        depth = len(stack)
+    def _check_start(self, depth: int, element: Element) -> None:
+        """Check the opening tags that matter; count those inside a row."""
         if depth == 0:
             if element.tag != "Database":
                 raise TntFileError(NOT_TNT_MESSAGE)
@@ -255,10 +254,9 @@ class _TntDocument:
         elif depth == 1 and element.tag == "Tables":
             self._tables_seen = True
         elif depth >= 4:
-            row_elements += 1
-            if row_elements > MAX_ELEMENTS_PER_ROW:
+            self._row_elements += 1
+            if self._row_elements > MAX_ELEMENTS_PER_ROW:
                 raise TntFileError(HUGE_ROW_MESSAGE.format(limit=MAX_ELEMENTS_PER_ROW))
-        return row_elements
 
     def _read_header(self, element: Element) -> None:
         text = (element.text or "").strip()

@@ -71,12 +71,16 @@ def test_json_create_takes_the_file_as_a_data_uri(api, account_list):
     }
     response = api.post_json(imports_path(account_list), document)
     assert response.status_code == 201, response.content
-    assert response.json()["data"]["attributes"]["file_headers"] == {"first_name": "First Name", "last_name": "Last Name"}
+    assert response.json()["data"]["attributes"]["file_headers"] == {
+        "first_name": "First Name",
+        "last_name": "Last Name",
+    }
 
 
 def test_create_without_source_is_a_400_pointing_at_source(api, account_list):
     response = api.post_multipart(
-        imports_path(account_list), {"data[type]": "imports", "data[attributes][file]": upload("sample_csv_to_import.csv")}
+        imports_path(account_list),
+        {"data[type]": "imports", "data[attributes][file]": upload("sample_csv_to_import.csv")},
     )
     assert response.status_code == 400
     error = response.json()["errors"][0]
@@ -84,7 +88,9 @@ def test_create_without_source_is_a_400_pointing_at_source(api, account_list):
     assert "source is required" in error["detail"]
 
 
-def test_generic_create_defaults_in_preview_to_false_and_starts_the_import(api, account_list, django_capture_on_commit_callbacks):
+def test_generic_create_defaults_in_preview_to_false_and_starts_the_import(
+    api, account_list, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         response = api.post_multipart(
             imports_path(account_list),
@@ -179,7 +185,9 @@ def test_list_is_paginated_newest_first_and_filters_by_source(api, account_list)
 
 
 def test_other_content_types_get_415(api, account_list):
-    response = api.client.post(imports_path(account_list), "source=csv", content_type="application/x-www-form-urlencoded")
+    response = api.client.post(
+        imports_path(account_list), "source=csv", content_type="application/x-www-form-urlencoded"
+    )
     assert response.status_code == 415
     response = api.client.post(imports_path(account_list), "{}", content_type="application/json")
     assert response.status_code == 415
@@ -208,7 +216,9 @@ def test_an_upload_over_the_limit_is_413_before_the_body_is_read(api, account_li
 @override_settings(IMPORT_MAX_FILE_SIZE=1000)
 def test_an_upload_without_content_length_stops_at_the_limit_with_413(api, account_list):
     big = b"First Name\n" + b"Ann\n" * 2000
-    response = api.post_multipart(imports_path(account_list, "/csv"), {"data[attributes][file]": upload("big.csv", content=big)})
+    response = api.post_multipart(
+        imports_path(account_list, "/csv"), {"data[attributes][file]": upload("big.csv", content=big)}
+    )
     assert response.status_code == 413
 
 
@@ -220,7 +230,10 @@ def test_leaving_preview_enqueues_exactly_one_task(api, account_list, settings, 
     Conf.SYNC = False  # let the task wait in the ORM broker so that it can be counted
     try:
         with django_capture_on_commit_callbacks(execute=True):
-            assert update(api, account_list, created, {"file_headers_mappings": mappings, "in_preview": False}).status_code == 200
+            assert (
+                update(api, account_list, created, {"file_headers_mappings": mappings, "in_preview": False}).status_code
+                == 200
+            )
         with django_capture_on_commit_callbacks(execute=True):
             assert update(api, account_list, created, {"in_preview": False}).status_code == 200
     finally:

@@ -17,18 +17,14 @@ class Command(BaseCommand):
             dest="account_list",
             help='Account list name (default: "EMAIL\'s contacts")',
         )
-        parser.add_argument(
-            "--staff", action="store_true", help="Let the user log in to the admin"
-        )
+        parser.add_argument("--staff", action="store_true", help="Let the user log in to the admin")
 
     def handle(self, *args, email, account_list, staff, **options):
         try:
             validate_email(email)
         except ValidationError:
             raise CommandError(f"Not an email address: {email!r}") from None
-        user, account_list_obj, token = create_api_user(
-            email=email, account_list_name=account_list, staff=staff
-        )
+        user, account_list_obj, token = create_api_user(email=email, account_list_name=account_list, staff=staff)
         self.stdout.write(
             json.dumps(
                 {

@@ -589,7 +589,7 @@ def test_preferred_phone_type_indexes_the_19_fields(preferred: int) -> None:
     assert [phone.location for phone in phones] == EXPECTED_LOCATIONS
     preferred_phone = phones[preferred]
     assert preferred_phone.primary
-    # The other person's first phone is theirs primary; nobody has two.
+    # The other person's first phone is their primary one; nobody has two.
     owner, other = (jane, john) if preferred >= 12 else (john, jane)
     assert [p for p in owner.phones if p.primary] == [preferred_phone]
     assert [p for p in other.phones if p.primary] == [other.phones[0]]
