@@ -164,7 +164,7 @@ IMPORT_CSV_MAX_COLUMNS = env_int("IMPORT_CSV_MAX_COLUMNS", 1_000)
 IMPORT_BATCH_SIZE = env_int("IMPORT_BATCH_SIZE", 2_000)
 
 # --- Email ------------------------------------------------------------------
-EMAIL_URL = os.environ.get("EMAIL_URL", "consolemail://")
+EMAIL_URL = os.environ.get("EMAIL_URL", "console://")
 vars().update(dj_email_url.parse(EMAIL_URL))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "imports@localhost")
 

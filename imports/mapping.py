@@ -288,3 +288,47 @@ def constant_lookup(
         field_key: {value: entry["id"] for entry in entries for value in entry["values"]}
         for field_key, entries in file_constants_mappings.items()
     }
+
+
+# --- Exact suggestions (`import_file --mapping auto`) ---------------------------------
+
+
+def _normal(text: str) -> str:
+    return "".join(ch for ch in text.casefold() if ch.isalnum())
+
+
+def exact_header_suggestions(file_headers: Mapping[str, str]) -> dict[str, str]:
+    """Supported field -> header key, where a header is exactly a field's key or label."""
+    by_name = {}
+    for field in SUPPORTED_FIELDS:
+        by_name.setdefault(_normal(field.key), field.key)
+        by_name.setdefault(_normal(field.label), field.key)
+    suggestions: dict[str, str] = {}
+    for header_key, header in file_headers.items():
+        field_key = by_name.get(_normal(header_key)) or by_name.get(_normal(header))
+        if field_key and field_key not in suggestions:
+            suggestions[field_key] = header_key
+    return suggestions
+
+
+def exact_constant_suggestions(
+    file_constants: Mapping[str, list[str]], file_headers_mappings: Mapping[str, str]
+) -> dict[str, list[dict]]:
+    """Constant field -> [{"id", "values"}] for values that are exactly an id or a label (any case)."""
+    suggestions: dict[str, list[dict]] = {}
+    for field_key, header_key in file_headers_mappings.items():
+        field = CONSTANT_FIELDS.get(field_key)
+        if field is None or header_key not in file_constants:
+            continue
+        by_name = {}
+        for constant in field.constants:
+            by_name.setdefault(_normal(constant.id), constant.id)
+            by_name.setdefault(_normal(constant.label), constant.id)
+        values_by_id: dict[str, list[str]] = {}
+        for value in file_constants[header_key]:
+            constant_id = by_name.get(_normal(value)) if value.strip() else None
+            if constant_id:
+                values_by_id.setdefault(constant_id, []).append(value)
+        if values_by_id:
+            suggestions[field_key] = [{"id": cid, "values": values} for cid, values in values_by_id.items()]
+    return suggestions

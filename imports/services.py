@@ -190,11 +190,12 @@ def validate_for_start(import_record: Import) -> None:
         raise ValidationError({"file": ["The import has no file."]})
 
 
-def start_import(*, import_record: Import) -> Import:
+def start_import(*, import_record: Import, enqueue: bool = True) -> Import:
     """Leave preview and queue the job once the transaction commits, exactly once.
 
     The conditional UPDATE is the guard: of two requests that both leave
-    preview, only one changes a row and only that one enqueues.
+    preview, only one changes a row and only that one enqueues. With
+    `enqueue=False` the caller runs the job itself (the import_file command).
     """
     validate_for_start(import_record)
     now = timezone.now()
@@ -203,7 +204,7 @@ def start_import(*, import_record: Import) -> Import:
             status=Import.Status.QUEUED, in_preview=False, queued_at=now, updated_at=now
         )
     import_record.refresh_from_db()
-    if won:
+    if won and enqueue:
         transaction.on_commit(lambda: enqueue_import(import_record.pk))
     return import_record
 

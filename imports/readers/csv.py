@@ -108,7 +108,8 @@ _LEGACY_ENCODINGS = [
     "euc_kr",
     "cp949",
 ]
-_WESTERN_ENCODINGS = {"cp1252", "latin_1", "iso8859_15"}
+# Western Latin pages: when the detector names any of them, the text is read as cp1252.
+_WESTERN_ENCODINGS = {"cp1252", "latin_1", "iso8859_15", "mac_roman", "cp437", "cp850"}
 
 _MAGIC_NUMBERS = (
     (b"\x89PNG\r\n\x1a\n", "a PNG image"),
@@ -576,9 +577,11 @@ def _encoding_from_head(head: bytes) -> tuple[str, bool]:
 def _guess_legacy_encoding(sample: bytes, tried: set[str]) -> str:
     """Detect a non-UTF-8 encoding, preferring cp1252 whenever a Western code page fits.
 
-    charset-normalizer alone often names cp1250 or a DOS page for short Western
-    text; spreadsheet exports are far more often Windows-1252 (a superset of
-    ISO-8859-1 for printable text). latin-1 is the last resort: it decodes
+    charset-normalizer alone often names cp1250, a DOS or a Mac page for text
+    with few accented letters; spreadsheet exports are far more often
+    Windows-1252 (a superset of ISO-8859-1 for printable text). So any Western
+    candidate means cp1252; other scripts (Cyrillic, Greek, Central European,
+    CJK...) keep the detector's answer. latin-1 is the last resort: it decodes
     any byte.
     """
     matches = from_bytes(sample, cp_isolation=_LEGACY_ENCODINGS)

@@ -289,6 +289,21 @@ def test_cp1252_bytes_are_detected_and_decoded():
     assert analysis.samples[1].values["name"] == "José"
 
 
+@pytest.mark.parametrize(
+    ("text", "codec"),
+    [
+        ("Nazwisko,Miasto\nŁukasz,Łódź\nZażółć gęślą jaźń,Kraków\n", "cp1250"),
+        ("Имя,Город\nИван,Москва\nПётр,Санкт-Петербург\n", "cp1251"),
+    ],
+    ids=["central-european", "cyrillic"],
+)
+def test_non_western_legacy_text_keeps_the_detected_code_page(text, codec):
+    analysis = analyze(text.encode(codec))
+
+    assert analysis.format.encoding == codec
+    assert summary(analysis) == summary(analyze(text.encode("utf-8")))
+
+
 def test_bytes_undefined_in_cp1252_still_decode_without_error():
     data = "Name,Note\nZoë,x\n".encode("latin-1") + b"Bob,\x81\x8d\n"
 

@@ -1,0 +1,191 @@
+"""python manage.py import_file PATH --account-list ID --user EMAIL ...: an import from the shell.
+
+Goes through the same services as the API, runs the job in the foreground
+(no worker needed) and ends with one JSON line that scripts can read.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.core.management.base import BaseCommand, CommandError
+
+from accounts.models import User
+from accounts.selectors import account_lists_for
+from contacts.api.serializers import SampleContactSerializer
+from imports import services
+from imports.failures import failures_csv_text
+from imports.job import run_import
+from imports.mapping import exact_constant_suggestions, exact_header_suggestions
+from imports.models import Import
+
+
+class BadArguments(CommandError):
+    """Exit status 2, as the contract says for bad arguments."""
+
+    def __init__(self, message: str):
+        super().__init__(message, returncode=2)
+
+
+class Command(BaseCommand):
+    help = "Import a CSV or TntConnect XML file into an account list, in the foreground."
+
+    def add_arguments(self, parser):
+        parser.add_argument("path")
+        parser.add_argument("--account-list", required=True, dest="account_list", help="Account list id")
+        parser.add_argument("--user", required=True, help="Email of a member of the account list")
+        parser.add_argument("--source", choices=["csv", "tnt"], help="Default: from the file name (.xml is tnt)")
+        parser.add_argument("--mapping", help='"auto", or a JSON file with file_headers_mappings and file_constants_mappings')
+        parser.add_argument("--tag-list", default="", dest="tag_list", help="Comma-separated tags for every contact")
+        parser.add_argument("--override", action="store_true", help="File values replace stored ones")
+        parser.add_argument("--preview", action="store_true", help="Print the analysis as JSON and import nothing")
+
+    def handle(self, *args, **options):
+        path = Path(options["path"])
+        if not path.is_file():
+            raise BadArguments(f"No such file: {path}")
+        user, account_list = self._user_and_list(options["user"], options["account_list"])
+        source = options["source"] or ("tnt" if path.suffix.lower() == ".xml" else "csv")
+        mapping = self._read_mapping(options["mapping"])
+        with path.open("rb") as handle:
+            try:
+                import_record = services.create_import(
+                    account_list=account_list,
+                    user=user,
+                    source=source,
+                    file=File(handle, name=path.name),
+                    attributes={"tag_list": options["tag_list"], "override": options["override"], "in_preview": True},
+                    in_preview_default=True,
+                )
+            except ValidationError as error:
+                raise BadArguments(_messages(error)) from None
+        import_record = self._apply_mapping(import_record, mapping)
+        if options["preview"]:
+            self.stdout.write(json.dumps(self._analysis(import_record), indent=2, default=str))
+            return
+        try:
+            services.start_import(import_record=import_record, enqueue=False)
+        except ValidationError as error:
+            raise BadArguments(_messages(error)) from None
+        started = time.monotonic()
+        progress = Progress(self.stderr, total=import_record.rows_total or 0)
+        import_record = run_import(str(import_record.pk), on_progress=progress.update)
+        progress.done(import_record)
+        self.stdout.write(json.dumps(self._summary(import_record, time.monotonic() - started)))
+        if import_record.status != Import.Status.COMPLETE:
+            sys.exit(1)
+
+    def _user_and_list(self, email: str, account_list_id: str):
+        user = User.objects.filter(email=email.lower()).first()
+        if user is None:
+            raise BadArguments(f"No user with the email {email}")
+        try:
+            account_list = account_lists_for(user=user).filter(pk=account_list_id).first()
+        except ValidationError:
+            account_list = None
+        if account_list is None:
+            raise BadArguments(f"{email} is not a member of an account list with the id {account_list_id}")
+        return user, account_list
+
+    def _read_mapping(self, mapping: str | None):
+        if mapping in (None, "auto"):
+            return mapping
+        try:
+            document = json.loads(Path(mapping).read_text())
+        except (OSError, ValueError) as error:
+            raise BadArguments(f"Cannot read the mapping file {mapping}: {error}") from None
+        if not isinstance(document, dict):
+            raise BadArguments("The mapping file must hold an object with file_headers_mappings and file_constants_mappings")
+        return document
+
+    def _apply_mapping(self, import_record: Import, mapping) -> Import:
+        if import_record.source != Import.Source.CSV or mapping is None:
+            return import_record
+        if mapping == "auto":
+            headers = exact_header_suggestions(import_record.file_headers)
+            mapping = {
+                "file_headers_mappings": headers,
+                "file_constants_mappings": exact_constant_suggestions(import_record.file_constants, headers),
+            }
+        attributes = {key: mapping[key] for key in ("file_headers_mappings", "file_constants_mappings") if key in mapping}
+        try:
+            return services.update_import(
+                import_record=import_record, attributes=attributes, updated_in_db_at=None, overwrite=True
+            )
+        except ValidationError as error:
+            raise BadArguments(_messages(error)) from None
+
+    def _analysis(self, import_record: Import) -> dict:
+        return {
+            "import_id": str(import_record.pk),
+            "source": import_record.source,
+            "rows": import_record.rows_total,
+            "file_headers": import_record.file_headers,
+            "file_constants": import_record.file_constants,
+            "file_headers_mappings": import_record.file_headers_mappings,
+            "file_constants_mappings": import_record.file_constants_mappings,
+            "tnt_groups": import_record.tnt_groups,
+            "sample_contacts": SampleContactSerializer(import_record.sample_contacts.all(), many=True).data,
+        }
+
+    def _summary(self, import_record: Import, seconds: float) -> dict:
+        failures_path = None
+        if import_record.rows_failed:
+            failures_path = Path.cwd() / f"import-{import_record.pk}-failures.csv"
+            failures_path.write_text(failures_csv_text(import_record), encoding="utf-8")
+        return {
+            "import_id": str(import_record.pk),
+            "status": import_record.status,
+            "rows_processed": import_record.rows_processed,
+            "rows_created": import_record.rows_created,
+            "rows_updated": import_record.rows_updated,
+            "rows_failed": import_record.rows_failed,
+            "seconds": round(seconds, 3),
+            "failures_csv": str(failures_path) if failures_path else None,
+            "error": import_record.error or None,
+        }
+
+
+def _messages(error: ValidationError) -> str:
+    if hasattr(error, "error_dict"):
+        return "; ".join(f"{field}: {m}" for field, errors in error.error_dict.items() for e in errors for m in e.messages)
+    return "; ".join(error.messages)
+
+
+class Progress:
+    """A progress bar on a terminal (rows, rows/s, time left); a line every 10% otherwise."""
+
+    def __init__(self, stream, *, total: int):
+        self.stream = stream
+        self.total = total
+        self.started = time.monotonic()
+        self.interactive = hasattr(stream, "isatty") and stream.isatty()
+        self.next_report = 0.1
+
+    def update(self, import_record: Import) -> None:
+        done = import_record.rows_processed
+        elapsed = max(time.monotonic() - self.started, 1e-6)
+        rate = done / elapsed
+        fraction = done / self.total if self.total else 1.0
+        left = (self.total - done) / rate if rate and self.total else 0
+        if self.interactive:
+            width = 30
+            bar = "#" * int(width * min(fraction, 1.0))
+            self.stream.write(
+                f"\r[{bar:<{width}}] {done:,}/{self.total:,} rows  {rate:,.0f} rows/s  {left:,.0f}s left ",
+                ending="",
+            )
+            self.stream.flush()
+        elif fraction >= self.next_report:
+            self.stream.write(f"{done:,}/{self.total:,} rows ({fraction:.0%}), {rate:,.0f} rows/s")
+            while self.next_report <= fraction:
+                self.next_report += 0.1
+
+    def done(self, import_record: Import) -> None:
+        if self.interactive:
+            self.stream.write("")
