@@ -74,6 +74,15 @@ class Import(models.Model):
     import_by_group = models.BooleanField(default=False)
     tnt_groups = models.JSONField(default=list, blank=True, help_text="Groups found in the TntConnect file")
 
+    retry_of = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="retries",
+        help_text="The import whose failed rows this one re-imports from a corrected file",
+    )
+
     tag_list = models.TextField(blank=True)
     in_preview = models.BooleanField(default=False)
     override = models.BooleanField(default=False)
