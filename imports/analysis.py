@@ -40,13 +40,21 @@ def analyze_file(*, source: str, stream: BinaryIO) -> FileAnalysis:
     """Raise ValidationError on `file` with the reader's explanation when the file is unusable."""
     stream.seek(0)
     try:
-        if source == Import.Source.CSV:
-            return _analyze_csv(stream)
-        return _analyze_tnt(stream)
+        analysis = _analyze_csv(stream) if source == Import.Source.CSV else _analyze_tnt(stream)
     except (CsvFileError, TntFileError) as error:
         raise ValidationError({"file": [str(error)]}) from None
     finally:
         stream.seek(0)
+    if analysis.rows_total == 0:
+        raise ValidationError({"file": [NOTHING_TO_IMPORT[source]]})
+    return analysis
+
+
+NOTHING_TO_IMPORT = {
+    Import.Source.CSV: "The file has a header row but no data rows: there is nothing to import. "
+    "Check that you exported the sheet that holds your contacts.",
+    Import.Source.TNT: "The TntConnect export holds no contacts: there is nothing to import.",
+}
 
 
 def _analyze_csv(stream: BinaryIO) -> FileAnalysis:

@@ -31,8 +31,9 @@ def failure_lines(import_record: Import) -> Iterator[str]:
     writer = csv.writer(_Echo())
     yield writer.writerow([neutralize(h) for h in ["Error Message", *failure_headers(import_record)]])
     failures = ImportFailure.objects.filter(import_record=import_record).order_by("line_number", "id")
-    for failure in failures.only("message", "fields").iterator(chunk_size=2000):
-        yield writer.writerow([neutralize(str(cell)) for cell in [failure.message, *failure.fields]])
+    for failure in failures.only("line_number", "message", "fields").iterator(chunk_size=2000):
+        message = f"Line {failure.line_number}: {failure.message}"
+        yield writer.writerow([neutralize(str(cell)) for cell in [message, *failure.fields]])
 
 
 def failures_csv_text(import_record: Import) -> str:

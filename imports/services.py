@@ -89,8 +89,13 @@ def create_import(
     file: File | None,
     attributes: dict[str, Any],
     in_preview_default: bool,
+    retry_of: Import | None = None,
 ) -> Import:
-    """Analyse the file, store it, build the samples and, unless in preview, start the import."""
+    """Analyse the file, store it, build the samples and, unless in preview, start the import.
+
+    `retry_of`: this file is the corrected failed rows of that import; its
+    mappings and options are carried over unless given.
+    """
     if source not in Import.Source.values:
         raise ValidationError({"source": [f"source must be one of {Import.Source.values}, not {source!r}."]})
     if file is None:
@@ -99,7 +104,10 @@ def create_import(
         file_headers_mappings=attributes.get("file_headers_mappings"),
         file_constants_mappings=attributes.get("file_constants_mappings"),
     )
-    import_record = Import(account_list=account_list, user=user, source=source)
+    import_record = Import(account_list=account_list, user=user, source=source, retry_of=retry_of)
+    if retry_of is not None:
+        for name in ("file_headers_mappings", "file_constants_mappings", "tag_list", "override", "group_tags"):
+            setattr(import_record, name, getattr(retry_of, name))
     for name in WRITABLE:
         if name in attributes:
             setattr(import_record, name, attributes[name])

@@ -82,8 +82,8 @@ def imports_path(account_list, suffix: str = "") -> str:
     return f"/api/v2/account_lists/{account_list.id}/imports{suffix}"
 
 
-def create_csv(api, account_list, name: str, **attributes):
-    fields = {"data[type]": "imports", "data[attributes][file]": upload(name)}
+def create_csv(api, account_list, name: str, file=None, **attributes):
+    fields = {"data[type]": "imports", "data[attributes][file]": file or upload(name)}
     for key, value in attributes.items():
         fields[f"data[attributes][{key}]"] = value
     response = api.post_multipart(imports_path(account_list, "/csv"), fields)
@@ -103,3 +103,51 @@ def update(api, account_list, import_data: dict, attributes: dict, *, path_suffi
     }
     query = f"?include={include}" if include else ""
     return api.put_json(imports_path(account_list, f"{path_suffix}/{import_data['id']}{query}"), document)
+
+
+# Header keys of the exports whose headers read like the supported fields' labels.
+STANDARD_HEADERS = {
+    "full_name": "full_name",
+    "first_name": "first_name",
+    "last_name": "last_name",
+    "spouse_first_name": "spouse_first_name",
+    "spouse_last_name": "spouse_last_name",
+    "greeting": "greeting",
+    "envelope_greeting": "envelope_greeting",
+    "church": "church",
+    "street": "mailing_street_address",
+    "city": "mailing_city",
+    "state": "mailing_state",
+    "zip": "mailing_postal_code",
+    "country": "mailing_country",
+    "status": "status",
+    "pledge_amount": "commitment_amount",
+    "pledge_frequency": "commitment_frequency",
+    "pledge_currency": "commitment_currency",
+    "newsletter": "newsletter",
+    "tags": "tags",
+    "email_1": "primary_email",
+    "spouse_email": "spouse_email",
+    "phone_1": "primary_phone",
+    "spouse_phone": "spouse_phone",
+    "notes": "notes",
+}
+
+
+def standard_mappings(import_data: dict) -> dict:
+    """Mappings for a file with label-like headers: every known header, constants by exact id or label."""
+    from imports.mapping import exact_constant_suggestions
+
+    headers = import_data["attributes"]["file_headers"]
+    header_mappings = {field: key for field, key in STANDARD_HEADERS.items() if key in headers}
+    constants = exact_constant_suggestions(import_data["attributes"]["file_constants"], header_mappings)
+    return {"file_headers_mappings": header_mappings, "file_constants_mappings": constants}
+
+
+def import_fixture(api, account_list, name: str, capture, **attributes) -> dict:
+    """Upload, map with standard_mappings and run the import through the real task; returns the final resource."""
+    created = create_csv(api, account_list, name)
+    with capture(execute=True):
+        response = update(api, account_list, created, {**standard_mappings(created), "in_preview": False, **attributes})
+    assert response.status_code == 200, response.content
+    return api.get(imports_path(account_list, f"/{created['id']}")).json()["data"]

@@ -40,7 +40,9 @@ class Command(BaseCommand):
         parser.add_argument("--account-list", required=True, dest="account_list", help="Account list id")
         parser.add_argument("--user", required=True, help="Email of a member of the account list")
         parser.add_argument("--source", choices=["csv", "tnt"], help="Default: from the file name (.xml is tnt)")
-        parser.add_argument("--mapping", help='"auto", or a JSON file with file_headers_mappings and file_constants_mappings')
+        parser.add_argument(
+            "--mapping", help='"auto", or a JSON file with file_headers_mappings and file_constants_mappings'
+        )
         parser.add_argument("--tag-list", default="", dest="tag_list", help="Comma-separated tags for every contact")
         parser.add_argument("--override", action="store_true", help="File values replace stored ones")
         parser.add_argument("--preview", action="store_true", help="Print the analysis as JSON and import nothing")
@@ -100,7 +102,9 @@ class Command(BaseCommand):
         except (OSError, ValueError) as error:
             raise BadArguments(f"Cannot read the mapping file {mapping}: {error}") from None
         if not isinstance(document, dict):
-            raise BadArguments("The mapping file must hold an object with file_headers_mappings and file_constants_mappings")
+            raise BadArguments(
+                "The mapping file must hold an object with file_headers_mappings and file_constants_mappings"
+            )
         return document
 
     def _apply_mapping(self, import_record: Import, mapping) -> Import:
@@ -112,7 +116,9 @@ class Command(BaseCommand):
                 "file_headers_mappings": headers,
                 "file_constants_mappings": exact_constant_suggestions(import_record.file_constants, headers),
             }
-        attributes = {key: mapping[key] for key in ("file_headers_mappings", "file_constants_mappings") if key in mapping}
+        attributes = {
+            key: mapping[key] for key in ("file_headers_mappings", "file_constants_mappings") if key in mapping
+        }
         try:
             return services.update_import(
                 import_record=import_record, attributes=attributes, updated_in_db_at=None, overwrite=True
@@ -153,7 +159,9 @@ class Command(BaseCommand):
 
 def _messages(error: ValidationError) -> str:
     if hasattr(error, "error_dict"):
-        return "; ".join(f"{field}: {m}" for field, errors in error.error_dict.items() for e in errors for m in e.messages)
+        return "; ".join(
+            f"{field}: {m}" for field, errors in error.error_dict.items() for e in errors for m in e.messages
+        )
     return "; ".join(error.messages)
 
 
