@@ -4,22 +4,19 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-from contacts.models import SampleContact, name_key
+from contacts.models import SampleContact
 from imports.models import Import
 from imports.pipelines import sample_drafts
-from imports.writer import find_contacts_by_name, note_missing_referral
+from imports.writer import find_referrers, note_missing_referral
 
 
 def rebuild_samples(*, import_record: Import) -> None:
     """Replace the import's samples; call whenever its file or mappings change."""
     drafts = list(sample_drafts(import_record))
     if import_record.source == Import.Source.CSV:
-        referrers = find_contacts_by_name(
-            import_record.account_list_id,
-            {d.referred_by for _, d in drafts if d.referred_by},
-        )
+        referrers = find_referrers(import_record.account_list_id, {d.referred_by for _, d in drafts if d.referred_by})
         for _, draft in drafts:
-            if draft.referred_by and name_key(draft.referred_by) not in referrers:
+            if draft.referred_by and draft.referred_by not in referrers:
                 note_missing_referral(draft)
     SampleContact.objects.filter(import_record=import_record).delete()
     SampleContact.objects.bulk_create(

@@ -28,6 +28,7 @@ from contacts.models import (
     phone_key,
 )
 from imports.builders.drafts import AddressDraft, ContactDraft, PersonDraft
+from imports.builders.names import as_contact_name
 from imports.models import Import, ImportedContact
 
 MISSING_REFERRAL_TAG = "missing-csv-referred-by"
@@ -65,7 +66,7 @@ def address_key(address) -> tuple:
 
 
 def find_contacts_by_name(account_list_id, names: Iterable[str]) -> dict[str, uuid.UUID]:
-    """name key -> id of the oldest contact of that name in the account list."""
+    """name key -> id of the oldest contact of that name in the account list (names compare as name keys)."""
     keys = {name_key(name) for name in names if name.strip()}
     if not keys:
         return {}
@@ -78,6 +79,28 @@ def find_contacts_by_name(account_list_id, names: Iterable[str]) -> dict[str, uu
     for key, contact_id in rows:
         found.setdefault(key, contact_id)
     return found
+
+
+def referral_keys(name: str) -> list[str]:
+    """A referrer is named as a contact ("Doe, Bob and Dawn") or as a full name ("Bob and Dawn Doe")."""
+    keys = [name_key(name)]
+    if "," not in name:
+        alternative = name_key(as_contact_name(name))
+        if alternative and alternative != keys[0]:
+            keys.append(alternative)
+    return keys
+
+
+def find_referrers(account_list_id, names: Iterable[str]) -> dict[str, uuid.UUID]:
+    """referrer name as written -> contact id, for the names that name a contact of the account list."""
+    keys_by_name = {name: referral_keys(name) for name in names if name.strip()}
+    found = find_contacts_by_name(account_list_id, {key for keys in keys_by_name.values() for key in keys})
+    resolved = {}
+    for name, keys in keys_by_name.items():
+        contact_id = next((found[key] for key in keys if key in found), None)
+        if contact_id is not None:
+            resolved[name] = contact_id
+    return resolved
 
 
 def note_missing_referral(draft: ContactDraft) -> None:
@@ -182,7 +205,7 @@ class ContactWriter:
         by_key: dict[tuple[str, str], ContactState] = {}
         touched: dict[uuid.UUID, bool] = {}
         for draft in drafts:
-            if draft.referred_by and not self.defer_referrals and name_key(draft.referred_by) not in referrers:
+            if draft.referred_by and not self.defer_referrals and draft.referred_by not in referrers:
                 note_missing_referral(draft)
             state = self._match(draft, states, by_key)
             if state is None:
@@ -442,12 +465,12 @@ class ContactWriter:
 
     def _resolve_referrals(self, drafts: list[ContactDraft]) -> dict[str, uuid.UUID]:
         names = {d.referred_by for d in drafts if d.referred_by}
-        return find_contacts_by_name(self.account_list_id, names) if names else {}
+        return find_referrers(self.account_list_id, names) if names else {}
 
     def _link_referral(self, state: ContactState, draft: ContactDraft, referrers, batch: BatchWriter) -> None:
         if not draft.referred_by:
             return
-        referrer_id = referrers.get(name_key(draft.referred_by))
+        referrer_id = referrers.get(draft.referred_by)
         if referrer_id is None or referrer_id == state.contact.id:
             if self.defer_referrals and referrer_id is None:
                 self.deferred_referrals.append((state.contact.id, draft.referred_by))
@@ -462,11 +485,11 @@ class ContactWriter:
         pending = self.deferred_referrals
         for start in range(0, len(pending), 1000):
             chunk = pending[start : start + 1000]
-            referrers = find_contacts_by_name(self.account_list_id, {name for _, name in chunk})
+            referrers = find_referrers(self.account_list_id, {name for _, name in chunk})
             updates = [
-                Contact(id=contact_id, referred_by_id=referrers[name_key(name)])
+                Contact(id=contact_id, referred_by_id=referrers[name])
                 for contact_id, name in chunk
-                if referrers.get(name_key(name)) not in (None, contact_id)
+                if referrers.get(name) not in (None, contact_id)
             ]
             Contact.objects.bulk_update(updates, ["referred_by"])
         self.deferred_referrals = []

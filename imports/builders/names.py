@@ -74,3 +74,11 @@ def contact_name(first: str, last: str, spouse_first: str = "", spouse_last: str
 
 def greeting_for(first: str, spouse_first: str = "") -> str:
     return f"{first} and {spouse_first}" if first and spouse_first else first or spouse_first
+
+
+def as_contact_name(full_name: str) -> str:
+    """'Bob and Dawn Doe' -> 'Doe, Bob and Dawn': how a referral written as a full name finds its contact."""
+    primary, spouse = parse_full_name(full_name)
+    if not (primary.first or primary.last):
+        return ""
+    return contact_name(primary.first, primary.last, spouse.first if spouse else "", spouse.last if spouse else "")
