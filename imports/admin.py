@@ -1,0 +1,214 @@
+"""Imports in the admin: what was uploaded, by whom, how it was mapped, what failed and why.
+
+Staff read here and act through `imports.services`, as the API does: start,
+cancel and re-import are actions and buttons (see `imports.admin_views`),
+and the only fields that can be typed in are the options of an import that
+is still in preview, saved with `services.update_import`. Counters, status,
+times and the file analysis belong to the job and are read-only.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django import forms
+from django.contrib import admin
+from django.contrib.admin.utils import flatten_fieldsets
+from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+
+from imports import admin_display, admin_views, services
+from imports.mapping import check_mapping_shapes
+from imports.models import Import
+
+EDITABLE_IN_PREVIEW = (
+    "tag_list",
+    "override",
+    "file_headers_mappings",
+    "file_constants_mappings",
+    "import_by_group",
+    "groups",
+    "group_tags",
+)
+EMPTY_JSON = {"file_headers_mappings": dict, "file_constants_mappings": dict, "groups": list, "group_tags": dict}
+
+
+class ImportAdminForm(forms.ModelForm):
+    """Checks what the API checks on every write; the mapping rules themselves are checked at start."""
+
+    class Meta:
+        model = Import
+        fields = "__all__"
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.fields and self.instance.status != Import.Status.PREVIEW:
+            raise ValidationError("The import has left preview; its options can no longer be changed.")
+        for name, empty in EMPTY_JSON.items():
+            if name in cleaned and cleaned[name] is None:
+                cleaned[name] = empty()
+        if "file_headers_mappings" in self.fields:
+            try:
+                check_mapping_shapes(
+                    file_headers_mappings=cleaned.get("file_headers_mappings"),
+                    file_constants_mappings=cleaned.get("file_constants_mappings"),
+                )
+            except ValidationError as error:
+                self.add_error(None, error)
+        if "groups" in cleaned and not _is_list_of_text(cleaned["groups"]):
+            self.add_error("groups", "groups must be a list of TntConnect group ids (text).")
+        if "group_tags" in cleaned and not (
+            isinstance(cleaned["group_tags"], dict) and _is_list_of_text(list(cleaned["group_tags"].values()))
+        ):
+            self.add_error("group_tags", "group_tags must be an object of group id -> comma-separated tags.")
+        return cleaned
+
+
+def _is_list_of_text(value) -> bool:
+    return isinstance(value, list) and all(isinstance(item, str) for item in value)
+
+
+@admin.register(Import)
+class ImportAdmin(admin.ModelAdmin):
+    form = ImportAdminForm
+    change_form_template = "admin/imports/import/change_form.html"
+    list_display = (
+        "file_name",
+        "account_list",
+        "user",
+        "source",
+        "status",
+        "progress",
+        "created_at",
+        "started_at",
+        "completed_at",
+    )
+    list_select_related = ("account_list", "user")
+    list_filter = (
+        "source",
+        "status",
+        ("created_at", admin.DateFieldListFilter),
+        ("account_list", admin.RelatedOnlyFieldListFilter),
+    )
+    search_fields = ("user__email", "account_list__name", "original_filename")
+    search_help_text = "User email, account list name or file name; or paste an import id."
+    ordering = ("-created_at",)
+    actions = ("start_selected", "cancel_selected")
+
+    # --- list -------------------------------------------------------------------------
+
+    @admin.display(description="file", ordering="original_filename")
+    def file_name(self, import_record: Import) -> str:
+        return import_record.original_filename or str(import_record.pk)
+
+    @admin.display(description="progress")
+    def progress(self, import_record: Import) -> str:
+        """Rows processed of rows in the file, and how many failed; from counters, no query."""
+        total = "?" if import_record.rows_total is None else f"{import_record.rows_total:,}"
+        text = f"{import_record.rows_processed:,} of {total}"
+        return f"{text}, {import_record.rows_failed:,} failed" if import_record.rows_failed else text
+
+    def get_search_results(self, request, queryset, search_term):
+        """A pasted import id finds that import (users quote it from their email)."""
+        try:
+            return queryset.filter(pk=uuid.UUID(search_term.strip())), False
+        except ValueError:
+            return super().get_search_results(request, queryset, search_term)
+
+    @admin.action(description="Start the selected imports (in preview)", permissions=["change"])
+    def start_selected(self, request, queryset):
+        for import_record in queryset:
+            admin_views.start_and_report(self, request, import_record)
+
+    @admin.action(description="Cancel the selected imports (queued or running)", permissions=["change"])
+    def cancel_selected(self, request, queryset):
+        for import_record in queryset:
+            admin_views.cancel_and_report(self, request, import_record)
+
+    # --- detail -----------------------------------------------------------------------
+
+    def has_add_permission(self, request) -> bool:
+        return False  # an import needs a file and its analysis: the API, import_file, or "re-import" here
+
+    def get_fieldsets(self, request, obj=None):
+        csv = obj is None or obj.source == Import.Source.CSV
+        options = ("tag_list", "override") if csv else ("tag_list", "override", "import_by_group", "groups", "group_tags")
+        analysis = ("file_format", "file_headers", "file_constants") if csv else ("file_format", "tnt_groups")
+        in_preview = obj is not None and obj.status == Import.Status.PREVIEW
+        fieldsets = [
+            (None, {"fields": ("account_list", "user", "source", "status", "file_link", "retry_of", "retries_links")}),
+            ("Progress", {"fields": (("rows_total", "rows_processed", "rows_failed"), ("rows_created", "rows_updated"), "error")}),
+            ("Times", {"fields": (("created_at", "queued_at"), ("started_at", "completed_at"), ("heartbeat_at", "attempts", "cancel_requested"))}),
+            ("Options", {"fields": options}),
+        ]
+        if csv:
+            mappings = {"fields": ("file_headers_mappings", "file_constants_mappings")}
+            if not in_preview:
+                mappings["classes"] = ("collapse",)
+            fieldsets.append(("Mappings as JSON", mappings))
+        fieldsets.append(("File analysis", {"classes": ("collapse",), "fields": analysis}))
+        return fieldsets
+
+    def get_readonly_fields(self, request, obj=None):
+        editable = EDITABLE_IN_PREVIEW if obj is not None and obj.status == Import.Status.PREVIEW else ()
+        return [name for name in flatten_fieldsets(self.get_fieldsets(request, obj)) if name not in editable]
+
+    @admin.display(description="file")
+    def file_link(self, import_record: Import) -> str:
+        if not import_record.file:
+            return "-"
+        url = reverse("admin:imports_import_file", args=[import_record.pk])
+        size = filesizeformat(import_record.file_size) if import_record.file_size is not None else "size unknown"
+        return format_html('<a href="{}">{}</a> ({})', url, import_record.original_filename or "download", size)
+
+    @admin.display(description="re-imported as")
+    def retries_links(self, import_record: Import) -> str:
+        retries = [(reverse("admin:imports_import_change", args=[r.pk]), str(r)) for r in import_record.retries.all()]
+        return format_html_join(", ", '<a href="{}">{}</a>', retries) or "-"
+
+    def save_model(self, request, obj, form, change):
+        """Options typed in while in preview are saved by the service, which also rebuilds the samples."""
+        attributes = {name: form.cleaned_data[name] for name in form.changed_data if name in EDITABLE_IN_PREVIEW}
+        if attributes:
+            services.update_import(import_record=obj, attributes=attributes, updated_in_db_at=None, overwrite=True)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        import_record = self.get_object(request, admin.utils.unquote(object_id))
+        extra_context = {**(extra_context or {}), **self._detail_context(request, import_record)}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def _detail_context(self, request, import_record: Import | None) -> dict:
+        if import_record is None:
+            return {}
+        editable = import_record.status == Import.Status.PREVIEW
+        return {
+            "show_save": editable,
+            "show_save_and_continue": editable,
+            "show_save_and_add_another": False,
+            "can_change_import": self.has_change_permission(request, import_record),
+            "start_problems": admin_display.start_problems(import_record),
+            "header_rows": admin_display.header_rows(import_record),
+            "constant_rows": admin_display.constant_rows(import_record),
+            "sample_contacts": import_record.sample_contacts.all(),
+            "failures": admin_display.failures_page(import_record, request.GET.get("failures_page")),
+            "contacts_url": reverse("admin:contacts_contact_changelist") + f"?import={import_record.pk}",
+        }
+
+    def get_urls(self):
+        def wrap(view):
+            def as_admin_view(request, object_id):
+                return view(self, request, object_id)
+
+            return self.admin_site.admin_view(as_admin_view)
+
+        own = [
+            ("file/", admin_views.download_file, "file"),
+            ("failures.csv", admin_views.download_failures, "failures"),
+            ("start/", admin_views.start, "start"),
+            ("cancel/", admin_views.cancel, "cancel"),
+            ("reimport/", admin_views.reimport, "reimport"),
+        ]
+        urls = [path(f"<path:object_id>/{suffix}", wrap(view), name=f"imports_import_{name}") for suffix, view, name in own]
+        return urls + super().get_urls()

@@ -1,0 +1,133 @@
+"""What the import admin page shows, as plain rows for its templates.
+
+A support person should understand an import without reading JSON: each
+column of the file next to the field it feeds, each constant next to the
+values written in the file, each failed row next to its cells. These
+functions only read the import; the failed rows are read one page at a time
+from the database, never all at once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.core.paginator import Page, Paginator
+
+from imports.mapping import CONSTANT_FIELDS, FIELDS_BY_KEY
+from imports.models import Import, ImportFailure
+from imports.pipelines import failure_headers
+from imports.services import validate_for_start
+
+FAILURES_PER_PAGE = 25
+
+
+@dataclass
+class HeaderRow:
+    header: str  # as written in the file; "" when the mapping names a column the file lacks
+    header_key: str
+    fields: list[str] = field(default_factory=list)  # labels of the fields this column feeds
+    missing_from_file: bool = False
+
+
+@dataclass
+class ConstantRow:
+    field: str
+    constant: str  # "Label (id)", or "" for values that no mapping covers
+    values: list[str]
+
+
+@dataclass
+class FailureRow:
+    line_number: int
+    message: str
+    cells: list[tuple[str, str]]  # (column header, cell) for every non-blank cell
+
+
+def field_label(field_key: str) -> str:
+    supported = FIELDS_BY_KEY.get(field_key)
+    return supported.label if supported else f"{field_key} (not a supported field)"
+
+
+def header_rows(import_record: Import) -> list[HeaderRow]:
+    """Every column of the file in file order, then mappings that name columns the file does not have."""
+    fields_by_header: dict[str, list[str]] = {}
+    for field_key, header_key in import_record.file_headers_mappings.items():
+        fields_by_header.setdefault(header_key, []).append(field_label(field_key))
+    rows = [
+        HeaderRow(header=header, header_key=key, fields=fields_by_header.pop(key, []))
+        for key, header in import_record.file_headers.items()
+    ]
+    rows += [
+        HeaderRow(header="", header_key=key, fields=labels, missing_from_file=True)
+        for key, labels in fields_by_header.items()
+    ]
+    return rows
+
+
+def constant_label(field_key: str, constant_id: str) -> str:
+    supported = CONSTANT_FIELDS.get(field_key)
+    labels = {constant.id: constant.label for constant in supported.constants} if supported else {}
+    label = labels.get(constant_id)
+    if label is None:
+        return f"{constant_id} (not a valid id)" if supported and not supported.open_constants else constant_id
+    return label if label == constant_id else f"{label} ({constant_id})"
+
+
+def constant_rows(import_record: Import) -> list[ConstantRow]:
+    """Each mapped constant with the file's values for it; values found but not mapped come last."""
+    rows = []
+    for field_key, entries in import_record.file_constants_mappings.items():
+        for entry in entries:
+            rows.append(ConstantRow(field_label(field_key), constant_label(field_key, entry["id"]), entry["values"]))
+    for field_key in CONSTANT_FIELDS:
+        header_key = import_record.file_headers_mappings.get(field_key)
+        found = import_record.file_constants.get(header_key, []) if header_key else []
+        covered = {value for entry in import_record.file_constants_mappings.get(field_key, []) for value in entry["values"]}
+        left = [value for value in found if value.strip() and value not in covered]
+        if left:
+            rows.append(ConstantRow(field_label(field_key), "", left))
+    return rows
+
+
+def start_problems(import_record: Import) -> list[str]:
+    """Why an import in preview cannot start yet; empty when it can (or when it is not in preview)."""
+    if import_record.status != Import.Status.PREVIEW:
+        return []
+    try:
+        validate_for_start(import_record)
+    except ValidationError as error:
+        return validation_messages(error)
+    return []
+
+
+def validation_messages(error: ValidationError) -> list[str]:
+    if hasattr(error, "error_dict"):
+        return [message for errors in error.error_dict.values() for e in errors for message in e.messages]
+    return list(error.messages)
+
+
+def failures_page(import_record: Import, page_number) -> Page:
+    """One page of failed rows, read with LIMIT/OFFSET on the (import, line) index."""
+    failures = (
+        ImportFailure.objects.filter(import_record=import_record)
+        .order_by("line_number", "id")
+        .only("line_number", "message", "fields")
+    )
+    page = Paginator(failures, FAILURES_PER_PAGE).get_page(page_number)
+    headers = failure_headers(import_record)
+    page.rows = [
+        FailureRow(failure.line_number, failure.message, labelled_cells(headers, failure.fields))
+        for failure in page.object_list
+    ]
+    return page
+
+
+def labelled_cells(headers: list[str], cells: list) -> list[tuple[str, str]]:
+    labelled = []
+    for position, cell in enumerate(cells):
+        text = str(cell)
+        if text.strip():
+            header = headers[position] if position < len(headers) else f"Column {position + 1}"
+            labelled.append((header, text))
+    return labelled

@@ -1,0 +1,153 @@
+"""The import admin's own pages and buttons: downloads, start, cancel, re-import a corrected file.
+
+Each one goes through `imports.services`, as the API does, and tells the
+staff member what happened in a message: the validation messages when an
+import cannot start, or that a running import stops at its next batch.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpResponseRedirect, StreamingHttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from imports import services
+from imports.admin_display import validation_messages
+from imports.failures import failure_lines, failures_filename
+from imports.models import Import
+
+
+def change_url(import_record: Import) -> str:
+    return reverse("admin:imports_import_change", args=[import_record.pk])
+
+
+def _import_for(model_admin, request, object_id: str, *, change: bool = False) -> Import:
+    import_record = model_admin.get_object(request, unquote(object_id))
+    if import_record is None:
+        raise Http404("No such import.")
+    allowed = (
+        model_admin.has_change_permission(request, import_record)
+        if change
+        else model_admin.has_view_permission(request, import_record)
+    )
+    if not allowed:
+        raise PermissionDenied
+    return import_record
+
+
+def download_file(model_admin, request, object_id: str):
+    """The uploaded file, for staff; the API's signed file_url is only for members of the account list."""
+    import_record = _import_for(model_admin, request, object_id)
+    if not import_record.file:
+        raise Http404("This import has no file.")
+    filename = import_record.original_filename or f"import-{import_record.pk}"
+    return FileResponse(import_record.file.open("rb"), as_attachment=True, filename=filename)
+
+
+def download_failures(model_admin, request, object_id: str):
+    """The failed rows as the CSV the user gets: streamed, so a million failures do not fill memory."""
+    import_record = _import_for(model_admin, request, object_id)
+    response = StreamingHttpResponse(failure_lines(import_record), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{failures_filename(import_record)}"'
+    return response
+
+
+def start_and_report(model_admin, request, import_record: Import) -> bool:
+    """Start an import in preview; on invalid mappings show each validation message instead."""
+    if import_record.status != Import.Status.PREVIEW:
+        messages.warning(
+            request, f"{import_record}: not started, it is {import_record.get_status_display().lower()}."
+        )
+        return False
+    try:
+        services.start_import(import_record=import_record)
+    except ValidationError as error:
+        for message in validation_messages(error):
+            messages.error(request, f"{import_record} cannot start: {message}")
+        return False
+    model_admin.log_change(request, import_record, "Started from the admin.")
+    messages.success(request, f"{import_record}: started ({import_record.get_status_display().lower()}).")
+    return True
+
+
+def cancel_and_report(model_admin, request, import_record: Import) -> bool:
+    """Cancel a queued or running import; the job stops before its next batch."""
+    if import_record.status not in (Import.Status.QUEUED, Import.Status.IMPORTING):
+        messages.warning(
+            request,
+            f"{import_record}: not cancelled, it is {import_record.get_status_display().lower()}; "
+            "only queued or running imports can be cancelled.",
+        )
+        return False
+    import_record = services.cancel_import(import_record=import_record)
+    model_admin.log_change(request, import_record, "Cancelled from the admin.")
+    if import_record.status == Import.Status.CANCELLED:
+        messages.success(request, f"{import_record}: cancelled.")
+    else:
+        messages.success(request, f"{import_record}: cancel requested; the import stops before its next batch.")
+    return True
+
+
+@require_POST
+def start(model_admin, request, object_id: str):
+    import_record = _import_for(model_admin, request, object_id, change=True)
+    start_and_report(model_admin, request, import_record)
+    return HttpResponseRedirect(change_url(import_record))
+
+
+@require_POST
+def cancel(model_admin, request, object_id: str):
+    import_record = _import_for(model_admin, request, object_id, change=True)
+    cancel_and_report(model_admin, request, import_record)
+    return HttpResponseRedirect(change_url(import_record))
+
+
+class ReimportForm(forms.Form):
+    file = forms.FileField(
+        label="Corrected file",
+        help_text="Usually the failures CSV, fixed. The \"Error Message\" column may stay: no mapping uses it.",
+    )
+    start = forms.BooleanField(
+        required=False,
+        initial=True,
+        label="Start at once if the mappings of the original import fit the new file",
+    )
+
+
+def reimport(model_admin, request, object_id: str):
+    """A new import of a corrected file, linked to the original, made for the original's user."""
+    original = _import_for(model_admin, request, object_id, change=True)
+    form = ReimportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            retry = services.create_import(
+                account_list=original.account_list,
+                user=original.user,
+                source=original.source,
+                file=form.cleaned_data["file"],
+                attributes={"in_preview": True},
+                in_preview_default=True,
+                retry_of=original,
+            )
+        except ValidationError as error:
+            for message in validation_messages(error):
+                form.add_error("file", message)
+        else:
+            model_admin.log_addition(request, retry, f"Re-import of the failed rows of {original.pk}.")
+            messages.success(request, f"{retry} was made from the corrected file.")
+            if form.cleaned_data["start"]:
+                start_and_report(model_admin, request, retry)
+            return HttpResponseRedirect(change_url(retry))
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "opts": model_admin.opts,
+        "original": original,
+        "form": form,
+        "title": f"Re-import the failed rows of {original}",
+    }
+    return render(request, "admin/imports/import/reimport.html", context)
