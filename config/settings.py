@@ -162,6 +162,10 @@ FILE_URL_EXPIRY_SECONDS = env_int("FILE_URL_EXPIRY_SECONDS", 3600)
 IMPORT_CSV_MAX_FIELD_SIZE = env_int("IMPORT_CSV_MAX_FIELD_SIZE", 1_000_000)
 IMPORT_CSV_MAX_COLUMNS = env_int("IMPORT_CSV_MAX_COLUMNS", 1_000)
 IMPORT_BATCH_SIZE = env_int("IMPORT_BATCH_SIZE", 2_000)
+# An import "importing" without a committed batch for this long is taken to have lost its
+# worker: it is resumed from its last committed batch, or failed after IMPORT_MAX_ATTEMPTS.
+IMPORT_STALL_SECONDS = env_int("IMPORT_STALL_SECONDS", 300)
+IMPORT_MAX_ATTEMPTS = env_int("IMPORT_MAX_ATTEMPTS", 5)
 
 # --- Email ------------------------------------------------------------------
 EMAIL_URL = os.environ.get("EMAIL_URL", "console://")

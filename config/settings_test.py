@@ -16,4 +16,5 @@ IMPORT_BATCH_SIZE = 50  # small batches, so that tests cross batch boundaries
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not memory, so that a real worker process (qcluster) started by a test shares it.
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".test-db.sqlite3")}
+    # One file per test run, so that runs side by side do not share it.
+    DATABASES["default"]["TEST"] = {"NAME": os.path.join(tempfile.gettempdir(), f"imports-test-{os.getpid()}.sqlite3")}

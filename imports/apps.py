@@ -1,6 +1,12 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class ImportsConfig(AppConfig):
     name = "imports"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from imports.recovery import ensure_recovery_schedule
+
+        post_migrate.connect(ensure_recovery_schedule, sender=self)

@@ -1,7 +1,12 @@
 """django-q2 entry points; nothing else."""
 
 from imports.job import run_import as _run_import
+from imports.recovery import recover_stalled_imports as _recover_stalled_imports
 
 
 def run_import(import_id: str) -> None:
     _run_import(import_id)
+
+
+def recover_stalled_imports() -> dict[str, list[str]]:
+    return _recover_stalled_imports()

@@ -73,3 +73,15 @@ def stranger(db):
 @pytest.fixture
 def user_factory(db):
     return UserFactory
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _remove_uploaded_files():
+    """Uploads go to a temporary MEDIA_ROOT made for this run (config/settings_test.py); remove it after."""
+    yield
+    import shutil
+
+    from django.conf import settings
+
+    if "imports-test-media-" in str(settings.MEDIA_ROOT):
+        shutil.rmtree(settings.MEDIA_ROOT, ignore_errors=True)
