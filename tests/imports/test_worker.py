@@ -28,7 +28,7 @@ def database_url() -> str:
     return f"postgres://{user}@{host}:{port}/{settings['NAME']}"
 
 
-def start_worker() -> subprocess.Popen:
+def start_worker(extra_env: dict[str, str] | None = None) -> subprocess.Popen:
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings",
@@ -37,6 +37,7 @@ def start_worker() -> subprocess.Popen:
         "Q_SYNC": "0",
         "Q_WORKERS": "1",
         "MEDIA_ROOT": str(django_settings.MEDIA_ROOT),
+        **(extra_env or {}),
     }
     return subprocess.Popen(
         [sys.executable, "manage.py", "qcluster"],

@@ -1,0 +1,76 @@
+"""A worker killed with SIGKILL in the middle of an import: a new worker finishes it exactly.
+
+The short form runs in the suite (FAULT_TEST_ROWS, default 5,000 rows in
+batches of 100); `scripts/fault_test` runs the long form (50,000 rows).
+"""
+
+import os
+import signal
+import time
+
+import pytest
+from django_q.conf import Conf
+
+from contacts.models import Contact
+from imports.models import Import
+from imports.recovery import recover_stalled_imports
+from tests.imports.helpers import create_csv, update, upload
+from tests.imports.test_worker import start_worker, stop_worker, wait_for
+
+ROWS = int(os.environ.get("FAULT_TEST_ROWS", "5000"))
+BATCH = int(os.environ.get("FAULT_TEST_BATCH", "100"))
+STALL_SECONDS = 2
+
+
+def generated_csv(rows: int) -> bytes:
+    lines = ["First Name,Last Name,Email"]
+    lines += [f"First{i},Last{i},person{i}@example.com" for i in range(rows)]
+    return ("\n".join(lines) + "\n").encode()
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_a_killed_worker_loses_and_duplicates_nothing(api, account_list):
+    created = create_csv(api, account_list, "big.csv", file=upload("big.csv", content=generated_csv(ROWS)))
+    mappings = {"first_name": "first_name", "last_name": "last_name", "email_1": "email"}
+    worker_env = {"IMPORT_BATCH_SIZE": str(BATCH), "IMPORT_STALL_SECONDS": str(STALL_SECONDS)}
+    Conf.SYNC = False
+    try:
+        response = update(api, account_list, created, {"file_headers_mappings": mappings, "in_preview": False})
+        assert response.status_code == 200, response.content
+
+        def progress() -> int:
+            return Import.objects.get(pk=created["id"]).rows_processed
+
+        first = start_worker(worker_env)
+        try:
+            assert wait_for(lambda: progress() >= ROWS // 5, timeout=120), "the first worker made no progress"
+        finally:
+            os.killpg(first.pid, signal.SIGKILL)
+            first.wait()
+        killed_at = progress()
+        assert 0 < killed_at < ROWS, killed_at
+        assert Import.objects.get(pk=created["id"]).status == Import.Status.IMPORTING
+
+        time.sleep(STALL_SECONDS + 1)
+        assert recover_stalled_imports(stall_seconds=STALL_SECONDS)["resumed"] == [created["id"]]
+        second = start_worker(worker_env)
+        try:
+            finished = wait_for(lambda: Import.objects.get(pk=created["id"]).is_finished, timeout=300)
+        finally:
+            output = stop_worker(second)
+        assert finished, output[-3000:]
+    finally:
+        Conf.SYNC = True
+
+    import_record = Import.objects.get(pk=created["id"])
+    contacts = Contact.objects.filter(account_list=account_list)
+    print(
+        f"\nfault test: rows expected {ROWS}, killed at {killed_at}, contacts found {contacts.count()}, "
+        f"duplicates {contacts.count() - contacts.values('name').distinct().count()}"
+    )
+    assert import_record.status == Import.Status.COMPLETE, import_record.error
+    assert import_record.attempts == 2
+    assert (import_record.rows_processed, import_record.rows_created, import_record.rows_failed) == (ROWS, ROWS, 0)
+    assert contacts.count() == ROWS
+    assert contacts.values("name").distinct().count() == ROWS
