@@ -1,0 +1,104 @@
+"""Database errors mid-batch are retried; stalled imports are resumed or failed, never left importing."""
+
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.db import OperationalError
+from django.utils import timezone
+
+from contacts.models import Contact
+from imports import services
+from imports.job import run_import
+from imports.models import Import
+from imports.recovery import recover_stalled_imports
+from imports.writer import ContactWriter
+from tests.imports.helpers import create_csv, upload
+
+pytestmark = pytest.mark.django_db
+
+MAPPINGS = {"first_name": "first_name", "last_name": "last_name"}
+
+
+def queued_import(api, account_list, rows: int = 120) -> Import:
+    content = "First Name,Last Name\n" + "".join(f"F{i},L{i}\n" for i in range(rows))
+    created = create_csv(api, account_list, "r.csv", file=upload("r.csv", content=content.encode()))
+    import_record = Import.objects.get(pk=created["id"])
+    import_record.file_headers_mappings = MAPPINGS
+    import_record.save()
+    return services.start_import(import_record=import_record, enqueue=False)
+
+
+def test_a_database_error_in_a_batch_is_retried_and_the_import_continues(api, account_list, monkeypatch):
+    import_record = queued_import(api, account_list)
+    real_write = ContactWriter.write
+    calls = {"n": 0}
+
+    def flaky_write(self, drafts):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise OperationalError("database is locked")
+        return real_write(self, drafts)
+
+    monkeypatch.setattr(ContactWriter, "write", flaky_write)
+    monkeypatch.setattr("imports.job.time.sleep", lambda seconds: None)
+    run_import(str(import_record.pk))
+    import_record.refresh_from_db()
+    assert import_record.status == Import.Status.COMPLETE
+    assert (import_record.rows_processed, import_record.rows_created) == (120, 120)
+    assert Contact.objects.count() == 120
+
+
+def test_a_database_error_that_persists_fails_the_import_with_a_sentence(api, account_list, monkeypatch):
+    import_record = queued_import(api, account_list)
+    monkeypatch.setattr(ContactWriter, "write", lambda self, drafts: (_ for _ in ()).throw(OperationalError("gone")))
+    monkeypatch.setattr("imports.job.time.sleep", lambda seconds: None)
+    run_import(str(import_record.pk))
+    import_record.refresh_from_db()
+    assert import_record.status == Import.Status.FAILED
+    assert "Traceback" not in import_record.error and import_record.error
+    assert import_record.rows_processed == 0
+
+
+def test_a_stalled_import_is_queued_again_and_resumes_after_its_last_batch(api, account_list, settings):
+    import_record = queued_import(api, account_list)
+    run_import(str(import_record.pk))  # all 120 rows
+    Contact.objects.all().delete()
+    # Make it look as if the worker died after the first 50 rows.
+    Import.objects.filter(pk=import_record.pk).update(
+        status=Import.Status.IMPORTING, rows_processed=50, heartbeat_at=timezone.now() - timedelta(hours=1)
+    )
+    result = recover_stalled_imports()  # Q_SYNC: the queued job runs at once
+    assert result == {"resumed": [str(import_record.pk)], "failed": []}
+    import_record.refresh_from_db()
+    assert import_record.status == Import.Status.COMPLETE
+    assert import_record.rows_processed == 120
+    assert Contact.objects.count() == 70  # only the rows after the last committed batch
+
+
+def test_an_import_that_keeps_stalling_is_failed_with_a_message(api, account_list, settings):
+    import_record = queued_import(api, account_list)
+    Import.objects.filter(pk=import_record.pk).update(
+        status=Import.Status.IMPORTING,
+        attempts=settings.IMPORT_MAX_ATTEMPTS,
+        heartbeat_at=timezone.now() - timedelta(hours=1),
+    )
+    assert recover_stalled_imports() == {"resumed": [], "failed": [str(import_record.pk)]}
+    import_record.refresh_from_db()
+    assert import_record.status == Import.Status.FAILED
+    assert "stopped responding" in import_record.error
+    assert mail.outbox and "failed" in mail.outbox[-1].subject
+
+
+def test_a_busy_import_is_left_alone(api, account_list):
+    import_record = queued_import(api, account_list)
+    Import.objects.filter(pk=import_record.pk).update(status=Import.Status.IMPORTING, heartbeat_at=timezone.now())
+    assert recover_stalled_imports() == {"resumed": [], "failed": []}
+
+
+def test_the_recovery_runs_every_minute_on_the_scheduler():
+    from django_q.models import Schedule
+
+    schedule = Schedule.objects.get(name="recover stalled imports")
+    assert schedule.func == "imports.tasks.recover_stalled_imports"
+    assert (schedule.schedule_type, schedule.minutes) == (Schedule.MINUTES, 1)
