@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "django_filters",
     "django_q",
     "storages",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "accounts",
     "contacts",
     "imports",
@@ -170,6 +172,14 @@ IMPORT_MAX_ATTEMPTS = env_int("IMPORT_MAX_ATTEMPTS", 5)
 # --- Email ------------------------------------------------------------------
 EMAIL_URL = os.environ.get("EMAIL_URL", "console://")
 vars().update(dj_email_url.parse(EMAIL_URL))
+if os.environ.get("EMAIL_HOST"):
+    # The classic EMAIL_* variables, for hosts that set those instead of EMAIL_URL.
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = os.environ["EMAIL_HOST"]
+    EMAIL_PORT = env_int("EMAIL_PORT", 587)
+    EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "imports@localhost")
 
 # --- Task queue (django-q2) -------------------------------------------------
@@ -211,6 +221,7 @@ REST_FRAMEWORK = {
         "rest_framework_json_api.renderers.BrowsableAPIRenderer",
     ],
     "DEFAULT_METADATA_CLASS": "rest_framework_json_api.metadata.JSONAPIMetadata",
+    "DEFAULT_SCHEMA_CLASS": "config.schema.JsonApiSchema",
     "DEFAULT_FILTER_BACKENDS": [
         "rest_framework_json_api.filters.QueryParameterValidationFilter",
         "rest_framework_json_api.filters.OrderingFilter",
@@ -227,6 +238,34 @@ REST_FRAMEWORK = {
 JSON_API_FORMAT_FIELD_NAMES = None  # attributes keep their snake_case names, as the seed writes them
 JSON_API_FORMAT_TYPES = None
 JSON_API_PLURALIZE_TYPES = False
+
+# --- OpenAPI schema (drf-spectacular), served at /api/schema/ with docs at /api/docs/ ---
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Contact imports API",
+    "VERSION": "2.0.0",
+    "DESCRIPTION": (
+        "Upload a CSV file or a TntConnect XML export into an account list, map its columns, "
+        "preview, start the import and poll it. JSON:API 1.0 (`application/vnd.api+json`); "
+        "create and update also take `multipart/form-data` with the document flattened into "
+        "bracket keys (`data[attributes][file]`). Authenticate with `Authorization: Bearer <token>`."
+    ),
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SCHEMA_PATH_PREFIX": "/api/v2",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "ImportSourceEnum": "imports.models.Import.Source",
+        "ImportStatusEnum": "imports.models.Import.Status",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "config.schema.postprocess_jsonapi_schema",
+    ],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
 
 # --- Production hardening (python manage.py check --deploy) ------------------
 if not DEBUG:
