@@ -82,16 +82,13 @@ class UserAdmin(DjangoUserAdmin):
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "usable_password", "password1", "password2")}),)
     inlines = (MembershipOfUserInline, ApiTokenInline)
 
+    def get_inline_instances(self, request, obj=None):
+        return super().get_inline_instances(request, obj) if obj is not None else []  # first email and password
+
 
 def _count_of(model, fk: str) -> Coalesce:
     """A correlated COUNT subquery: no join, so several counts do not multiply each other."""
-    counts = (
-        model.objects.filter(**{fk: OuterRef("pk")})
-        .order_by()
-        .values(fk)
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
+    counts = model.objects.filter(**{fk: OuterRef("pk")}).order_by().values(fk).annotate(n=Count("pk")).values("n")
     return Coalesce(Subquery(counts, output_field=IntegerField()), 0)
 
 
@@ -148,7 +145,13 @@ class AccountListAdmin(admin.ModelAdmin):
             "",
             '<li><a href="{}">{}</a> ({}, {}, {})</li>',
             (
-                (reverse("admin:imports_import_change", args=[i.pk]), i, i.get_status_display(), i.user, i.created_at)
+                (
+                    reverse("admin:imports_import_change", args=[i.pk]),
+                    i,
+                    i.get_status_display(),
+                    i.user,
+                    f"{timezone.localtime(i.created_at):%Y-%m-%d %H:%M}",
+                )
                 for i in recent
             ),
         )

@@ -4,13 +4,29 @@ Services raise Django's ValidationError with a dict of attribute -> messages;
 each message becomes its own error object pointing at that attribute.
 """
 
-from django.core.exceptions import PermissionDenied
+import json
+
+from django.conf import settings
+from django.core.exceptions import (
+    PermissionDenied,
+    RequestDataTooBig,
+    SuspiciousOperation,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
+from django.views import defaults
 from rest_framework import exceptions, status
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from config.middleware import json_too_large_message
+
 NON_FIELD_KEYS = {"non_field_errors", "__all__", "detail"}
+UNSUPPORTED_MEDIA_TYPE_HINT = (
+    "Send a JSON:API document as application/vnd.api+json, or multipart/form-data "
+    "with the file as data[attributes][file]."
+)
 
 
 def exception_handler(exc, context):
@@ -21,6 +37,12 @@ def exception_handler(exc, context):
     elif isinstance(exc, PermissionDenied):
         # Someone else's record is reported as missing, never as forbidden.
         exc = exceptions.NotFound("Not found.")
+    elif isinstance(exc, SuspiciousOperation):
+        exc = _suspicious_request(exc)
+    elif isinstance(exc, exceptions.UnsupportedMediaType):
+        exc = exceptions.UnsupportedMediaType(
+            getattr(exc, "media_type", ""), detail=f"{exc.detail} {UNSUPPORTED_MEDIA_TYPE_HINT}"
+        )
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
@@ -32,6 +54,28 @@ def exception_handler(exc, context):
     if response.status_code == status.HTTP_401_UNAUTHORIZED and "WWW-Authenticate" not in response:
         response["WWW-Authenticate"] = 'Bearer realm="api"'
     return response
+
+
+def _suspicious_request(exc: SuspiciousOperation) -> exceptions.APIException:
+    """Django's own request limits, said in words a person can act on (not an HTML 400 page)."""
+    if isinstance(exc, TooManyFieldsSent):
+        return exceptions.ParseError(
+            f"The form has more than {settings.DATA_UPLOAD_MAX_NUMBER_FIELDS:,} fields. Send a large mapping as "
+            "JSON text in one field (data[attributes][file_headers_mappings]={...}) or as a JSON:API document."
+        )
+    if isinstance(exc, TooManyFilesSent):
+        return exceptions.ParseError("The form holds too many files: send one file, as data[attributes][file].")
+    if isinstance(exc, RequestDataTooBig):
+        return RequestTooLarge()
+    return exceptions.ParseError("The request was refused as malformed.")
+
+
+class RequestTooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_code = "request_too_large"
+
+    def __init__(self):
+        super().__init__(json_too_large_message())
 
 
 def _django_messages(exc: DjangoValidationError):
@@ -55,3 +99,30 @@ def _error_objects(data, code: str, pointer: str | None):
         if code in {"400", "409"} and pointer:
             error["source"] = {"pointer": pointer}
         yield error
+
+
+# --- Django-level errors under /api/: JSON:API documents too, never an HTML page ----------
+def _api_error_response(status_code: int, detail: str):
+    body = {"errors": [{"status": str(status_code), "detail": detail}]}
+    return HttpResponse(json.dumps(body), status=status_code, content_type="application/vnd.api+json")
+
+
+def page_not_found(request, exception):
+    """handler404: an unknown URL under /api/ (or an id that is not a UUID) is a JSON:API 404."""
+    if request.path.startswith("/api/"):
+        return _api_error_response(404, "Not found: no such endpoint. The endpoints are listed at /api/schema/.")
+    return defaults.page_not_found(request, exception)
+
+
+def bad_request(request, exception):
+    """handler400: a request Django itself refused (a suspicious one) is a JSON:API 400 under /api/."""
+    if request.path.startswith("/api/"):
+        return _api_error_response(400, "The request was refused as malformed.")
+    return defaults.bad_request(request, exception)
+
+
+def server_error(request):
+    """handler500: no stack trace, and JSON:API under /api/."""
+    if request.path.startswith("/api/"):
+        return _api_error_response(500, "Something went wrong on our side. Try again; if it persists, contact support.")
+    return defaults.server_error(request)

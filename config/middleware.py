@@ -16,7 +16,7 @@ def too_large_message() -> str:
     return f"The file is larger than the limit of {limit_mb:,.0f} MB. Split it into smaller files and import each."
 
 
-def _json_too_large_message() -> str:
+def json_too_large_message() -> str:
     limit_mb = settings.JSON_BODY_MAX_SIZE / (1024 * 1024)
     return f"The request body is larger than {limit_mb:,.0f} MB. Upload large files as multipart/form-data."
 
@@ -43,7 +43,7 @@ class UploadSizeLimitMiddleware:
         is_multipart = request.META.get("CONTENT_TYPE", "").startswith("multipart/")
         limit = settings.IMPORT_MAX_FILE_SIZE + ENVELOPE_ALLOWANCE if is_multipart else settings.JSON_BODY_MAX_SIZE
         if length > limit:
-            message = too_large_message() if is_multipart else _json_too_large_message()
+            message = too_large_message() if is_multipart else json_too_large_message()
             body = {"errors": [{"status": "413", "detail": message}]}
             response = HttpResponse(json.dumps(body), status=413, content_type="application/vnd.api+json")
             response["Connection"] = "close"

@@ -1,4 +1,6 @@
-from rest_framework_json_api.pagination import JsonApiPageNumberPagination
+# drf-spectacular-jsonapi's subclass of the JSON:API page-number pagination documents its
+# links and meta in the OpenAPI schema; the behaviour is djangorestframework-jsonapi's.
+from drf_spectacular_jsonapi.schemas.pagination import JsonApiPageNumberPagination
 
 
 class PageNumberPagination(JsonApiPageNumberPagination):

@@ -11,9 +11,10 @@ becomes the same dict the JSON:API parser gives for a JSON body.
 
 import re
 
-from rest_framework.exceptions import ParseError
+from rest_framework.exceptions import ParseError, ValidationError
 from rest_framework.parsers import DataAndFiles, MultiPartParser
 from rest_framework_json_api.exceptions import Conflict
+from rest_framework_json_api.parsers import JSONParser
 from rest_framework_json_api.utils import get_resource_name
 
 _SEGMENT = re.compile(r"\[([^\[\]]*)\]")
@@ -74,9 +75,33 @@ def unflatten(items) -> dict:
     return _lists_from_indexes(tree)
 
 
+# Django refuses a multipart part whose headers pass 1,024 bytes (a security limit): in practice
+# a file name of many hundreds of characters. Say so in words a person can act on.
+LONG_PART_HEADERS_MESSAGE = (
+    "The file name is too long: the upload's headers may hold at most 1,024 bytes. "
+    "Rename the file to a shorter name (a few dozen characters is plenty) and upload it again."
+)
+
+NO_BOUNDARY_MESSAGE = (
+    "The multipart/form-data body has no valid boundary. Let your HTTP client build the body "
+    "(for example curl -F 'data[attributes][file]=@contacts.csv') instead of setting Content-Type by hand."
+)
+NOT_JSON_MESSAGE = (
+    "The request body is not valid JSON ({detail}). Send a JSON:API document with "
+    "Content-Type: application/vnd.api+json, or upload the file as multipart/form-data."
+)
+
+
 class JsonApiMultiPartParser(MultiPartParser):
     def parse(self, stream, media_type=None, parser_context=None):
-        parsed = super().parse(stream, media_type, parser_context)
+        try:
+            parsed = super().parse(stream, media_type, parser_context)
+        except ParseError as error:
+            if "max total header size" in str(error.detail):
+                raise ValidationError({"file": [LONG_PART_HEADERS_MESSAGE]}) from None
+            if "Invalid boundary" in str(error.detail):
+                raise ParseError(NO_BOUNDARY_MESSAGE) from None
+            raise
         items = [(key, value) for key in parsed.data for value in parsed.data.getlist(key)]
         items += [(key, value) for key in parsed.files for value in parsed.files.getlist(key)]
         tree = unflatten(items)
@@ -104,3 +129,36 @@ class JsonApiMultiPartParser(MultiPartParser):
         url_id = getattr(view, "kwargs", {}).get("pk") if view else None
         if url_id and document.get("id") and str(document["id"]) != str(url_id):
             raise Conflict(f"The resource object's id ({document['id']}) does not match the URL's id ({url_id}).")
+
+
+class JsonApiJSONParser(JSONParser):
+    """djangorestframework-jsonapi's parser, refusing a malformed resource object with a 400.
+
+    Its own parser assumes that `attributes` and `relationships` are objects and
+    fails with a server error when they are not.
+    """
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        try:
+            return super().parse(stream, media_type, parser_context)
+        except ParseError as error:
+            detail = str(error.detail)
+            if detail.startswith("JSON parse error - "):
+                raise ParseError(NOT_JSON_MESSAGE.format(detail=detail.removeprefix("JSON parse error - "))) from None
+            raise
+
+    def parse_data(self, result, parser_context):
+        data = result.get("data") if isinstance(result, dict) else None
+        if isinstance(data, dict):
+            attributes = data.get("attributes")
+            if attributes is not None and not isinstance(attributes, dict):
+                raise ParseError("data.attributes must be an object: attribute name -> value.")
+            relationships = data.get("relationships")
+            if relationships is not None and (
+                not isinstance(relationships, dict)
+                or not all(isinstance(value, dict) for value in relationships.values())
+            ):
+                raise ParseError('data.relationships must be an object: name -> {"data": ...}.')
+            if "type" in data and not isinstance(data["type"], str):
+                raise ParseError("data.type must be a string.")
+        return super().parse_data(result, parser_context)

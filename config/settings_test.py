@@ -8,6 +8,7 @@ os.environ.setdefault("Q_SYNC", "1")
 os.environ.setdefault("MEDIA_ROOT", tempfile.mkdtemp(prefix="imports-test-media-"))
 
 from config.settings import *  # noqa: E402,F403
+from config.settings import DATABASES  # noqa: E402
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

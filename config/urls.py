@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from accounts.api.views import AccountListViewSet, CurrentUserView
 from contacts.api.views import ContactViewSet
@@ -61,8 +62,20 @@ api_v2 = [
     ),
 ]
 
+# Under /api/ an unknown URL or a server error is a JSON:API error document, never an HTML page.
+handler400 = "config.api_errors.bad_request"
+handler404 = "config.api_errors.page_not_found"
+handler500 = "config.api_errors.server_error"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v2/", include(api_v2)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path(
+        "api/redoc/",
+        SpectacularRedocView.as_view(url_name="schema", template_name="api/redoc.html"),
+        name="api-redoc",
+    ),
     path("api-auth/", include("rest_framework.urls")),
 ]

@@ -67,6 +67,7 @@ class ImportFilter(TextInputFilter):
 class PersonInline(admin.StackedInline):
     model = Person
     extra = 0
+    verbose_name_plural = "people"
     fields = (("first_name", "middle_name", "last_name"), ("title", "suffix", "is_spouse"), "emails_and_phones")
     readonly_fields = ("emails_and_phones",)
     show_change_link = True
@@ -101,13 +102,22 @@ class TagInline(admin.TabularInline):
 class ContactAdmin(admin.ModelAdmin):
     list_display = ("name", "account_list", "status", "pledge_amount", "pledge_currency", "updated_at")
     list_select_related = ("account_list",)
-    list_filter = (TagFilter, ImportFilter, "status", "send_newsletter", ("account_list", admin.RelatedOnlyFieldListFilter))
+    list_filter = (
+        TagFilter,
+        ImportFilter,
+        "status",
+        "send_newsletter",
+        ("account_list", admin.RelatedOnlyFieldListFilter),
+    )
     search_fields = ("name", "people__email_addresses__email")
     raw_id_fields = ("account_list", "referred_by")
     readonly_fields = ("id", "tnt_id", "created_at", "updated_at")
     fieldsets = (
         (None, {"fields": ("id", "account_list", "name", "greeting", "envelope_greeting", "status")}),
-        ("Giving", {"fields": (("pledge_amount", "pledge_currency", "pledge_frequency"), "likely_to_give", "no_appeals")}),
+        (
+            "Giving",
+            {"fields": (("pledge_amount", "pledge_currency", "pledge_frequency"), "likely_to_give", "no_appeals")},
+        ),
         ("More", {"fields": ("send_newsletter", "church_name", "website", "referred_by", "notes", "tnt_id")}),
         ("Dates", {"fields": ("created_at", "updated_at")}),
     )

@@ -113,6 +113,7 @@ class Person(models.Model):
 
     class Meta:
         ordering = ["is_spouse", "created_at"]
+        verbose_name_plural = "people"
 
     def __str__(self) -> str:
         return " ".join(part for part in [self.first_name, self.last_name] if part)

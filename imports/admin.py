@@ -13,10 +13,11 @@ import uuid
 
 from django import forms
 from django.contrib import admin
-from django.contrib.admin.utils import flatten_fieldsets
+from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from imports import admin_display, admin_views, services
@@ -32,23 +33,63 @@ EDITABLE_IN_PREVIEW = (
     "groups",
     "group_tags",
 )
-EMPTY_JSON = {"file_headers_mappings": dict, "file_constants_mappings": dict, "groups": list, "group_tags": dict}
+
+CSV_OPTIONS = ("tag_list", "override")
+TNT_OPTIONS = ("tag_list", "override", "import_by_group", "groups", "group_tags")
+CSV_MAPPINGS = ("file_headers_mappings", "file_constants_mappings")
+LIFECYCLE_FIELDSETS = (
+    (None, {"fields": ("account_list", "user", "source", "status", "file_link", "retry_of", "retries_links")}),
+    (
+        "Progress",
+        {"fields": (("rows_total", "rows_processed", "rows_failed"), ("rows_created", "rows_updated"), "error")},
+    ),
+    (
+        "Times",
+        {
+            "fields": (
+                ("created_at", "queued_at"),
+                ("started_at", "completed_at"),
+                ("heartbeat_at", "attempts", "cancel_requested"),
+            )
+        },
+    ),
+)
 
 
 class ImportAdminForm(forms.ModelForm):
-    """Checks what the API checks on every write; the mapping rules themselves are checked at start."""
+    """Checks what the API checks on every write; the seven mapping rules are checked at start."""
 
     class Meta:
         model = Import
-        fields = "__all__"
+        fields = EDITABLE_IN_PREVIEW
+        widgets = {
+            "tag_list": forms.TextInput(attrs={"size": 80}),
+            "file_headers_mappings": forms.Textarea(attrs={"cols": 100, "rows": 8}),
+            "file_constants_mappings": forms.Textarea(attrs={"cols": 100, "rows": 8}),
+        }
+
+    def clean_file_headers_mappings(self):
+        return _or_empty(self.cleaned_data["file_headers_mappings"], {})
+
+    def clean_file_constants_mappings(self):
+        return _or_empty(self.cleaned_data["file_constants_mappings"], {})
+
+    def clean_groups(self):
+        groups = _or_empty(self.cleaned_data["groups"], [])
+        if not _is_list_of_text(groups):
+            raise ValidationError("groups must be a list of TntConnect group ids (text).")
+        return groups
+
+    def clean_group_tags(self):
+        group_tags = _or_empty(self.cleaned_data["group_tags"], {})
+        if not (isinstance(group_tags, dict) and _is_list_of_text(list(group_tags.values()))):
+            raise ValidationError("group_tags must be an object of group id -> comma-separated tags.")
+        return group_tags
 
     def clean(self):
         cleaned = super().clean()
         if self.fields and self.instance.status != Import.Status.PREVIEW:
             raise ValidationError("The import has left preview; its options can no longer be changed.")
-        for name, empty in EMPTY_JSON.items():
-            if name in cleaned and cleaned[name] is None:
-                cleaned[name] = empty()
         if "file_headers_mappings" in self.fields:
             try:
                 check_mapping_shapes(
@@ -57,13 +98,17 @@ class ImportAdminForm(forms.ModelForm):
                 )
             except ValidationError as error:
                 self.add_error(None, error)
-        if "groups" in cleaned and not _is_list_of_text(cleaned["groups"]):
-            self.add_error("groups", "groups must be a list of TntConnect group ids (text).")
-        if "group_tags" in cleaned and not (
-            isinstance(cleaned["group_tags"], dict) and _is_list_of_text(list(cleaned["group_tags"].values()))
-        ):
-            self.add_error("group_tags", "group_tags must be an object of group id -> comma-separated tags.")
         return cleaned
+
+
+def _or_empty(value, empty):
+    """A cleared JSON box means "nothing", as the API's empty object or list does."""
+    return empty if value is None else value
+
+
+def short_time(moment) -> str:
+    """Minutes are enough in a list, and a narrow column leaves room for the others."""
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else "-"
 
 
 def _is_list_of_text(value) -> bool:
@@ -81,9 +126,9 @@ class ImportAdmin(admin.ModelAdmin):
         "source",
         "status",
         "progress",
-        "created_at",
-        "started_at",
-        "completed_at",
+        "created",
+        "started",
+        "completed",
     )
     list_select_related = ("account_list", "user")
     list_filter = (
@@ -110,6 +155,18 @@ class ImportAdmin(admin.ModelAdmin):
         text = f"{import_record.rows_processed:,} of {total}"
         return f"{text}, {import_record.rows_failed:,} failed" if import_record.rows_failed else text
 
+    @admin.display(description="created", ordering="created_at")
+    def created(self, import_record: Import) -> str:
+        return short_time(import_record.created_at)
+
+    @admin.display(description="started", ordering="started_at")
+    def started(self, import_record: Import) -> str:
+        return short_time(import_record.started_at)
+
+    @admin.display(description="completed", ordering="completed_at")
+    def completed(self, import_record: Import) -> str:
+        return short_time(import_record.completed_at)
+
     def get_search_results(self, request, queryset, search_term):
         """A pasted import id finds that import (users quote it from their email)."""
         try:
@@ -134,20 +191,12 @@ class ImportAdmin(admin.ModelAdmin):
 
     def get_fieldsets(self, request, obj=None):
         csv = obj is None or obj.source == Import.Source.CSV
-        options = ("tag_list", "override") if csv else ("tag_list", "override", "import_by_group", "groups", "group_tags")
-        analysis = ("file_format", "file_headers", "file_constants") if csv else ("file_format", "tnt_groups")
-        in_preview = obj is not None and obj.status == Import.Status.PREVIEW
-        fieldsets = [
-            (None, {"fields": ("account_list", "user", "source", "status", "file_link", "retry_of", "retries_links")}),
-            ("Progress", {"fields": (("rows_total", "rows_processed", "rows_failed"), ("rows_created", "rows_updated"), "error")}),
-            ("Times", {"fields": (("created_at", "queued_at"), ("started_at", "completed_at"), ("heartbeat_at", "attempts", "cancel_requested"))}),
-            ("Options", {"fields": options}),
-        ]
+        fieldsets = [*LIFECYCLE_FIELDSETS, ("Options", {"fields": CSV_OPTIONS if csv else TNT_OPTIONS})]
         if csv:
-            mappings = {"fields": ("file_headers_mappings", "file_constants_mappings")}
-            if not in_preview:
-                mappings["classes"] = ("collapse",)
-            fieldsets.append(("Mappings as JSON", mappings))
+            in_preview = obj is not None and obj.status == Import.Status.PREVIEW
+            classes = () if in_preview else ("collapse",)
+            fieldsets.append(("Mappings as JSON", {"classes": classes, "fields": CSV_MAPPINGS}))
+        analysis = ("file_format", "file_headers", "file_constants") if csv else ("file_format", "tnt_groups")
         fieldsets.append(("File analysis", {"classes": ("collapse",), "fields": analysis}))
         return fieldsets
 
@@ -169,13 +218,17 @@ class ImportAdmin(admin.ModelAdmin):
         return format_html_join(", ", '<a href="{}">{}</a>', retries) or "-"
 
     def save_model(self, request, obj, form, change):
-        """Options typed in while in preview are saved by the service, which also rebuilds the samples."""
+        """Options typed in while in preview are saved by the service, which also rebuilds the samples.
+
+        Only the fields staff changed are sent, so a client's concurrent change to another field stands;
+        the client's next update then gets the usual 409 and rereads.
+        """
         attributes = {name: form.cleaned_data[name] for name in form.changed_data if name in EDITABLE_IN_PREVIEW}
         if attributes:
             services.update_import(import_record=obj, attributes=attributes, updated_in_db_at=None, overwrite=True)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        import_record = self.get_object(request, admin.utils.unquote(object_id))
+        import_record = self.get_object(request, unquote(object_id))
         extra_context = {**(extra_context or {}), **self._detail_context(request, import_record)}
         return super().change_view(request, object_id, form_url, extra_context)
 
@@ -210,5 +263,7 @@ class ImportAdmin(admin.ModelAdmin):
             ("cancel/", admin_views.cancel, "cancel"),
             ("reimport/", admin_views.reimport, "reimport"),
         ]
-        urls = [path(f"<path:object_id>/{suffix}", wrap(view), name=f"imports_import_{name}") for suffix, view, name in own]
+        urls = [
+            path(f"<path:object_id>/{suffix}", wrap(view), name=f"imports_import_{name}") for suffix, view, name in own
+        ]
         return urls + super().get_urls()

@@ -56,7 +56,7 @@ def header_rows(import_record: Import) -> list[HeaderRow]:
         fields_by_header.setdefault(header_key, []).append(field_label(field_key))
     rows = [
         HeaderRow(header=header, header_key=key, fields=fields_by_header.pop(key, []))
-        for key, header in import_record.file_headers.items()
+        for key, header in import_record.ordered_file_headers.items()
     ]
     rows += [
         HeaderRow(header="", header_key=key, fields=labels, missing_from_file=True)
@@ -83,7 +83,9 @@ def constant_rows(import_record: Import) -> list[ConstantRow]:
     for field_key in CONSTANT_FIELDS:
         header_key = import_record.file_headers_mappings.get(field_key)
         found = import_record.file_constants.get(header_key, []) if header_key else []
-        covered = {value for entry in import_record.file_constants_mappings.get(field_key, []) for value in entry["values"]}
+        covered = {
+            value for entry in import_record.file_constants_mappings.get(field_key, []) for value in entry["values"]
+        }
         left = [value for value in found if value.strip() and value not in covered]
         if left:
             rows.append(ConstantRow(field_label(field_key), "", left))

@@ -11,10 +11,9 @@ from django import forms
 from django.contrib import messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponseRedirect, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpResponseNotAllowed, HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
 
 from imports import services
 from imports.admin_display import validation_messages
@@ -60,9 +59,7 @@ def download_failures(model_admin, request, object_id: str):
 def start_and_report(model_admin, request, import_record: Import) -> bool:
     """Start an import in preview; on invalid mappings show each validation message instead."""
     if import_record.status != Import.Status.PREVIEW:
-        messages.warning(
-            request, f"{import_record}: not started, it is {import_record.get_status_display().lower()}."
-        )
+        messages.warning(request, f"{import_record}: not started, it is {import_record.get_status_display().lower()}.")
         return False
     try:
         services.start_import(import_record=import_record)
@@ -93,15 +90,17 @@ def cancel_and_report(model_admin, request, import_record: Import) -> bool:
     return True
 
 
-@require_POST
 def start(model_admin, request, object_id: str):
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     import_record = _import_for(model_admin, request, object_id, change=True)
     start_and_report(model_admin, request, import_record)
     return HttpResponseRedirect(change_url(import_record))
 
 
-@require_POST
 def cancel(model_admin, request, object_id: str):
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     import_record = _import_for(model_admin, request, object_id, change=True)
     cancel_and_report(model_admin, request, import_record)
     return HttpResponseRedirect(change_url(import_record))
@@ -110,7 +109,7 @@ def cancel(model_admin, request, object_id: str):
 class ReimportForm(forms.Form):
     file = forms.FileField(
         label="Corrected file",
-        help_text="Usually the failures CSV, fixed. The \"Error Message\" column may stay: no mapping uses it.",
+        help_text='Usually the failures CSV, fixed. The "Error Message" column may stay: no mapping uses it.',
     )
     start = forms.BooleanField(
         required=False,

@@ -13,8 +13,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from imports.models import Import
-from imports.readers.csv import CsvFileError, analyze_csv
+from imports.readers.csv import CsvFileError
+from imports.readers.tabular import SheetNotApplicable, analyze_tabular
 from imports.readers.tnt import TntFileError, analyze_tnt
+from imports.readers.xlsx import XlsxSheetError
 
 
 @dataclass
@@ -36,11 +38,17 @@ def csv_limits() -> dict:
     }
 
 
-def analyze_file(*, source: str, stream: BinaryIO) -> FileAnalysis:
-    """Raise ValidationError on `file` with the reader's explanation when the file is unusable."""
+def analyze_file(*, source: str, stream: BinaryIO, sheet: str | None = None) -> FileAnalysis:
+    """Raise ValidationError on `file` with the reader's explanation when the file is unusable.
+
+    The CSV flow also reads Excel workbooks (`sheet`: which one, default the
+    first) and vCard files; the kind is found from the content.
+    """
     stream.seek(0)
     try:
-        analysis = _analyze_csv(stream) if source == Import.Source.CSV else _analyze_tnt(stream)
+        analysis = _analyze_csv(stream, sheet) if source == Import.Source.CSV else _analyze_tnt(stream)
+    except (XlsxSheetError, SheetNotApplicable) as error:
+        raise ValidationError({"file_sheet": [str(error)]}) from None
     except (CsvFileError, TntFileError) as error:
         raise ValidationError({"file": [str(error)]}) from None
     finally:
@@ -57,18 +65,37 @@ NOTHING_TO_IMPORT = {
 }
 
 
-def _analyze_csv(stream: BinaryIO) -> FileAnalysis:
-    analysis = analyze_csv(stream, **csv_limits())
+def _analyze_csv(stream: BinaryIO, sheet: str | None = None) -> FileAnalysis:
+    _refuse_markup(stream)
+    analysis = analyze_tabular(stream, sheet=sheet, **csv_limits())
     return FileAnalysis(
-        file_format={
-            "encoding": analysis.format.encoding,
-            "delimiter": analysis.format.delimiter,
-        },
+        file_format=analysis.file_format,
         rows_total=analysis.row_count,
         sample_rows=[{"line_number": row.line_number, "values": row.values} for row in analysis.samples],
         file_headers=analysis.headers,
         file_constants=analysis.constants,
     )
+
+
+XML_AS_CSV_MESSAGE = (
+    "This file is XML, not CSV. If it is a TntConnect export, upload it as a TntConnect import "
+    "(POST .../imports/tnt); otherwise export your contacts as CSV and upload that."
+)
+HTML_AS_CSV_MESSAGE = "This file is a web page (HTML), not CSV. Export your contacts as CSV and upload that."
+
+
+def _refuse_markup(stream: BinaryIO) -> None:
+    """An XML export or a web page saved under a .csv name would read as one odd column: refuse it.
+
+    Whatever the upload's name or declared content type says, the content decides.
+    """
+    head = stream.read(1024)
+    stream.seek(0)
+    text = head.removeprefix(b"\xef\xbb\xbf").lstrip().lower()
+    if text.startswith((b"<?xml", b"<database")):
+        raise CsvFileError(XML_AS_CSV_MESSAGE)
+    if text.startswith((b"<!doctype html", b"<html")):
+        raise CsvFileError(HTML_AS_CSV_MESSAGE)
 
 
 def _analyze_tnt(stream: BinaryIO) -> FileAnalysis:

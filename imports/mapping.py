@@ -283,11 +283,23 @@ def _is_valid_constant_id(field: SupportedField, constant_id: str) -> bool:
 def constant_lookup(
     file_constants_mappings: Mapping[str, list],
 ) -> dict[str, dict[str, str]]:
-    """field -> {value as written in the file -> constant id}, for the builder."""
-    return {
-        field_key: {value: entry["id"] for entry in entries for value in entry["values"]}
-        for field_key, entries in file_constants_mappings.items()
-    }
+    """field -> {value as written in the file -> constant id}, for the builder.
+
+    Ids that are not valid constants are left out: rule 5 refuses them when
+    leaving preview, and meanwhile the samples must not store them (on
+    PostgreSQL a currency id longer than 3 characters does not even fit).
+    """
+    lookup: dict[str, dict[str, str]] = {}
+    for field_key, entries in file_constants_mappings.items():
+        field = CONSTANT_FIELDS.get(field_key)
+        if field is not None:
+            lookup[field_key] = {
+                value: entry["id"]
+                for entry in entries
+                if _is_valid_constant_id(field, entry["id"])
+                for value in entry["values"]
+            }
+    return lookup
 
 
 # --- Exact suggestions (`import_file --mapping auto`) ---------------------------------

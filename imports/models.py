@@ -22,7 +22,7 @@ def import_file_path(instance: "Import", filename: str) -> str:
     traversal, control characters and huge names cannot hurt.
     """
     suffix = PurePath(filename).suffix.lower()
-    if suffix not in {".csv", ".txt", ".tsv", ".xml"}:
+    if suffix not in {".csv", ".txt", ".tsv", ".xml", ".xlsx", ".vcf"}:
         suffix = ""
     now = timezone.now()
     return f"imports/{now:%Y/%m}/{uuid.uuid4().hex}{suffix}"
@@ -40,6 +40,11 @@ class Import(models.Model):
         COMPLETE = "complete", "Complete"
         FAILED = "failed", "Failed"
         CANCELLED = "cancelled", "Cancelled"
+
+    class SuggestionsOrigin(models.TextChoices):
+        NONE = "", "None"
+        FILE = "file", "From the file's headers and values"
+        REMEMBERED = "remembered", "Remembered from an earlier import of the same headers"
 
     FINISHED_STATUSES = (Status.COMPLETE, Status.FAILED, Status.CANCELLED)
 
@@ -64,9 +69,29 @@ class Import(models.Model):
 
     # CSV analysis and mappings
     file_headers = models.JSONField(default=dict, blank=True)
+    file_header_order = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="The header keys in file order: PostgreSQL's jsonb does not keep the order of file_headers",
+    )
     file_constants = models.JSONField(default=dict, blank=True)
     file_headers_mappings = models.JSONField(default=dict, blank=True)
     file_constants_mappings = models.JSONField(default=dict, blank=True)
+    file_sheet = models.CharField(
+        max_length=255, blank=True, help_text="Excel files: the sheet to read (empty: the first)"
+    )
+
+    # Suggested mappings (imports.suggestions), computed at upload
+    suggested_file_headers_mappings = models.JSONField(default=dict, blank=True)
+    suggested_file_constants_mappings = models.JSONField(default=dict, blank=True)
+    suggested_mappings_origin = models.CharField(
+        max_length=20, choices=SuggestionsOrigin.choices, blank=True, default=SuggestionsOrigin.NONE
+    )
+    header_fingerprint = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text="The same for files with the same set of headers: finds the mappings to remember",
+    )
 
     # TntConnect options and analysis
     groups = models.JSONField(default=list, blank=True)
@@ -110,6 +135,10 @@ class Import(models.Model):
         indexes = [
             models.Index(fields=["account_list", "-created_at"], name="import_list_newest"),
             models.Index(fields=["status"], name="import_status"),
+            models.Index(
+                fields=["account_list", "header_fingerprint", "status", "-completed_at"],
+                name="import_remembered_mappings",
+            ),
         ]
 
     class JSONAPIMeta:
@@ -117,6 +146,14 @@ class Import(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_source_display()} import {self.original_filename or self.id}"
+
+    @property
+    def ordered_file_headers(self) -> dict[str, str]:
+        """file_headers in the file's column order (imports made before the order was stored: as stored)."""
+        order = [key for key in self.file_header_order if key in self.file_headers]
+        listed = set(order)
+        order += [key for key in self.file_headers if key not in listed]
+        return {key: self.file_headers[key] for key in order}
 
     @property
     def is_finished(self) -> bool:

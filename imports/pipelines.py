@@ -15,7 +15,7 @@ from imports.builders.csv import CsvContactBuilder
 from imports.builders.drafts import ContactDraft, RowError
 from imports.builders.tnt import TntImportOptions, build_tnt_contact
 from imports.models import Import
-from imports.readers.csv import CsvFormat, read_csv
+from imports.readers.tabular import read_tabular
 from imports.readers.tnt import TntContactRow, TntGroup, analyze_tnt, iter_tnt_contacts
 
 
@@ -62,9 +62,10 @@ def build(builder, values) -> tuple[ContactDraft | None, str]:
 
 
 def csv_rows(import_record: Import, stream: BinaryIO) -> Iterator[BuiltRow]:
-    csv_format = CsvFormat(**import_record.file_format)
+    # The CSV flow reads CSV, Excel and vCard files: read_tabular dispatches on file_format["kind"]
+    # ("csv", "xlsx", "vcard"; a format stored without a kind is CSV).
     builder = csv_builder(import_record)
-    for row in read_csv(stream, csv_format, **csv_limits()):
+    for row in read_tabular(stream, import_record.file_format, **csv_limits()):
         draft, error = build(builder.build, row.values)
         yield BuiltRow(line_number=row.line_number, cells=list(row.cells), draft=draft, error=error)
 
@@ -93,7 +94,7 @@ def failure_headers(import_record: Import) -> list[str]:
     """Column names of the failures CSV after "Error Message": the file's own headers."""
     if import_record.source == Import.Source.TNT:
         return ["TntConnect ID", "File As"]
-    return list(import_record.file_headers.values())
+    return list(import_record.ordered_file_headers.values())
 
 
 def sample_drafts(import_record: Import) -> Iterator[tuple[int, ContactDraft]]:

@@ -6,66 +6,143 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import ApiToken
+from contacts.models import Contact
 from imports.models import Import
 from tests.conftest import JsonApiClient
-from tests.imports.helpers import create_csv
+from tests.imports.helpers import create_csv, imports_path, upload
 
 pytestmark = pytest.mark.django_db
 
 
+# --------------------------------------------------------------------------- #
+# The matrix: every endpoint and method, for every kind of caller
+# --------------------------------------------------------------------------- #
+
+TNT_EXPORT = (
+    b'<?xml version="1.0"?><Database><Application>TntConnect</Application><Version>3.2</Version><Tables>'
+    b'<Contact><row id="1"><FileAs>Lee, Ann</FileAs><FirstName>Ann</FirstName><LastName>Lee</LastName></row>'
+    b"</Contact></Tables></Database>"
+)
+
+# (method, path, what a member of the account list gets). {al} is the list, {csv} and {tnt} imports of
+# it, {contact} one of its contacts.
+ENDPOINTS = [
+    ("get", "/api/v2/user", 200),
+    ("get", "/api/v2/constants", 200),
+    ("get", "/api/v2/account_lists", 200),
+    ("get", "{al}", 200),
+    ("get", "{al}/imports", 200),
+    ("post", "{al}/imports", 201),
+    ("get", "{al}/imports/{csv}", 200),
+    ("put", "{al}/imports/{csv}", 200),
+    ("patch", "{al}/imports/{csv}", 200),
+    ("get", "{al}/imports/{csv}/failures", 200),
+    ("get", "{al}/imports/csv", 200),
+    ("post", "{al}/imports/csv", 201),
+    ("get", "{al}/imports/csv/{csv}", 200),
+    ("put", "{al}/imports/csv/{csv}", 200),
+    ("patch", "{al}/imports/csv/{csv}", 200),
+    ("get", "{al}/imports/tnt", 200),
+    ("post", "{al}/imports/tnt", 201),
+    ("get", "{al}/imports/tnt/{tnt}", 200),
+    ("put", "{al}/imports/tnt/{tnt}", 200),
+    ("patch", "{al}/imports/tnt/{tnt}", 200),
+    ("get", "{al}/contacts", 200),
+    ("get", "{al}/contacts/{contact}", 200),
+]
+# Endpoints about the caller rather than an account list: another list's user gets their own answer.
+ABOUT_THE_CALLER = {"/api/v2/user", "/api/v2/constants", "/api/v2/account_lists"}
+CALLERS = ["anonymous", "bad token", "revoked token", "expired token", "other list's user", "member"]
+
+
+def expected_status(caller: str, path: str, member_status: int) -> int:
+    if caller == "member":
+        return member_status
+    if caller == "other list's user":
+        return 200 if path in ABOUT_THE_CALLER else 404  # 404, never 403: existence is not revealed
+    return 401
+
+
 @pytest.fixture
-def existing_import(api, account_list):
-    return create_csv(api, account_list, "sample_csv_to_import.csv")
+def records(api, account_list):
+    """A CSV import, a TNT import (both in preview) and a contact of the member's list."""
+    csv_import = create_csv(api, account_list, "sample_csv_to_import.csv")
+    tnt = api.post_multipart(
+        imports_path(account_list, "/tnt"),
+        {"data[attributes][file]": upload("export.xml", "tnt", TNT_EXPORT), "data[attributes][in_preview]": "true"},
+    )
+    assert tnt.status_code == 201, tnt.content
+    contact = Contact.objects.create(account_list=account_list, name="Lee, Ann")
+    return {
+        "al": f"/api/v2/account_lists/{account_list.id}",
+        "csv": csv_import["id"],
+        "tnt": tnt.json()["data"]["id"],
+        "contact": str(contact.id),
+    }
 
 
-def endpoints(account_list_id, import_id):
-    al = f"/api/v2/account_lists/{account_list_id}"
-    return [
-        ("get", "/api/v2/user"),
-        ("get", "/api/v2/constants"),
-        ("get", "/api/v2/account_lists"),
-        ("get", al),
-        ("get", f"{al}/imports"),
-        ("post", f"{al}/imports"),
-        ("get", f"{al}/imports/{import_id}"),
-        ("put", f"{al}/imports/{import_id}"),
-        ("patch", f"{al}/imports/{import_id}"),
-        ("get", f"{al}/imports/{import_id}/failures"),
-        ("get", f"{al}/imports/csv"),
-        ("post", f"{al}/imports/csv"),
-        ("get", f"{al}/imports/csv/{import_id}"),
-        ("put", f"{al}/imports/csv/{import_id}"),
-        ("get", f"{al}/imports/tnt"),
-        ("post", f"{al}/imports/tnt"),
-        ("get", f"{al}/contacts"),
-    ]
+def client_for(caller: str, member, stranger) -> JsonApiClient:
+    if caller == "anonymous":
+        return JsonApiClient()
+    if caller == "bad token":
+        return JsonApiClient("not-a-real-token")
+    if caller in ("revoked token", "expired token"):
+        token, raw = ApiToken.issue(user=member.user)
+        change = {"revoked_at": timezone.now()} if caller == "revoked token" else {"expires_at": timezone.now()}
+        ApiToken.objects.filter(pk=token.pk).update(**change)
+        return JsonApiClient(raw)
+    if caller == "other list's user":
+        return stranger
+    return JsonApiClient(member.token)
 
 
 def call(client: JsonApiClient, method: str, path: str):
+    """The same request a member would send successfully; only the credentials differ between callers."""
     if method == "get":
         return client.client.get(path)
-    document = {"data": {"type": "imports", "attributes": {"tag_list": "x"}}}
-    if method in ("put", "patch") and path.rstrip("/").split("/")[-1] not in ("imports", "csv", "tnt"):
-        document["data"]["id"] = path.rstrip("/").split("/")[-1]
+    if method == "post":
+        source = "tnt" if path.endswith("/tnt") else "csv"
+        content = TNT_EXPORT if source == "tnt" else b"First Name,Last Name\nAnn,Lee\n"
+        fields = {
+            "data[type]": "imports",
+            "data[attributes][source]": source,
+            "data[attributes][file]": upload(f"upload.{'xml' if source == 'tnt' else 'csv'}", source, content),
+            "data[attributes][in_preview]": "true",
+        }
+        return client.post_multipart(path, fields)
+    import_id = path.rstrip("/").rsplit("/", 1)[-1]
+    document = {"data": {"type": "imports", "id": import_id, "attributes": {"tag_list": "x", "overwrite": True}}}
     return client.put_json(path, document, method=method)
 
 
-@pytest.mark.parametrize(
-    "credentials",
-    [None, "not-a-real-token", "Bearer", "Token abc"],
-    ids=["anonymous", "bad-token", "empty-bearer", "other-scheme"],
-)
-def test_every_endpoint_needs_a_valid_token(credentials, account_list, existing_import):
-    client = JsonApiClient()
-    if credentials == "not-a-real-token":
-        client = JsonApiClient("not-a-real-token")
-    elif credentials:
-        client.client.credentials(HTTP_AUTHORIZATION=credentials)
-    for method, path in endpoints(account_list.id, existing_import["id"]):
+@pytest.mark.parametrize("caller", CALLERS)
+def test_authorization_matrix(caller, member, stranger, account_list, records):
+    client = client_for(caller, member, stranger)
+    imports_before = Import.objects.count()
+    got, want = {}, {}
+    for method, template, member_status in ENDPOINTS:
+        path = template.format(**records)
         response = call(client, method, path)
-        assert response.status_code == 401, (method, path, response.status_code)
-        assert response["WWW-Authenticate"].startswith("Bearer")
-        assert response.json()["errors"][0]["status"] == "401"
+        got[f"{method.upper()} {template}"] = response.status_code
+        want[f"{method.upper()} {template}"] = expected_status(caller, template, member_status)
+        if response.status_code >= 400:
+            assert response["Content-Type"].startswith("application/vnd.api+json"), (method, template)
+            assert response.json()["errors"][0]["status"] == str(response.status_code)
+        if response.status_code == 401:
+            assert response["WWW-Authenticate"].startswith("Bearer")
+    assert got == want
+    if caller != "member":  # a refused write changed nothing
+        assert Import.objects.count() == imports_before
+        assert set(Import.objects.values_list("tag_list", flat=True)) == {""}
+
+
+@pytest.mark.parametrize("header", ["Bearer", "Token abc", "Basic dXNlcjpwYXNz", "Bearer a b"])
+def test_a_malformed_authorization_header_is_401(header, account_list):
+    client = JsonApiClient()
+    client.client.credentials(HTTP_AUTHORIZATION=header)
+    response = client.client.get(f"/api/v2/account_lists/{account_list.id}/imports")
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"].startswith("Bearer")
 
 
 def test_a_revoked_or_expired_token_is_refused(member, account_list):
@@ -79,13 +156,10 @@ def test_a_revoked_or_expired_token_is_refused(member, account_list):
     assert JsonApiClient(raw).get("/api/v2/user").status_code == 401
 
 
-def test_a_user_of_another_account_list_gets_404_everywhere_never_403(stranger, account_list, existing_import):
-    for method, path in endpoints(account_list.id, existing_import["id"]):
-        if path in ("/api/v2/user", "/api/v2/constants", "/api/v2/account_lists"):
-            continue
-        response = call(stranger, method, path)
-        assert response.status_code == 404, (method, path, response.status_code)
-    assert Import.objects.get(pk=existing_import["id"]).tag_list == ""
+def test_a_deactivated_users_token_is_refused(member):
+    member.user.is_active = False
+    member.user.save()
+    assert JsonApiClient(member.token).get("/api/v2/user").status_code == 401
 
 
 def test_an_unknown_account_list_or_import_is_404(api, account_list):
@@ -146,3 +220,75 @@ def test_file_url_stops_working_when_its_user_leaves_the_account_list(api, membe
     created = create_csv(api, account_list, "sample_csv_to_import.csv")
     member.delete()
     assert JsonApiClient().client.get(created["attributes"]["file_url"]).status_code == 404
+
+
+def test_a_file_url_is_bound_to_its_import_and_user(api, member, stranger, account_list):
+    """A link signed for someone who may not see the import, or signed with another key, fetches nothing."""
+    import time
+
+    from django.core import signing
+    from django.urls import reverse
+
+    from imports.downloads import SALT
+    from tests.factories import UserFactory
+
+    created = create_csv(api, account_list, "sample_csv_to_import.csv")
+    outsider = UserFactory()
+    expires = int(time.time()) + 60
+    for_outsider = signing.dumps({"i": created["id"], "u": str(outsider.id), "e": expires}, salt=SALT, compress=True)
+    response = JsonApiClient().client.get(reverse("import-file-download", kwargs={"token": for_outsider}))
+    assert response.status_code == 404
+    forged = signing.dumps({"i": created["id"], "u": str(member.user.id), "e": expires}, salt="guess", compress=True)
+    response = JsonApiClient().client.get(reverse("import-file-download", kwargs={"token": forged}))
+    assert response.status_code == 403
+    assert response.json()["errors"][0]["detail"] == "This download link is not valid."
+
+
+def test_file_url_stops_working_when_its_user_is_deactivated(api, member, account_list):
+    created = create_csv(api, account_list, "sample_csv_to_import.csv")
+    member.user.is_active = False
+    member.user.save()
+    assert JsonApiClient().client.get(created["attributes"]["file_url"]).status_code == 404
+
+
+def test_the_failures_download_is_refused_to_others(api, stranger, member, account_list):
+    created = create_csv(api, account_list, "sample_csv_to_import.csv")
+    path = f"/api/v2/account_lists/{account_list.id}/imports/{created['id']}/failures"
+    assert api.client.get(path).status_code == 200
+    assert stranger.client.get(path).status_code == 404
+    assert JsonApiClient().client.get(path).status_code == 401
+    token, raw = ApiToken.issue(user=member.user)
+    ApiToken.objects.filter(pk=token.pk).update(expires_at=timezone.now())
+    assert JsonApiClient(raw).client.get(path).status_code == 401
+    # Whatever the client accepts, an error stays a JSON:API document.
+    response = stranger.client.get(path, HTTP_ACCEPT="text/csv")
+    assert response.status_code == 404 and response["Content-Type"].startswith("application/vnd.api+json")
+
+
+# --------------------------------------------------------------------------- #
+# The admin: staff sessions only
+# --------------------------------------------------------------------------- #
+
+ADMIN_PAGES = ["/admin/", "/admin/imports/import/"]
+
+
+@pytest.mark.parametrize("path", ADMIN_PAGES)
+def test_an_admin_page_sends_a_non_staff_session_to_the_login(path, client, member):
+    client.force_login(member.user)
+    response = client.get(path)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/")
+
+
+@pytest.mark.parametrize("path", ADMIN_PAGES)
+def test_an_admin_page_sends_an_anonymous_visitor_or_an_api_token_to_the_login(path, client, member):
+    assert client.get(path).status_code == 302
+    response = client.get(path, HTTP_AUTHORIZATION=f"Bearer {member.token}")
+    assert response.status_code == 302 and response["Location"].startswith("/admin/login/")
+
+
+@pytest.mark.parametrize("path", ADMIN_PAGES)
+def test_an_admin_page_opens_for_a_staff_session(path, client, user_factory):
+    staff = user_factory(email="staff@example.com", is_staff=True, is_superuser=True)
+    client.force_login(staff)
+    assert client.get(path).status_code == 200

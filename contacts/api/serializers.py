@@ -81,12 +81,12 @@ class ContactSerializer(serializers.ModelSerializer):
     people = PersonSerializer(many=True, read_only=True)
     addresses = AddressSerializer(many=True, read_only=True)
     pledge_amount = drf_serializers.DecimalField(
-        max_digits=14, decimal_places=2, coerce_to_string=False, read_only=True
+        max_digits=14, decimal_places=2, coerce_to_string=False, read_only=True, allow_null=True
     )
     pledge_frequency = drf_serializers.DecimalField(
-        max_digits=20, decimal_places=14, coerce_to_string=False, read_only=True
+        max_digits=20, decimal_places=14, coerce_to_string=False, read_only=True, allow_null=True
     )
-    referred_by_id = drf_serializers.UUIDField(read_only=True)
+    referred_by_id = drf_serializers.UUIDField(read_only=True, allow_null=True)
 
     class Meta:
         model = Contact
@@ -110,10 +110,10 @@ class SampleContactSerializer(serializers.ModelSerializer):
     """A sample has the shape of a contact: its people and addresses are stored as JSON."""
 
     pledge_amount = drf_serializers.DecimalField(
-        max_digits=14, decimal_places=2, coerce_to_string=False, read_only=True
+        max_digits=14, decimal_places=2, coerce_to_string=False, read_only=True, allow_null=True
     )
     pledge_frequency = drf_serializers.DecimalField(
-        max_digits=20, decimal_places=14, coerce_to_string=False, read_only=True
+        max_digits=20, decimal_places=14, coerce_to_string=False, read_only=True, allow_null=True
     )
 
     class Meta:

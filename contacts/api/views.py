@@ -35,6 +35,8 @@ class ContactViewSet(ReadOnlyModelViewSet):
     ordering_fields = ["name", "created_at", "updated_at"]
 
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # the schema generator has no account list
+            return Contact.objects.none()
         account_list = account_list_for(user=self.request.user, account_list_id=self.kwargs["account_list_pk"])
         people = Person.objects.prefetch_related("email_addresses", "phone_numbers")
         return (

@@ -2,9 +2,12 @@
 
 import json
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 
+@extend_schema_field(OpenApiTypes.BOOL)
 class StrictBooleanField(serializers.Field):
     """true/false/1/0 (any case) or a JSON boolean; anything else is refused."""
 
@@ -25,6 +28,7 @@ class StrictBooleanField(serializers.Field):
         return bool(value)
 
 
+@extend_schema_field({"type": "object", "additionalProperties": True})
 class JSONObjectField(serializers.Field):
     """An object, or its JSON text (a multipart body can only send text). Shape is checked by the services."""
 
@@ -44,6 +48,7 @@ class JSONObjectField(serializers.Field):
         return value
 
 
+@extend_schema_field({"type": "object", "additionalProperties": {"type": "string"}})
 class GroupTagsField(JSONObjectField):
     default_error_messages = {
         "invalid": "group_tags must be an object of group id -> comma-separated tags (or its JSON text)."
@@ -56,6 +61,7 @@ class GroupTagsField(JSONObjectField):
         return {str(key): tags for key, tags in value.items()}
 
 
+@extend_schema_field({"type": "array", "items": {"type": "string"}})
 class GroupsField(serializers.Field):
     """A list of group ids, or a comma-separated string of them."""
 

@@ -25,6 +25,9 @@ class ImportSerializer(serializers.ModelSerializer):
     updated_in_db_at = drf_serializers.DateTimeField(source="updated_at", read_only=True)
     file_version = drf_serializers.SerializerMethodField()
     failures_url = drf_serializers.SerializerMethodField()
+    file_sheets = drf_serializers.SerializerMethodField()
+    # In the file's column order, also on PostgreSQL (whose jsonb reorders object keys).
+    file_headers = drf_serializers.JSONField(source="ordered_file_headers", read_only=True)
 
     user = ResourceRelatedField(read_only=True)
     account_list = ResourceRelatedField(read_only=True)
@@ -47,6 +50,12 @@ class ImportSerializer(serializers.ModelSerializer):
             "file_constants",
             "file_headers_mappings",
             "file_constants_mappings",
+            # suggested mappings (read-only; applied when leaving preview with none), Excel sheets
+            "suggested_file_headers_mappings",
+            "suggested_file_constants_mappings",
+            "suggested_mappings_origin",
+            "file_sheet",
+            "file_sheets",
             "tag_list",
             "groups",
             "group_tags",
@@ -88,6 +97,9 @@ class ImportSerializer(serializers.ModelSerializer):
     def get_file_version(self, import_record) -> str | None:
         return import_record.file_format.get("version") if import_record.source == Import.Source.TNT else None
 
+    def get_file_sheets(self, import_record) -> list[str]:
+        return list(import_record.file_format.get("sheets", [])) if import_record.source == Import.Source.CSV else []
+
     def get_failures_url(self, import_record) -> str | None:
         request = self.context.get("request")
         if request is None:
@@ -105,6 +117,7 @@ class ImportInputSerializer(drf_serializers.Serializer):
     file_headers_mappings = JSONObjectField(required=False)
     file_constants_mappings = JSONObjectField(required=False)
     tag_list = drf_serializers.CharField(required=False, allow_blank=True, trim_whitespace=True, max_length=10_000)
+    file_sheet = drf_serializers.CharField(required=False, allow_blank=True, trim_whitespace=False, max_length=255)
     groups = GroupsField(required=False)
     group_tags = GroupTagsField(required=False)
     import_by_group = StrictBooleanField(required=False)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import json
-
 from django.http import FileResponse, StreamingHttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, renderers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -31,12 +31,14 @@ class ImportViewSet(ModelViewSet):
     """account_lists/{al}/imports: every import of the list, any source."""
 
     serializer_class = ImportSerializer
+    input_serializer_class = ImportInputSerializer  # what create and update read (and the schema documents)
     resource_name = "imports"
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
     filterset_fields = {"source": ("exact",), "status": ("exact",)}
     ordering_fields = ["created_at", "updated_at", "source", "status", "completed_at"]
     ordering = ["-created_at"]
     source: str | None = None  # set by the source-specific endpoints
+    required_on_create: tuple[str, ...] = ("source", "file")  # documented in the schema
     in_preview_default = False
 
     def account_list(self) -> AccountList:
@@ -47,6 +49,8 @@ class ImportViewSet(ModelViewSet):
         return self._account_list
 
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # the schema generator has no account list
+            return Import.objects.none()
         queryset = (
             Import.objects.filter(account_list=self.account_list())
             .select_related("user", "account_list")
@@ -55,7 +59,7 @@ class ImportViewSet(ModelViewSet):
         return queryset.filter(source=self.source) if self.source else queryset
 
     def _input(self) -> dict:
-        serializer = ImportInputSerializer(data=self.request.data)
+        serializer = self.input_serializer_class(data=self.request.data)
         serializer.is_valid(raise_exception=True)
         return dict(serializer.validated_data)
 
@@ -119,6 +123,7 @@ class CsvImportViewSet(ImportViewSet):
     """account_lists/{al}/imports/csv: the CSV flow; starts in preview."""
 
     source = Import.Source.CSV
+    required_on_create = ("file",)
     in_preview_default = True
 
 
@@ -126,6 +131,7 @@ class TntImportViewSet(ImportViewSet):
     """account_lists/{al}/imports/tnt: TntConnect XML; starts at once unless in_preview is sent."""
 
     source = Import.Source.TNT
+    required_on_create = ("file",)
     in_preview_default = False
 
 
@@ -134,7 +140,13 @@ class CsvRenderer(renderers.BaseRenderer):
     format = "csv"
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
-        return data if isinstance(data, (bytes, str)) else json.dumps(data)
+        if isinstance(data, (bytes, str)):
+            return data
+        # Anything else is an error document: it stays JSON:API whatever the client accepts.
+        response = (renderer_context or {}).get("response")
+        if response is not None:
+            response["Content-Type"] = JSONRenderer.media_type
+        return JSONRenderer().render(data, JSONRenderer.media_type, renderer_context)
 
 
 class ImportFailuresView(APIView):
@@ -143,6 +155,14 @@ class ImportFailuresView(APIView):
     renderer_classes = [JSONRenderer, CsvRenderer]
     resource_name = "imports"
 
+    @extend_schema(
+        responses={
+            (200, "text/csv"): OpenApiResponse(
+                OpenApiTypes.STR,
+                description='"Error Message", then the file\'s own columns; formula-like cells are neutralised.',
+            )
+        }
+    )
     def get(self, request, account_list_pk, pk):
         account_list = account_list_for(user=request.user, account_list_id=account_list_pk)
         import_record = Import.objects.filter(account_list=account_list, pk=pk).first()
@@ -153,6 +173,15 @@ class ImportFailuresView(APIView):
         return response
 
 
+# What an uploaded file is served as: decided by what the service found it to be, never by its name.
+DOWNLOAD_TYPES = {
+    "csv": "text/csv",
+    "tnt": "application/xml",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "vcard": "text/vcard",
+}
+
+
 class ImportFileDownloadView(APIView):
     """The target of a signed `file_url` on local storage; the signature is the credential."""
 
@@ -160,7 +189,14 @@ class ImportFileDownloadView(APIView):
     permission_classes = [AllowAny]
     renderer_classes = [JSONRenderer]
     resource_name = "imports"
+    schema_error_statuses = ["403"]
 
+    @extend_schema(
+        responses={
+            (200, media_type): OpenApiResponse(OpenApiTypes.BINARY, description="The uploaded file.")
+            for media_type in dict.fromkeys(DOWNLOAD_TYPES.values())
+        }
+    )
     def get(self, request, token):
         try:
             import_id, user_id = read_download_token(token)
@@ -176,4 +212,9 @@ class ImportFileDownloadView(APIView):
         if not allowed or not import_record.file:
             raise exceptions.NotFound("No such file.")
         filename = import_record.original_filename or f"import-{import_record.pk}"
-        return FileResponse(import_record.file.open("rb"), as_attachment=True, filename=filename)
+        # The type follows the source, never the uploaded name (which could say .html).
+        kind = "tnt" if import_record.source == Import.Source.TNT else import_record.file_format.get("kind", "csv")
+        content_type = DOWNLOAD_TYPES.get(kind, "application/octet-stream")
+        return FileResponse(
+            import_record.file.open("rb"), as_attachment=True, filename=filename, content_type=content_type
+        )

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
+from functools import cache
 
-from nameparser import HumanName
+from nameparser import HumanName, Lexicon
 
 _COUPLE = re.compile(r"\s+(?:and|&|\+)\s+", re.IGNORECASE)
+# A capitalised ASCII word ("Smith", "Smith-Jones"): the only shape the fast path reads.
+_PLAIN_WORD = re.compile(r"[A-Z][a-z]+(?:-[A-Z][a-z]+)*\Z")
+_ROMAN_NUMERAL = re.compile(r"[ivxlcdm]+\Z")
 
 
 @dataclass
@@ -19,7 +24,45 @@ class ParsedName:
     suffix: str = ""
 
 
+@cache
+def _name_vocabulary() -> frozenset[str]:
+    """Every word that nameparser's default vocabulary gives a role (title, suffix, particle, ...)."""
+    lexicon = Lexicon.default()
+    words = set()
+    for field in dataclasses.fields(lexicon):
+        entries = getattr(lexicon, field.name)
+        if isinstance(entries, frozenset):
+            for entry in entries:
+                words.update(re.split(r"[\s.]+", entry.lower()))
+    return frozenset(words)
+
+
+def _is_plain_word(word: str) -> bool:
+    """A capitalised word that nameparser can only read as a given name or a family name."""
+    if not _PLAIN_WORD.match(word):
+        return False
+    vocabulary = _name_vocabulary()
+    return not any(part in vocabulary or _ROMAN_NUMERAL.match(part) for part in word.lower().split("-"))
+
+
+def _parse_plain(text: str) -> ParsedName | None:
+    """ "John" and "John Smith" without asking nameparser, which costs ~0.3 ms a name.
+
+    Only for one or two plain words (no title, suffix, particle, initial or
+    unusual case), where nameparser's answer is always first [last];
+    anything else returns None and goes to nameparser. A test compares the
+    two on thousands of names.
+    """
+    words = text.split(" ")
+    if len(words) > 2 or not all(map(_is_plain_word, words)):
+        return None
+    return ParsedName(first=words[0], last=words[1] if len(words) == 2 else "")
+
+
 def _parse_one(text: str) -> ParsedName:
+    plain = _parse_plain(text)
+    if plain is not None:
+        return plain
     name = HumanName(text)
     return ParsedName(
         first=name.first,

@@ -5,9 +5,15 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
-from email_validator import EmailNotValidError, validate_email
+from email_validator import SPECIAL_USE_DOMAIN_NAMES, EmailNotValidError, validate_email
 
 _NOT_NUMBER_CHARS = re.compile(r"[^\d.,\-]")
+# The everyday address: ASCII dot-atom local part, ASCII host name with a letters-only top-level domain.
+_PLAIN_EMAIL = re.compile(
+    r"[A-Za-z0-9_%+'-]+(?:\.[A-Za-z0-9_%+'-]+)*"
+    r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}\Z"
+)
+_SPECIAL_USE_SUFFIXES = tuple(f".{name}" for name in SPECIAL_USE_DOMAIN_NAMES)
 
 
 def parse_amount(text: str) -> Decimal | None:
@@ -45,9 +51,27 @@ def parse_amount(text: str) -> Decimal | None:
     return amount.quantize(Decimal("0.01"))
 
 
+def _is_plain_valid_email(address: str) -> bool:
+    """True for the common shape of address that email-validator always accepts.
+
+    email-validator costs ~70 us an address, most of a row's budget; this
+    regex takes ~1 us. It answers only "certainly valid": a special-use
+    domain (.test, .local ...), a "--" label (Punycode rules), an over-long
+    part or anything unusual returns False and the library decides, so a
+    refused address gets the library's message as before.
+    """
+    if len(address) > 254 or not _PLAIN_EMAIL.match(address):
+        return False
+    local, _, domain = address.partition("@")
+    domain = f".{domain.lower()}"
+    return len(local) <= 64 and "--" not in domain and not domain.endswith(_SPECIAL_USE_SUFFIXES)
+
+
 def normalize_email(text: str) -> str:
     """A valid address, as written but trimmed; raises ValueError naming it otherwise."""
     address = text.strip()
+    if _is_plain_valid_email(address):
+        return address
     try:
         validate_email(address, check_deliverability=False)
     except EmailNotValidError as error:

@@ -33,6 +33,7 @@ __all__ = [
     "header_keys",
     "normalize_header_key",
     "read_csv",
+    "summarize_rows",
 ]
 
 DEFAULT_MAX_FIELD_SIZE = 1_000_000
@@ -419,6 +420,25 @@ def _collect_constants(
     if full:
         return [key for key in open_columns if len(constants[key]) < MAX_CONSTANT_VALUES]
     return open_columns
+
+
+def summarize_rows(headers: dict[str, str], rows: Iterator[CsvRow]) -> tuple[dict[str, list[str]], list[CsvRow], int]:
+    """(constants, samples, row count) of any stream of rows, by the rules above.
+
+    The other tabular readers (xlsx, vCard) use it, so every format shows the
+    same constants and samples.
+    """
+    constants: dict[str, dict[str, None]] = {key: {} for key in headers if _may_hold_constants(key)}
+    open_columns = list(constants)
+    samples: list[CsvRow] = []
+    row_count = 0
+    for row in rows:
+        row_count += 1
+        if row_count <= SAMPLE_ROW_COUNT:
+            samples.append(row)
+        if open_columns:
+            open_columns = _collect_constants(row.values, constants, open_columns)
+    return {key: list(values) for key, values in constants.items()}, samples, row_count
 
 
 # --------------------------------------------------------------------------- #

@@ -44,7 +44,8 @@ def put(api, account_list, import_id, attributes):
 
 
 def csv_of(names: list[tuple[str, str]]) -> bytes:
-    rows = ["First Name,Last Name,Email"] + [f"{f},{l},{f}.{l}@example.com".lower() for f, l in names]
+    rows = ["First Name,Last Name,Email"]
+    rows += [f"{first},{last},{first}.{last}@example.com".lower() for first, last in names]
     return ("\n".join(rows) + "\n").encode()
 
 

@@ -21,7 +21,6 @@ from contacts.api.serializers import SampleContactSerializer
 from imports import services
 from imports.failures import failures_csv_text
 from imports.job import run_import
-from imports.mapping import exact_constant_suggestions, exact_header_suggestions
 from imports.models import Import
 
 
@@ -43,6 +42,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--mapping", help='"auto", or a JSON file with file_headers_mappings and file_constants_mappings'
         )
+        parser.add_argument("--sheet", default="", help="Excel files: the sheet to read (default: the first)")
         parser.add_argument("--tag-list", default="", dest="tag_list", help="Comma-separated tags for every contact")
         parser.add_argument("--override", action="store_true", help="File values replace stored ones")
         parser.add_argument("--preview", action="store_true", help="Print the analysis as JSON and import nothing")
@@ -61,7 +61,12 @@ class Command(BaseCommand):
                     user=user,
                     source=source,
                     file=File(handle, name=path.name),
-                    attributes={"tag_list": options["tag_list"], "override": options["override"], "in_preview": True},
+                    attributes={
+                        "tag_list": options["tag_list"],
+                        "override": options["override"],
+                        "in_preview": True,
+                        "file_sheet": options["sheet"],
+                    },
                     in_preview_default=True,
                 )
             except ValidationError as error:
@@ -110,11 +115,10 @@ class Command(BaseCommand):
     def _apply_mapping(self, import_record: Import, mapping) -> Import:
         if import_record.source != Import.Source.CSV or mapping is None:
             return import_record
-        if mapping == "auto":
-            headers = exact_header_suggestions(import_record.file_headers)
+        if mapping == "auto":  # the suggestions made at upload (remembered ones for headers imported before)
             mapping = {
-                "file_headers_mappings": headers,
-                "file_constants_mappings": exact_constant_suggestions(import_record.file_constants, headers),
+                "file_headers_mappings": import_record.suggested_file_headers_mappings,
+                "file_constants_mappings": import_record.suggested_file_constants_mappings,
             }
         attributes = {
             key: mapping[key] for key in ("file_headers_mappings", "file_constants_mappings") if key in mapping
@@ -131,10 +135,13 @@ class Command(BaseCommand):
             "import_id": str(import_record.pk),
             "source": import_record.source,
             "rows": import_record.rows_total,
-            "file_headers": import_record.file_headers,
+            "file_headers": import_record.ordered_file_headers,
             "file_constants": import_record.file_constants,
             "file_headers_mappings": import_record.file_headers_mappings,
             "file_constants_mappings": import_record.file_constants_mappings,
+            "suggested_file_headers_mappings": import_record.suggested_file_headers_mappings,
+            "suggested_file_constants_mappings": import_record.suggested_file_constants_mappings,
+            "suggested_mappings_origin": import_record.suggested_mappings_origin,
             "tnt_groups": import_record.tnt_groups,
             "sample_contacts": SampleContactSerializer(import_record.sample_contacts.all(), many=True).data,
         }
@@ -190,7 +197,7 @@ class Progress:
             )
             self.stream.flush()
         elif fraction >= self.next_report:
-            self.stream.write(f"{done:,}/{self.total:,} rows ({fraction:.0%}), {rate:,.0f} rows/s")
+            self.stream.write(f"{done:,}/{self.total:,} rows ({fraction:.0%}), {rate:,.0f} rows/s, {left:,.0f}s left")
             while self.next_report <= fraction:
                 self.next_report += 0.1
 

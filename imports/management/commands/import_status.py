@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from datetime import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -102,13 +103,23 @@ class Command(BaseCommand):
             self.stdout.write("No imports.")
             return
         rows = [
-            (str(i.pk), when(i.created_at), i.source, i.status, progress(i), i.account_list.name, i.user.email,
-             i.original_filename)
+            (
+                str(i.pk),
+                when(i.created_at),
+                i.source,
+                i.status,
+                progress(i),
+                i.account_list.name,
+                i.user.email,
+                i.original_filename,
+            )
             for i in imports
         ]
         widths = [max(len(str(row[n])) for row in [COLUMNS, *rows]) for n in range(len(COLUMNS))]
         for row in [COLUMNS, tuple("-" * w for w in widths), *rows]:
-            self.stdout.write("  ".join(str(cell).ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
+            self.stdout.write(
+                "  ".join(str(cell).ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+            )
 
     def _show_one(self, import_record: Import, *, failures: int, as_json: bool) -> None:
         first_failures = list(
@@ -124,7 +135,8 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(document, default=str))
             return
         for label, value in facts(import_record).items():
-            self.stdout.write(f"{label.replace('_', ' '):<17} {'-' if value is None else value}")
+            text = when(value) if isinstance(value, datetime) else "-" if value is None else value
+            self.stdout.write(f"{label.replace('_', ' '):<17} {text}")
         if import_record.file_headers_mappings:
             self.stdout.write("\nColumns imported:")
             for field_key, header_key in import_record.file_headers_mappings.items():

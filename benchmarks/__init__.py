@@ -1,0 +1,1 @@
+"""Benchmarks of the import path; see benchmarks/README.md."""

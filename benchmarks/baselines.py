@@ -1,0 +1,232 @@
+"""The two importers the real one is measured against, on the same file and database.
+
+Both read and build rows exactly as the real import does (`imports.pipelines.rows_of`),
+so the comparison is about writing, the part a design choice decides:
+
+- `per_row_import`: one contact graph per transaction with ordinary ORM
+  saves, as a design that runs one job per row would. It matches an existing
+  contact by name as the real import does.
+- `import_export_import`: django-import-export, one `ModelResource` per model of
+  the graph, in its documented bulk mode (`use_bulk`, `batch_size`,
+  `force_init_instance`, `skip_diff`). Foreign keys are plain id columns, so
+  it does no per-row lookups; it does no matching either (a first import
+  needs none), which only flatters it.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from itertools import islice
+
+from django.db import transaction
+from django.db.models import F
+
+from contacts.models import Address, Contact, EmailAddress, Person, PhoneNumber, Tag, email_key, name_key, phone_key
+from imports.models import Import, ImportedContact, ImportFailure
+from imports.pipelines import rows_of
+
+CONTACT_FIELDS = {
+    "greeting": "greeting",
+    "envelope_greeting": "envelope_greeting",
+    "status": "status",
+    "pledge_amount": "pledge_amount",
+    "pledge_frequency": "pledge_frequency",
+    "pledge_currency": "pledge_currency",
+    "send_newsletter": "newsletter",
+    "likely_to_give": "likely_to_give",
+    "no_appeals": "no_appeals",
+    "church_name": "church_name",
+    "website": "website",
+    "notes": "notes",
+}
+
+
+def _rows(import_record: Import, limit: int | None):
+    with import_record.file.open("rb") as stream:
+        yield from islice(rows_of(import_record, stream), limit)
+
+
+# --------------------------------------------------------------------------- #
+# (a) one row at a time, ordinary saves
+# --------------------------------------------------------------------------- #
+
+
+def per_row_import(import_record: Import, *, limit: int | None = None) -> int:
+    """Import row by row, each in its own transaction with its own counter update; returns rows read."""
+    count = 0
+    for row in _rows(import_record, limit):
+        count += 1
+        with transaction.atomic():
+            if row.draft is None:
+                ImportFailure.objects.create(
+                    import_record=import_record, line_number=row.line_number, message=row.error, fields=row.cells
+                )
+                Import.objects.filter(pk=import_record.pk).update(
+                    rows_processed=F("rows_processed") + 1, rows_failed=F("rows_failed") + 1
+                )
+                continue
+            created = _save_graph(import_record, row.draft)
+            ImportedContact.objects.get_or_create(
+                import_record=import_record, contact=created[0], defaults={"created": created[1]}
+            )
+            counter = "rows_created" if created[1] else "rows_updated"
+            Import.objects.filter(pk=import_record.pk).update(
+                rows_processed=F("rows_processed") + 1, **{counter: F(counter) + 1}
+            )
+    return count
+
+
+def _save_graph(import_record: Import, draft) -> tuple[Contact, bool]:
+    contact = Contact.objects.filter(
+        account_list_id=import_record.account_list_id, name_key=name_key(draft.name)
+    ).first()
+    is_new = contact is None
+    if is_new:
+        contact = Contact(account_list_id=import_record.account_list_id, name=draft.name)
+    for attr, source in CONTACT_FIELDS.items():
+        value = getattr(draft, source)
+        if value not in (None, "") and (is_new or getattr(contact, attr) in (None, "")):
+            setattr(contact, attr, value)
+    contact.save()
+    for person_draft in draft.people:
+        person = Person(
+            contact=contact,
+            first_name=person_draft.first_name,
+            last_name=person_draft.last_name,
+            middle_name=person_draft.middle_name,
+            title=person_draft.title,
+            suffix=person_draft.suffix,
+            is_spouse=person_draft.is_spouse,
+        )
+        person.save()
+        for email in person_draft.emails:
+            EmailAddress(person=person, email=email.email, primary=email.primary, historic=email.historic).save()
+        for phone in person_draft.phones:
+            PhoneNumber(person=person, number=phone.number, location=phone.location, primary=phone.primary).save()
+    for address in draft.addresses:
+        Address(contact=contact, **_address_values(address)).save()
+    for tag in draft.tags:
+        Tag.objects.get_or_create(contact=contact, name=tag)
+    return contact, is_new
+
+
+def _address_values(address) -> dict:
+    return {
+        "street": address.street,
+        "city": address.city,
+        "state": address.state,
+        "postal_code": address.postal_code,
+        "country": address.country,
+        "metro_area": address.metro_area,
+        "region": address.region,
+        "location": address.location,
+        "primary_mailing_address": address.primary_mailing_address,
+    }
+
+
+# --------------------------------------------------------------------------- #
+# (b) django-import-export, bulk mode
+# --------------------------------------------------------------------------- #
+
+
+def _resource(model, columns: list[str], id_fields: tuple[str, ...] = ("id",)):
+    """A ModelResource over `columns`; `*_id` columns are raw foreign key ids (no lookup per row)."""
+    from import_export import fields, resources, widgets
+
+    declared = {
+        column: fields.Field(attribute=column, column_name=column, widget=widgets.Widget())
+        for column in columns
+        if column.endswith("_id")
+    }
+    meta = type(
+        "Meta",
+        (),
+        {
+            "model": model,
+            "fields": tuple(columns),
+            "import_id_fields": id_fields,
+            "use_bulk": True,
+            "batch_size": 1000,
+            "force_init_instance": True,
+            "skip_diff": True,
+            "skip_unchanged": False,
+            "report_skipped": False,
+        },
+    )
+    return type(f"{model.__name__}Resource", (resources.ModelResource,), {**declared, "Meta": meta})()
+
+
+CONTACT_COLUMNS = ["id", "account_list_id", "name", "name_key", *CONTACT_FIELDS]
+PERSON_COLUMNS = ["id", "contact_id", "first_name", "last_name", "middle_name", "title", "suffix", "is_spouse"]
+EMAIL_COLUMNS = ["id", "person_id", "email", "email_key", "primary", "historic"]
+PHONE_COLUMNS = ["id", "person_id", "number", "number_key", "location", "primary"]
+ADDRESS_COLUMNS = ["id", "contact_id", "street", "city", "state", "postal_code", "country", "metro_area", "region",
+                   "location", "primary_mailing_address"]  # fmt: skip
+TAG_COLUMNS = ["contact_id", "name"]  # the id is the database's own
+
+
+def import_export_import(import_record: Import, *, batch_rows: int = 2000, limit: int | None = None) -> int:
+    """Turn each batch of rows into one dataset per model and import them with their resources."""
+    import tablib
+
+    resources = {
+        "contacts": (_resource(Contact, CONTACT_COLUMNS), CONTACT_COLUMNS),
+        "people": (_resource(Person, PERSON_COLUMNS), PERSON_COLUMNS),
+        "emails": (_resource(EmailAddress, EMAIL_COLUMNS), EMAIL_COLUMNS),
+        "phones": (_resource(PhoneNumber, PHONE_COLUMNS), PHONE_COLUMNS),
+        "addresses": (_resource(Address, ADDRESS_COLUMNS), ADDRESS_COLUMNS),
+        "tags": (_resource(Tag, TAG_COLUMNS, ("contact_id", "name")), TAG_COLUMNS),
+    }
+    count = 0
+    for batch in _chunks(_rows(import_record, limit), batch_rows):
+        count += len(batch)
+        tables: dict[str, list[list]] = {name: [] for name in resources}
+        for row in batch:
+            if row.draft is not None:
+                _graph_rows(import_record, row.draft, tables)
+        for name, (resource, columns) in resources.items():
+            dataset = tablib.Dataset(*tables[name], headers=columns)
+            result = resource.import_data(dataset, dry_run=False, raise_errors=True, use_transactions=True)
+            assert not result.has_errors()
+    return count
+
+
+def _chunks(rows: Iterator, size: int) -> Iterator[list]:
+    while chunk := list(islice(rows, size)):
+        yield chunk
+
+
+def _graph_rows(import_record: Import, draft, tables: dict[str, list[list]]) -> None:
+    contact_id = str(uuid.uuid4())
+    values = [getattr(draft, source) for source in CONTACT_FIELDS.values()]
+    values = ["" if v is None and i not in (3, 4, 8) else v for i, v in enumerate(values)]
+    tables["contacts"].append(
+        [contact_id, str(import_record.account_list_id), draft.name, name_key(draft.name), *values]
+    )
+    for person in draft.people:
+        person_id = str(uuid.uuid4())
+        tables["people"].append(
+            [
+                person_id,
+                contact_id,
+                person.first_name,
+                person.last_name,
+                person.middle_name,
+                person.title,
+                person.suffix,
+                person.is_spouse,
+            ]  # fmt: skip
+        )
+        for email in person.emails:
+            tables["emails"].append(
+                [str(uuid.uuid4()), person_id, email.email, email_key(email.email), email.primary, email.historic]
+            )
+        for phone in person.phones:
+            tables["phones"].append(
+                [str(uuid.uuid4()), person_id, phone.number, phone_key(phone.number), phone.location, phone.primary]
+            )
+    for address in draft.addresses:
+        tables["addresses"].append([str(uuid.uuid4()), contact_id, *_address_values(address).values()])
+    for tag in draft.tags:
+        tables["tags"].append([contact_id, tag])

@@ -1,0 +1,291 @@
+"""Read Excel workbooks (.xlsx) as the CSV flow reads CSV files: header keys, constants, samples, rows.
+
+One sheet (the first, or the one chosen) is read in openpyxl's read-only mode,
+which streams the sheet's XML: memory does not grow with the number of rows.
+Rows come out as ``CsvRow`` with the sheet's own row number as their line
+number, header keys are made by ``header_keys`` and constants and samples by
+``summarize_rows``, exactly as for CSV.
+
+A workbook is a ZIP archive, so its declared sizes are checked before
+anything is decompressed: a small file that would inflate to gigabytes (a
+"zip bomb") is refused. openpyxl parses its XML with defusedxml, which is
+installed, so entity tricks are refused too. Nothing here knows Django.
+"""
+
+from __future__ import annotations
+
+import datetime
+import warnings
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import BinaryIO
+
+from imports.readers.csv import (
+    DEFAULT_MAX_COLUMNS,
+    DEFAULT_MAX_FIELD_SIZE,
+    CsvFileError,
+    CsvRow,
+    header_keys,
+    summarize_rows,
+)
+
+__all__ = [
+    "XlsxAnalysis",
+    "XlsxFileError",
+    "XlsxSheetError",
+    "analyze_xlsx",
+    "is_xlsx_archive",
+    "read_xlsx",
+]
+
+WORKBOOK_PART = "xl/workbook.xml"
+MAX_UNCOMPRESSED_SIZE = 4 * 1024**3  # all parts together
+MAX_SHARED_STRINGS_SIZE = 256 * 1024**2  # held in memory by openpyxl
+MAX_COMPRESSION_RATIO = 200  # real sheets compress 5 to 30 times
+MAX_PARTS = 10_000
+_RATIO_CHECK_FROM = 1024**2  # small parts may compress extremely well
+
+
+class XlsxFileError(CsvFileError):
+    """The workbook cannot be read; ``str(error)`` is shown to the user."""
+
+
+class XlsxSheetError(XlsxFileError):
+    """The chosen sheet is not in the workbook."""
+
+    def __init__(self, sheet: str, sheets: list[str]) -> None:
+        self.sheet = sheet
+        self.sheets = sheets
+        super().__init__(f"The workbook has no sheet named {sheet!r}. Its sheets are: {', '.join(sheets)}.")
+
+
+@dataclass
+class XlsxAnalysis:
+    sheet: str
+    sheets: list[str]
+    headers: dict[str, str]
+    constants: dict[str, list[str]]
+    samples: list[CsvRow]
+    row_count: int
+    file_format: dict = field(default_factory=dict)
+
+
+def is_xlsx_archive(stream: BinaryIO) -> bool:
+    """True for a ZIP archive with a workbook part; the stream is left at 0."""
+    stream.seek(0)
+    try:
+        with zipfile.ZipFile(stream) as archive:
+            return WORKBOOK_PART in archive.namelist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return False
+    finally:
+        stream.seek(0)
+
+
+def analyze_xlsx(
+    stream: BinaryIO,
+    *,
+    sheet: str | None = None,
+    max_field_size: int = DEFAULT_MAX_FIELD_SIZE,
+    max_columns: int = DEFAULT_MAX_COLUMNS,
+) -> XlsxAnalysis:
+    """Headers, constants, samples and row count of one sheet (the first unless ``sheet`` names one)."""
+    reader = read_xlsx(stream, sheet=sheet, max_field_size=max_field_size, max_columns=max_columns)
+    constants, samples, row_count = summarize_rows(reader.headers, iter(reader))
+    return XlsxAnalysis(
+        sheet=reader.sheet,
+        sheets=reader.sheets,
+        headers=reader.headers,
+        constants=constants,
+        samples=samples,
+        row_count=row_count,
+        file_format={"kind": "xlsx", "sheet": reader.sheet, "sheets": reader.sheets},
+    )
+
+
+def read_xlsx(
+    stream: BinaryIO,
+    *,
+    sheet: str | None = None,
+    max_field_size: int = DEFAULT_MAX_FIELD_SIZE,
+    max_columns: int = DEFAULT_MAX_COLUMNS,
+) -> XlsxReader:
+    """Open the workbook (the stream must be seekable); the header row is read at once."""
+    return XlsxReader(stream, sheet=sheet, max_field_size=max_field_size, max_columns=max_columns)
+
+
+class XlsxReader:
+    """The rows of one sheet, read lazily in one pass; iterate it once.
+
+    ``headers``, ``sheet`` and ``sheets`` are set by the constructor.
+    Iterating yields a ``CsvRow`` for every non-empty row under the header
+    row, with its sheet row number.
+    """
+
+    def __init__(
+        self,
+        stream: BinaryIO,
+        *,
+        sheet: str | None = None,
+        max_field_size: int = DEFAULT_MAX_FIELD_SIZE,
+        max_columns: int = DEFAULT_MAX_COLUMNS,
+    ) -> None:
+        self._max_field_size = max_field_size
+        self._max_columns = max_columns
+        check_archive(stream)
+        self._workbook = _open_workbook(stream)
+        self.sheets = [ws.title for ws in self._workbook.worksheets]
+        if not self.sheets:
+            raise XlsxFileError("The workbook has no worksheets. Save the sheet with your contacts and upload it.")
+        if sheet and sheet not in self.sheets:
+            raise XlsxSheetError(sheet, self.sheets)
+        self.sheet = sheet or self.sheets[0]
+        worksheet = self._workbook[self.sheet]
+        worksheet.reset_dimensions()  # some writers store wrong dimensions; read what is there
+        self._rows = self._non_empty_rows(worksheet.iter_rows(values_only=True))
+        header = next(self._rows, None)
+        if header is None:
+            self.close()
+            raise XlsxFileError(
+                f"The sheet {self.sheet!r} is empty: it has no header row. "
+                "Put the column names in the first row of the sheet and upload it again."
+            )
+        self.header_line_number, header_cells, _ = header
+        self.headers = header_keys(list(header_cells))
+
+    def __iter__(self) -> Iterator[CsvRow]:
+        keys = tuple(self.headers)
+        width = len(keys)
+        try:
+            for line_number, cells, stripped in self._rows:
+                if len(stripped) < width:
+                    stripped += [""] * (width - len(stripped))
+                yield CsvRow(line_number, dict(zip(keys, stripped, strict=False)), tuple(cells))
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        self._workbook.close()
+
+    def _non_empty_rows(self, rows) -> Iterator[tuple[int, list[str], list[str]]]:
+        try:
+            for row_number, values in enumerate(rows, start=1):
+                cells = [cell_text(value) for value in values]
+                while cells and not cells[-1].strip():
+                    cells.pop()  # styled but empty cells at the end of a row
+                if not cells:
+                    continue
+                stripped = [cell.strip() for cell in cells]
+                if not any(stripped):
+                    continue
+                if len(cells) > self._max_columns:
+                    raise XlsxFileError(
+                        f"Row {row_number:,} of the sheet has more than {self._max_columns:,} cells, "
+                        "the most this service reads in one row. Remove the extra cells and upload it again."
+                    )
+                if max(map(len, cells)) > self._max_field_size:
+                    raise XlsxFileError(
+                        f"Row {row_number:,} of the sheet has a cell longer than {self._max_field_size:,} "
+                        "characters, the most this service reads. Shorten it and upload the file again."
+                    )
+                yield row_number, cells, stripped
+        except XlsxFileError:
+            raise
+        except Exception as error:  # openpyxl raises many kinds for a damaged sheet
+            raise XlsxFileError(
+                f"The sheet {self.sheet!r} cannot be read ({type(error).__name__}). "
+                "Open the file in Excel, save it again as .xlsx (or as CSV UTF-8) and upload that."
+            ) from None
+
+
+def check_archive(stream: BinaryIO) -> None:
+    """Refuse a ZIP that is not a workbook, or whose parts would inflate beyond reason."""
+    stream.seek(0)
+    try:
+        with zipfile.ZipFile(stream) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise XlsxFileError(
+            "This file is damaged or not an Excel workbook (.xlsx). Save it again from your spreadsheet program "
+            "and upload it, or save it as CSV UTF-8."
+        ) from None
+    finally:
+        stream.seek(0)
+    names = {part.filename for part in parts}
+    if WORKBOOK_PART not in names:
+        raise XlsxFileError(not_a_workbook_message(names))
+    if len(parts) > MAX_PARTS:
+        raise XlsxFileError(_bomb_message())
+    total = 0
+    for part in parts:
+        total += part.file_size
+        if part.file_size > _RATIO_CHECK_FROM and part.file_size > MAX_COMPRESSION_RATIO * max(part.compress_size, 1):
+            raise XlsxFileError(_bomb_message())
+        if part.filename == "xl/sharedStrings.xml" and part.file_size > MAX_SHARED_STRINGS_SIZE:
+            raise XlsxFileError(
+                "This workbook holds more text than this service reads from an Excel file. "
+                "Save the sheet as CSV UTF-8 and upload that instead."
+            )
+    if total > MAX_UNCOMPRESSED_SIZE:
+        raise XlsxFileError(_bomb_message())
+
+
+def not_a_workbook_message(names: set[str]) -> str:
+    if "mimetype" in names or "content.xml" in names:
+        kind = "an OpenDocument file (LibreOffice, Numbers or Google Sheets' .ods)"
+    elif "word/document.xml" in names:
+        kind = "a Word document"
+    else:
+        kind = "a ZIP archive"
+    return (
+        f"This file is {kind}, not an Excel workbook (.xlsx) or a CSV file. Save your contacts as .xlsx or as "
+        "CSV UTF-8 and upload that file."
+    )
+
+
+def _bomb_message() -> str:
+    return (
+        "This workbook would take far more space unpacked than a contact list needs, so it was not opened. "
+        "Save the sheet as CSV UTF-8 and upload that instead."
+    )
+
+
+def _open_workbook(stream: BinaryIO):
+    from openpyxl import load_workbook
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # "no default style", unsupported extensions...
+            return load_workbook(stream, read_only=True, data_only=True, keep_links=False)
+    except Exception as error:  # InvalidFileException, KeyError, XML errors...
+        raise XlsxFileError(
+            f"This Excel file cannot be read ({type(error).__name__}). It may be damaged or protected by a "
+            "password. Open it in Excel, save it again as .xlsx (or as CSV UTF-8) and upload that."
+        ) from None
+
+
+def cell_text(value) -> str:
+    """A cell as text, as a person sees it: 60201 not 60201.0, dates as YYYY-MM-DD, booleans as TRUE/FALSE."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) < 1e16:
+            return str(int(value))
+        return format(value, ".15g")
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    if isinstance(value, datetime.datetime):
+        if value.time() == datetime.time(0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ")
+    if isinstance(value, (datetime.date, datetime.time)):
+        return value.isoformat()
+    return str(value)

@@ -1,0 +1,334 @@
+"""The import admin: list, detail, downloads, and the start, cancel and re-import actions."""
+
+import csv
+import io
+import uuid
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from accounts.models import AccountList, User
+from contacts.models import Contact
+from imports.models import Import
+from tests.admin.import_records import INVALID_ROWS, csv_import, named_rows, nameless_rows
+from tests.conftest import fixture_path
+from tests.imports.helpers import upload
+
+pytestmark = pytest.mark.django_db
+
+CHANGELIST = "/admin/imports/import/"
+
+
+def change_url(import_record) -> str:
+    return reverse("admin:imports_import_change", args=[import_record.pk])
+
+
+def admin_url(name: str, import_record) -> str:
+    return reverse(f"admin:imports_import_{name}", args=[import_record.pk])
+
+
+def run_action(client, action: str, *imports):
+    return client.post(CHANGELIST, {"action": action, "_selected_action": [str(i.pk) for i in imports]}, follow=True)
+
+
+def messages_of(response) -> list[str]:
+    return [str(message) for message in response.context["messages"]]
+
+
+def many_imports(count: int) -> None:
+    """Imports spread over several users and account lists, so a per-row query would show."""
+    batch = uuid.uuid4().hex[:6]
+    users = [User.objects.create_user(f"owner{n}-{batch}@example.com") for n in range(10)]
+    lists = [AccountList.objects.create(name=f"List {n} {batch}") for n in range(10)]
+    Import.objects.bulk_create(
+        Import(
+            account_list=lists[n % 10],
+            user=users[n % 10],
+            source=Import.Source.CSV,
+            original_filename=f"file-{n}.csv",
+            status=Import.Status.COMPLETE,
+            rows_total=10,
+            rows_processed=10,
+            rows_failed=n % 3,
+        )
+        for n in range(count)
+    )
+
+
+def test_a_list_of_100_imports_costs_as_many_queries_as_a_list_of_5(admin_client):
+    many_imports(5)
+    with CaptureQueriesContext(connection) as few:
+        assert admin_client.get(CHANGELIST).status_code == 200
+    many_imports(95)
+    with CaptureQueriesContext(connection) as hundred:
+        response = admin_client.get(CHANGELIST)
+    assert response.context["cl"].result_count == 100
+    assert len(response.context["cl"].result_list) == 100
+    assert len(hundred) == len(few) <= 12, [q["sql"] for q in hundred.captured_queries]
+
+
+def test_the_list_shows_owner_status_and_progress_newest_first(admin_client, member):
+    older = csv_import(account_list=member.account_list, user=member.user)
+    newer = csv_import(account_list=member.account_list, user=member.user, run=False)
+    response = admin_client.get(CHANGELIST)
+    assert [i.pk for i in response.context["cl"].result_list] == [newer.pk, older.pk]
+    html = response.content.decode()
+    assert "3 of 3, 2 failed" in html
+    assert member.account_list.name in html and member.user.email in html
+    assert "In preview" in html and "Complete" in html
+
+
+def test_filters_and_search_find_imports_by_status_source_owner_file_and_id(admin_client, member):
+    finished = csv_import(account_list=member.account_list, user=member.user)
+    preview = csv_import(
+        account_list=member.account_list, user=member.user, run=False, name="other.csv", content=named_rows(2)
+    )
+
+    def found(query: str) -> set:
+        return {i.pk for i in admin_client.get(CHANGELIST + query).context["cl"].result_list}
+
+    assert found("?status__exact=preview") == {preview.pk}
+    assert found("?source__exact=tnt") == set()
+    assert found(f"?account_list__id__exact={member.account_list.pk}") == {finished.pk, preview.pk}
+    changelist = admin_client.get(CHANGELIST).context["cl"]
+    date_filter = next(spec for spec in changelist.filter_specs if spec.title == "created at")
+    today = next(choice for choice in date_filter.choices(changelist) if choice["display"] == "Today")
+    assert found(today["query_string"]) == {finished.pk, preview.pk}
+    assert found(f"?q={member.user.email}") == {finished.pk, preview.pk}
+    assert found(f"?q={member.account_list.name}") == {finished.pk, preview.pk}
+    assert found("?q=other.csv") == {preview.pk}
+    assert found(f"?q={finished.pk}") == {finished.pk}
+    assert found(f"?q={uuid.uuid4()}") == set()
+
+
+def test_the_page_of_an_import_with_failures_explains_what_failed(admin_client, member):
+    import_record = csv_import(account_list=member.account_list, user=member.user)
+    response = admin_client.get(change_url(import_record))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "2 rows not imported" in html
+    # Each column of the file next to the field it feeds; unmapped columns say so.
+    header_rows = {row.header: row.fields for row in response.context["header_rows"]}
+    assert header_rows["fname"] == ["First Name"]
+    assert header_rows["Spouse-email-address"] == ["Spouse Email"]
+    assert header_rows["skip"] == []
+    assert "<td>fname</td>" in html and "First Name" in html and "not imported" in html
+    constants = {(row.field, row.constant): row.values for row in response.context["constant_rows"]}
+    assert constants[("Status", "Partner - Pray")] == ["Praying"]
+    assert constants[("Commitment Frequency", "Monthly (1.0)")] == ["Monthly"]
+    # The failed rows: line, reason and the row's own cells, labelled with the file's headers.
+    failures = response.context["failures"].rows
+    assert [f.line_number for f in failures] == [3, 4]
+    assert "not a valid email address" in failures[0].message
+    assert ("email-address", "this is not a valid email") in failures[0].cells
+    assert "The row has no name" in html
+    assert "Doe, John and Jane" in html  # a sample contact
+    assert admin_url("failures", import_record) in html
+    assert admin_url("file", import_record) in html
+    assert admin_url("reimport", import_record) in html
+
+
+def test_failed_rows_are_read_one_page_at_a_time(admin_client, member):
+    import_record = csv_import(
+        account_list=member.account_list, user=member.user, name="bad.csv", content=nameless_rows(60)
+    )
+    assert import_record.rows_failed == 60
+    with CaptureQueriesContext(connection) as queries:
+        response = admin_client.get(change_url(import_record) + "?failures_page=3")
+    page = response.context["failures"]
+    assert [row.line_number for row in page.rows] == list(range(52, 62))
+    assert "page 3 of 3" in response.content.decode()
+    failure_reads = [q["sql"] for q in queries.captured_queries if 'FROM "imports_importfailure"' in q["sql"]]
+    assert any("LIMIT 10 OFFSET 50" in sql for sql in failure_reads), failure_reads
+    assert not any("LIMIT" not in sql and "COUNT" not in sql for sql in failure_reads), failure_reads
+
+
+def test_the_failures_csv_and_the_file_can_be_downloaded(admin_client, member):
+    import_record = csv_import(account_list=member.account_list, user=member.user)
+    response = admin_client.get(admin_url("failures", import_record))
+    assert response["Content-Type"].startswith("text/csv")
+    assert f"import-{import_record.pk}-failures.csv" in response["Content-Disposition"]
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert rows[0][0] == "Error Message" and rows[0][1:3] == ["fname", "lname"]
+    assert len(rows) == 3
+    response = admin_client.get(admin_url("file", import_record))
+    assert b"".join(response.streaming_content) == fixture_path("csv", INVALID_ROWS).read_bytes()
+    assert INVALID_ROWS in response["Content-Disposition"]
+
+
+def test_pages_and_downloads_need_a_staff_login(client, member):
+    import_record = csv_import(account_list=member.account_list, user=member.user)
+    client.force_login(member.user)  # a member of the list, but not staff
+    for url in (change_url(import_record), admin_url("failures", import_record), admin_url("file", import_record)):
+        response = client.get(url)
+        assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def test_start_action_starts_an_import_whose_mappings_are_valid(
+    admin_client, member, django_capture_on_commit_callbacks
+):
+    import_record = csv_import(account_list=member.account_list, user=member.user, run=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = run_action(admin_client, "start_selected", import_record)
+    assert any("started" in m for m in messages_of(response))
+    import_record.refresh_from_db()
+    assert import_record.status == Import.Status.COMPLETE  # Q_SYNC ran the job in-process
+    assert import_record.rows_failed == 2
+
+
+def test_start_shows_the_validation_messages_when_mappings_are_invalid(admin_client, member):
+    import_record = csv_import(account_list=member.account_list, user=member.user, run=False)
+    Import.objects.filter(pk=import_record.pk).update(file_headers_mappings={"email_1": "nope"})
+    response = run_action(admin_client, "start_selected", import_record)
+    text = " ".join(messages_of(response))
+    assert "cannot start" in text
+    assert "maps to headers not in the file: ['nope']" in text
+    assert "must map a name" in text
+    import_record.refresh_from_db()
+    assert import_record.status == Import.Status.PREVIEW
+    page = admin_client.get(change_url(import_record)).content.decode()
+    assert "It cannot start until these are fixed" in page
+
+
+def test_start_button_on_the_page_starts_the_import(admin_client, member, django_capture_on_commit_callbacks):
+    import_record = csv_import(account_list=member.account_list, user=member.user, run=False)
+    assert 'id="start-import"' in admin_client.get(change_url(import_record)).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(admin_url("start", import_record))
+    assert response.status_code == 302 and response["Location"] == change_url(import_record)
+    import_record.refresh_from_db()
+    assert import_record.status == Import.Status.COMPLETE
+    assert admin_client.get(admin_url("start", import_record)).status_code == 405
+
+
+def test_cancel_action_cancels_a_queued_import(admin_client, member):
+    import_record = csv_import(account_list=member.account_list, user=member.user, run=False)
+    Import.objects.filter(pk=import_record.pk).update(status=Import.Status.QUEUED)
+    response = run_action(admin_client, "cancel_selected", import_record)
+    assert any("cancelled" in m for m in messages_of(response))
+    import_record.refresh_from_db()
+    assert (import_record.status, import_record.cancel_requested) == (Import.Status.CANCELLED, True)
+
+
+def test_cancel_stops_a_running_import_before_its_next_batch(admin_client, member, settings):
+    """The job checks cancel_requested before each batch (50 rows in tests): it stops after the first."""
+    from imports import services
+    from imports.job import run_import
+
+    import_record = csv_import(
+        account_list=member.account_list, user=member.user, run=False, name="big.csv", content=named_rows(120)
+    )
+    services.start_import(import_record=import_record, enqueue=False)
+    cancel_messages = []
+
+    def cancel_after_first_batch(running):
+        if running.rows_processed == settings.IMPORT_BATCH_SIZE:
+            response = admin_client.post(admin_url("cancel", running), follow=True)
+            cancel_messages.extend(messages_of(response))
+
+    run_import(str(import_record.pk), on_progress=cancel_after_first_batch)
+    import_record.refresh_from_db()
+    assert "stops before its next batch" in " ".join(cancel_messages)
+    assert import_record.status == Import.Status.CANCELLED
+    assert import_record.rows_processed == 50
+    assert Contact.objects.filter(account_list=member.account_list).count() == 50
+    assert "Cancelled" in admin_client.get(change_url(import_record)).content.decode()
+
+
+def test_cancel_of_a_finished_import_is_refused_with_a_warning(admin_client, member):
+    import_record = csv_import(account_list=member.account_list, user=member.user)
+    response = run_action(admin_client, "cancel_selected", import_record)
+    assert any("only queued or running imports can be cancelled" in m for m in messages_of(response))
+    import_record.refresh_from_db()
+    assert import_record.status == Import.Status.COMPLETE
+
+
+def test_reimport_of_the_corrected_failures_csv_makes_a_linked_import_and_runs_it(
+    admin_client, member, django_capture_on_commit_callbacks
+):
+    original = csv_import(account_list=member.account_list, user=member.user)
+    failures_csv = b"".join(admin_client.get(admin_url("failures", original)).streaming_content).decode()
+    fixed = failures_csv.replace("this is not a valid email", "bob@park.example").replace(
+        "this is also not a valid email", "sara@kim.example"
+    )
+    fixed = fixed.replace(',,,,,,,"Apartment', 'Joe,Man,,,,,,"Apartment')
+    assert admin_client.get(admin_url("reimport", original)).status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            admin_url("reimport", original),
+            {"file": upload("fixed.csv", content=fixed.encode()), "start": "on"},
+        )
+    retry = Import.objects.get(retry_of=original)
+    assert response["Location"] == change_url(retry)
+    assert (retry.user, retry.account_list, retry.original_filename) == (member.user, member.account_list, "fixed.csv")
+    assert retry.file_headers_mappings == original.file_headers_mappings
+    retry.refresh_from_db()
+    assert (retry.status, retry.rows_processed, retry.rows_failed) == (Import.Status.COMPLETE, 2, 0)
+    assert set(Contact.objects.values_list("name", flat=True)) == {
+        "Doe, John and Jane",
+        "Park, Bob and Sara Kim",
+        "Man, Joe",
+    }
+    assert change_url(retry) in admin_client.get(change_url(original)).content.decode()
+
+
+def test_reimport_of_an_unusable_file_says_why_and_makes_nothing(admin_client, member):
+    original = csv_import(account_list=member.account_list, user=member.user)
+    response = admin_client.post(
+        admin_url("reimport", original), {"file": upload("empty.csv", content=b"fname,lname\n,\n")}
+    )
+    assert response.status_code == 200
+    assert "no data rows" in response.content.decode()
+    assert not Import.objects.filter(retry_of=original).exists()
+
+
+def test_options_of_an_import_in_preview_are_saved_by_the_service_and_rebuild_the_samples(admin_client, member):
+    import_record = csv_import(account_list=member.account_list, user=member.user, run=False)
+    response = admin_client.post(
+        change_url(import_record),
+        {
+            "tag_list": "from-admin",
+            "file_headers_mappings": '{"first_name": "fname", "last_name": "lname"}',
+            "file_constants_mappings": "{}",
+        },
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    import_record.refresh_from_db()
+    assert import_record.tag_list == "from-admin"
+    assert import_record.file_headers_mappings == {"first_name": "fname", "last_name": "lname"}
+    assert [sample.tags for sample in import_record.sample_contacts.all()] == [["from-admin"], ["from-admin"]]
+
+
+def test_badly_shaped_mappings_are_refused_on_the_form(admin_client, member):
+    import_record = csv_import(account_list=member.account_list, user=member.user, run=False)
+    response = admin_client.post(
+        change_url(import_record),
+        {"tag_list": "", "file_headers_mappings": '{"first_name": 3}', "file_constants_mappings": "[]"},
+    )
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert "header keys (strings)" in str(errors["file_headers_mappings"])
+    assert "file_constants_mappings" in errors
+
+
+def test_a_finished_import_has_no_editable_field_and_no_save_button(admin_client, member):
+    import_record = csv_import(account_list=member.account_list, user=member.user)
+    html = admin_client.get(change_url(import_record)).content.decode()
+    assert 'name="tag_list"' not in html and 'name="file_headers_mappings"' not in html
+    assert 'name="_save"' not in html
+    admin_client.post(change_url(import_record), {"tag_list": "changed", "status": "preview", "rows_failed": "0"})
+    import_record.refresh_from_db()
+    assert (import_record.tag_list, import_record.status, import_record.rows_failed) == ("", "complete", 2)
+
+
+def test_imports_are_not_added_by_hand(admin_client):
+    assert admin_client.get("/admin/imports/import/add/").status_code == 403
+
+
+def test_the_columns_table_follows_the_order_of_the_file(admin_client, member):
+    """PostgreSQL's jsonb sorts object keys; the page must still show the file's own column order."""
+    import_record = csv_import(account_list=member.account_list, user=member.user)
+    rows = admin_client.get(change_url(import_record)).context["header_rows"]
+    assert [row.header for row in rows[:4]] == ["fname", "lname", "Spouse-fname", "Spouse-lname"]

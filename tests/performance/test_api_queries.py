@@ -1,0 +1,74 @@
+"""Every read endpoint costs a fixed number of queries, whatever the size of what it returns (no N+1)."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.conftest import JsonApiClient
+from tests.factories import MembershipFactory, issue_token
+
+pytestmark = pytest.mark.django_db
+
+# What each endpoint costs: the token with its user, the account list check, then the endpoint's own reads.
+DETAIL_QUERIES = 4  # + the import with user and account list, its samples
+LIST_QUERIES = 5  # + the page count, the imports, their samples
+CONTACTS_QUERIES = 9  # + the page count, contacts, people, emails, phones, addresses, tags
+CONTACT_QUERIES = 8  # + the contact, people, emails, phones, addresses, tags
+
+
+def queries_of(api, path, **params) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = api.get(path, **params)
+    assert response.status_code == 200, response.content
+    return len(queries.captured_queries)
+
+
+@pytest.fixture
+def two_lists(member):
+    """Two account lists of the same user: one gets a little data, the other a lot."""
+    api = JsonApiClient(member.token)
+    api.get("/api/v2/user")  # the token's first use writes last_used_at; later requests do not
+    return api, MembershipFactory(user=member.user).account_list, MembershipFactory(user=member.user).account_list
+
+
+def test_import_detail_with_included_samples_and_user(two_lists, generated_csv, run_csv_import):
+    api, small, large = two_lists
+    few = run_csv_import(generated_csv(1), account_list=small)  # one sample
+    many = run_csv_import(generated_csv(20), account_list=large)  # four samples
+    assert (few.sample_contacts.count(), many.sample_contacts.count()) == (1, 4)
+    include = {"include": "sample_contacts,user"}
+    one = queries_of(api, f"/api/v2/account_lists/{small.id}/imports/{few.id}", **include)
+    four = queries_of(api, f"/api/v2/account_lists/{large.id}/imports/{many.id}", **include)
+    assert one == four == DETAIL_QUERIES
+
+
+def test_import_list(two_lists, generated_csv, run_csv_import):
+    api, small, large = two_lists
+    run_csv_import(generated_csv(5), account_list=small)
+    for seed in range(6):
+        run_csv_import(generated_csv(5, seed=seed), account_list=large)
+    params = {"include": "sample_contacts", "page[size]": 50}
+    one = queries_of(api, f"/api/v2/account_lists/{small.id}/imports", **params)
+    six = queries_of(api, f"/api/v2/account_lists/{large.id}/imports", **params)
+    assert one == six == LIST_QUERIES
+
+
+def test_contacts_list_with_people_emails_phones_addresses_and_tags(two_lists, generated_csv, run_csv_import):
+    api, small, large = two_lists
+    run_csv_import(generated_csv(2), account_list=small, tag_list="imported")
+    run_csv_import(generated_csv(60), account_list=large, tag_list="imported")
+    path = "/api/v2/account_lists/{}/contacts"
+    two = queries_of(api, path.format(small.id), **{"page[size]": 100})
+    sixty = queries_of(api, path.format(large.id), **{"page[size]": 100})
+    assert two == sixty == CONTACTS_QUERIES
+    filtered = queries_of(api, path.format(large.id), **{"filter[tags]": "imported", "page[size]": 100})
+    assert filtered == sixty
+
+
+def test_contact_detail(two_lists, generated_csv, run_csv_import):
+    from contacts.models import Contact
+
+    api, small, _ = two_lists
+    run_csv_import(generated_csv(3), account_list=small)
+    contact = Contact.objects.filter(account_list=small).first()
+    assert queries_of(api, f"/api/v2/account_lists/{small.id}/contacts/{contact.id}") == CONTACT_QUERIES

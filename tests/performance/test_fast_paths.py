@@ -1,0 +1,91 @@
+"""The builder's fast paths give exactly what the libraries they stand in for give."""
+
+import random
+import string
+
+import pytest
+from email_validator import EmailNotValidError, validate_email
+from faker import Faker
+from nameparser import HumanName
+
+from benchmarks.data import FIRST_NAMES, LAST_PREFIXES, LAST_SUFFIXES
+from imports.builders.names import ParsedName, _parse_plain, parse_full_name
+from imports.builders.values import _is_plain_valid_email, normalize_email
+
+LOCALES = ["en_US", "en_GB", "en_IE", "en_CA", "es_ES", "de_DE", "fr_FR", "it_IT", "nl_NL", "pt_BR", "pl_PL", "sv_SE"]
+
+
+def name_samples() -> list[str]:
+    names = set()
+    for locale in LOCALES:
+        faker = Faker(locale)
+        faker.seed_instance(11)
+        for _ in range(300):
+            names.update((faker.first_name(), faker.last_name(), f"{faker.first_name()} {faker.last_name()}"))
+    rng = random.Random(3)
+    for _ in range(1_000):
+        last = rng.choice(LAST_PREFIXES) + rng.choice(LAST_SUFFIXES)
+        names.update((f"{rng.choice(FIRST_NAMES)} {last}", f"{rng.choice(FIRST_NAMES)} {last}-{last}"))
+    names.update(["Dean Smith", "King Lee", "Van Dyke", "John Van", "Liv Tyler", "Mary Iv", "Jo", "Al Vi", "Ed Jr"])
+    return sorted(names)
+
+
+def test_the_plain_name_fast_path_agrees_with_nameparser():
+    fast = 0
+    for text in name_samples():
+        plain = _parse_plain(text)
+        if plain is None:
+            continue
+        fast += 1
+        parsed = HumanName(text)
+        assert plain == ParsedName(
+            first=parsed.first, middle=parsed.middle, last=parsed.last, title=parsed.title, suffix=parsed.suffix
+        ), text
+    assert fast > 1_000  # the fast path is really taken
+
+
+@pytest.mark.parametrize(
+    "text", ["Dr. John Q. Public Jr.", "John Van Dyke", "JOHN SMITH", "McDonald", "King Lee", "J Smith"]
+)
+def test_names_outside_the_fast_path_go_to_nameparser(text):
+    assert _parse_plain(text) is None
+
+
+def test_couples_parse_the_same_with_the_fast_path():
+    assert parse_full_name("John and Jane Doe")[0] == ParsedName(first="John", last="Doe")
+    assert parse_full_name("John and Jane Doe")[1] == ParsedName(first="Jane", last="Doe")
+    assert parse_full_name("Doe, John and Jane")[1] == ParsedName(first="Jane", last="Doe")
+
+
+def email_samples() -> list[str]:
+    rng = random.Random(5)
+    alphabet = string.ascii_letters + string.digits + "._%+'-!#@ &\"éü[](),"
+    locals_ = ["john", "j.doe", "a..b", ".x", "x.", "o'brien", "x+tag", "-a", "a-", "_u", "%p", "é", "a" * 64, "a" * 65]
+    domains = ["example.com", "example.org", "ex-ample.co.uk", "a.b", "localhost", "mail.local", "x.test",
+               "x.invalid", "x.onion", "x.arpa", "home.arpa", "ex..com", "-ex.com", "ex-.com", "ex.c", "ex.c0m",
+               "ex.123", "ab--cd.com", "xn--bcher-kva.ch", "a" * 63 + ".com", "a" * 64 + ".com", "EXAMPLE.COM",
+               "ex_ample.com", "ex.com.", "example", ("b" * 60 + ".") * 4 + "com"]  # fmt: skip
+    samples = {f"{local}@{domain}" for local in locals_ for domain in domains}
+    for _ in range(20_000):
+        local = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 12)))
+        domain = rng.choice(domains) if rng.random() < 0.7 else f"{rng.choice(['a-b', 'x', '0', 'q.r'])}.com"
+        samples.add(f"{local}@{domain}")
+    return sorted(samples)
+
+
+def test_the_email_fast_path_only_accepts_what_email_validator_accepts():
+    fast = 0
+    for address in email_samples():
+        if _is_plain_valid_email(address):
+            fast += 1
+            validate_email(address, check_deliverability=False)  # raises if the fast path was wrong
+    assert fast > 1_000
+
+
+@pytest.mark.parametrize("address", ["john@example", "a..b@example.com", "x@mail.local", "bob@ex--ample.com", "no at"])
+def test_an_invalid_address_is_refused_with_the_librarys_message(address):
+    with pytest.raises(EmailNotValidError) as library:
+        validate_email(address, check_deliverability=False)
+    with pytest.raises(ValueError) as ours:
+        normalize_email(address)
+    assert str(ours.value) == f"{address!r} is not a valid email address ({library.value})"
