@@ -7,6 +7,7 @@ AWS_STORAGE_BUCKET_NAME (S3 file storage) and EMAIL_URL.
 """
 
 import os
+import warnings
 from pathlib import Path
 
 import dj_database_url
@@ -66,6 +67,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Serves the admin's and the API docs' static files from any WSGI server (gunicorn included).
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "config.middleware.UploadSizeLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -126,6 +129,10 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
+# Without `collectstatic`, WhiteNoise finds the files in the apps themselves (and need not
+# warn that STATIC_ROOT does not exist yet).
+WHITENOISE_USE_FINDERS = True
+warnings.filterwarnings("ignore", message="No directory at: ")
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = "/media-not-served/"  # uploads are only reachable through signed links
 
