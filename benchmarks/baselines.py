@@ -53,11 +53,16 @@ def _rows(import_record: Import, limit: int | None):
 
 
 def per_row_import(import_record: Import, *, limit: int | None = None) -> int:
-    """Import row by row, each in its own transaction with its own counter update; returns rows read."""
+    """Import row by row, each in its own transaction with its own counter update; returns rows read.
+
+    Like a job per row, each row loads its import (a job gets the import's
+    id, not the object); the queue's own cost per job is left out.
+    """
     count = 0
     for row in _rows(import_record, limit):
         count += 1
         with transaction.atomic():
+            import_record = Import.objects.get(pk=import_record.pk)
             if row.draft is None:
                 ImportFailure.objects.create(
                     import_record=import_record, line_number=row.line_number, message=row.error, fields=row.cells

@@ -114,10 +114,11 @@ def _fewer_collections():
 def _larger_sqlite_cache():
     """Give the job's SQLite connection a 64 MiB page cache while it imports.
 
-    Random UUID keys put each batch's inserts all over the tables' indexes;
-    with SQLite's 2 MB default most of those pages are read back for every
-    batch (about 12% of an import's time). The cache is given back at the
-    end, so an idle worker does not keep it. PostgreSQL has its own.
+    Names and email addresses put each batch's inserts all over their
+    indexes; with SQLite's 2 MB default those pages are read back for every
+    batch (100,000 rows: 3,200 rows/s with this cache, 2,600 with 16 MiB).
+    The cache is given back at the end, so an idle worker does not keep it.
+    PostgreSQL has its own.
     """
     if connection.vendor != "sqlite":
         yield

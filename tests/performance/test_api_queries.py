@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tests.conftest import JsonApiClient
-from tests.factories import MembershipFactory, issue_token
+from tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
 

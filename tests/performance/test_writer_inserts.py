@@ -138,3 +138,13 @@ def test_the_job_restores_the_garbage_collector_thresholds():
     with job._fewer_collections():
         assert gc.get_threshold() == job.JOB_GC_THRESHOLD
     assert gc.get_threshold() == before
+
+
+def test_new_rows_get_time_ordered_version_7_uuids():
+    from imports.writer import time_ordered_id
+
+    ids = [time_ordered_id() for _ in range(10_000)]
+    assert len(set(ids)) == len(ids)
+    assert {i.version for i in ids} == {7} and {i.variant for i in ids} == {uuid.RFC_4122}
+    prefixes = [i.hex[:12] for i in ids]  # milliseconds: never decreasing
+    assert prefixes == sorted(prefixes)
