@@ -39,6 +39,17 @@ class ImportCancelled(Exception):
     pass
 
 
+class LostLease(Exception):
+    """Another worker took this import over (this one was thought dead); stop without writing."""
+
+
+# Batches after which PostgreSQL's planner statistics are refreshed: a bulk load into
+# empty tables otherwise keeps plans made for empty tables (seen: the matching query
+# scanning a whole account list, seconds per batch, past 600,000 rows).
+ANALYZE_AFTER_BATCHES = (2, 20, 200)
+ANALYZED_TABLES = ("contacts_contact", "contacts_person", "contacts_emailaddress")
+
+
 def run_import(import_id: str, *, on_progress=None) -> Import:
     """Run (or resume) one import to its end. Safe to call again for the same import."""
     import_record = _claim(import_id)
@@ -47,6 +58,10 @@ def run_import(import_id: str, *, on_progress=None) -> Import:
     try:
         with _fewer_collections(), _larger_sqlite_cache():
             _import_rows(import_record, on_progress=on_progress)
+    except LostLease:
+        logger.warning("Import %s was taken over by another worker; this one stops", import_record.pk)
+        import_record.refresh_from_db()
+        return import_record
     except ImportCancelled:
         _finish(
             import_record,
@@ -62,7 +77,14 @@ def run_import(import_id: str, *, on_progress=None) -> Import:
 
 
 def _claim(import_id: str) -> Import | None:
-    """Mark the import as importing; None when there is nothing (more) to do."""
+    """Mark the import as importing; None when there is nothing (more) to do.
+
+    An import already "importing" is taken over only when its heartbeat is
+    older than IMPORT_STALL_SECONDS (its worker died). Each claim counts an
+    attempt; a batch commits only while `attempts` is still the one its job
+    claimed, so a worker wrongly thought dead cannot write alongside its
+    successor.
+    """
     now = timezone.now()
     with transaction.atomic():
         import_record = Import.objects.select_for_update().filter(pk=import_id).first()
@@ -70,6 +92,8 @@ def _claim(import_id: str) -> Import | None:
             Import.Status.QUEUED,
             Import.Status.IMPORTING,
         ):
+            return None
+        if import_record.status == Import.Status.IMPORTING and not _is_stale(import_record, now):
             return None
         if import_record.cancel_requested:
             import_record.status = Import.Status.CANCELLED
@@ -90,6 +114,11 @@ def _claim(import_id: str) -> Import | None:
             ]
         )
     return import_record
+
+
+def _is_stale(import_record: Import, now) -> bool:
+    heartbeat = import_record.heartbeat_at or import_record.started_at
+    return heartbeat is None or (now - heartbeat).total_seconds() > settings.IMPORT_STALL_SECONDS
 
 
 @contextmanager
@@ -142,14 +171,22 @@ def _import_rows(import_record: Import, *, on_progress=None) -> None:
         rows = rows_of(import_record, stream)
         # Resume: the rows of committed batches are done already.
         rows = islice(rows, import_record.rows_processed, None)
-        for batch in _batches(rows, settings.IMPORT_BATCH_SIZE):
+        for number, batch in enumerate(_batches(rows, settings.IMPORT_BATCH_SIZE), start=1):
             _check_not_cancelled(import_record)
             _write_with_retries(import_record, writer, batch)
+            if number in ANALYZE_AFTER_BATCHES:
+                _refresh_planner_statistics()
             if on_progress:
                 on_progress(import_record)
     if writer.deferred_referrals:
         with transaction.atomic():
             writer.link_deferred_referrals()
+
+
+def _refresh_planner_statistics() -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {', '.join(ANALYZED_TABLES)}")
 
 
 def _batches(rows: Iterator[BuiltRow], size: int) -> Iterator[list[BuiltRow]]:
@@ -202,7 +239,9 @@ def _write_batch(import_record: Import, writer: ContactWriter, batch: list[Built
             "rows_failed": F("rows_failed") + len(failed),
         }
         now = timezone.now()
-        Import.objects.filter(pk=import_record.pk).update(**counters, heartbeat_at=now, updated_at=now)
+        owned = Import.objects.filter(pk=import_record.pk, attempts=import_record.attempts)
+        if not owned.update(**counters, heartbeat_at=now, updated_at=now):
+            raise LostLease()  # rolls the batch back
     import_record.refresh_from_db(
         fields=[
             "rows_processed",

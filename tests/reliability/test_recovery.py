@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 from django.db import OperationalError
+from django.db.models import F
 from django.utils import timezone
 
 from contacts.models import Contact
@@ -102,3 +103,33 @@ def test_the_recovery_runs_every_minute_on_the_scheduler():
     schedule = Schedule.objects.get(name="recover stalled imports")
     assert schedule.func == "imports.tasks.recover_stalled_imports"
     assert (schedule.schedule_type, schedule.minutes) == (Schedule.MINUTES, 1)
+
+
+def test_a_worker_wrongly_thought_dead_cannot_write_beside_its_successor(api, account_list, monkeypatch):
+    import_record = queued_import(api, account_list)
+    real_write = ContactWriter.write
+
+    def write_then_lose_the_import(self, drafts):
+        result = real_write(self, drafts)
+        # Meanwhile the recovery handed the import to another worker, which claimed it.
+        Import.objects.filter(pk=import_record.pk).update(attempts=F("attempts") + 1)
+        return result
+
+    monkeypatch.setattr(ContactWriter, "write", write_then_lose_the_import)
+    run_import(str(import_record.pk))
+    import_record.refresh_from_db()
+    assert import_record.status == Import.Status.IMPORTING  # left to the worker that owns it now
+    assert import_record.rows_processed == 0
+    assert Contact.objects.count() == 0  # the batch it was writing was rolled back
+
+
+def test_a_live_import_is_not_claimed_twice(api, account_list):
+    import_record = queued_import(api, account_list)
+    Import.objects.filter(pk=import_record.pk).update(status=Import.Status.IMPORTING, heartbeat_at=timezone.now())
+    run_import(str(import_record.pk))  # e.g. the broker handing the same task out again
+    import_record.refresh_from_db()
+    assert (import_record.status, import_record.attempts, import_record.rows_processed) == (
+        Import.Status.IMPORTING,
+        0,
+        0,
+    )
