@@ -55,6 +55,8 @@ class ImportViewSet(ModelViewSet):
             Import.objects.filter(account_list=self.account_list())
             .select_related("user", "account_list")
             .prefetch_related("sample_contacts")
+            # Kept only to rebuild samples; never rendered, and decoding it slows every list.
+            .defer("sample_rows")
         )
         return queryset.filter(source=self.source) if self.source else queryset
 
