@@ -292,7 +292,12 @@ class CsvReader:
         }
         self._check_cell_lengths = not _enforce_field_limit(max_field_size)
         text = _open_text(stream, csv_format.encoding)
-        self._lines = _Lines(text, max_line_length=max(4 * max_field_size, 1 << 20))
+        self._lines = _Lines(
+            text,
+            max_line_length=max(4 * max_field_size, 1 << 20),
+            delimiter=csv_format.delimiter,
+            max_columns=max_columns,
+        )
         self._parser = csv.reader(iter(self._lines), **self._dialect)
         self._records = self._read_records()
         header = next(self._records, None)
@@ -337,6 +342,8 @@ class CsvReader:
             raise self._decode_error(error) from None
         except _NulByte:
             raise CsvFileError(_binary_line_message(parser.line_num + 1)) from None
+        except _TooManyCells:
+            raise CsvFileError(_too_many_cells_message(parser.line_num + 1, self._max_columns)) from None
         except _LineTooLong as error:
             raise self._long_line_error(error.chunk, parser.line_num + 1) from None
 
@@ -446,6 +453,10 @@ def summarize_rows(headers: dict[str, str], rows: Iterator[CsvRow]) -> tuple[dic
 # --------------------------------------------------------------------------- #
 
 
+class _TooManyCells(Exception):
+    pass
+
+
 class _NulByte(Exception):
     """A line holds a NUL character: binary data, which the csv module would accept."""
 
@@ -473,18 +484,25 @@ class _Lines:
     a record the parser still returns after that was left open by a quote.
     """
 
-    def __init__(self, text: io.TextIOWrapper, max_line_length: int) -> None:
+    def __init__(self, text: io.TextIOWrapper, max_line_length: int, delimiter: str, max_columns: int) -> None:
         self._text = text
         self._limit = max_line_length
+        self._delimiter = delimiter
+        self._max_columns = max_columns
         self.at_end = False
 
     def __iter__(self) -> Iterator[str]:
         readline, limit = self._text.readline, self._limit
+        delimiter, max_columns = self._delimiter, self._max_columns
         while line := readline(limit):
             if len(line) >= limit:
                 raise _LineTooLong(line)
             if "\0" in line:
                 raise _NulByte
+            # A very wide line without quotes is refused by counting, before the
+            # parser splits it into a list of (maybe millions of) cells.
+            if len(line) > max_columns and '"' not in line and line.count(delimiter) >= max_columns:
+                raise _TooManyCells
             yield line
         self.at_end = True
 
