@@ -5,7 +5,8 @@ import tempfile
 
 os.environ.setdefault("SECRET_KEY", "tests-only-secret-key")
 os.environ.setdefault("Q_SYNC", "1")
-os.environ.setdefault("MEDIA_ROOT", tempfile.mkdtemp(prefix="imports-test-media-"))
+# Each test process (xdist workers too) gets its own upload folder, removed at its end.
+os.environ["MEDIA_ROOT"] = tempfile.mkdtemp(prefix="imports-test-media-")
 
 from config.settings import *  # noqa: E402,F403
 from config.settings import DATABASES  # noqa: E402
