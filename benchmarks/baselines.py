@@ -25,21 +25,10 @@ from django.db.models import F
 from contacts.models import Address, Contact, EmailAddress, Person, PhoneNumber, Tag, email_key, name_key, phone_key
 from imports.models import Import, ImportedContact, ImportFailure
 from imports.pipelines import rows_of
+from imports.writer import MERGED_FIELDS
 
-CONTACT_FIELDS = {
-    "greeting": "greeting",
-    "envelope_greeting": "envelope_greeting",
-    "status": "status",
-    "pledge_amount": "pledge_amount",
-    "pledge_frequency": "pledge_frequency",
-    "pledge_currency": "pledge_currency",
-    "send_newsletter": "newsletter",
-    "likely_to_give": "likely_to_give",
-    "no_appeals": "no_appeals",
-    "church_name": "church_name",
-    "website": "website",
-    "notes": "notes",
-}
+# The same contact attributes as the importer writes (tnt_id is blank for CSV rows).
+CONTACT_FIELDS = MERGED_FIELDS
 
 
 def _rows(import_record: Import, limit: int | None):
