@@ -359,3 +359,24 @@ def test_constants_endpoint_serves_fields_constants_and_the_size_limit(api, sett
     assert {"id": "true", "value": "Yes"} in csv_import["constants"]["send_appeals"]
     assert csv_import["max_file_size_in_bytes"] == settings.IMPORT_MAX_FILE_SIZE
     assert attributes["tnt_import"]["max_file_size_in_bytes"] == settings.IMPORT_MAX_FILE_SIZE
+
+
+@pytest.mark.parametrize("override", [False, True])
+def test_a_new_mailing_address_becomes_primary_only_with_override(
+    override, api, account_list, django_capture_on_commit_callbacks
+):
+    mappings = {"first_name": "first_name", "last_name": "last_name", "street": "street", "city": "city"}
+    for number, street in enumerate(["1 Old Road", "2 New Street"]):
+        content = f"First Name,Last Name,Street,City\nAnn,Lee,{street},Springfield\n".encode()
+        created = create_csv(api, account_list, f"{number}.csv", file=upload(f"{number}.csv", content=content))
+        with django_capture_on_commit_callbacks(execute=True):
+            response = update(
+                api,
+                account_list,
+                created,
+                {"file_headers_mappings": mappings, "override": override, "in_preview": False},
+            )
+        assert response.status_code == 200, response.content
+    (contact,) = contacts_of(api, account_list)
+    addresses = {a["street"]: a["primary_mailing_address"] for a in contact["attributes"]["addresses"]}
+    assert addresses == {"1 Old Road": not override, "2 New Street": override}
