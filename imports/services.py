@@ -55,10 +55,6 @@ class StaleImport(Exception):
         )
 
 
-class ImportNotEditable(Exception):
-    pass
-
-
 def _apply_analysis(import_record: Import, analysis: FileAnalysis) -> None:
     for name in ANALYSIS_FIELDS:
         setattr(import_record, name, getattr(analysis, name))

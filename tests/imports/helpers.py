@@ -135,12 +135,12 @@ STANDARD_HEADERS = {
 
 
 def standard_mappings(import_data: dict) -> dict:
-    """Mappings for a file with label-like headers: every known header, constants by exact id or label."""
-    from imports.mapping import exact_constant_suggestions
+    """Mappings for a file with label-like headers: every known header, constants as suggested."""
+    from imports.suggestions import suggest_constant_mappings
 
     headers = import_data["attributes"]["file_headers"]
     header_mappings = {field: key for field, key in STANDARD_HEADERS.items() if key in headers}
-    constants = exact_constant_suggestions(import_data["attributes"]["file_constants"], header_mappings)
+    constants = suggest_constant_mappings(import_data["attributes"]["file_constants"], header_mappings)
     return {"file_headers_mappings": header_mappings, "file_constants_mappings": constants}
 
 

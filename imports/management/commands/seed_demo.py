@@ -24,7 +24,6 @@ from django.urls import reverse
 from accounts.models import AccountList, AccountListMembership, ApiToken, User
 from imports import services
 from imports.job import run_import
-from imports.mapping import exact_constant_suggestions, exact_header_suggestions
 from imports.models import Import
 
 DEMO_FILES = Path(__file__).resolve().parents[2] / "demo_files"
@@ -57,8 +56,9 @@ DEMO_IMPORTS = (
 def demo_mappings(import_record: Import, mapping: str) -> dict:
     """The mappings for this file, keeping only what names its own columns."""
     if mapping == "auto":
-        headers = exact_header_suggestions(import_record.file_headers)
-        constants = exact_constant_suggestions(import_record.file_constants, headers)
+        # The suggestions made at upload, as `import_file --mapping auto` uses them.
+        headers = import_record.suggested_file_headers_mappings
+        constants = import_record.suggested_file_constants_mappings
     else:
         document = json.loads((DEMO_FILES / "custom_headers_mapping.json").read_text())
         headers = {
