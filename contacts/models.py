@@ -35,7 +35,8 @@ class Contact(models.Model):
         NONE = "None"
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    account_list = models.ForeignKey(AccountList, on_delete=models.CASCADE, related_name="contacts")
+    # Indexed by contact_name_key (account_list, name_key): an index of its own would only slow imports down.
+    account_list = models.ForeignKey(AccountList, on_delete=models.CASCADE, related_name="contacts", db_index=False)
     name = models.CharField(max_length=255)
     name_key = models.CharField(max_length=255, editable=False)
     greeting = models.CharField(max_length=255, blank=True)
@@ -87,7 +88,8 @@ class Tag(models.Model):
     """One tag on one contact; a plain table so that it filters alike on SQLite and PostgreSQL."""
 
     id = models.BigAutoField(primary_key=True)
-    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="tags")
+    # Indexed by one_tag_per_contact (contact, name).
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="tags", db_index=False)
     name = models.CharField(max_length=255)
 
     class Meta:
@@ -123,13 +125,15 @@ class EmailAddress(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="email_addresses")
     email = models.CharField(max_length=254)
-    email_key = models.CharField(max_length=254, editable=False, db_index=True)
+    email_key = models.CharField(max_length=254, editable=False)
     primary = models.BooleanField(default=False)
     historic = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-primary", "created_at"]
+        # A plain index: db_index would add a second, LIKE-pattern one on PostgreSQL that no query uses.
+        indexes = [models.Index(fields=["email_key"], name="email_key")]
 
     def __str__(self) -> str:
         return self.email

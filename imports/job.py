@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import gc
 import logging
+import sys
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from itertools import islice
 
 from django.conf import settings
@@ -23,6 +24,7 @@ from django.utils import timezone
 from imports.models import Import, ImportFailure
 from imports.notifications import send_import_finished
 from imports.pipelines import BuiltRow, rows_of
+from imports.read_ahead import read_ahead
 from imports.writer import ContactWriter
 
 logger = logging.getLogger(__name__)
@@ -31,6 +33,8 @@ BATCH_RETRIES = 3
 RETRYABLE_ERRORS = (OperationalError, InterfaceError)
 # Young-generation threshold of the cyclic garbage collector while a job runs (Python's default: 700).
 JOB_GC_THRESHOLD = (50_000, 20, 100)
+# Seconds between GIL hand-overs while a job runs (Python's default: 0.005).
+JOB_SWITCH_INTERVAL = 0.001
 # SQLite page cache of the job's connection, in KiB (SQLite's default: 2,000).
 JOB_SQLITE_CACHE_KIB = 65_536
 
@@ -56,7 +60,7 @@ def run_import(import_id: str, *, on_progress=None) -> Import:
     if import_record is None:
         return Import.objects.get(pk=import_id)
     try:
-        with _fewer_collections(), _larger_sqlite_cache():
+        with _fewer_collections(), _shorter_thread_switches(), _larger_sqlite_cache():
             _import_rows(import_record, on_progress=on_progress)
     except LostLease:
         logger.warning("Import %s was taken over by another worker; this one stops", import_record.pk)
@@ -140,6 +144,23 @@ def _fewer_collections():
 
 
 @contextmanager
+def _shorter_thread_switches():
+    """Hand the GIL between the job's threads every millisecond instead of every five.
+
+    When the database answers, the writing thread must wait for the
+    read-ahead thread to give up the GIL; a batch makes a dozen round
+    trips, and with Python's default interval those waits cost more than
+    reading ahead saves.
+    """
+    previous = sys.getswitchinterval()
+    sys.setswitchinterval(JOB_SWITCH_INTERVAL)
+    try:
+        yield
+    finally:
+        sys.setswitchinterval(previous)
+
+
+@contextmanager
 def _larger_sqlite_cache():
     """Give the job's SQLite connection a 64 MiB page cache while it imports.
 
@@ -171,13 +192,16 @@ def _import_rows(import_record: Import, *, on_progress=None) -> None:
         rows = rows_of(import_record, stream)
         # Resume: the rows of committed batches are done already.
         rows = islice(rows, import_record.rows_processed, None)
-        for number, batch in enumerate(_batches(rows, settings.IMPORT_BATCH_SIZE), start=1):
-            _check_not_cancelled(import_record)
-            _write_with_retries(import_record, writer, batch)
-            if number in ANALYZE_AFTER_BATCHES:
-                _refresh_planner_statistics()
-            if on_progress:
-                on_progress(import_record)
+        # The next batch is read and built while this one is written (see imports/read_ahead.py);
+        # closing() stops that reading before the file closes, whatever ends the loop.
+        with closing(read_ahead(_batches(rows, settings.IMPORT_BATCH_SIZE))) as batches:
+            for number, batch in enumerate(batches, start=1):
+                _check_not_cancelled(import_record)
+                _write_with_retries(import_record, writer, batch)
+                if number in ANALYZE_AFTER_BATCHES:
+                    _refresh_planner_statistics()
+                if on_progress:
+                    on_progress(import_record)
     if writer.deferred_referrals:
         with transaction.atomic():
             writer.link_deferred_referrals()

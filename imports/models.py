@@ -164,7 +164,8 @@ class ImportFailure(models.Model):
     """A row that could not be imported: its line, why, and its original cells."""
 
     id = models.BigAutoField(primary_key=True)
-    import_record = models.ForeignKey(Import, on_delete=models.CASCADE, related_name="failures")
+    # Indexed by failure_by_line (import_record, line_number).
+    import_record = models.ForeignKey(Import, on_delete=models.CASCADE, related_name="failures", db_index=False)
     line_number = models.PositiveIntegerField()
     message = models.TextField()
     fields = models.JSONField(default=list, help_text="The row's cells as read from the file")
@@ -181,7 +182,10 @@ class ImportedContact(models.Model):
     """Which contacts an import created or updated (`filter[import]` on contacts)."""
 
     id = models.BigAutoField(primary_key=True)
-    import_record = models.ForeignKey(Import, on_delete=models.CASCADE, related_name="imported_contacts")
+    # Indexed by contact_once_per_import (import_record, contact).
+    import_record = models.ForeignKey(
+        Import, on_delete=models.CASCADE, related_name="imported_contacts", db_index=False
+    )
     contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="imports")
     created = models.BooleanField(help_text="True when the import created the contact, false when it updated it")
 

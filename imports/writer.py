@@ -75,6 +75,30 @@ def is_blank(value) -> bool:
 # --- fast rows and inserts --------------------------------------------------------------
 
 
+class _RandomBits:
+    """Random 74-bit numbers from the operating system's generator, fetched 4,096 at a time.
+
+    `os.urandom` is a system call; asking it for 10 bytes per id cost more
+    than everything else an id needs (about a tenth of an import's time).
+    """
+
+    IDS_PER_FETCH = 4096
+
+    def __init__(self) -> None:
+        self._pool: list[int] = []
+
+    def next(self) -> int:
+        if not self._pool:
+            raw = os.urandom(10 * self.IDS_PER_FETCH)
+            self._pool = [int.from_bytes(raw[i : i + 10], "big") for i in range(0, len(raw), 10)]
+        return self._pool.pop()
+
+
+_random_bits = _RandomBits()
+# A forked worker must not hand out the numbers its parent already holds.
+os.register_at_fork(after_in_child=_random_bits.__init__)
+
+
 def time_ordered_id() -> uuid.UUID:
     """A version 7 UUID (RFC 9562): the Unix time in milliseconds, then 74 random bits.
 
@@ -86,7 +110,7 @@ def time_ordered_id() -> uuid.UUID:
     these the cost per row stays flat.
     """
     milliseconds = time.time_ns() // 1_000_000
-    random_bits = int.from_bytes(os.urandom(10), "big")
+    random_bits = _random_bits.next()
     value = (
         (milliseconds & (1 << 48) - 1) << 80
         | 0x7 << 76  # version
@@ -384,7 +408,8 @@ class BatchWriter:
         self.emails: list[EmailAddress] = []
         self.phones: list[PhoneNumber] = []
         self.addresses: list[Address] = []
-        self.tags: list[Tag] = []
+        self.new_contact_tags: list[Tag] = []
+        self.existing_contact_tags: list[Tag] = []
         self.updated_contacts: dict[uuid.UUID, Contact] = {}
         self.updated_people: dict[uuid.UUID, Person] = {}
         self.demoted_addresses: list[Address] = []
@@ -396,7 +421,11 @@ class BatchWriter:
         insert_new(EmailAddress, self.emails, now)
         insert_new(PhoneNumber, self.phones, now)
         insert_new(Address, self.addresses, now)
-        insert_new(Tag, self.tags, now, ignore_conflicts=True)
+        # Tags of contacts this batch creates cannot exist yet; a matched contact's may (another
+        # import can add the same tag meanwhile). One statement either way, the fastest one
+        # (COPY on PostgreSQL) when no conflict is possible.
+        tags = self.new_contact_tags + self.existing_contact_tags
+        insert_new(Tag, tags, now, ignore_conflicts=bool(self.existing_contact_tags))
         if self.updated_contacts:
             for contact in self.updated_contacts.values():
                 contact.updated_at = now
@@ -459,8 +488,10 @@ class ContactWriter:
             new_instance(ImportedContact, import_record_id=self.import_record.pk, contact_id=cid, created=new)
             for cid, new in touched.items()
         ]
-        # A contact created by an earlier batch of this import and matched again is already listed.
-        insert_new(ImportedContact, imported, timezone.now(), ignore_conflicts=True)
+        # A contact created by an earlier batch of this import and matched again is already listed;
+        # one created by this batch cannot be, and then the fastest insert does.
+        may_conflict = not all(touched.values())
+        insert_new(ImportedContact, imported, timezone.now(), ignore_conflicts=may_conflict)
         return result
 
     def _load_matches(self, drafts: list[ContactDraft]) -> dict[tuple[str, str], ContactState]:
@@ -585,7 +616,8 @@ class ContactWriter:
         for tag in draft.tags:
             if tag.casefold() not in state.tag_keys:
                 state.tag_keys.add(tag.casefold())
-                batch.tags.append(new_instance(Tag, contact_id=state.contact.id, name=tag))
+                tags = batch.new_contact_tags if state.is_new else batch.existing_contact_tags
+                tags.append(new_instance(Tag, contact_id=state.contact.id, name=tag))
 
     def _person_for(self, state: ContactState, draft: PersonDraft, batch: BatchWriter) -> PersonState:
         first, last = draft.first_name.casefold(), draft.last_name.casefold()

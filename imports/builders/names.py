@@ -45,18 +45,39 @@ def _is_plain_word(word: str) -> bool:
     return not any(part in vocabulary or _ROMAN_NUMERAL.match(part) for part in word.lower().split("-"))
 
 
-def _parse_plain(text: str) -> ParsedName | None:
-    """ "John" and "John Smith" without asking nameparser, which costs ~0.3 ms a name.
+# The titles, suffixes and middle initials the fast path reads, as nameparser reads them when
+# they stand around plain words: "Dr. John Q. Public Jr." -> title, first, middle, last, suffix.
+_FAST_TITLES = frozenset({"Mr.", "Mrs.", "Ms.", "Dr.", "Rev.", "Mr", "Mrs", "Ms", "Dr", "Rev", "Miss"})
+_FAST_SUFFIXES = frozenset({"Jr.", "Sr.", "Jr", "Sr", "II", "III", "IV"})
+_INITIAL = re.compile(r"[A-Z]\.\Z")
 
-    Only for one or two plain words (no title, suffix, particle, initial or
-    unusual case), where nameparser's answer is always first [last];
-    anything else returns None and goes to nameparser. A test compares the
-    two on thousands of names.
+
+def _parse_plain(text: str) -> ParsedName | None:
+    """Everyday names without asking nameparser, which costs ~0.2 ms a name.
+
+    Reads one or two plain words ("John", "John Smith"), optionally with a
+    common title before, a middle initial between and a generational
+    suffix after ("Mrs. Jane Q. Doe Jr."): there nameparser's answer is
+    always the words in place. Anything else (a particle, an unusual case,
+    a second middle name, a title of its vocabulary this does not know)
+    returns None and goes to nameparser. A test compares the two on
+    thousands of names.
     """
     words = text.split(" ")
+    title = middle = suffix = ""
+    if len(words) > 2 and words[0] in _FAST_TITLES:
+        title = words.pop(0)
+    if len(words) > 2 and words[-1] in _FAST_SUFFIXES:
+        suffix = words.pop()
+    if len(words) == 3 and _INITIAL.match(words[1]):
+        middle = words.pop(1)
     if len(words) > 2 or not all(map(_is_plain_word, words)):
         return None
-    return ParsedName(first=words[0], last=words[1] if len(words) == 2 else "")
+    if len(words) == 1 and (title or suffix or middle):
+        return None
+    return ParsedName(
+        first=words[0], middle=middle, last=words[1] if len(words) == 2 else "", title=title, suffix=suffix
+    )
 
 
 def _parse_one(text: str) -> ParsedName:
