@@ -37,6 +37,8 @@ JOB_GC_THRESHOLD = (50_000, 20, 100)
 JOB_SWITCH_INTERVAL = 0.001
 # SQLite page cache of the job's connection, in KiB (SQLite's default: 2,000).
 JOB_SQLITE_CACHE_KIB = 65_536
+# Write-ahead log pages after which the job's SQLite connection checkpoints (SQLite's default: 1,000).
+JOB_SQLITE_CHECKPOINT_PAGES = 10_000
 
 
 class ImportCancelled(Exception):
@@ -162,25 +164,30 @@ def _shorter_thread_switches():
 
 @contextmanager
 def _larger_sqlite_cache():
-    """Give the job's SQLite connection a 64 MiB page cache while it imports.
+    """Give the job's SQLite connection a 64 MiB page cache and rarer WAL checkpoints while it imports.
 
     Names and email addresses put each batch's inserts all over their
     indexes; with SQLite's 2 MB default those pages are read back for every
     batch (100,000 rows: 3,200 rows/s with this cache, 2,600 with 16 MiB).
-    The cache is given back at the end, so an idle worker does not keep it.
-    PostgreSQL has its own.
+    A batch writes more than the 1,000 pages after which SQLite copies the
+    write-ahead log back into the database, so by default every commit did
+    it, copying the same index pages again and again; every 10,000 pages
+    (40 MB of log) is 5% faster. Both are given back at the end, so an idle
+    worker keeps neither. PostgreSQL has its own.
     """
     if connection.vendor != "sqlite":
         yield
         return
     with connection.cursor() as cursor:
         cursor.execute(f"PRAGMA cache_size = -{JOB_SQLITE_CACHE_KIB}")
+        cursor.execute(f"PRAGMA wal_autocheckpoint = {JOB_SQLITE_CHECKPOINT_PAGES}")
     try:
         yield
     finally:
         if connection.connection is not None:  # a retried batch may have closed it
             with connection.cursor() as cursor:
                 cursor.execute("PRAGMA cache_size = -2000")
+                cursor.execute("PRAGMA wal_autocheckpoint = 1000")
 
 
 def _import_rows(import_record: Import, *, on_progress=None) -> None:

@@ -240,9 +240,19 @@ class TableInsert:
         """`count` times from `now` on, one microsecond apart, as the database takes them."""
         first = convert(now) if convert else now
         if isinstance(first, str):
-            # SQLite keeps a datetime as the text of its naive UTC value: convert once, then add to it.
+            # SQLite keeps a datetime as the text of its naive UTC value (`str(datetime)`): convert
+            # once, then write the microseconds into that text (the same text, five times faster).
             naive = datetime.fromisoformat(first)
-            return [first, *(str(naive + timedelta(microseconds=offset)) for offset in range(1, count))]
+            second, start = str(naive.replace(microsecond=0)), naive.microsecond
+            return [
+                first,
+                *(
+                    f"{second}.{start + offset:06d}"
+                    if start + offset < 1_000_000
+                    else str(naive + timedelta(microseconds=offset))
+                    for offset in range(1, count)
+                ),
+            ]
         return [now + timedelta(microseconds=offset) for offset in range(count)]
 
     def columns(self, instances: Sequence[models.Model], now: datetime) -> list[list]:
@@ -505,15 +515,31 @@ class ContactWriter:
             matches.setdefault(("tnt", tnt_id), cid)
         for key, cid in rows_in(base.values_list("name_key", "id"), "name_key__in", names):
             matches.setdefault(("name", key), cid)
-        primary_emails = (
-            EmailAddress.objects.filter(primary=True, person__contact__account_list_id=self.account_list_id)
-            .order_by("created_at")
-            .values_list("email_key", "person__contact_id")
-        )
-        for key, cid in rows_in(primary_emails, "email_key__in", emails):
+        for key, cid in self._contacts_by_primary_email(emails):
             matches.setdefault(("email", key), cid)
         states = self._load_states(set(matches.values()))
         return {key: states[cid] for key, cid in matches.items()}
+
+    def _contacts_by_primary_email(self, keys: set[str]) -> list[tuple[str, uuid.UUID]]:
+        """(email key, contact id) for this account list's primary emails among `keys`, oldest email first.
+
+        The account list is checked here, not in the query: given it as a
+        condition, SQLite's planner (and PostgreSQL's, on young statistics)
+        starts from every contact of the list, a cost that grows with the
+        list (80 ms a batch at 100,000 contacts). Without it the only
+        condition is the batch's keys, so the email-key index leads and the
+        rest follows primary keys.
+        """
+        primary_emails = (
+            EmailAddress.objects.filter(primary=True)
+            .order_by("created_at")
+            .values_list("email_key", "person__contact_id", "person__contact__account_list_id")
+        )
+        return [
+            (key, contact_id)
+            for key, contact_id, account_list_id in rows_in(primary_emails, "email_key__in", keys)
+            if account_list_id == self.account_list_id
+        ]
 
     def _load_states(self, contact_ids: set[uuid.UUID]) -> dict[uuid.UUID, ContactState]:
         """What the matched contacts already have; only the columns that merging reads or writes.

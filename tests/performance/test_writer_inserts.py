@@ -82,6 +82,18 @@ def test_timestamps_follow_the_order_of_insertion(account_list):
     assert rows[0].created_at == now and rows[-1].created_at == now + timedelta(microseconds=4)
 
 
+@pytest.mark.parametrize("microsecond", [0, 999_998])
+def test_timestamps_cross_a_second_boundary_in_order(account_list, microsecond):
+    contact = Contact.objects.create(account_list=account_list, name="Doe, John")
+    person = Person.objects.create(contact=contact, first_name="John")
+    phones = [new_instance(PhoneNumber, id=uuid.uuid4(), person_id=person.id, number=f"{i}") for i in range(4)]
+    now = timezone.now().replace(microsecond=microsecond)
+    insert_new(PhoneNumber, phones, now)
+    stored_times = list(PhoneNumber.objects.filter(person=person).order_by("created_at").values_list("created_at"))
+    assert [t for (t,) in stored_times] == [now + timedelta(microseconds=offset) for offset in range(4)]
+    assert list(PhoneNumber.objects.filter(person=person).values_list("number", flat=True)) == ["0", "1", "2", "3"]
+
+
 def test_one_statement_per_table_whatever_the_number_of_rows(account_list):
     contacts = [
         new_instance(Contact, id=uuid.uuid4(), account_list_id=account_list.id, name=f"C{i}", name_key=f"c{i}")
