@@ -118,7 +118,18 @@ def time_ordered_id() -> uuid.UUID:
         | 0b10 << 62  # RFC 9562 variant
         | random_bits & (1 << 62) - 1
     )
-    return uuid.UUID(int=value)
+    return _uuid_of(value)
+
+
+_set_slot = object.__setattr__
+
+
+def _uuid_of(value: int) -> uuid.UUID:
+    """`uuid.UUID(int=value)` for a value known to be a valid 128-bit UUID, without its checks (3x faster)."""
+    made = uuid.UUID.__new__(uuid.UUID)
+    _set_slot(made, "int", value)
+    _set_slot(made, "is_safe", uuid.SafeUUID.unknown)
+    return made
 
 
 @cache
@@ -173,10 +184,14 @@ def _converter(field: models.Field, connection):
     if kind in ("CharField", "TextField", "BooleanField", "BigAutoField", "BigIntegerField", "IntegerField"):
         return None
     if kind == "UUIDField":
-        return None if connection.features.has_native_uuid_field else attrgetter("hex")
+        return None if connection.features.has_native_uuid_field else _uuid_hex
     if kind == "DateTimeField":
         return connection.ops.adapt_datetimefield_value
     return partial(field.get_db_prep_save, connection=connection)
+
+
+def _uuid_hex(value: uuid.UUID) -> str:
+    return f"{value.int:032x}"  # `value.hex`, without the property call
 
 
 class TableInsert:
@@ -472,16 +487,16 @@ class ContactWriter:
     def write(self, drafts: list[ContactDraft]) -> BatchResult:
         """Write one batch. Call inside a transaction."""
         AccountList.objects.select_for_update().filter(pk=self.account_list_id).first()
-        states = self._load_matches(drafts)
+        keys_of_drafts = [self._keys(draft) for draft in drafts]
+        states = self._load_matches(keys_of_drafts)
         referrers = self._resolve_referrals(drafts)
         batch = BatchWriter()
         result = BatchResult()
         by_key: dict[tuple[str, str], ContactState] = {}
         touched: dict[uuid.UUID, bool] = {}
-        for draft in drafts:
+        for draft, keys in zip(drafts, keys_of_drafts, strict=True):
             if draft.referred_by and not self.defer_referrals and draft.referred_by not in referrers:
                 note_missing_referral(draft)
-            keys = self._keys(draft)
             state = self._match(keys, states, by_key)
             if state is None:
                 state = self._new_state(draft, batch)
@@ -504,11 +519,13 @@ class ContactWriter:
         insert_new(ImportedContact, imported, timezone.now(), ignore_conflicts=may_conflict)
         return result
 
-    def _load_matches(self, drafts: list[ContactDraft]) -> dict[tuple[str, str], ContactState]:
+    def _load_matches(self, keys_of_drafts: list[list[tuple[str, str]]]) -> dict[tuple[str, str], ContactState]:
         """Existing contacts that any draft matches, keyed by ('tnt'|'name'|'email', key)."""
-        tnt_ids = {d.tnt_id for d in drafts if d.tnt_id}
-        names = {name_key(d.name) for d in drafts}
-        emails = {email_key(d.primary_email) for d in drafts if d.primary_email}
+        wanted: dict[str, set[str]] = {"tnt": set(), "name": set(), "email": set()}
+        for keys in keys_of_drafts:
+            for kind, key in keys:
+                wanted[kind].add(key)
+        tnt_ids, names, emails = wanted["tnt"], wanted["name"], wanted["email"]
         base = Contact.objects.filter(account_list_id=self.account_list_id).order_by("created_at")
         matches: dict[tuple[str, str], uuid.UUID] = {}
         for tnt_id, cid in rows_in(base.values_list("tnt_id", "id"), "tnt_id__in", tnt_ids):
