@@ -12,7 +12,7 @@ def account_lists_for(*, user: User) -> QuerySet[AccountList]:
 
 def account_list_for(*, user: User, account_list_id) -> AccountList:
     """The account list if the user is a member; 404 otherwise, never 403, so existence is not revealed."""
-    account_list = account_lists_for(user=user).filter(pk=account_list_id).first()
-    if account_list is None:
-        raise Http404("No such account list.")
-    return account_list
+    try:
+        return account_lists_for(user=user).get(pk=account_list_id)
+    except AccountList.DoesNotExist:
+        raise Http404("No such account list.") from None

@@ -1,16 +1,15 @@
-from rest_framework_json_api import serializers
-
 from accounts.models import AccountList, User
+from config.serializers import ModelSerializer
 
 
-class UserSerializer(serializers.ModelSerializer):
+class UserSerializer(ModelSerializer):
     class Meta:
         model = User
         fields = ["email", "name", "locale", "created_at"]
         read_only_fields = fields
 
 
-class AccountListSerializer(serializers.ModelSerializer):
+class AccountListSerializer(ModelSerializer):
     class Meta:
         model = AccountList
         fields = ["name", "created_at", "updated_at"]

@@ -1,6 +1,6 @@
 from rest_framework import serializers as drf_serializers
-from rest_framework_json_api import serializers
 
+from config.serializers import ModelSerializer, NestedModelSerializer
 from contacts.models import (
     Address,
     Contact,
@@ -11,19 +11,19 @@ from contacts.models import (
 )
 
 
-class EmailAddressSerializer(drf_serializers.ModelSerializer):
+class EmailAddressSerializer(NestedModelSerializer):
     class Meta:
         model = EmailAddress
         fields = ["id", "email", "primary", "historic"]
 
 
-class PhoneNumberSerializer(drf_serializers.ModelSerializer):
+class PhoneNumberSerializer(NestedModelSerializer):
     class Meta:
         model = PhoneNumber
         fields = ["id", "number", "location", "primary", "historic"]
 
 
-class PersonSerializer(drf_serializers.ModelSerializer):
+class PersonSerializer(NestedModelSerializer):
     email_addresses = EmailAddressSerializer(many=True, read_only=True)
     phone_numbers = PhoneNumberSerializer(many=True, read_only=True)
 
@@ -42,7 +42,7 @@ class PersonSerializer(drf_serializers.ModelSerializer):
         ]
 
 
-class AddressSerializer(drf_serializers.ModelSerializer):
+class AddressSerializer(NestedModelSerializer):
     class Meta:
         model = Address
         fields = [
@@ -76,7 +76,7 @@ CONTACT_ATTRIBUTES = [
 ]
 
 
-class ContactSerializer(serializers.ModelSerializer):
+class ContactSerializer(ModelSerializer):
     tags = drf_serializers.SerializerMethodField()
     people = PersonSerializer(many=True, read_only=True)
     addresses = AddressSerializer(many=True, read_only=True)
@@ -106,7 +106,7 @@ class ContactSerializer(serializers.ModelSerializer):
         return [tag.name for tag in contact.tags.all()]
 
 
-class SampleContactSerializer(serializers.ModelSerializer):
+class SampleContactSerializer(ModelSerializer):
     """A sample has the shape of a contact: its people and addresses are stored as JSON."""
 
     pledge_amount = drf_serializers.DecimalField(

@@ -1,9 +1,9 @@
 """The Import resource: its JSON:API representation, and the input a client may send."""
 
 from rest_framework import serializers as drf_serializers
-from rest_framework_json_api import serializers
 
 from config.relations import RelatedResourceField
+from config.serializers import ModelSerializer, UTCDateTimeField
 from contacts.models import SampleContact
 from imports.api.fields import (
     GroupsField,
@@ -16,13 +16,13 @@ from imports.downloads import file_url_for
 from imports.models import Import
 
 
-class ImportSerializer(serializers.ModelSerializer):
+class ImportSerializer(ModelSerializer):
     """Every attribute of the seed, always present, plus read-only lifecycle attributes."""
 
     account_list_id = drf_serializers.CharField(read_only=True)
     file_url = drf_serializers.SerializerMethodField()
     groups = GroupsField(read_only=True)
-    updated_in_db_at = drf_serializers.DateTimeField(source="updated_at", read_only=True)
+    updated_in_db_at = UTCDateTimeField(source="updated_at", read_only=True)
     file_version = drf_serializers.SerializerMethodField()
     failures_url = drf_serializers.SerializerMethodField()
     file_sheets = drf_serializers.SerializerMethodField()

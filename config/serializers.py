@@ -1,0 +1,69 @@
+"""Serializer fields worked out once per serializer class, copied for each serializer.
+
+A ModelSerializer works out its fields from the model every time one is made:
+it reads the model's field list, builds keyword arguments and validators for
+each model field and makes the field. The JSON:API renderer makes a new
+serializer for every included resource, so the import detail with its four
+samples did that six times a request (a quarter of its time). The outcome
+depends only on the serializer class, so it is kept on the class, and each
+serializer gets a deep copy: the same copy Django REST framework itself makes
+of declared fields, so no field object, and nothing bound to one serializer's
+request, is ever shared.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime
+
+from django.db import models
+from rest_framework import serializers as drf_serializers
+from rest_framework_json_api import serializers as jsonapi_serializers
+
+PROTOTYPES = "_field_prototypes"
+
+# The classes a serializer derives from below carry comments, not docstrings: drf-spectacular
+# describes a serializer in the OpenAPI schema by the first docstring of its class or its bases.
+
+
+# Keeps the first `get_fields()` of each class (unbound) and hands out deep copies of it. Only for
+# serializers whose fields depend on the class alone (its Meta and declared fields), never on the
+# instance, the data or the request: sparse fieldsets and includes are applied later, on the copies.
+# The JSON:API renderer relies on that too (config/renderers.py): it renders the included resources
+# of a to-many relationship with the fields of one serializer of the class, so methods of such a
+# serializer read the object they are given, never `self.instance`.
+class FieldsBuiltOncePerClass:
+    def get_fields(self):
+        cls = type(self)
+        prototypes = cls.__dict__.get(PROTOTYPES)  # this class's own, never a parent's
+        if prototypes is None:
+            prototypes = super().get_fields()
+            setattr(cls, PROTOTYPES, prototypes)
+        return copy.deepcopy(prototypes)
+
+
+class UTCDateTimeField(drf_serializers.DateTimeField):
+    """A date and time rendered in UTC, which the format's literal Z (settings.REST_FRAMEWORK) says it is.
+
+    Without a time zone of its own, the field asks Django for the active one for
+    every value it renders, a context-local read that cost more than the
+    formatting itself: about 0.4 ms of a list of ten imports. Nothing activates
+    another time zone (TIME_ZONE is UTC), so the output is the same.
+    """
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("default_timezone", datetime.UTC)
+        super().__init__(*args, **kwargs)
+
+
+FIELD_MAPPING = {**drf_serializers.ModelSerializer.serializer_field_mapping, models.DateTimeField: UTCDateTimeField}
+
+
+# A JSON:API resource serializer (djangorestframework-jsonapi) with fields built once per class.
+class ModelSerializer(FieldsBuiltOncePerClass, jsonapi_serializers.ModelSerializer):
+    serializer_field_mapping = FIELD_MAPPING
+
+
+# A plain serializer of objects nested in a resource's attributes, with fields built once per class.
+class NestedModelSerializer(FieldsBuiltOncePerClass, drf_serializers.ModelSerializer):
+    serializer_field_mapping = FIELD_MAPPING
