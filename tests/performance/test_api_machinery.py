@@ -11,12 +11,17 @@ requests with the stock machinery and with ours, and compare status, headers and
 import time
 from contextlib import contextmanager
 from pathlib import Path
+from types import SimpleNamespace
 
+import django_filters
 import pytest
 from django.core.files import File
 from django.core.paginator import Paginator
 from rest_framework import serializers as drf_serializers
+from rest_framework.exceptions import ValidationError
 from rest_framework.generics import GenericAPIView
+from rest_framework.request import Request
+from rest_framework.test import APIRequestFactory
 from rest_framework.views import APIView
 from rest_framework_json_api import filters as jsonapi_filters
 from rest_framework_json_api import renderers as jsonapi_renderers
@@ -24,6 +29,7 @@ from rest_framework_json_api.django_filters import DjangoFilterBackend
 from rest_framework_json_api.relations import ResourceRelatedField
 
 from config import serializers as our_serializers
+from config.filters import DjangoFilterBackend as OurDjangoFilterBackend
 from config.pagination import PageNumberPagination
 from config.relations import RelatedResourceField
 from contacts.models import Contact
@@ -191,3 +197,17 @@ def test_someone_elses_list_and_bad_tokens_read_the_same(member, imports_of_ever
     path = f"/api/v2/account_lists/{member.account_list.id}/imports"
     for client in (JsonApiClient(issue_token(stranger.user)), JsonApiClient("not-a-token"), JsonApiClient()):
         assert_same_answers(client, [(path, {}), (f"{path}/{finished.pk}", {"include": "sample_contacts"})])
+
+
+@pytest.mark.parametrize("backend", [DjangoFilterBackend, OurDjangoFilterBackend])
+def test_a_required_filter_is_asked_for_without_any_filter_parameter(backend, db):
+    class RequiresSource(django_filters.FilterSet):
+        source = django_filters.CharFilter(required=True)
+
+        class Meta:
+            model = Import
+            fields = ["source"]
+
+    request = Request(APIRequestFactory().get("/imports", {"page[size]": "2"}))
+    with pytest.raises(ValidationError):
+        backend().filter_queryset(request, Import.objects.all(), SimpleNamespace(filterset_class=RequiresSource))
