@@ -17,16 +17,20 @@ from imports.models import Import
 SALT = "imports.file-download"
 
 
-def uses_local_storage(import_record: Import) -> bool:
-    return not hasattr(import_record.file.storage, "bucket_name")
-
-
 def file_url_for(*, import_record: Import, user, request) -> str:
-    if not uses_local_storage(import_record):
-        return import_record.file.url  # presigned, expires after FILE_URL_EXPIRY_SECONDS
+    return file_url(import_id=import_record.pk, file_name=import_record.file.name, user=user, request=request)
+
+
+def file_url(*, import_id, file_name: str | None, user, request) -> str | None:
+    """The link to an import's stored file (by its id and storage name), or None when it has none."""
+    if not file_name:
+        return None
+    storage = Import._meta.get_field("file").storage
+    if hasattr(storage, "bucket_name"):
+        return storage.url(file_name)  # presigned, expires after FILE_URL_EXPIRY_SECONDS
     expires = int(time.time()) + settings.FILE_URL_EXPIRY_SECONDS
     token = signing.dumps(
-        {"i": str(import_record.pk), "u": str(user.pk), "e": expires},
+        {"i": str(import_id), "u": str(user.pk), "e": expires},
         salt=SALT,
         compress=True,
     )

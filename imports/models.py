@@ -15,6 +15,14 @@ from accounts.models import AccountList
 from contacts.models import Contact
 
 
+def ordered_headers(headers: dict[str, str], order: list[str]) -> dict[str, str]:
+    """The headers in the file's column order (imports made before the order was stored: as stored)."""
+    keys = [key for key in order if key in headers]
+    listed = set(keys)
+    keys += [key for key in headers if key not in listed]
+    return {key: headers[key] for key in keys}
+
+
 def import_file_path(instance: "Import", filename: str) -> str:
     """A generated storage name; the uploaded name is only kept as display text.
 
@@ -150,10 +158,7 @@ class Import(models.Model):
     @property
     def ordered_file_headers(self) -> dict[str, str]:
         """file_headers in the file's column order (imports made before the order was stored: as stored)."""
-        order = [key for key in self.file_header_order if key in self.file_headers]
-        listed = set(order)
-        order += [key for key in self.file_headers if key not in listed]
-        return {key: self.file_headers[key] for key in order}
+        return ordered_headers(self.file_headers, self.file_header_order)
 
     @property
     def is_finished(self) -> bool:

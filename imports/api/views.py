@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import Prefetch
-from django.http import FileResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, renderers, status
@@ -15,9 +15,10 @@ from rest_framework_json_api.views import ModelViewSet
 
 from accounts.models import AccountList, User
 from accounts.selectors import account_list_for, account_lists_for
-from config.renderers import JSONRenderer
+from config.renderers import Document, JSONRenderer
 from contacts.models import SampleContact
 from imports import services
+from imports.api.documents import IMPORT_ROWS, reads_for
 from imports.api.serializers import ImportInputSerializer, ImportSerializer
 from imports.downloads import InvalidDownloadLink, read_download_token
 from imports.failures import failure_lines, failures_filename
@@ -66,7 +67,7 @@ class ImportViewSet(ModelViewSet):
             return Import.objects.none()
         included = {path.split(".")[0] for path in get_included_resources(self.request, self.serializer_class)}
         queryset = (
-            Import.objects.filter(account_list=self.account_list())
+            self.imports()
             .prefetch_related(sample_contacts_prefetch(whole="sample_contacts" in included))
             # Kept only to rebuild samples; never rendered, and decoding it slows every list.
             .defer("sample_rows")
@@ -76,7 +77,43 @@ class ImportViewSet(ModelViewSet):
         joined = [name for name in ("user", "account_list") if name in included]
         if joined:
             queryset = queryset.select_related(*joined)
+        return queryset
+
+    def imports(self):
+        """The imports this endpoint shows: the account list's, of its source when it has one."""
+        queryset = Import.objects.filter(account_list=self.account_list())
         return queryset.filter(source=self.source) if self.source else queryset
+
+    # Reads of imports are built from rows (imports.api.documents) when that module takes them;
+    # the serializer answers the rest, and stays the reference the tests compare them with.
+    read_from_rows = True
+
+    def list(self, request, *args, **kwargs):
+        reads = reads_for(request) if self.read_from_rows else None
+        if reads is None:
+            return super().list(request, *args, **kwargs)
+        keys = self.paginate_queryset(self.filter_queryset(self.imports()).values_list("pk", flat=True))
+        data, included = reads.resources(IMPORT_ROWS.fetch(keys))
+        page = self.get_paginated_response(data).data  # the pagination's links and meta
+        document = Document(links=page["links"], data=data)
+        if included is not None:
+            document["included"] = included
+        document["meta"] = page["meta"]
+        return Response(document)
+
+    def retrieve(self, request, *args, **kwargs):
+        reads = reads_for(request) if self.read_from_rows else None
+        if reads is None:
+            return super().retrieve(request, *args, **kwargs)
+        keys = self.filter_queryset(self.imports()).filter(pk=self.kwargs["pk"]).values_list("pk", flat=True)
+        rows = IMPORT_ROWS.fetch(list(keys))
+        if not rows:
+            raise Http404("No Import matches the given query.")  # as get_object() says it
+        data, included = reads.resources(rows)
+        document = Document(data=data[0])
+        if included is not None:
+            document["included"] = included
+        return Response(document)
 
     def _input(self) -> dict:
         serializer = self.input_serializer_class(data=self.request.data)

@@ -1,0 +1,227 @@
+"""Import resources for the read endpoints, built straight from database rows.
+
+The import list and detail are what clients poll. Through Django REST
+framework, each of an import's 39 fields and relationships is a field object
+asked for its attribute and its representation, over a model instance, and the
+JSON:API renderer then walks the fields again; for a list of ten imports that
+was two thirds of the request. Here each attribute is one expression over a
+row of plain values, and the document is written by the renderer as it is
+(`config.renderers.Document`).
+
+`ImportSerializer` stays the reference: it describes the resource in the
+OpenAPI schema, answers creates and updates, and answers every read this
+module does not take (`reads_for` says which). The tests in
+tests/performance/test_api_machinery.py make each read both ways and compare
+the answers byte for byte.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+
+from config.rows import RowsByKey
+from contacts.models import SampleContact
+from imports.downloads import file_url
+from imports.models import Import, ordered_headers
+
+IMPORT_COLUMNS = (
+    "id",
+    "account_list_id",
+    "user_id",
+    "source",
+    "file",
+    "file_format",
+    "file_headers",
+    "file_header_order",
+    "file_constants",
+    "file_headers_mappings",
+    "file_constants_mappings",
+    "suggested_file_headers_mappings",
+    "suggested_file_constants_mappings",
+    "suggested_mappings_origin",
+    "file_sheet",
+    "tag_list",
+    "groups",
+    "group_tags",
+    "import_by_group",
+    "in_preview",
+    "override",
+    "created_at",
+    "updated_at",
+    "status",
+    "error",
+    "original_filename",
+    "file_size",
+    "tnt_groups",
+    "rows_total",
+    "rows_processed",
+    "rows_created",
+    "rows_updated",
+    "rows_failed",
+    "queued_at",
+    "started_at",
+    "completed_at",
+)
+SAMPLE_ATTRIBUTES = (
+    "name",
+    "greeting",
+    "envelope_greeting",
+    "status",
+    "pledge_amount",
+    "pledge_frequency",
+    "pledge_currency",
+    "send_newsletter",
+    "likely_to_give",
+    "no_appeals",
+    "church_name",
+    "website",
+    "notes",
+    "line_number",
+    "referred_by",
+    "tags",
+    "people",
+    "addresses",
+)
+IMPORT_ROWS = RowsByKey(Import, IMPORT_COLUMNS)
+DATETIME_FORMAT = settings.REST_FRAMEWORK["DATETIME_FORMAT"]
+
+
+def _when(value: datetime.datetime | None) -> str | None:
+    """A date-time as the API's date-time fields write it: in UTC, in the settings' format."""
+    return value.astimezone(datetime.UTC).strftime(DATETIME_FORMAT) if value else None
+
+
+def import_attributes(row: dict, *, file_link: str | None, failures_link: str) -> dict:
+    """Every attribute of the resource, in the serializer's order (`ImportSerializer.Meta.fields`)."""
+    source = row["source"]
+    file_format = row["file_format"]
+    return {
+        "account_list_id": str(row["account_list_id"]),
+        "source": source,
+        "file_url": file_link,
+        "file_headers": ordered_headers(row["file_headers"], row["file_header_order"]),
+        "file_constants": row["file_constants"],
+        "file_headers_mappings": row["file_headers_mappings"],
+        "file_constants_mappings": row["file_constants_mappings"],
+        "suggested_file_headers_mappings": row["suggested_file_headers_mappings"],
+        "suggested_file_constants_mappings": row["suggested_file_constants_mappings"],
+        "suggested_mappings_origin": row["suggested_mappings_origin"],
+        "file_sheet": row["file_sheet"],
+        "file_sheets": list(file_format.get("sheets", [])) if source == Import.Source.CSV else [],
+        "tag_list": row["tag_list"],
+        "groups": [str(group) for group in row["groups"]],
+        "group_tags": row["group_tags"],
+        "import_by_group": row["import_by_group"],
+        "in_preview": row["in_preview"],
+        "override": row["override"],
+        "created_at": _when(row["created_at"]),
+        "updated_at": _when(row["updated_at"]),
+        "updated_in_db_at": _when(row["updated_at"]),
+        "status": row["status"],
+        "error": row["error"],
+        "original_filename": row["original_filename"],
+        "file_size": row["file_size"],
+        "file_version": file_format.get("version") if source == Import.Source.TNT else None,
+        "tnt_groups": row["tnt_groups"],
+        "rows_total": row["rows_total"],
+        "rows_processed": row["rows_processed"],
+        "rows_created": row["rows_created"],
+        "rows_updated": row["rows_updated"],
+        "rows_failed": row["rows_failed"],
+        "queued_at": _when(row["queued_at"]),
+        "started_at": _when(row["started_at"]),
+        "completed_at": _when(row["completed_at"]),
+        "failures_url": failures_link,
+    }
+
+
+def sample_attributes(sample: dict) -> dict:
+    """A sample contact's attributes, as `SampleContactSerializer` renders them (amounts stay Decimals:
+    the renderer writes them as numbers, as Django REST framework's encoder does)."""
+    return {name: sample[name] for name in SAMPLE_ATTRIBUTES}
+
+
+class ImportReads:
+    """The resource objects of one read request: its sparse fieldsets, whether samples are included."""
+
+    def __init__(self, request, *, include_samples: bool):
+        self.request = request
+        self.include_samples = include_samples
+        self.import_fields = _sparse_fieldset(request, "imports")
+        self.sample_fields = _sparse_fieldset(request, "sample_contacts")
+        self.origin = request.build_absolute_uri("/")[:-1]  # scheme and host, as build_absolute_uri writes them
+
+    def resources(self, rows: list[dict]) -> tuple[list[dict], list[dict] | None]:
+        """(the imports' resource objects, the included samples or None when none were asked for)."""
+        samples = self._samples_of([row["id"] for row in rows])
+        data = [self._import_resource(row, samples.get(row["id"], [])) for row in rows]
+        if not self.include_samples:
+            return data, None
+        included = [self._sample_resource(sample) for some in samples.values() for sample in some]
+        included.sort(key=lambda resource: resource["id"])  # the renderer's order: by type, then id
+        return data, included
+
+    def _samples_of(self, import_ids: list) -> dict:
+        """import id -> its samples in file order: whole rows when included, else only their ids."""
+        columns = ("import_record_id", "id", *SAMPLE_ATTRIBUTES) if self.include_samples else ("import_record_id", "id")
+        samples: dict = {}
+        if not import_ids:
+            return samples
+        for sample in SampleContact.objects.filter(import_record_id__in=import_ids).values(*columns):
+            samples.setdefault(sample["import_record_id"], []).append(sample)
+        return samples
+
+    def _import_resource(self, row: dict, samples: list[dict]) -> dict:
+        path = f"/api/v2/account_lists/{row['account_list_id']}/imports/{row['id']}/failures"
+        link = file_url(import_id=row["id"], file_name=row["file"], user=self.request.user, request=self.request)
+        attributes = import_attributes(row, file_link=link, failures_link=self.origin + path)
+        relationships = {
+            "user": {"data": {"type": "users", "id": str(row["user_id"])}},
+            "account_list": {"data": {"type": "account_lists", "id": str(row["account_list_id"])}},
+            "sample_contacts": {
+                "meta": {"count": len(samples)},
+                "data": [{"type": "sample_contacts", "id": str(sample["id"])} for sample in samples],
+            },
+        }
+        if self.import_fields is not None:
+            attributes = {name: value for name, value in attributes.items() if name in self.import_fields}
+            relationships = {name: value for name, value in relationships.items() if name in self.import_fields}
+        return _resource("imports", row["id"], attributes, relationships)
+
+    def _sample_resource(self, sample: dict) -> dict:
+        attributes = sample_attributes(sample)
+        if self.sample_fields is not None:
+            attributes = {name: value for name, value in attributes.items() if name in self.sample_fields}
+        return _resource("sample_contacts", sample["id"], attributes, {})
+
+
+def _resource(resource_type: str, identifier, attributes: dict, relationships: dict) -> dict:
+    """A resource object; like the JSON:API renderer, without empty attributes or relationships."""
+    resource = {"type": resource_type, "id": str(identifier)}
+    if attributes:
+        resource["attributes"] = attributes
+    if relationships:
+        resource["relationships"] = relationships
+    return resource
+
+
+def _sparse_fieldset(request, resource_type: str) -> set[str] | None:
+    value = request.query_params.get(f"fields[{resource_type}]")
+    return None if value is None else set(value.split(","))
+
+
+def reads_for(request) -> ImportReads | None:
+    """The reads this module takes: no include, or the samples alone with every import field.
+
+    Anything else (the user or the account list included, a sparse fieldset of
+    imports with includes, an include that is not valid) is left to the
+    serializer, whose answers are the reference.
+    """
+    include = request.query_params.get("include")
+    if include is None:
+        return ImportReads(request, include_samples=False)
+    if include == "sample_contacts" and "fields[imports]" not in request.query_params:
+        return ImportReads(request, include_samples=True)
+    return None
