@@ -17,26 +17,31 @@ from django.db import connections
 
 
 class RowsByKey:
-    """`columns` (field names or attnames) of `model`'s rows, as dicts, by primary key."""
+    """`columns` (field names or attnames) of `model`'s rows, as dicts, by a key column (the primary key
+    unless `key` names another, such as a foreign key), in the order of `order_by` (field names)."""
 
-    def __init__(self, model, columns: tuple[str, ...]):
+    def __init__(self, model, columns: tuple[str, ...], *, key: str = "pk", order_by: tuple[str, ...] = ()):
         self.model = model
         self.columns = columns
         self.fields = [model._meta.get_field(name) for name in columns]
+        self.key = model._meta.pk if key == "pk" else model._meta.get_field(key)
+        self.order_by = [model._meta.get_field(name) for name in order_by]
         self._statements: dict[tuple[str, int], str] = {}
         self._converters: dict[str, list] = {}
 
     def fetch(self, keys: list, *, using: str = "default") -> list[dict]:
-        """The rows of these keys, in the keys' order; a key without a row is left out."""
+        """The rows whose key is one of `keys`, in the order of `order_by` (else as the database gives them)."""
         if not keys:
             return []
         connection = connections[using]
-        primary_key = self.model._meta.pk
-        params = [primary_key.get_db_prep_value(key, connection) for key in keys]
+        params = [self.key.get_db_prep_value(key, connection) for key in keys]
         with connection.cursor() as cursor:
             cursor.execute(self._statement(connection, len(keys)), params)
-            rows = [self._row(values, connection) for values in cursor.fetchall()]
-        by_key = {row[primary_key.attname]: row for row in rows}
+            return [self._row(values, connection) for values in cursor.fetchall()]
+
+    def fetch_in_order(self, keys: list, *, using: str = "default") -> list[dict]:
+        """The rows of these unique keys, in the keys' order; a key without a row is left out."""
+        by_key = {row[self.key.attname]: row for row in self.fetch(keys, using=using)}
         return [by_key[key] for key in keys if key in by_key]
 
     def _statement(self, connection, count: int) -> str:
@@ -45,8 +50,10 @@ class RowsByKey:
             quote = connection.ops.quote_name
             columns = ", ".join(quote(field.column) for field in self.fields)
             placeholders = ", ".join(["%s"] * count)
-            table, key = quote(self.model._meta.db_table), quote(self.model._meta.pk.column)
+            table, key = quote(self.model._meta.db_table), quote(self.key.column)
             statement = f"SELECT {columns} FROM {table} WHERE {key} IN ({placeholders})"
+            if self.order_by:
+                statement += " ORDER BY " + ", ".join(quote(field.column) for field in self.order_by)
             self._statements[(connection.vendor, count)] = statement
         return statement
 

@@ -6,23 +6,27 @@ signature of (import, user) with an expiry; on S3 it is a presigned URL.
 
 from __future__ import annotations
 
+import functools
 import time
 
 from django.conf import settings
 from django.core import signing
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 
 from imports.models import Import
 
 SALT = "imports.file-download"
 
 
-def file_url_for(*, import_record: Import, user, request) -> str:
-    return file_url(import_id=import_record.pk, file_name=import_record.file.name, user=user, request=request)
+def file_url_for(*, import_record: Import, user, request) -> str | None:
+    return file_url(import_id=import_record.pk, file_name=import_record.file.name, user=user, origin=origin_of(request))
 
 
-def file_url(*, import_id, file_name: str | None, user, request) -> str | None:
-    """The link to an import's stored file (by its id and storage name), or None when it has none."""
+def file_url(*, import_id, file_name: str | None, user, origin: str) -> str | None:
+    """The link to an import's stored file (by its id and storage name), or None when it has none.
+
+    `origin` is the request's scheme and host (`origin_of`): a list works it out once for all its imports.
+    """
     if not file_name:
         return None
     storage = Import._meta.get_field("file").storage
@@ -34,8 +38,19 @@ def file_url(*, import_id, file_name: str | None, user, request) -> str | None:
         salt=SALT,
         compress=True,
     )
-    path = reverse("import-file-download", kwargs={"token": token})
-    return request.build_absolute_uri(path)
+    return origin + _download_path_prefix(get_script_prefix()) + token
+
+
+def origin_of(request) -> str:
+    """The scheme and host of the request, as `build_absolute_uri` writes them before a path."""
+    return request.build_absolute_uri("/")[:-1]
+
+
+@functools.cache
+def _download_path_prefix(script_prefix: str) -> str:
+    """The download view's path up to the token. `reverse()` walks the URLconf: ten links cost more
+    than signing them. A token (URL-safe base64, ":" and ".") is never quoted by `reverse()`."""
+    return reverse("import-file-download", kwargs={"token": "-"})[:-1]
 
 
 class InvalidDownloadLink(Exception):

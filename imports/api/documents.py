@@ -23,7 +23,7 @@ from django.conf import settings
 
 from config.rows import RowsByKey
 from contacts.models import SampleContact
-from imports.downloads import file_url
+from imports.downloads import file_url, origin_of
 from imports.models import Import, ordered_headers
 
 IMPORT_COLUMNS = (
@@ -85,12 +85,27 @@ SAMPLE_ATTRIBUTES = (
     "addresses",
 )
 IMPORT_ROWS = RowsByKey(Import, IMPORT_COLUMNS)
+# Samples in file order, as the serializer's prefetch gives them (SampleContact.Meta.ordering).
+SAMPLE_KEYS = RowsByKey(SampleContact, ("import_record_id", "id"), key="import_record", order_by=("position",))
+SAMPLE_ROWS = RowsByKey(
+    SampleContact, ("import_record_id", "id", *SAMPLE_ATTRIBUTES), key="import_record", order_by=("position",)
+)
 DATETIME_FORMAT = settings.REST_FRAMEWORK["DATETIME_FORMAT"]
+ISO_FORMAT_IS_THE_API_FORMAT = DATETIME_FORMAT == "%Y-%m-%dT%H:%M:%S.%fZ"
 
 
 def _when(value: datetime.datetime | None) -> str | None:
-    """A date-time as the API's date-time fields write it: in UTC, in the settings' format."""
-    return value.astimezone(datetime.UTC).strftime(DATETIME_FORMAT) if value else None
+    """A date-time as the API's date-time fields write it: in UTC, in the settings' format.
+
+    `isoformat` writes that format at a quarter of the cost of `strftime`, except for years before
+    1000, which it pads with zeros.
+    """
+    if not value:
+        return None
+    value = value.astimezone(datetime.UTC)
+    if ISO_FORMAT_IS_THE_API_FORMAT and value.year >= 1000:
+        return value.isoformat(timespec="microseconds")[:-6] + "Z"  # without "+00:00"
+    return value.strftime(DATETIME_FORMAT)
 
 
 def import_attributes(row: dict, *, file_link: str | None, failures_link: str) -> dict:
@@ -151,7 +166,7 @@ class ImportReads:
         self.include_samples = include_samples
         self.import_fields = _sparse_fieldset(request, "imports")
         self.sample_fields = _sparse_fieldset(request, "sample_contacts")
-        self.origin = request.build_absolute_uri("/")[:-1]  # scheme and host, as build_absolute_uri writes them
+        self.origin = origin_of(request)
 
     def resources(self, rows: list[dict]) -> tuple[list[dict], list[dict] | None]:
         """(the imports' resource objects, the included samples or None when none were asked for)."""
@@ -165,17 +180,14 @@ class ImportReads:
 
     def _samples_of(self, import_ids: list) -> dict:
         """import id -> its samples in file order: whole rows when included, else only their ids."""
-        columns = ("import_record_id", "id", *SAMPLE_ATTRIBUTES) if self.include_samples else ("import_record_id", "id")
         samples: dict = {}
-        if not import_ids:
-            return samples
-        for sample in SampleContact.objects.filter(import_record_id__in=import_ids).values(*columns):
+        for sample in (SAMPLE_ROWS if self.include_samples else SAMPLE_KEYS).fetch(import_ids):
             samples.setdefault(sample["import_record_id"], []).append(sample)
         return samples
 
     def _import_resource(self, row: dict, samples: list[dict]) -> dict:
         path = f"/api/v2/account_lists/{row['account_list_id']}/imports/{row['id']}/failures"
-        link = file_url(import_id=row["id"], file_name=row["file"], user=self.request.user, request=self.request)
+        link = file_url(import_id=row["id"], file_name=row["file"], user=self.request.user, origin=self.origin)
         attributes = import_attributes(row, file_link=link, failures_link=self.origin + path)
         relationships = {
             "user": {"data": {"type": "users", "id": str(row["user_id"])}},

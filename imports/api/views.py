@@ -93,7 +93,7 @@ class ImportViewSet(ModelViewSet):
         if reads is None:
             return super().list(request, *args, **kwargs)
         keys = self.paginate_queryset(self.filter_queryset(self.imports()).values_list("pk", flat=True))
-        data, included = reads.resources(IMPORT_ROWS.fetch(keys))
+        data, included = reads.resources(IMPORT_ROWS.fetch_in_order(keys))
         page = self.get_paginated_response(data).data  # the pagination's links and meta
         document = Document(links=page["links"], data=data)
         if included is not None:
@@ -106,7 +106,7 @@ class ImportViewSet(ModelViewSet):
         if reads is None:
             return super().retrieve(request, *args, **kwargs)
         keys = self.filter_queryset(self.imports()).filter(pk=self.kwargs["pk"]).values_list("pk", flat=True)
-        rows = IMPORT_ROWS.fetch(list(keys))
+        rows = IMPORT_ROWS.fetch_in_order(list(keys))
         if not rows:
             raise Http404("No Import matches the given query.")  # as get_object() says it
         data, included = reads.resources(rows)

@@ -5,19 +5,26 @@ past the data the API holds: rows by key against `.values()`, and orjson's writi
 document against DRF's renderer.
 """
 
+import datetime
 import json
+import time
 import uuid
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
+from django.core import signing
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse, set_script_prefix
 from rest_framework.renderers import JSONRenderer as DrfJSONRenderer
 
 from config.renderers import Document, JSONRenderer, encode_document
 from config.rows import RowsByKey
+from config.serializers import UTCDateTimeField
 from contacts.models import SampleContact
-from imports.api.documents import IMPORT_COLUMNS, IMPORT_ROWS
+from imports.api.documents import IMPORT_COLUMNS, IMPORT_ROWS, SAMPLE_KEYS, _when
+from imports.downloads import SALT, file_url, origin_of
 from imports.models import Import
 from tests.conftest import JsonApiClient
 
@@ -28,7 +35,7 @@ def test_rows_by_key_are_the_rows_values_gives_in_the_order_of_the_keys(member, 
     Import.objects.filter(pk=records[1].pk).update(rows_total=None, file_size=None, completed_at=None)
     keys = [records[2].pk, uuid.uuid4(), records[0].pk, records[1].pk]  # one key without a row
     expected = {row["id"]: row for row in Import.objects.values(*IMPORT_COLUMNS)}
-    rows = IMPORT_ROWS.fetch(keys)
+    rows = IMPORT_ROWS.fetch_in_order(keys)
     assert rows == [expected[records[2].pk], expected[records[0].pk], expected[records[1].pk]]
     assert rows[2]["rows_total"] is None and isinstance(rows[0]["created_at"], type(records[0].created_at))
 
@@ -39,8 +46,36 @@ def test_rows_by_key_read_every_kind_of_column(member, run_csv_import, generated
     columns = tuple(field.attname for field in SampleContact._meta.concrete_fields)
     samples = list(SampleContact.objects.filter(import_record=record).values(*columns))
     assert any(sample["pledge_amount"] is not None for sample in samples)  # decimals, booleans, JSON, dates
-    fetched = RowsByKey(SampleContact, columns).fetch([sample["id"] for sample in samples])
+    fetched = RowsByKey(SampleContact, columns).fetch_in_order([sample["id"] for sample in samples])
     assert fetched == samples
+
+
+@pytest.mark.django_db
+def test_rows_by_a_foreign_key_come_in_the_order_asked_for(member, run_csv_import, generated_csv):
+    records = [run_csv_import(generated_csv(20, seed=seed)) for seed in range(3)]
+    keys = [records[2].pk, records[0].pk]
+    expected = list(
+        SampleContact.objects.filter(import_record__in=keys).order_by("position").values("import_record_id", "id")
+    )
+    assert len(expected) == 8
+    assert SAMPLE_KEYS.fetch(keys) == expected
+
+
+@pytest.mark.parametrize(
+    "moment",
+    [
+        datetime.datetime(2026, 11, 29, 10, 0, tzinfo=datetime.UTC),
+        datetime.datetime(1999, 1, 2, 3, 4, 5, 6, tzinfo=datetime.timezone(datetime.timedelta(hours=-5))),
+        datetime.datetime(9999, 12, 31, 23, 59, 59, 999999, tzinfo=datetime.UTC),
+        datetime.datetime(1000, 1, 1, tzinfo=datetime.timezone(datetime.timedelta(hours=1, minutes=30))),
+    ],
+)
+def test_date_times_are_written_as_the_api_date_time_field_writes_them(moment):
+    assert _when(moment) == UTCDateTimeField().to_representation(moment)
+
+
+def test_no_date_time_is_null():
+    assert _when(None) is None
 
 
 @pytest.mark.django_db
@@ -85,3 +120,32 @@ def test_the_browsable_api_shows_an_import_list_built_from_rows(member, run_csv_
     response = client.get(f"/api/v2/account_lists/{member.account_list.id}/imports", HTTP_ACCEPT="text/html")
     assert response.status_code == 200 and response["Content-Type"].startswith("text/html")
     assert str(record.pk) in response.content.decode()
+
+
+@pytest.mark.parametrize("script_prefix", ["/", "/behind/a/proxy/"])
+def test_file_links_are_the_links_reverse_and_build_absolute_uri_give(script_prefix, monkeypatch, rf, settings):
+    monkeypatch.setattr(time, "time", lambda: 2_000_000_000.0)
+    settings.ALLOWED_HOSTS = ["imports.example.org"]
+    request = rf.get("/", HTTP_HOST="imports.example.org", secure=True)
+    user = SimpleNamespace(pk=uuid.UUID(int=7))
+    set_script_prefix(script_prefix)
+    try:
+        for number in range(50):
+            import_id = uuid.UUID(int=number * 7919)
+            token = signing.dumps(
+                {"i": str(import_id), "u": str(user.pk), "e": 2_000_000_000 + settings.FILE_URL_EXPIRY_SECONDS},
+                salt=SALT,
+                compress=True,
+            )
+            expected = request.build_absolute_uri(reverse("import-file-download", kwargs={"token": token}))
+            assert expected.startswith(f"https://imports.example.org{script_prefix}api/v2/files/imports/")
+            assert (
+                file_url(import_id=import_id, file_name="imports/x.csv", user=user, origin=origin_of(request))
+                == expected
+            )
+    finally:
+        set_script_prefix("/")
+
+
+def test_an_import_without_a_file_has_no_link():
+    assert file_url(import_id=uuid.uuid4(), file_name="", user=None, origin="http://x") is None
