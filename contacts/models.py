@@ -11,6 +11,7 @@ import uuid
 from django.db import models
 
 from accounts.models import AccountList
+from config.model_fields import JSONField
 
 
 def name_key(name: str) -> str:
@@ -221,9 +222,9 @@ class SampleContact(models.Model):
     website = models.CharField(max_length=1000, blank=True)
     notes = models.TextField(blank=True)
     referred_by = models.CharField(max_length=255, blank=True)
-    tags = models.JSONField(default=list, blank=True)
-    people = models.JSONField(default=list, blank=True)
-    addresses = models.JSONField(default=list, blank=True)
+    tags = JSONField(default=list, blank=True)
+    people = JSONField(default=list, blank=True)
+    addresses = JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -12,6 +12,7 @@ from django.db import models
 from django.utils import timezone
 
 from accounts.models import AccountList
+from config.model_fields import JSONField
 from contacts.models import Contact
 
 
@@ -64,34 +65,34 @@ class Import(models.Model):
     file = models.FileField(upload_to=import_file_path, max_length=255, blank=True)
     original_filename = models.CharField(max_length=255, blank=True, help_text="As uploaded; display only")
     file_size = models.BigIntegerField(null=True, blank=True)
-    file_format = models.JSONField(
+    file_format = JSONField(
         default=dict,
         blank=True,
         help_text="How the file is read: encoding, delimiter, version",
     )
-    sample_rows = models.JSONField(
+    sample_rows = JSONField(
         default=list,
         blank=True,
         help_text="The first rows of the file, kept to rebuild samples when mappings change",
     )
 
     # CSV analysis and mappings
-    file_headers = models.JSONField(default=dict, blank=True)
-    file_header_order = models.JSONField(
+    file_headers = JSONField(default=dict, blank=True)
+    file_header_order = JSONField(
         default=list,
         blank=True,
         help_text="The header keys in file order: PostgreSQL's jsonb does not keep the order of file_headers",
     )
-    file_constants = models.JSONField(default=dict, blank=True)
-    file_headers_mappings = models.JSONField(default=dict, blank=True)
-    file_constants_mappings = models.JSONField(default=dict, blank=True)
+    file_constants = JSONField(default=dict, blank=True)
+    file_headers_mappings = JSONField(default=dict, blank=True)
+    file_constants_mappings = JSONField(default=dict, blank=True)
     file_sheet = models.CharField(
         max_length=255, blank=True, help_text="Excel files: the sheet to read (empty: the first)"
     )
 
     # Suggested mappings (imports.suggestions), computed at upload
-    suggested_file_headers_mappings = models.JSONField(default=dict, blank=True)
-    suggested_file_constants_mappings = models.JSONField(default=dict, blank=True)
+    suggested_file_headers_mappings = JSONField(default=dict, blank=True)
+    suggested_file_constants_mappings = JSONField(default=dict, blank=True)
     suggested_mappings_origin = models.CharField(
         max_length=20, choices=SuggestionsOrigin.choices, blank=True, default=SuggestionsOrigin.NONE
     )
@@ -102,10 +103,10 @@ class Import(models.Model):
     )
 
     # TntConnect options and analysis
-    groups = models.JSONField(default=list, blank=True)
-    group_tags = models.JSONField(default=dict, blank=True)
+    groups = JSONField(default=list, blank=True)
+    group_tags = JSONField(default=dict, blank=True)
     import_by_group = models.BooleanField(default=False)
-    tnt_groups = models.JSONField(default=list, blank=True, help_text="Groups found in the TntConnect file")
+    tnt_groups = JSONField(default=list, blank=True, help_text="Groups found in the TntConnect file")
 
     retry_of = models.ForeignKey(
         "self",

@@ -14,11 +14,12 @@ from types import SimpleNamespace
 
 import pytest
 from django.core import signing
-from django.db import connection
+from django.db import connection, models
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse, set_script_prefix
 from rest_framework.renderers import JSONRenderer as DrfJSONRenderer
 
+from config.model_fields import JSONField
 from config.renderers import Document, JSONRenderer, encode_document
 from config.rows import RowsByKey
 from config.serializers import UTCDateTimeField
@@ -83,6 +84,48 @@ def test_no_keys_make_no_query():
     with CaptureQueriesContext(connection) as queries:
         assert IMPORT_ROWS.fetch([]) == []
     assert not queries.captured_queries
+
+
+STORED_JSON = [
+    '{"b": 1, "a": [1.5, -0.0, 1e-07, 18446744073709551615, -9223372036854775808, true, null]}',
+    '{"text": "\\u00e9\\ud83d\\ude00 \\n \\u0000"}',
+    '{"x": NaN, "y": Infinity}',  # Python's json writes these; orjson refuses them
+    '"\\ud800 a lone surrogate"',
+    '{"a": 1, "a": 2}',
+    "[]",
+    '"text"',
+    "3",
+]
+
+
+@pytest.mark.parametrize("text", STORED_JSON)
+def test_stored_json_reads_as_djangos_json_field_reads_it(text):
+    ours = JSONField().from_db_value(text, None, connection)
+    django = models.JSONField().from_db_value(text, None, connection)
+    assert json.dumps(ours) == json.dumps(django)
+
+
+@pytest.mark.parametrize("value", [{"a": [2**64]}, [{"b": -(2**63) - 1}], 10**30])
+def test_an_integer_orjson_would_read_as_a_float_is_never_stored(value):
+    with pytest.raises(ValueError, match="beyond 64 bits"):
+        JSONField().get_prep_value(value)
+
+
+@pytest.mark.django_db
+def test_json_the_service_stores_reads_back_the_same(member, run_csv_import, generated_csv):
+    record = run_csv_import(generated_csv(20))
+    stored = Import.objects.values_list("file_constants", "file_format", "sample_rows").get(pk=record.pk)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT file_constants, file_format, sample_rows FROM imports_import WHERE id = %s",
+            [Import._meta.pk.get_db_prep_value(record.pk, connection)],
+        )
+        texts = cursor.fetchone()
+    assert list(stored) == [json.loads(text) for text in texts]
+
+
+def test_the_json_field_needs_no_migration():
+    assert JSONField(default=dict).deconstruct()[1] == "django.db.models.JSONField"
 
 
 DOCUMENTS = [
