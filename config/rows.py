@@ -44,6 +44,16 @@ class RowsByKey:
         by_key = {row[self.key.attname]: row for row in self.fetch(keys, using=using)}
         return [by_key[key] for key in keys if key in by_key]
 
+    def instances_in_order(self, keys: list, *, using: str = "default") -> list:
+        """Model instances of the rows of these unique keys, in the keys' order (other columns deferred)."""
+        loaded = {field.attname for field in self.fields}
+        attnames = [field.attname for field in self.model._meta.concrete_fields if field.attname in loaded]
+        by_attname = dict(zip((field.attname for field in self.fields), self.columns, strict=True))
+        return [
+            self.model.from_db(using, attnames, [row[by_attname[name]] for name in attnames])
+            for row in self.fetch_in_order(keys, using=using)
+        ]
+
     def _statement(self, connection, count: int) -> str:
         statement = self._statements.get((connection.vendor, count))
         if statement is None:

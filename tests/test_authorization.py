@@ -3,6 +3,7 @@
 import json
 import re
 import uuid
+from datetime import timedelta
 
 import pytest
 from django.utils import timezone
@@ -155,6 +156,16 @@ def test_a_revoked_or_expired_token_is_refused(member, account_list):
     assert client.get("/api/v2/user").status_code == 401
     token, raw = ApiToken.issue(user=member.user)
     ApiToken.objects.filter(pk=token.pk).update(expires_at=timezone.now())
+    assert JsonApiClient(raw).get("/api/v2/user").status_code == 401
+
+
+def test_a_token_that_expires_later_is_accepted_until_then(member):
+    token, raw = ApiToken.issue(user=member.user)
+    ApiToken.objects.filter(pk=token.pk).update(expires_at=timezone.now() + timedelta(minutes=1))
+    response = JsonApiClient(raw).get("/api/v2/user")
+    assert response.status_code == 200
+    assert response.json()["data"]["attributes"]["email"] == member.user.email
+    ApiToken.objects.filter(pk=token.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
     assert JsonApiClient(raw).get("/api/v2/user").status_code == 401
 
 
