@@ -112,6 +112,7 @@ def import_attributes(row: dict, *, file_link: str | None, failures_link: str) -
     """Every attribute of the resource, in the serializer's order (`ImportSerializer.Meta.fields`)."""
     source = row["source"]
     file_format = row["file_format"]
+    updated_at = _when(row["updated_at"])
     return {
         "account_list_id": str(row["account_list_id"]),
         "source": source,
@@ -132,8 +133,8 @@ def import_attributes(row: dict, *, file_link: str | None, failures_link: str) -
         "in_preview": row["in_preview"],
         "override": row["override"],
         "created_at": _when(row["created_at"]),
-        "updated_at": _when(row["updated_at"]),
-        "updated_in_db_at": _when(row["updated_at"]),
+        "updated_at": updated_at,
+        "updated_in_db_at": updated_at,
         "status": row["status"],
         "error": row["error"],
         "original_filename": row["original_filename"],
