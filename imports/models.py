@@ -37,6 +37,14 @@ def import_file_path(instance: "Import", filename: str) -> str:
     return f"imports/{now:%Y/%m}/{uuid.uuid4().hex}{suffix}"
 
 
+class ImportQuerySet(models.QuerySet):
+    def update(self, **fields):
+        # Every write of an import moves updated_at: the API keeps each version's attributes by
+        # (id, updated_at) (imports/api/encoded_attributes.py), and clients lock on it.
+        fields.setdefault("updated_at", timezone.now())
+        return super().update(**fields)
+
+
 class Import(models.Model):
     class Source(models.TextChoices):
         CSV = "csv", "CSV"
@@ -139,6 +147,8 @@ class Import(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = ImportQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at"]
         indexes = [
@@ -155,6 +165,12 @@ class Import(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_source_display()} import {self.original_filename or self.id}"
+
+    def save(self, *args, update_fields=None, **kwargs):
+        # A save of some fields moves updated_at too (see ImportQuerySet.update).
+        if update_fields is not None and "updated_at" not in update_fields:
+            update_fields = [*update_fields, "updated_at"]
+        super().save(*args, update_fields=update_fields, **kwargs)
 
     @property
     def ordered_file_headers(self) -> dict[str, str]:

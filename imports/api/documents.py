@@ -21,8 +21,10 @@ import datetime
 
 from django.conf import settings
 
+from config.renderers import EncodedJSON
 from config.rows import RowsByKey
 from contacts.models import SampleContact
+from imports.api.encoded_attributes import ENCODED_IMPORTS, EncodedAttributes, encode
 from imports.downloads import file_url, origin_of
 from imports.models import Import, ordered_headers
 
@@ -169,15 +171,35 @@ class ImportReads:
         self.sample_fields = _sparse_fieldset(request, "sample_contacts")
         self.origin = origin_of(request)
 
-    def resources(self, rows: list[dict]) -> tuple[list[dict], list[dict] | None]:
-        """(the imports' resource objects, the included samples or None when none were asked for)."""
-        samples = self._samples_of([row["id"] for row in rows])
-        data = [self._import_resource(row, samples.get(row["id"], [])) for row in rows]
+    def resources(self, versions: list[tuple]) -> tuple[list[dict], list[dict] | None]:
+        """(the resource objects of these (import id, updated_at), the included samples or None when
+        none were asked for). Attributes come from the kept versions (`encoded_attributes`), and only
+        the imports missing there are read; a sparse fieldset reads every row and keeps nothing."""
+        keys = [key for key, _ in versions]
+        samples = self._samples_of(keys)
+        if self.import_fields is None:
+            data = [
+                self._import_resource(key, encoded, samples.get(key, [])) for key, encoded in self._encoded(versions)
+            ]
+        else:
+            data = [
+                self._sparse_import_resource(row, samples.get(row["id"], []))
+                for row in IMPORT_ROWS.fetch_in_order(keys)
+            ]
         if not self.include_samples:
             return data, None
         included = [self._sample_resource(sample) for some in samples.values() for sample in some]
         included.sort(key=lambda resource: resource["id"])  # the renderer's order: by type, then id
         return data, included
+
+    def _encoded(self, versions: list[tuple]) -> list[tuple]:
+        """(import id, EncodedAttributes) of each version, in order: kept, or read and kept now."""
+        found = {key: ENCODED_IMPORTS.get(key, updated_at) for key, updated_at in versions}
+        missing = [key for key, encoded in found.items() if encoded is None]
+        for row in IMPORT_ROWS.fetch_in_order(missing):
+            found[row["id"]] = encoded = encode(row, import_attributes(row, file_link=None, failures_link=""))
+            ENCODED_IMPORTS.put(row["id"], row["updated_at"], encoded)
+        return [(key, found[key]) for key, _ in versions if found[key] is not None]  # deleted meanwhile: left out
 
     def _samples_of(self, import_ids: list) -> dict:
         """import id -> its samples in file order: whole rows when included, else only their ids."""
@@ -186,21 +208,23 @@ class ImportReads:
             samples.setdefault(sample["import_record_id"], []).append(sample)
         return samples
 
-    def _import_resource(self, row: dict, samples: list[dict]) -> dict:
-        path = f"/api/v2/account_lists/{row['account_list_id']}/imports/{row['id']}/failures"
-        link = file_url(import_id=row["id"], file_name=row["file"], user=self.request.user, origin=self.origin)
-        attributes = import_attributes(row, file_link=link, failures_link=self.origin + path)
-        relationships = {
-            "user": {"data": {"type": "users", "id": str(row["user_id"])}},
-            "account_list": {"data": {"type": "account_lists", "id": str(row["account_list_id"])}},
-            "sample_contacts": {
-                "meta": {"count": len(samples)},
-                "data": [{"type": "sample_contacts", "id": str(sample["id"])} for sample in samples],
-            },
-        }
-        if self.import_fields is not None:
-            attributes = {name: value for name, value in attributes.items() if name in self.import_fields}
-            relationships = {name: value for name, value in relationships.items() if name in self.import_fields}
+    def _links(self, import_id, account_list_id, file_name) -> tuple[str | None, str]:
+        """(file_url, failures_url) of an import for this request."""
+        failures = f"{self.origin}/api/v2/account_lists/{account_list_id}/imports/{import_id}/failures"
+        return file_url(import_id=import_id, file_name=file_name, user=self.request.user, origin=self.origin), failures
+
+    def _import_resource(self, import_id, encoded: EncodedAttributes, samples: list[dict]) -> dict:
+        file_link, failures_link = self._links(import_id, encoded.account_list_id, encoded.file_name)
+        attributes = EncodedJSON(encoded.with_links(file_link=file_link, failures_link=failures_link))
+        relationships = _relationships(encoded.user_id, encoded.account_list_id, samples)
+        return {"type": "imports", "id": str(import_id), "attributes": attributes, "relationships": relationships}
+
+    def _sparse_import_resource(self, row: dict, samples: list[dict]) -> dict:
+        file_link, failures_link = self._links(row["id"], row["account_list_id"], row["file"])
+        attributes = import_attributes(row, file_link=file_link, failures_link=failures_link)
+        attributes = {name: value for name, value in attributes.items() if name in self.import_fields}
+        relationships = _relationships(row["user_id"], row["account_list_id"], samples)
+        relationships = {name: value for name, value in relationships.items() if name in self.import_fields}
         return _resource("imports", row["id"], attributes, relationships)
 
     def _sample_resource(self, sample: dict) -> dict:
@@ -208,6 +232,17 @@ class ImportReads:
         if self.sample_fields is not None:
             attributes = {name: value for name, value in attributes.items() if name in self.sample_fields}
         return _resource("sample_contacts", sample["id"], attributes, {})
+
+
+def _relationships(user_id, account_list_id, samples: list[dict]) -> dict:
+    return {
+        "user": {"data": {"type": "users", "id": str(user_id)}},
+        "account_list": {"data": {"type": "account_lists", "id": str(account_list_id)}},
+        "sample_contacts": {
+            "meta": {"count": len(samples)},
+            "data": [{"type": "sample_contacts", "id": str(sample["id"])} for sample in samples],
+        },
+    }
 
 
 def _resource(resource_type: str, identifier, attributes: dict, relationships: dict) -> dict:

@@ -18,7 +18,7 @@ from accounts.selectors import account_list_for, account_lists_for
 from config.renderers import Document, JSONRenderer
 from contacts.models import SampleContact
 from imports import services
-from imports.api.documents import IMPORT_ROWS, reads_for
+from imports.api.documents import reads_for
 from imports.api.serializers import ImportInputSerializer, ImportSerializer
 from imports.downloads import InvalidDownloadLink, read_download_token
 from imports.failures import failure_lines, failures_filename
@@ -92,8 +92,8 @@ class ImportViewSet(ModelViewSet):
         reads = reads_for(request) if self.read_from_rows else None
         if reads is None:
             return super().list(request, *args, **kwargs)
-        keys = self.paginate_queryset(self.filter_queryset(self.imports()).values_list("pk", flat=True))
-        data, included = reads.resources(IMPORT_ROWS.fetch_in_order(keys))
+        versions = self.paginate_queryset(self.filter_queryset(self.imports()).values_list("pk", "updated_at"))
+        data, included = reads.resources(versions)
         page = self.get_paginated_response(data).data  # the pagination's links and meta
         document = Document(links=page["links"], data=data)
         if included is not None:
@@ -105,11 +105,10 @@ class ImportViewSet(ModelViewSet):
         reads = reads_for(request) if self.read_from_rows else None
         if reads is None:
             return super().retrieve(request, *args, **kwargs)
-        keys = self.filter_queryset(self.imports()).filter(pk=self.kwargs["pk"]).values_list("pk", flat=True)
-        rows = IMPORT_ROWS.fetch_in_order(list(keys))
-        if not rows:
+        versions = self.filter_queryset(self.imports()).filter(pk=self.kwargs["pk"]).values_list("pk", "updated_at")
+        data, included = reads.resources(list(versions))
+        if not data:
             raise Http404("No Import matches the given query.")  # as get_object() says it
-        data, included = reads.resources(rows)
         document = Document(data=data[0])
         if included is not None:
             document["included"] = included
