@@ -32,9 +32,25 @@ def file_url(*, import_id, file_name: str | None, user, origin: str) -> str | No
     storage = Import._meta.get_field("file").storage
     if hasattr(storage, "bucket_name"):
         return storage.url(file_name)  # presigned, expires after FILE_URL_EXPIRY_SECONDS
-    expires = int(time.time()) + settings.FILE_URL_EXPIRY_SECONDS
-    token = _signer(settings.SECRET_KEY).sign_object({"i": str(import_id), "u": str(user.pk), "e": expires})
-    return origin + _download_path_prefix(get_script_prefix()) + token
+    return origin + _download_path_prefix(get_script_prefix()) + _token(str(import_id), str(user.pk))
+
+
+def _token(import_id: str, user_id: str) -> str:
+    """The signed (import, user, expiry) of a link. Signing gives the same token all through a second
+    (its timestamp and expiry are whole seconds), so this second's tokens are kept: a client polling
+    a list, or many, signs each link once a second at most."""
+    now, secret, lifetime = int(time.time()), settings.SECRET_KEY, settings.FILE_URL_EXPIRY_SECONDS
+    if _tokens_this_second.get("second") != (now, secret, lifetime):
+        _tokens_this_second.clear()
+        _tokens_this_second["second"] = (now, secret, lifetime)
+    token = _tokens_this_second.get((import_id, user_id))
+    if token is None:
+        payload = {"i": import_id, "u": user_id, "e": now + lifetime}
+        token = _tokens_this_second[(import_id, user_id)] = _signer(secret).sign_object(payload)
+    return token
+
+
+_tokens_this_second: dict = {}
 
 
 @functools.cache

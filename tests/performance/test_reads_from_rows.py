@@ -27,7 +27,7 @@ from config.serializers import UTCDateTimeField
 from contacts.models import SampleContact
 from imports.api.documents import IMPORT_COLUMNS, IMPORT_ROWS, SAMPLE_KEYS, _when
 from imports.api.encoded_attributes import VersionCache, encode
-from imports.downloads import SALT, file_url, origin_of
+from imports.downloads import SALT, file_url, origin_of, read_download_token
 from imports.models import Import
 from tests.conftest import JsonApiClient
 from tests.performance.test_api_machinery import stock_machinery
@@ -269,3 +269,23 @@ def test_a_document_with_kept_attributes_pretty_prints_as_it_reads():
     plain = {"data": {"type": "imports", "id": "1", "attributes": {"name": "Smith \u2028", "amount": 12.5}}}
     assert pretty == DrfJSONRenderer().render(plain, "application/vnd.api+json", {"indent": 4})
     assert json.loads(encode_document(document)) == plain
+
+
+def test_a_link_signed_this_second_is_the_one_signing_again_gives(monkeypatch, settings):
+    clock = [2_000_000_000.2]
+    monkeypatch.setattr(time, "time", lambda: clock[0])
+    user = SimpleNamespace(pk=uuid.UUID(int=3))
+    import_id = uuid.UUID(int=5)
+
+    def signed_now() -> str:
+        payload = {"i": str(import_id), "u": str(user.pk), "e": int(clock[0]) + settings.FILE_URL_EXPIRY_SECONDS}
+        return "http://x/api/v2/files/imports/" + signing.dumps(payload, salt=SALT)
+
+    first = file_url(import_id=import_id, file_name="a.csv", user=user, origin="http://x")
+    clock[0] += 0.5
+    assert file_url(import_id=import_id, file_name="a.csv", user=user, origin="http://x") == first == signed_now()
+    clock[0] += 1
+    settings.FILE_URL_EXPIRY_SECONDS = 60
+    later = file_url(import_id=import_id, file_name="a.csv", user=user, origin="http://x")
+    assert later != first and later == signed_now()
+    assert read_download_token(later.rsplit("/", 1)[-1]) == (str(import_id), str(user.pk))
