@@ -6,7 +6,8 @@ asked for its attribute and its representation, over a model instance, and the
 JSON:API renderer then walks the fields again; for a list of ten imports that
 was two thirds of the request. Here each attribute is one expression over a
 row of plain values, and the document is written by the renderer as it is
-(`config.renderers.Document`).
+(`config.renderers.Document`). The attributes of each version of an import
+are kept written as JSON for the next reads (`encoded_attributes`).
 
 `ImportSerializer` stays the reference: it describes the resource in the
 OpenAPI schema, answers creates and updates, and answers every read this
