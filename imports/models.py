@@ -168,7 +168,7 @@ class Import(models.Model):
 
     def save(self, *args, update_fields=None, **kwargs):
         # A save of some fields moves updated_at too (see ImportQuerySet.update).
-        if update_fields is not None and "updated_at" not in update_fields:
+        if update_fields and "updated_at" not in update_fields:  # an empty list saves nothing, as in Django
             update_fields = [*update_fields, "updated_at"]
         super().save(*args, update_fields=update_fields, **kwargs)
 
