@@ -60,6 +60,11 @@ def _signer(secret_key: str) -> signing.TimestampSigner:
     return signing.TimestampSigner(key=secret_key, salt=SALT)
 
 
+def failures_url(*, account_list_id, import_id, origin: str) -> str:
+    """The link to an import's failed rows as a CSV (`ImportFailuresView`)."""
+    return f"{origin}/api/v2/account_lists/{account_list_id}/imports/{import_id}/failures"
+
+
 def origin_of(request) -> str:
     """The scheme and host of the request, as `build_absolute_uri` writes them before a path."""
     return request.build_absolute_uri("/")[:-1]

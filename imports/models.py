@@ -24,6 +24,16 @@ def ordered_headers(headers: dict[str, str], order: list[str]) -> dict[str, str]
     return {key: headers[key] for key in keys}
 
 
+def file_version_of(source: str, file_format: dict) -> str | None:
+    """The TntConnect version a file was written by (None for other sources)."""
+    return file_format.get("version") if source == Import.Source.TNT else None
+
+
+def file_sheets_of(source: str, file_format: dict) -> list[str]:
+    """The sheets of an Excel file uploaded as a CSV import (empty for other files and sources)."""
+    return list(file_format.get("sheets", [])) if source == Import.Source.CSV else []
+
+
 def import_file_path(instance: "Import", filename: str) -> str:
     """A generated storage name; the uploaded name is only kept as display text.
 

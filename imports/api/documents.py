@@ -24,10 +24,11 @@ from django.conf import settings
 
 from config.renderers import EncodedJSON
 from config.rows import RowsByKey
+from contacts.api.serializers import SampleContactSerializer
 from contacts.models import SampleContact
 from imports.api.encoded_attributes import ENCODED_IMPORTS, EncodedAttributes, encode
-from imports.downloads import file_url, origin_of
-from imports.models import Import, ordered_headers
+from imports.downloads import failures_url, file_url, origin_of
+from imports.models import Import, file_sheets_of, file_version_of, ordered_headers
 
 IMPORT_COLUMNS = (
     "id",
@@ -67,26 +68,7 @@ IMPORT_COLUMNS = (
     "started_at",
     "completed_at",
 )
-SAMPLE_ATTRIBUTES = (
-    "name",
-    "greeting",
-    "envelope_greeting",
-    "status",
-    "pledge_amount",
-    "pledge_frequency",
-    "pledge_currency",
-    "send_newsletter",
-    "likely_to_give",
-    "no_appeals",
-    "church_name",
-    "website",
-    "notes",
-    "line_number",
-    "referred_by",
-    "tags",
-    "people",
-    "addresses",
-)
+SAMPLE_ATTRIBUTES = tuple(SampleContactSerializer.Meta.fields)
 IMPORT_ROWS = RowsByKey(Import, IMPORT_COLUMNS)
 # Samples in file order, as the serializer's prefetch gives them (SampleContact.Meta.ordering).
 SAMPLE_KEYS = RowsByKey(SampleContact, ("import_record_id", "id"), key="import_record", order_by=("position",))
@@ -128,7 +110,7 @@ def import_attributes(row: dict, *, file_link: str | None, failures_link: str) -
         "suggested_file_constants_mappings": row["suggested_file_constants_mappings"],
         "suggested_mappings_origin": row["suggested_mappings_origin"],
         "file_sheet": row["file_sheet"],
-        "file_sheets": list(file_format.get("sheets", [])) if source == Import.Source.CSV else [],
+        "file_sheets": file_sheets_of(source, file_format),
         "tag_list": row["tag_list"],
         "groups": [str(group) for group in row["groups"]],
         "group_tags": row["group_tags"],
@@ -142,7 +124,7 @@ def import_attributes(row: dict, *, file_link: str | None, failures_link: str) -
         "error": row["error"],
         "original_filename": row["original_filename"],
         "file_size": row["file_size"],
-        "file_version": file_format.get("version") if source == Import.Source.TNT else None,
+        "file_version": file_version_of(source, file_format),
         "tnt_groups": row["tnt_groups"],
         "rows_total": row["rows_total"],
         "rows_processed": row["rows_processed"],
@@ -211,8 +193,10 @@ class ImportReads:
 
     def _links(self, import_id, account_list_id, file_name) -> tuple[str | None, str]:
         """(file_url, failures_url) of an import for this request."""
-        failures = f"{self.origin}/api/v2/account_lists/{account_list_id}/imports/{import_id}/failures"
-        return file_url(import_id=import_id, file_name=file_name, user=self.request.user, origin=self.origin), failures
+        return (
+            file_url(import_id=import_id, file_name=file_name, user=self.request.user, origin=self.origin),
+            failures_url(account_list_id=account_list_id, import_id=import_id, origin=self.origin),
+        )
 
     def _import_resource(self, import_id, encoded: EncodedAttributes, samples: list[dict]) -> dict:
         file_link, failures_link = self._links(import_id, encoded.account_list_id, encoded.file_name)

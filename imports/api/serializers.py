@@ -12,8 +12,8 @@ from imports.api.fields import (
     StrictBooleanField,
     UploadField,
 )
-from imports.downloads import file_url_for
-from imports.models import Import
+from imports.downloads import failures_url, file_url_for, origin_of
+from imports.models import Import, file_sheets_of, file_version_of
 
 
 class ImportSerializer(ModelSerializer):
@@ -95,17 +95,17 @@ class ImportSerializer(ModelSerializer):
         return file_url_for(import_record=import_record, user=request.user, request=request)
 
     def get_file_version(self, import_record) -> str | None:
-        return import_record.file_format.get("version") if import_record.source == Import.Source.TNT else None
+        return file_version_of(import_record.source, import_record.file_format)
 
     def get_file_sheets(self, import_record) -> list[str]:
-        return list(import_record.file_format.get("sheets", [])) if import_record.source == Import.Source.CSV else []
+        return file_sheets_of(import_record.source, import_record.file_format)
 
     def get_failures_url(self, import_record) -> str | None:
         request = self.context.get("request")
         if request is None:
             return None
-        return request.build_absolute_uri(
-            f"/api/v2/account_lists/{import_record.account_list_id}/imports/{import_record.pk}/failures"
+        return failures_url(
+            account_list_id=import_record.account_list_id, import_id=import_record.pk, origin=origin_of(request)
         )
 
 

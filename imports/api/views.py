@@ -95,11 +95,7 @@ class ImportViewSet(ModelViewSet):
         versions = self.paginate_queryset(self.filter_queryset(self.imports()).values_list("pk", "updated_at"))
         data, included = reads.resources(versions)
         page = self.get_paginated_response(data).data  # the pagination's links and meta
-        document = Document(links=page["links"], data=data)
-        if included is not None:
-            document["included"] = included
-        document["meta"] = page["meta"]
-        return Response(document)
+        return Response(_document(data, included, links=page["links"], meta=page["meta"]))
 
     def retrieve(self, request, *args, **kwargs):
         reads = reads_for(request) if self.read_from_rows else None
@@ -109,10 +105,7 @@ class ImportViewSet(ModelViewSet):
         data, included = reads.resources(list(versions))
         if not data:
             raise Http404("No Import matches the given query.")  # as get_object() says it
-        document = Document(data=data[0])
-        if included is not None:
-            document["included"] = included
-        return Response(document)
+        return Response(_document(data[0], included))
 
     def _input(self) -> dict:
         serializer = self.input_serializer_class(data=self.request.data)
@@ -173,6 +166,17 @@ class ImportViewSet(ModelViewSet):
 
     def partial_update(self, request, *args, **kwargs):
         return self.update(request, *args, **kwargs)
+
+
+def _document(data, included: list | None, *, links: dict | None = None, meta: dict | None = None) -> Document:
+    """A JSON:API document in the renderer's order: links, data, included (when asked for), meta."""
+    document = Document({"links": links} if links else {})
+    document["data"] = data
+    if included is not None:
+        document["included"] = included
+    if meta:
+        document["meta"] = meta
+    return document
 
 
 class CsvImportViewSet(ImportViewSet):
