@@ -1,6 +1,6 @@
 """The two importers the real one is measured against, on the same file and database.
 
-Both read and build rows exactly as the real import does (`imports.pipelines.rows_of`),
+Both read and build rows exactly as the real import does (`imports.pipeline.sources.rows_of`),
 so the comparison is about writing, the part a design choice decides:
 
 - `per_row_import`: one contact graph per transaction with ordinary ORM
@@ -24,8 +24,8 @@ from django.db.models import F
 
 from contacts.models import Address, Contact, EmailAddress, Person, PhoneNumber, Tag, email_key, name_key, phone_key
 from imports.models import Import, ImportedContact, ImportFailure
-from imports.pipelines import rows_of
-from imports.writer import MERGED_FIELDS
+from imports.pipeline.sources import rows_of
+from imports.pipeline.writer import MERGED_FIELDS
 
 # The same contact attributes as the importer writes (tnt_id is blank for CSV rows).
 CONTACT_FIELDS = MERGED_FIELDS

@@ -148,9 +148,9 @@ def _figures(rows: int, seconds: float, queries: int, cpu_seconds: float | None 
 
 
 def phase_import(*, path: str, account_list_id: str | None = None, profile: str | None = None) -> dict:
-    """The real job (`imports.job.run_import`, what the worker runs), timed from claim to finish."""
+    """The real job (`imports.pipeline.job.run_import`, what the worker runs), timed from claim to finish."""
     _setup_django()
-    from imports.job import run_import
+    from imports.pipeline.job import run_import
 
     record = _prepared_import(path, account_list_id)
     profiler = _start_profiler(profile)
@@ -253,7 +253,7 @@ def phase_api_fixture(*, path: str, imports: int) -> dict:
     """An account list with `imports` finished imports of `path` (the first one created its contacts), and a token."""
     _setup_django()
     from accounts.models import ApiToken
-    from imports.job import run_import
+    from imports.pipeline.job import run_import
 
     first = None
     for _ in range(imports):

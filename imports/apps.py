@@ -7,6 +7,6 @@ class ImportsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from imports.recovery import ensure_recovery_schedule
+        from imports.pipeline.recovery import ensure_recovery_schedule
 
         post_migrate.connect(ensure_recovery_schedule, sender=self)

@@ -11,7 +11,7 @@ import io
 from collections.abc import Iterator
 
 from imports.models import Import, ImportFailure
-from imports.pipelines import failure_headers
+from imports.pipeline.sources import failure_headers
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 

@@ -1,7 +1,7 @@
 """An import: one uploaded file and everything about importing it.
 
 Fields and small derived properties only; the lifecycle is driven by
-`imports.services` and the job in `imports.job`.
+`imports.services` and the job in `imports.pipeline.job`.
 """
 
 import uuid

@@ -13,10 +13,10 @@ from django.utils import timezone
 from django_q.tasks import async_task
 
 from accounts.models import AccountList, User
-from imports.analysis import FileAnalysis, analyze_file
-from imports.mapping import check_mapping_shapes, validate_mappings
+from imports.fields import check_mapping_shapes, validate_mappings
 from imports.models import Import
-from imports.samples import rebuild_samples
+from imports.pipeline.analysis import FileAnalysis, analyze_file
+from imports.pipeline.samples import rebuild_samples
 from imports.selectors import remembered_mappings
 from imports.suggestions import header_fingerprint, merge_remembered, suggest_mappings
 

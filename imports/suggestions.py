@@ -4,7 +4,7 @@ Computed once at upload from what the readers found (header names, the
 distinct values of constant columns, the first rows) and stored on the
 import. Nothing here touches the database: the same functions serve the
 upload, `import_file --mapping auto` and the quality measurement
-(`python -m imports.suggestions_quality`).
+(`python -m benchmarks.mapping_quality`).
 
 Headers are read as words, not as strings: "E-mail 2 Address", "SpouseEmail1"
 and "Spouse-email-address" are split, rejoined ("e mail" -> "email") and
@@ -32,7 +32,7 @@ from functools import cache, lru_cache
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
-from imports.mapping import CONSTANT_FIELDS, CURRENCY_CODES, FIELDS_BY_KEY
+from imports.fields import CONSTANT_FIELDS, CURRENCY_CODES, FIELDS_BY_KEY
 
 __all__ = [
     "ColumnGuess",

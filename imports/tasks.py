@@ -1,7 +1,7 @@
 """django-q2 entry points; nothing else."""
 
-from imports.job import run_import as _run_import
-from imports.recovery import recover_stalled_imports as _recover_stalled_imports
+from imports.pipeline.job import run_import as _run_import
+from imports.pipeline.recovery import recover_stalled_imports as _recover_stalled_imports
 
 
 def run_import(import_id: str) -> None:

@@ -3,7 +3,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from imports.mapping import constants_document
+from imports.fields import constants_document
 
 _LABELS = {"type": "object", "additionalProperties": {"type": "string"}}
 _SIZE = {"type": "integer", "description": "The largest file accepted, in bytes."}

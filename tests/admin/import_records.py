@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from imports import services
-from imports.job import run_import
 from imports.models import Import
+from imports.pipeline.job import run_import
 from tests.imports.helpers import CUSTOM_CONSTANTS_MAPPINGS, CUSTOM_HEADERS_MAPPINGS, upload
 
 INVALID_ROWS = "sample_csv_with_some_invalid_rows.csv"

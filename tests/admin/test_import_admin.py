@@ -215,7 +215,7 @@ def test_cancel_action_cancels_a_queued_import(admin_client, member):
 def test_cancel_stops_a_running_import_before_its_next_batch(admin_client, member, settings):
     """The job checks cancel_requested before each batch (50 rows in tests): it stops after the first."""
     from imports import services
-    from imports.job import run_import
+    from imports.pipeline.job import run_import
 
     import_record = csv_import(
         account_list=member.account_list, user=member.user, run=False, name="big.csv", content=named_rows(120)

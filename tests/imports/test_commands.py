@@ -84,7 +84,7 @@ def test_an_import_that_fails_exits_with_status_1_after_its_json_line(member, in
     def broken_rows(import_record, stream):
         raise RuntimeError("the disk is on fire")
 
-    monkeypatch.setattr("imports.job.rows_of", broken_rows)
+    monkeypatch.setattr("imports.pipeline.job.rows_of", broken_rows)
     out, err = StringIO(), StringIO()
     with pytest.raises(SystemExit) as exited:
         call_command(

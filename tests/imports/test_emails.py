@@ -4,8 +4,8 @@ import pytest
 from django.core import mail
 
 from imports import services
-from imports.job import run_import
 from imports.models import Import
+from imports.pipeline.job import run_import
 from tests.admin.import_records import csv_import
 
 pytestmark = pytest.mark.django_db

@@ -9,9 +9,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
 
 from imports.models import Import, ImportFailure
-from imports.readers.tabular import analyze_tabular, read_tabular
-from imports.readers.vcard import analyze_vcard
-from imports.readers.xlsx import cell_text
+from imports.pipeline.readers.tabular import analyze_tabular, read_tabular
+from imports.pipeline.readers.vcard import analyze_vcard
+from imports.pipeline.readers.xlsx import cell_text
 from tests.imports.helpers import create_csv, imports_path, update
 from tests.imports.suggestions.helpers import EXPORTS, contacts_by_name, emails, export_upload, phones
 

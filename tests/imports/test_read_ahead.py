@@ -5,7 +5,7 @@ from contextlib import closing
 
 import pytest
 
-from imports.read_ahead import read_ahead
+from imports.pipeline.read_ahead import read_ahead
 
 
 def live_read_ahead_threads() -> list[threading.Thread]:

@@ -5,7 +5,7 @@ from django.core.files import File
 
 from benchmarks.data import HEADERS_MAPPINGS, constants_mappings_for, write_csv
 from imports import services
-from imports.job import run_import
+from imports.pipeline.job import run_import
 
 
 @pytest.fixture

@@ -9,8 +9,8 @@ from faker import Faker
 from nameparser import HumanName
 
 from benchmarks.data import FIRST_NAMES, LAST_PREFIXES, LAST_SUFFIXES
-from imports.builders.names import ParsedName, _parse_plain, parse_full_name
-from imports.builders.values import _is_plain_valid_email, normalize_email
+from imports.pipeline.builders.names import ParsedName, _parse_plain, parse_full_name
+from imports.pipeline.builders.values import _is_plain_valid_email, normalize_email
 
 LOCALES = ["en_US", "en_GB", "en_IE", "en_CA", "es_ES", "de_DE", "fr_FR", "it_IT", "nl_NL", "pt_BR", "pl_PL", "sv_SE"]
 

@@ -5,8 +5,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from contacts.models import Contact, EmailAddress
-from imports import writer
 from imports.models import Import, ImportedContact
+from imports.pipeline import writer
 from tests.factories import AccountListFactory, MembershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -103,7 +103,7 @@ def test_counts_do_not_depend_on_other_account_lists(settings, generated_csv, ru
 
 
 def test_postgresql_statistics_are_refreshed_a_fixed_few_times_per_import(settings, generated_csv, run_csv_import):
-    from imports.job import ANALYZE_AFTER_BATCHES
+    from imports.pipeline.job import ANALYZE_AFTER_BATCHES
 
     settings.IMPORT_BATCH_SIZE = 10
     queries = CaptureQueriesContext(connection)

@@ -9,8 +9,8 @@ from django_q.models import OrmQ
 
 from contacts.models import Contact
 from imports import services
-from imports.job import run_import
 from imports.models import Import
+from imports.pipeline.job import run_import
 from tests.imports.helpers import create_csv, imports_path, upload
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]

@@ -10,10 +10,10 @@ from django.utils import timezone
 
 from contacts.models import Contact
 from imports import services
-from imports.job import run_import
 from imports.models import Import
-from imports.recovery import recover_stalled_imports
-from imports.writer import ContactWriter
+from imports.pipeline.job import run_import
+from imports.pipeline.recovery import recover_stalled_imports
+from imports.pipeline.writer import ContactWriter
 from tests.imports.helpers import create_csv, upload
 
 pytestmark = pytest.mark.django_db
@@ -42,7 +42,7 @@ def test_a_database_error_in_a_batch_is_retried_and_the_import_continues(api, ac
         return real_write(self, drafts)
 
     monkeypatch.setattr(ContactWriter, "write", flaky_write)
-    monkeypatch.setattr("imports.job.time.sleep", lambda seconds: None)
+    monkeypatch.setattr("imports.pipeline.job.time.sleep", lambda seconds: None)
     run_import(str(import_record.pk))
     import_record.refresh_from_db()
     assert import_record.status == Import.Status.COMPLETE
@@ -53,7 +53,7 @@ def test_a_database_error_in_a_batch_is_retried_and_the_import_continues(api, ac
 def test_a_database_error_that_persists_fails_the_import_with_a_sentence(api, account_list, monkeypatch):
     import_record = queued_import(api, account_list)
     monkeypatch.setattr(ContactWriter, "write", lambda self, drafts: (_ for _ in ()).throw(OperationalError("gone")))
-    monkeypatch.setattr("imports.job.time.sleep", lambda seconds: None)
+    monkeypatch.setattr("imports.pipeline.job.time.sleep", lambda seconds: None)
     run_import(str(import_record.pk))
     import_record.refresh_from_db()
     assert import_record.status == Import.Status.FAILED

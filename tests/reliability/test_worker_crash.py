@@ -13,7 +13,7 @@ from django_q.conf import Conf
 
 from contacts.models import Contact
 from imports.models import Import
-from imports.recovery import recover_stalled_imports
+from imports.pipeline.recovery import recover_stalled_imports
 from tests.imports.helpers import create_csv, update, upload
 from tests.imports.test_worker import start_worker, stop_worker, wait_for
 

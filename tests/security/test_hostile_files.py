@@ -27,8 +27,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from imports.analysis import analyze_file
 from imports.models import Import
+from imports.pipeline.analysis import analyze_file
 from tests.imports.helpers import imports_path
 
 pytestmark = pytest.mark.django_db

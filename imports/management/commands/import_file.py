@@ -20,8 +20,8 @@ from accounts.selectors import account_lists_for
 from contacts.api.serializers import SampleContactSerializer
 from imports import services
 from imports.failures import failures_csv_text
-from imports.job import run_import
 from imports.models import Import
+from imports.pipeline.job import run_import
 
 
 class BadArguments(CommandError):

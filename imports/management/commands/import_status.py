@@ -12,7 +12,7 @@ from datetime import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 
-from imports.mapping import FIELDS_BY_KEY
+from imports.fields import FIELDS_BY_KEY
 from imports.models import Import, ImportFailure
 
 COLUMNS = ("id", "created", "source", "status", "progress", "account list", "user", "file")

@@ -2,7 +2,7 @@ import json
 
 from django.core.management.base import BaseCommand
 
-from imports.recovery import recover_stalled_imports
+from imports.pipeline.recovery import recover_stalled_imports
 
 
 class Command(BaseCommand):

@@ -23,8 +23,8 @@ from django.urls import reverse
 
 from accounts.models import AccountList, AccountListMembership, ApiToken, User
 from imports import services
-from imports.job import run_import
 from imports.models import Import
+from imports.pipeline.job import run_import
 
 DEMO_FILES = Path(__file__).resolve().parents[2] / "demo_files"
 DEMO_EMAIL = "demo@example.com"

@@ -8,15 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from imports.builders.drafts import ContactDraft, PersonDraft, RowError
-from imports.builders.tnt import (
+from imports.pipeline.builders.drafts import ContactDraft, PersonDraft, RowError
+from imports.pipeline.builders.tnt import (
     PHONE_FIELDS,
     TntImportOptions,
     build_tnt_contact,
     group_tag_names,
     normalize_tag,
 )
-from imports.readers.tnt import TntContactRow, TntGroup, analyze_tnt, iter_tnt_contacts
+from imports.pipeline.readers.tnt import TntContactRow, TntGroup, analyze_tnt, iter_tnt_contacts
 
 FIXTURES = Path(__file__).resolve().parents[3].parent / "shared" / "fixtures" / "tnt"
 FIXTURE_FILES = sorted(FIXTURES.glob("*.xml"))

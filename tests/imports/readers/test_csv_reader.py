@@ -1,4 +1,4 @@
-"""Behaviour of the CSV reader (imports/readers/csv.py): no Django, no database."""
+"""Behaviour of the CSV reader (imports/pipeline/readers/csv.py): no Django, no database."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from imports.readers.csv import (
+from imports.pipeline.readers.csv import (
     CsvAnalysis,
     CsvFileError,
     CsvFormat,

@@ -13,7 +13,7 @@ from xml.sax.saxutils import escape
 
 import pytest
 
-from imports.readers.tnt import (
+from imports.pipeline.readers.tnt import (
     DTD_MESSAGE,
     EMPTY_MESSAGE,
     NOT_TNT_MESSAGE,

@@ -1,6 +1,6 @@
-"""The measured quality of the suggestions stays above the targets (python -m imports.suggestions_quality)."""
+"""The measured quality of the suggestions stays above the targets (python -m benchmarks.mapping_quality)."""
 
-from imports.suggestions_quality import TARGETS, format_report, main, measure
+from benchmarks.mapping_quality import TARGETS, format_report, main, measure
 
 
 def test_suggestions_meet_the_precision_and_recall_targets_on_the_export_fixtures():

@@ -1,6 +1,6 @@
 """How good are the suggested mappings? Precision and recall on realistic exports.
 
-    python -m imports.suggestions_quality [FIXTURES_DIR]      (or scripts/mapping_quality)
+    python -m benchmarks.mapping_quality [FIXTURES_DIR]      (or scripts/mapping_quality)
 
 FIXTURES_DIR (default ``tests/fixtures/exports``) holds export files (CSV,
 .xlsx, .vcf) and ``expected.json``: for each file the mappings a careful
@@ -26,7 +26,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from imports.readers.tabular import analyze_tabular
+from imports.pipeline.readers.tabular import analyze_tabular
 from imports.suggestions import suggest_mappings
 
 DEFAULT_DIRECTORY = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "exports"

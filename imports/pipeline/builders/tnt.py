@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
-from imports.builders.drafts import (
+from imports.pipeline.builders.drafts import (
     AddressDraft,
     ContactDraft,
     EmailDraft,
@@ -22,7 +22,7 @@ from imports.builders.drafts import (
     PhoneDraft,
     RowError,
 )
-from imports.readers.tnt import TntContactRow, TntGroup
+from imports.pipeline.readers.tnt import TntContactRow, TntGroup
 
 __all__ = [
     "TntImportOptions",

@@ -10,13 +10,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
 
-from imports.analysis import csv_limits
-from imports.builders.csv import CsvContactBuilder
-from imports.builders.drafts import ContactDraft, RowError
-from imports.builders.tnt import TntImportOptions, build_tnt_contact
 from imports.models import Import
-from imports.readers.tabular import read_tabular
-from imports.readers.tnt import TntContactRow, TntGroup, analyze_tnt, iter_tnt_contacts
+from imports.pipeline.analysis import csv_limits
+from imports.pipeline.builders.csv import CsvContactBuilder
+from imports.pipeline.builders.drafts import ContactDraft, RowError
+from imports.pipeline.builders.tnt import TntImportOptions, build_tnt_contact
+from imports.pipeline.readers.tabular import read_tabular
+from imports.pipeline.readers.tnt import TntContactRow, TntGroup, analyze_tnt, iter_tnt_contacts
 
 
 @dataclass

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import BinaryIO
 
-from imports.readers.csv import (
+from imports.pipeline.readers.csv import (
     DEFAULT_MAX_COLUMNS,
     DEFAULT_MAX_FIELD_SIZE,
     CsvFileError,
@@ -21,8 +21,8 @@ from imports.readers.csv import (
     analyze_csv,
     read_csv,
 )
-from imports.readers.vcard import analyze_vcard, looks_like_vcard, read_vcard
-from imports.readers.xlsx import analyze_xlsx, check_archive, read_xlsx
+from imports.pipeline.readers.vcard import analyze_vcard, looks_like_vcard, read_vcard
+from imports.pipeline.readers.xlsx import analyze_xlsx, check_archive, read_xlsx
 
 __all__ = ["KINDS", "TabularAnalysis", "analyze_tabular", "detect_kind", "read_tabular"]
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from imports.builders.drafts import (
+from imports.fields import FIELDS_BY_KEY, constant_lookup, constant_value
+from imports.pipeline.builders.drafts import (
     AddressDraft,
     ContactDraft,
     EmailDraft,
@@ -16,14 +17,13 @@ from imports.builders.drafts import (
     PhoneDraft,
     RowError,
 )
-from imports.builders.names import contact_name, greeting_for, parse_full_name
-from imports.builders.values import (
+from imports.pipeline.builders.names import contact_name, greeting_for, parse_full_name
+from imports.pipeline.builders.values import (
     merge_tags,
     normalize_email,
     parse_amount,
     split_tags,
 )
-from imports.mapping import FIELDS_BY_KEY, constant_lookup, constant_value
 
 ADDRESS_FIELDS = ("street", "city", "state", "zip", "country")
 

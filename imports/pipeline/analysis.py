@@ -13,10 +13,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from imports.models import Import
-from imports.readers.csv import CsvFileError
-from imports.readers.tabular import SheetNotApplicable, analyze_tabular
-from imports.readers.tnt import TntFileError, analyze_tnt
-from imports.readers.xlsx import XlsxSheetError
+from imports.pipeline.readers.csv import CsvFileError
+from imports.pipeline.readers.tabular import SheetNotApplicable, analyze_tabular
+from imports.pipeline.readers.tnt import TntFileError, analyze_tnt
+from imports.pipeline.readers.xlsx import XlsxSheetError
 
 
 @dataclass

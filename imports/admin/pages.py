@@ -1,7 +1,7 @@
 """Imports in the admin: what was uploaded, by whom, how it was mapped, what failed and why.
 
 Staff read here and act through `imports.services`, as the API does: start,
-cancel and re-import are actions and buttons (see `imports.admin_views`),
+cancel and re-import are actions and buttons (see `imports.admin.views`),
 and the only fields that can be typed in are the options of an import that
 is still in preview, saved with `services.update_import`. Counters, status,
 times and the file analysis belong to the job and are read-only.
@@ -20,8 +20,10 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
-from imports import admin_display, admin_views, services
-from imports.mapping import check_mapping_shapes
+from imports import services
+from imports.admin import display as admin_display
+from imports.admin import views as admin_views
+from imports.fields import check_mapping_shapes
 from imports.models import Import
 
 EDITABLE_IN_PREVIEW = (

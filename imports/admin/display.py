@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
 
-from imports.mapping import CONSTANT_FIELDS, FIELDS_BY_KEY
+from imports.fields import CONSTANT_FIELDS, FIELDS_BY_KEY
 from imports.models import Import, ImportFailure
-from imports.pipelines import failure_headers
+from imports.pipeline.sources import failure_headers
 from imports.services import validate_for_start
 
 FAILURES_PER_PAGE = 25

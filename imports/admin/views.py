@@ -16,7 +16,7 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from imports import services
-from imports.admin_display import validation_messages
+from imports.admin.display import validation_messages
 from imports.failures import failure_lines, failures_filename
 from imports.models import Import
 

@@ -43,9 +43,9 @@ from contacts.models import (
     name_key,
     phone_key,
 )
-from imports.builders.drafts import AddressDraft, ContactDraft, PersonDraft
-from imports.builders.names import as_contact_name
 from imports.models import Import, ImportedContact
+from imports.pipeline.builders.drafts import AddressDraft, ContactDraft, PersonDraft
+from imports.pipeline.builders.names import as_contact_name
 
 MISSING_REFERRAL_TAG = "missing-csv-referred-by"
 

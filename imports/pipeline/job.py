@@ -23,9 +23,9 @@ from django.utils import timezone
 
 from imports.models import Import, ImportFailure
 from imports.notifications import send_import_finished
-from imports.pipelines import BuiltRow, rows_of
-from imports.read_ahead import read_ahead
-from imports.writer import ContactWriter
+from imports.pipeline.read_ahead import read_ahead
+from imports.pipeline.sources import BuiltRow, rows_of
+from imports.pipeline.writer import ContactWriter
 
 logger = logging.getLogger(__name__)
 
