@@ -137,7 +137,7 @@ class Person(models.Model):
     occupation = models.CharField(max_length=255, blank=True)
     employer = models.CharField(max_length=255, blank=True)
     deceased = models.BooleanField(default=False)
-    websites = JSONField(default=list, blank=True, help_text="Web pages and social accounts, as written")
+    websites = models.TextField(blank=True, help_text="Web pages and social accounts, one per line, as written")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -128,6 +128,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='person',
             name='websites',
-            field=models.JSONField(blank=True, default=list, help_text='Web pages and social accounts, as written'),
+            field=models.TextField(blank=True, help_text='Web pages and social accounts, one per line, as written'),
         ),
     ]

@@ -64,8 +64,41 @@ MERGED_FIELDS = {
     "website": "website",
     "notes": "notes",
     "tnt_id": "tnt_id",
+    **{
+        name: name
+        for name in (
+            "pledge_start_date",
+            "pledge_received",
+            "next_ask",
+            "next_ask_amount",
+            "estimated_annual_capacity",
+            "direct_deposit",
+            "magazine",
+            "is_organization",
+            "last_activity",
+            "last_appointment",
+            "last_letter",
+            "last_call",
+            "last_pre_call",
+            "last_thank",
+        )
+    },
 }
-PERSON_FIELDS = ("middle_name", "title", "suffix")
+PERSON_FIELDS = (
+    "middle_name",
+    "title",
+    "suffix",
+    "birthday_month",
+    "birthday_day",
+    "birthday_year",
+    "anniversary_month",
+    "anniversary_day",
+    "anniversary_year",
+    "occupation",
+    "employer",
+    "deceased",
+    "websites",
+)
 
 
 def is_blank(value) -> bool:
@@ -400,6 +433,8 @@ class PersonState:
     person: Person
     has_primary_email: bool = False
     has_primary_phone: bool = False
+    # A household number (TntConnect's home phone) belongs to both people: phones are kept once per person.
+    phone_keys: set[str] = field(default_factory=set)
 
 
 @dataclass
@@ -593,6 +628,7 @@ class ContactWriter:
         for person_id, key, primary in rows_in(phones, "person_id__in", people):
             person_state = people[person_id]
             states[person_state.person.contact_id].phone_keys.add(key)
+            person_state.phone_keys.add(key)
             person_state.has_primary_phone |= primary
         return states
 
@@ -677,10 +713,8 @@ class ContactWriter:
             contact_id=state.contact.id,
             first_name=draft.first_name,
             last_name=draft.last_name,
-            middle_name=draft.middle_name,
-            title=draft.title,
-            suffix=draft.suffix,
             is_spouse=draft.is_spouse,
+            **{attr: getattr(draft, attr) for attr in PERSON_FIELDS},
         )
         batch.people.append(person)
         batch.new_person_ids.add(person.id)
@@ -733,9 +767,10 @@ class ContactWriter:
     ) -> None:
         for phone in draft.phones:
             key = phone_key(phone.number) or phone.number.strip().casefold()
-            if key in state.phone_keys:
+            if key in person_state.phone_keys:
                 continue
             state.phone_keys.add(key)
+            person_state.phone_keys.add(key)
             primary = phone.primary and not person_state.has_primary_phone
             person_state.has_primary_phone |= primary
             batch.phones.append(
