@@ -31,13 +31,13 @@ from fundraising.models import (
     TaskComment,
     TaskContact,
 )
-from imports.pipeline.builders.tnt import normalize_tag
 from imports.pipeline.builders.tnt_book import (
     AppealDraft,
     PledgeDraft,
     TaskDraft,
     TntLookups,
 )
+from imports.pipeline.builders.tnt_tags import normalize_tag
 from imports.pipeline.writer import insert_new, loaded_instances, new_instance, rows_in, time_ordered_id
 
 

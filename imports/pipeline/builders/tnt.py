@@ -3,33 +3,32 @@
 Pure and database-free: the same function builds the preview samples and,
 once per row, the contacts of the background import.  The field rules are
 the "TntConnect XML" section of docs/imports-api.md; the comments below say
-where a rule needed interpreting.
+where a rule needed interpreting. Where TntConnect keeps each field is in
+`tnt_layout`, how its groups become tags in `tnt_tags`.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from imports.pipeline.builders.drafts import (
-    AddressDraft,
-    ContactDraft,
-    RowError,
+from imports.fields import FIELDS_BY_KEY
+from imports.pipeline.builders.drafts import AddressDraft, ContactDraft, RowError
+from imports.pipeline.builders.tnt_layout import (
+    ADDRESS_KINDS,
+    CONTACT_AMOUNTS,
+    CONTACT_DATES,
+    CONTACT_FLAGS,
+    COUNTRY_ALIASES,
+    NOTE_FIELDS,
 )
 from imports.pipeline.builders.tnt_lookups import TntLookups
-from imports.pipeline.builders.tnt_people import PHONE_FIELDS, tnt_people
+from imports.pipeline.builders.tnt_people import tnt_people
+from imports.pipeline.builders.tnt_tags import group_tag_names, split_tags, unique_tags
 from imports.pipeline.builders.tnt_values import Fields, boolean, decimal, integer, iso_date, positive_amount
 from imports.pipeline.readers.tnt import TntContactRow, TntGroup
 
-__all__ = [
-    "PHONE_FIELDS",
-    "TntImportOptions",
-    "build_tnt_contact",
-    "group_tag_names",
-    "normalize_tag",
-]
+__all__ = ["TntImportOptions", "build_tnt_contact"]
 
 
 @dataclass(frozen=True)
@@ -42,72 +41,12 @@ class TntImportOptions:
     lookups: TntLookups = TntLookups()  # currencies, users and user-field labels of the file
 
 
-MPD_PHASES = {
-    10: "Never Contacted",
-    20: "Ask in Future",
-    30: "Contact for Appointment",
-    40: "Appointment Scheduled",
-    50: "Call for Decision",
-    60: "Partner - Financial",
-    70: "Partner - Special",
-    80: "Partner - Pray",
-    90: "Not Interested",
-    95: "Unresponsive",
-    100: "Never Ask",
-    110: "Research Abandoned",
-    130: "Expired Referral",
-}
-LIKELY_TO_GIVE = {1: "Least Likely", 2: "Likely", 3: "Most Likely"}
+MPD_PHASES = FIELDS_BY_KEY["status"].tnt_codes()  # MPDPhaseID -> status
+LIKELY_TO_GIVE = FIELDS_BY_KEY["likely_to_give"].tnt_codes()  # LikelyToGiveID -> likely to give
+_NEWSLETTER = FIELDS_BY_KEY["newsletter"]
+NEWSLETTER_MEDIA = _NEWSLETTER.tnt_codes()  # NewsletterMediaPref -> newsletter
+NO_NEWSLETTER, BOTH_NEWSLETTERS = _NEWSLETTER.constant("None").id, _NEWSLETTER.constant("Both").id
 
-# (field prefix, location, MailingAddressType that makes it the mailing one).
-# The spouse's business address has no MailingAddressType of its own; it is
-# imported so that it is not lost.
-ADDRESS_KINDS: tuple[tuple[str, str, int | None], ...] = (
-    ("Home", "home", 1),
-    ("Business", "business", 2),
-    ("Other", "other", 3),
-    ("SpouseBusiness", "business", None),
-)
-COUNTRY_ALIASES = {"united states of america": "United States"}
-
-# Human-meaningful fields with no home in a contact, appended to its notes as
-# "Label: value" lines.  Bookkeeping (*IsCustom, *IsValid, LastEdit, ids),
-# values derived from other fields (Salutation, ShortName, address blocks)
-# and gift statistics are deliberately left out.
-NOTE_FIELDS: tuple[tuple[str, str], ...] = (
-    ("Children", "Children"),
-    ("Interests", "Interests"),
-    ("Nickname", "Nickname"),
-    ("SpouseInterests", "Spouse interests"),
-    ("SpouseNickname", "Spouse nickname"),
-    ("OrganizationName", "Organization"),
-    ("Categories", "Categories"),
-    ("UserStatus", "User status"),
-    ("VoiceSkype", "Skype"),
-    ("IMAddress", "IM address"),
-    ("SpouseVoiceSkype", "Spouse Skype"),
-    ("SpouseIMAddress", "Spouse IM address"),
-)
-# The contact's own dates and amounts: (draft attribute, TntConnect field).
-CONTACT_DATES = (
-    ("pledge_start_date", "PledgeStartDate"),
-    ("next_ask", "NextAsk"),
-    ("last_activity", "LastActivity"),
-    ("last_appointment", "LastAppointment"),
-    ("last_letter", "LastLetter"),
-    ("last_call", "LastCall"),
-    ("last_pre_call", "LastPreCall"),
-    ("last_thank", "LastThank"),
-)
-CONTACT_AMOUNTS = (("next_ask_amount", "NextAskAmount"), ("estimated_annual_capacity", "EstimatedAnnualCapacity"))
-CONTACT_FLAGS = (
-    ("pledge_received", "PledgeReceived"),
-    ("direct_deposit", "DirectDeposit"),
-    ("magazine", "Magazine"),
-    ("is_organization", "IsOrganization"),
-)
-
-PATH_NAME_VERSION = (3, 2)  # TntConnect 3.2 introduced Group.PathName
 
 
 def build_tnt_contact(row: TntContactRow, options: TntImportOptions) -> ContactDraft:
@@ -125,13 +64,13 @@ def build_tnt_contact(row: TntContactRow, options: TntImportOptions) -> ContactD
         status=MPD_PHASES.get(integer(fields["MPDPhaseID"]) or 0, ""),
         pledge_amount=_pledge_amount(fields["PledgeAmount"]),
         pledge_frequency=_pledge_frequency(fields["PledgeFrequencyID"]),
-        newsletter=_newsletter(fields),
+        send_newsletter=_newsletter(fields),
         likely_to_give=LIKELY_TO_GIVE.get(integer(fields["LikelyToGiveID"]) or 0, ""),
         no_appeals=boolean(fields["NeverAsk"]),
         church_name=fields["ChurchName"],
         website=_website(fields),
         notes=_notes(fields),
-        tags=_unique_tags([*_contact_tags(row.tnt_id, options), *_extra_tags(fields, options.lookups)]),
+        tags=unique_tags([*_contact_tags(row.tnt_id, options), *_extra_tags(fields, options.lookups)]),
         people=people,
         addresses=_addresses(fields, integer(mailing_type)),
         referred_by=fields["ReferredBy"],
@@ -139,33 +78,6 @@ def build_tnt_contact(row: TntContactRow, options: TntImportOptions) -> ContactD
         pledge_currency=options.lookups.currency(fields["PledgeCurrencyID"]),
         **extras,
     )
-
-
-def group_tag_names(group: TntGroup, version: str) -> list[str]:
-    """The tags a TntConnect group gives its contacts, normalised.
-
-    From 3.2 on, PathName holds the group's place in the hierarchy and every
-    level becomes a tag (``A\\B\\C`` -> ``A``, ``A\\B``, ``A\\B\\C``).  Before
-    3.2, or when PathName is blank, Description (which may start with its
-    category, ``Category\\Group``) and Category are the tags.
-    """
-    if _version_tuple(version) >= PATH_NAME_VERSION and group.path_name.strip():
-        names = _path_prefixes(group.path_name)
-    else:
-        names = [_strip_category(group.description, group.category), group.category]
-    return _unique_tags(names)
-
-
-def normalize_tag(tag: str) -> str:
-    """Whitespace and commas become "-", runs of "-" collapse, ends are trimmed.
-
-    Case is kept as written: group names are the user's own words (acronyms,
-    names of people and churches), and whether "Prayer" and "prayer" are one
-    tag is for the tag store to decide, not for the reader of one file.
-    """
-    tag = re.sub(r"^[\s,]+|[\s,]+$", "", tag)
-    tag = re.sub(r"[\s,]+", "-", tag)
-    return re.sub(r"-{2,}", "-", tag)
 
 
 # ---------------------------------------------------------------- contact
@@ -212,13 +124,9 @@ def _newsletter(fields: Fields) -> str:
     if sending is None:
         return ""
     if not sending:
-        return "None"
+        return NO_NEWSLETTER
     preference = fields["NewsletterMediaPref"].replace(" ", "").upper()
-    if preference in ("+E", "+E-P"):
-        return "Email"
-    if preference in ("+P", "+P-E"):
-        return "Physical"
-    return "Both"
+    return NEWSLETTER_MEDIA.get(preference, BOTH_NEWSLETTERS)
 
 
 def _website(fields: Fields) -> str:
@@ -230,8 +138,7 @@ def _notes(fields: Fields) -> str:
     """Notes, then a "Label: value" line for each extra field that is filled in."""
     lines = []
     for name, label in NOTE_FIELDS:
-        value = _one_line(fields[name])
-        if value:
+        if value := _one_line(fields[name]):
             lines.append(f"{label}: {value}")
     return "\n\n".join(part for part in (fields["Notes"], "\n".join(lines)) if part)
 
@@ -291,9 +198,9 @@ def _contact_tags(tnt_id: str, options: TntImportOptions) -> list[str]:
     groups = [options.groups_by_id[g] for g in group_ids if g in options.groups_by_id]
     tags = [tag for group in groups for tag in group_tag_names(group, options.version)]
     for group_id in group_ids:
-        tags += _split_tags(options.group_tags.get(group_id, ""))
-    tags += _split_tags(options.tag_list)
-    return _unique_tags(tags)
+        tags += split_tags(options.group_tags.get(group_id, ""))
+    tags += split_tags(options.tag_list)
+    return unique_tags(tags)
 
 
 def _extra_tags(fields: Fields, lookups: TntLookups) -> list[str]:
@@ -306,32 +213,3 @@ def _extra_tags(fields: Fields, lookups: TntLookups) -> list[str]:
     if fund_rep := lookups.user_name(fields["FundRepID"]):
         tags.append(f"Fund Rep - {fund_rep}")
     return tags
-
-
-def _split_tags(text: str) -> list[str]:
-    return text.split(",") if text else []
-
-
-def _unique_tags(names: Iterable[str]) -> list[str]:
-    """Normalised, blanks dropped, duplicates dropped keeping the first."""
-    tags = (normalize_tag(name) for name in names)
-    return list(dict.fromkeys(tag for tag in tags if tag))
-
-
-def _path_prefixes(path_name: str) -> list[str]:
-    parts = [part.strip() for part in path_name.split("\\") if part.strip()]
-    return ["\\".join(parts[: n + 1]) for n in range(len(parts))]
-
-
-def _strip_category(description: str, category: str) -> str:
-    """``Category\\Group`` -> ``Group`` when the description starts with its category."""
-    prefix = f"{category}\\"
-    if category and description.startswith(prefix):
-        return description[len(prefix) :]
-    return description
-
-
-def _version_tuple(version: str) -> tuple[int, ...]:
-    """ "3.10" -> (3, 10), so versions compare as numbers; unreadable -> ()."""
-    numbers = re.findall(r"\d+", version)
-    return tuple(int(n) for n in numbers)

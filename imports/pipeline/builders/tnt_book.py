@@ -17,8 +17,8 @@ from datetime import UTC, date, datetime, time
 from decimal import Decimal
 
 from imports.pipeline.builders.drafts import RowError
-from imports.pipeline.builders.tnt import normalize_tag
 from imports.pipeline.builders.tnt_lookups import TntLookups
+from imports.pipeline.builders.tnt_tags import normalize_tag
 from imports.pipeline.builders.tnt_values import Fields, boolean, decimal, integer, iso_date, positive_amount
 from imports.pipeline.readers.tnt import TntRow
 

@@ -7,36 +7,8 @@ import re
 
 from imports.pipeline.builders.drafts import EmailDraft, PersonDraft, PhoneDraft
 from imports.pipeline.builders.names import parse_full_name
+from imports.pipeline.builders.tnt_layout import NAME_PARTS, PHONE_FIELDS, SHARED_PHONE_PREFIXES, WEBSITE_FIELDS
 from imports.pipeline.builders.tnt_values import Fields, boolean, integer
-
-# (field, location, belongs to the spouse).  The order is TntConnect's own:
-# PreferredPhoneType and the bits of PhoneIsValidMask index into it.
-PHONE_FIELDS: tuple[tuple[str, str, bool], ...] = (
-    ("HomePhone", "home", False),
-    ("HomePhone2", "home", False),
-    ("HomeFax", "fax", False),
-    ("OtherPhone", "other", False),
-    ("OtherFax", "fax", False),
-    ("MobilePhone", "mobile", False),
-    ("MobilePhone2", "mobile", False),
-    ("PagerNumber", "pager", False),
-    ("BusinessPhone", "work", False),
-    ("BusinessPhone2", "work", False),
-    ("BusinessFax", "fax", False),
-    ("CompanyMainPhone", "work", False),
-    ("SpouseMobilePhone", "mobile", True),
-    ("SpouseMobilePhone2", "mobile", True),
-    ("SpousePagerNumber", "pager", True),
-    ("SpouseBusinessPhone", "work", True),
-    ("SpouseBusinessPhone2", "work", True),
-    ("SpouseBusinessFax", "fax", True),
-    ("SpouseCompanyMainPhone", "work", True),
-)
-
-# A person's web pages and social accounts, in TntConnect's order.
-WEBSITE_FIELDS = ("WebPage1", "WebPage2", "SocialWeb1", "SocialWeb2", "SocialWeb3", "SocialWeb4")
-SHARED_PHONE_PREFIXES = ("HomePhone", "HomeFax", "OtherPhone", "OtherFax")
-NAME_PARTS = ("FirstName", "LastName", "MiddleName", "Title", "Suffix")
 
 
 def tnt_people(fields: Fields) -> list[PersonDraft]:
