@@ -48,7 +48,6 @@ NEWSLETTER_MEDIA = _NEWSLETTER.tnt_codes()  # NewsletterMediaPref -> newsletter
 NO_NEWSLETTER, BOTH_NEWSLETTERS = _NEWSLETTER.constant("None").id, _NEWSLETTER.constant("Both").id
 
 
-
 def build_tnt_contact(row: TntContactRow, options: TntImportOptions) -> ContactDraft:
     """Make the draft of one contact; RowError when it cannot be imported."""
     fields = Fields(row.fields)
