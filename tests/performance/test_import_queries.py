@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 
 from contacts.models import Contact, EmailAddress
 from imports.models import Import, ImportedContact
-from imports.pipeline import writer
+from imports.pipeline import bulk_insert
 from imports.pipeline.job import run_import
 from tests.factories import AccountListFactory, MembershipFactory
 from tests.imports.helpers import GENERATED, make_import
@@ -80,7 +80,7 @@ def test_matching_lookups_are_chunked_below_the_parameter_limit(settings, genera
     settings.IMPORT_BATCH_SIZE = 200
     content = generated_csv(150)
     first = imported(content, user=member.user, account_list=member.account_list)
-    monkeypatch.setattr(writer, "max_in_list", lambda model: 7)
+    monkeypatch.setattr(bulk_insert, "max_in_list", lambda model: 7)
     selects: list[int] = []
 
     def record_parameters(execute, sql, params, many, context):
