@@ -13,7 +13,7 @@ from django.utils import timezone
 from django_q.tasks import async_task
 
 from accounts.models import AccountList, User
-from imports.fields import check_mapping_shapes, validate_mappings
+from imports.mappings import check_mapping_shapes, validate_mappings
 from imports.models import WRITABLE_ATTRIBUTES, Import
 from imports.pipeline.analysis import FileAnalysis, analyze_file
 from imports.pipeline.samples import rebuild_samples
