@@ -130,20 +130,12 @@ class CsvContactBuilder:
         return primary, spouse
 
     def _emails(self, values: Mapping[str, str], slots: tuple[SupportedField, ...]) -> list[EmailDraft]:
-        emails = []
-        for field in slots:
-            address = self.cleaned(values, field)
-            if address:
-                emails.append(EmailDraft(email=address, primary=not emails))
-        return emails
+        filled = [address for address in (self.cleaned(values, field) for field in slots) if address]
+        return [EmailDraft(email=address, primary=position == 0) for position, address in enumerate(filled)]
 
     def _phones(self, values: Mapping[str, str], slots: tuple[SupportedField, ...]) -> list[PhoneDraft]:
-        phones = []
-        for field in slots:
-            number = self.cleaned(values, field)
-            if number:
-                phones.append(PhoneDraft(number=number, primary=not phones))
-        return phones
+        filled = [number for number in (self.cleaned(values, field) for field in slots) if number]
+        return [PhoneDraft(number=number, primary=position == 0) for position, number in enumerate(filled)]
 
     def _addresses(self, values: Mapping[str, str]) -> list[AddressDraft]:
         if not any(self.value(values, field.key) for field in ADDRESS_PARTS):
