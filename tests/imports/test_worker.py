@@ -59,12 +59,12 @@ def stop_worker(worker: subprocess.Popen) -> str:
     return output.decode(errors="replace")
 
 
-def wait_for(predicate, timeout: float = 60) -> bool:
+def wait_for(predicate, timeout: float = 60, interval: float = 0.25) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if predicate():
             return True
-        time.sleep(0.25)
+        time.sleep(interval)
     return False
 
 
