@@ -18,6 +18,7 @@ import os
 import socket
 import threading
 from datetime import datetime
+from pathlib import Path
 
 from django.conf import settings
 from django.db import connection
@@ -41,7 +42,16 @@ def holder_is_gone(holder: str) -> bool:
         return True
     except PermissionError:  # a process of another user: alive
         return False
-    return False
+    return _is_zombie(int(pid))
+
+
+def _is_zombie(pid: int) -> bool:
+    """A killed worker whose parent died too stays a zombie until it is reaped: it is gone all the same."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rpartition(")")[2].split()[:1] == ["Z"]
 
 
 def is_stale(heartbeat_at: datetime | None, now: datetime | None = None) -> bool:
