@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('accounts', '0003_account_list_goal_and_currency'),
         ('contacts', '0006_contact_and_person_extras'),
-        ('imports', '0005_tnt_steps'),
+        ('imports', '0001_initial'),
     ]
 
     operations = [
