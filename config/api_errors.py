@@ -27,6 +27,7 @@ from google_contacts.errors import (
     GoogleError,
     GoogleNotConfigured,
 )
+from google_contacts.services import GoogleAccountNotFound
 
 NON_FIELD_KEYS = {"non_field_errors", "__all__", "detail"}
 UNSUPPORTED_MEDIA_TYPE_HINT = (
@@ -45,6 +46,8 @@ def exception_handler(exc, context):
         exc = exceptions.NotFound("Not found.")
     elif isinstance(exc, SuspiciousOperation):
         exc = _suspicious_request(exc)
+    elif isinstance(exc, GoogleAccountNotFound):
+        exc = exceptions.NotFound(str(exc))
     elif isinstance(exc, GoogleError):
         exc = _google_error(exc)
     elif isinstance(exc, exceptions.UnsupportedMediaType):

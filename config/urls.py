@@ -9,6 +9,7 @@ from google_contacts.api.views import ContactGroupsView, GoogleAccountViewSet
 from imports.api.constants import ConstantsView
 from imports.api.views import (
     CsvImportViewSet,
+    GoogleImportViewSet,
     ImportFailuresView,
     ImportFileDownloadView,
     ImportViewSet,
@@ -58,6 +59,12 @@ api_v2 = [
         f"{AL}/imports/tnt/<uuid:pk>",
         TntImportViewSet.as_view(DETAIL),
         name="tnt-import-detail",
+    ),
+    path(f"{AL}/imports/google", GoogleImportViewSet.as_view(LIST), name="google-import-list"),
+    path(
+        f"{AL}/imports/google/<uuid:pk>",
+        GoogleImportViewSet.as_view(DETAIL),
+        name="google-import-detail",
     ),
     path(f"{AL}/imports", ImportViewSet.as_view(LIST), name="import-list"),
     path(f"{AL}/imports/<uuid:pk>", ImportViewSet.as_view(DETAIL), name="import-detail"),

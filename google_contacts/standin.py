@@ -58,6 +58,7 @@ class StandInAccount:
 class Grant:
     refresh_token: str
     scopes: list[str]
+    account: StandInAccount
     revoked: bool = False
 
 
@@ -70,8 +71,8 @@ class StandInState:
     groups: list[dict] = field(default_factory=list)
     max_page_size: int = 1000
     scopes: list[str] = field(default_factory=lambda: [CONTACTS_SCOPE, EMAIL_SCOPE])
-    # code -> (redirect_uri, code_challenge, scopes); a code works once
-    codes: dict[str, tuple[str, str, list[str]]] = field(default_factory=dict)
+    # code -> (redirect_uri, code_challenge, scopes, the account that consented); a code works once
+    codes: dict[str, tuple[str, str, list[str], StandInAccount]] = field(default_factory=dict)
     grants: dict[str, Grant] = field(default_factory=dict)  # refresh token -> grant
     access_tokens: dict[str, str] = field(default_factory=dict)  # access token -> refresh token
     faults: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
@@ -90,18 +91,32 @@ class GoogleStandIn:
 
     # --- what tests and the command line ask -----------------------------------------------
 
-    def issue_code(self, *, redirect_uri: str, code_verifier: str = "", scopes: list[str] | None = None) -> str:
-        """An authorization code, as the consent screen would give it for `redirect_uri`."""
+    def issue_code(
+        self,
+        *,
+        redirect_uri: str,
+        code_verifier: str = "",
+        scopes: list[str] | None = None,
+        account: StandInAccount | None = None,
+    ) -> str:
+        """An authorization code, as the consent screen would give it for `redirect_uri` (by default
+        the stand-in's own account consents; another StandInAccount is another Google account)."""
         challenge = s256(code_verifier) if code_verifier else ""
         code = "4/" + secrets.token_urlsafe(24)
         with self.state.lock:
-            self.state.codes[code] = (redirect_uri, challenge, list(scopes or self.state.scopes))
+            self.state.codes[code] = (
+                redirect_uri,
+                challenge,
+                list(scopes or self.state.scopes),
+                account or self.state.account,
+            )
         return code
 
-    def fail(self, path: str, *statuses: int) -> None:
-        """Answer the next requests of `path` (e.g. "people/me/connections") with these statuses, in turn."""
+    def fail(self, path: str, *statuses: int, after: int = 0) -> None:
+        """Answer the next requests of `path` (e.g. "people/me/connections") with these statuses, in turn,
+        after `after` requests answered as usual."""
         with self.state.lock:
-            self.state.faults[path].extend(statuses)
+            self.state.faults[path].extend([0] * after + list(statuses))
 
     def expire_access_tokens(self) -> None:
         with self.state.lock:
@@ -178,8 +193,8 @@ class GoogleStandIn:
         code = self.issue_code(redirect_uri=redirect_uri)
         if query.get("code_challenge"):
             with self.state.lock:
-                uri, _, scopes = self.state.codes[code]
-                self.state.codes[code] = (uri, query["code_challenge"], scopes)
+                uri, _, scopes, account = self.state.codes[code]
+                self.state.codes[code] = (uri, query["code_challenge"], scopes, account)
         params = {"code": code, "scope": " ".join(self.state.scopes)}
         if "state" in query:
             params["state"] = query["state"]
@@ -227,7 +242,7 @@ class GoogleStandIn:
             entry = self.state.codes.pop(form.get("code", ""), None)
         if entry is None:
             return _json(400, {"error": "invalid_grant", "error_description": "Malformed auth code."})
-        redirect_uri, challenge, scopes = entry
+        redirect_uri, challenge, scopes, account = entry
         if form.get("redirect_uri") != redirect_uri:
             return _json(400, {"error": "redirect_uri_mismatch", "error_description": "Bad Request"})
         if challenge and s256(form.get("code_verifier", "")) != challenge:
@@ -235,7 +250,7 @@ class GoogleStandIn:
         refresh_token = "1//" + secrets.token_urlsafe(32)
         access_token = "ya29." + secrets.token_urlsafe(24)
         with self.state.lock:
-            self.state.grants[refresh_token] = Grant(refresh_token=refresh_token, scopes=scopes)
+            self.state.grants[refresh_token] = Grant(refresh_token=refresh_token, scopes=scopes, account=account)
             self.state.access_tokens[access_token] = refresh_token
         return _json(
             200,
@@ -276,7 +291,7 @@ class GoogleStandIn:
         if grant is None or grant.revoked:
             return _api_error(401)
         if path == "people/me" and "personFields" in query:
-            return _json(200, self._me())
+            return _json(200, self._me(grant.account))
         if CONTACTS_SCOPE not in grant.scopes:
             return _api_error(403)
         if path == "contactGroups":
@@ -289,8 +304,7 @@ class GoogleStandIn:
             )
         return _api_error_with(404, "NOT_FOUND", "Requested entity was not found.")
 
-    def _me(self) -> dict:
-        account = self.state.account
+    def _me(self, account: StandInAccount) -> dict:
         return {
             "resourceName": account.profile_id,
             "etag": "%EgUBAi43PRoEAQIFByIMR3Rqc2V0b2tlbg==",

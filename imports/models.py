@@ -59,6 +59,7 @@ class Import(models.Model):
     class Source(models.TextChoices):
         CSV = "csv", "CSV"
         TNT = "tnt", "TntConnect XML"
+        GOOGLE = "google", "Google Contacts"
 
     class Status(models.TextChoices):
         PREVIEW = "preview", "In preview"
@@ -125,6 +126,24 @@ class Import(models.Model):
     group_tags = JSONField(default=dict, blank=True)
     import_by_group = models.BooleanField(default=False)
     tnt_groups = JSONField(default=list, blank=True, help_text="Groups found in the TntConnect file")
+
+    # Google Contacts: the connected account read, its groups, and how far the job got through its pages
+    source_account = models.ForeignKey(
+        "google_contacts.GoogleAccount",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="imports",
+        help_text="The connected Google account imported from",
+    )
+    google_groups = JSONField(
+        default=list, blank=True, help_text="The Google account's contact groups: resource name, name, member count"
+    )
+    source_cursor = JSONField(
+        default=dict,
+        blank=True,
+        help_text="Google: the page token of the next page to read, committed with each page's contacts",
+    )
 
     retry_of = models.ForeignKey(
         "self",

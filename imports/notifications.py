@@ -27,6 +27,11 @@ def send_import_finished(*, import_record: Import) -> None:
         "import_url": import_url(import_record),
         "failures_url": f"{import_url(import_record)}/failures",
         "source": import_record.get_source_display(),
+        # A Google import that failed because the authorisation no longer works says how to reconnect.
+        "google_reconnect": import_record.source == Import.Source.GOOGLE
+        and import_record.status == Import.Status.FAILED
+        and (import_record.source_account is None or import_record.source_account.needs_reconnect),
+        "google_connect_url": f"{settings.SITE_URL}/google/connect",
     }
     template = "success" if succeeded else "failure"
     subject = render_to_string(f"imports/email/{template}_subject.txt", context).strip()

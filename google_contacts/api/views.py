@@ -71,9 +71,7 @@ class ContactGroupsView(GoogleConfiguredMixin, ListAPIView):
 
     serializer_class = ContactGroupSerializer
     resource_name = "google_contact_groups"
-    pagination_class = None
+    queryset = GoogleAccount.objects.none()  # tells the schema generator there is no model to read
 
     def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
-            return []
         return services.contact_groups_of(account=self.account())

@@ -64,12 +64,21 @@ MERGED_FIELDS = {
     "website": "website",
     "notes": "notes",
     "tnt_id": "tnt_id",
+    "google_resource_name": "google_resource_name",
 }
 PERSON_FIELDS = ("middle_name", "title", "suffix")
 
 
 def is_blank(value) -> bool:
     return value is None or value == ""
+
+
+def _ids_differ(contact: Contact, draft: ContactDraft) -> bool:
+    """Both carry a source's own id (Google resource name, TNT id) and they differ: two people, whatever the name."""
+    return any(
+        getattr(contact, name) and getattr(draft, name) and getattr(contact, name) != getattr(draft, name)
+        for name in ("google_resource_name", "tnt_id")
+    )
 
 
 # --- fast rows and inserts --------------------------------------------------------------
@@ -497,7 +506,7 @@ class ContactWriter:
         for draft, keys in zip(drafts, keys_of_drafts, strict=True):
             if draft.referred_by and not self.defer_referrals and draft.referred_by not in referrers:
                 note_missing_referral(draft)
-            state = self._match(keys, states, by_key)
+            state = self._match(keys, states, by_key, draft)
             if state is None:
                 state = self._new_state(draft, batch)
                 result.created += 1
@@ -520,14 +529,17 @@ class ContactWriter:
         return result
 
     def _load_matches(self, keys_of_drafts: list[list[tuple[str, str]]]) -> dict[tuple[str, str], ContactState]:
-        """Existing contacts that any draft matches, keyed by ('tnt'|'name'|'email', key)."""
-        wanted: dict[str, set[str]] = {"tnt": set(), "name": set(), "email": set()}
+        """Existing contacts that any draft matches, keyed by ('google'|'tnt'|'name'|'email', key)."""
+        wanted: dict[str, set[str]] = {"google": set(), "tnt": set(), "name": set(), "email": set()}
         for keys in keys_of_drafts:
             for kind, key in keys:
                 wanted[kind].add(key)
         tnt_ids, names, emails = wanted["tnt"], wanted["name"], wanted["email"]
         base = Contact.objects.filter(account_list_id=self.account_list_id).order_by("created_at")
         matches: dict[tuple[str, str], uuid.UUID] = {}
+        google = base.values_list("google_resource_name", "id")
+        for resource_name, cid in rows_in(google, "google_resource_name__in", wanted["google"]):
+            matches.setdefault(("google", resource_name), cid)
         for tnt_id, cid in rows_in(base.values_list("tnt_id", "id"), "tnt_id__in", tnt_ids):
             matches.setdefault(("tnt", tnt_id), cid)
         for key, cid in rows_in(base.values_list("name_key", "id"), "name_key__in", names):
@@ -599,6 +611,8 @@ class ContactWriter:
     @staticmethod
     def _keys(draft: ContactDraft) -> list[tuple[str, str]]:
         keys = []
+        if draft.google_resource_name:  # the strongest evidence: the same Google contact
+            keys.append(("google", draft.google_resource_name))
         if draft.tnt_id:
             keys.append(("tnt", draft.tnt_id))
         keys.append(("name", name_key(draft.name)))
@@ -607,10 +621,10 @@ class ContactWriter:
         return keys
 
     @staticmethod
-    def _match(keys, states, by_key) -> ContactState | None:
+    def _match(keys, states, by_key, draft: ContactDraft) -> ContactState | None:
         for key in keys:
             state = by_key.get(key) or states.get(key)
-            if state is not None:
+            if state is not None and not _ids_differ(state.contact, draft):
                 return state
         return None
 

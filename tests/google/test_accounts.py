@@ -7,7 +7,7 @@ from django.core.management import call_command
 from google_contacts.models import GoogleAccount
 from tests.conftest import JsonApiClient
 from tests.factories import MembershipFactory, issue_token
-from tests.google.conftest import ACCOUNTS, REDIRECT_URI, assert_no_token_in, connect, connect_document
+from tests.google.helpers import ACCOUNTS, REDIRECT_URI, assert_no_token_in, connect, connect_document
 
 pytestmark = pytest.mark.django_db
 

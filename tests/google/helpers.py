@@ -1,22 +1,7 @@
-"""A stand-in for Google on a loopback port, with the service pointed at it, and helpers to connect."""
-
-import pytest
-
-from google_contacts.standin import GoogleStandIn, demo_groups, demo_people
+"""Helpers to connect the stand-in's Google account (the `google` fixture is in tests/conftest.py)."""
 
 REDIRECT_URI = "https://client.example.com/oauth/google"
 ACCOUNTS = "/api/v2/user/google_accounts"
-
-
-@pytest.fixture
-def google(settings):
-    groups = demo_groups()
-    standin = GoogleStandIn(people=demo_people(250, groups), groups=groups, max_page_size=100)
-    standin.serve()
-    for name, value in standin.settings().items():
-        setattr(settings, name, value)
-    yield standin
-    standin.stop()
 
 
 def connect_document(code: str, **extra) -> dict:
