@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('google_contacts', '0001_initial'),
-        ('imports', '0003_fewer_indexes'),
+        ('imports', '0004_import_reviewers'),
     ]
 
     operations = [
