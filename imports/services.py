@@ -14,7 +14,7 @@ from django_q.tasks import async_task
 
 from accounts.models import AccountList, User
 from imports import google
-from imports.fields import check_mapping_shapes, validate_mappings
+from imports.mappings import check_mapping_shapes, validate_mappings
 from imports.models import Import
 from imports.pipeline.analysis import FileAnalysis, analyze_file
 from imports.pipeline.samples import rebuild_samples

@@ -23,7 +23,7 @@ from django.utils.html import format_html, format_html_join
 from imports import services
 from imports.admin import display as admin_display
 from imports.admin import views as admin_views
-from imports.fields import check_mapping_shapes
+from imports.mappings import check_mapping_shapes
 from imports.models import Import
 
 EDITABLE_IN_PREVIEW = (

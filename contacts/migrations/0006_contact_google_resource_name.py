@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0002_alter_apitoken_options'),
-        ('contacts', '0004_fewer_indexes'),
+        ('contacts', '0005_sample_newsletter_choices'),
     ]
 
     operations = [
