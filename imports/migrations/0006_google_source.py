@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('google_contacts', '0001_initial'),
-        ('imports', '0004_import_reviewers'),
+        ('imports', '0005_import_lease_holder'),
     ]
 
     operations = [
