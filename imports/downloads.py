@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import time
+import uuid
 
 from django.conf import settings
 from django.core import signing
@@ -67,7 +68,19 @@ def _signer(secret_key: str) -> signing.TimestampSigner:
 
 def failures_url(*, account_list_id, import_id, origin: str) -> str:
     """The link to an import's failed rows as a CSV (`ImportFailuresView`)."""
-    return f"{origin}/api/v2/account_lists/{account_list_id}/imports/{import_id}/failures"
+    path = _failures_path(get_script_prefix())
+    return origin + path.format(account_list_id=account_list_id, import_id=import_id)
+
+
+_PLACEHOLDER_IDS = (uuid.UUID(int=1), uuid.UUID(int=2))
+
+
+@functools.cache
+def _failures_path(script_prefix: str) -> str:
+    """The failures view's path with the two ids as format fields: `reverse()` once, not for every import of a list."""
+    account_list_id, import_id = _PLACEHOLDER_IDS
+    path = reverse("import-failures", kwargs={"account_list_pk": account_list_id, "pk": import_id})
+    return path.replace(str(account_list_id), "{account_list_id}").replace(str(import_id), "{import_id}")
 
 
 def origin_of(request) -> str:
