@@ -15,7 +15,7 @@ from django_q.tasks import async_task
 
 from accounts.models import AccountList, User
 from imports.mappings import check_mapping_shapes, validate_mappings
-from imports.models import Import
+from imports.models import WRITABLE_ATTRIBUTES, Import
 from imports.pipeline.analysis import FileAnalysis, analyze_file
 from imports.pipeline.samples import rebuild_samples
 from imports.selectors import remembered_mappings
@@ -23,18 +23,6 @@ from imports.suggestions import header_fingerprint, merge_remembered, suggest_ma
 
 logger = logging.getLogger(__name__)
 
-# Attributes a client may set; everything else is derived or read-only.
-WRITABLE = (
-    "file_headers_mappings",
-    "file_constants_mappings",
-    "tag_list",
-    "groups",
-    "group_tags",
-    "import_by_group",
-    "in_preview",
-    "override",
-    "file_sheet",
-)
 ANALYSIS_FIELDS = (
     "file_format",
     "rows_total",
@@ -179,7 +167,7 @@ def create_import(
     if retry_of is not None:
         for name in ("file_headers_mappings", "file_constants_mappings", "tag_list", "override", "group_tags"):
             setattr(import_record, name, getattr(retry_of, name))
-    for name in WRITABLE:
+    for name in WRITABLE_ATTRIBUTES:
         if name in attributes:
             setattr(import_record, name, attributes[name])
     if "in_preview" not in attributes:
@@ -244,7 +232,7 @@ def update_import(
         file_headers_mappings=attributes.get("file_headers_mappings"),
         file_constants_mappings=attributes.get("file_constants_mappings"),
     )
-    changes = {name: attributes[name] for name in WRITABLE if name in attributes}
+    changes = {name: attributes[name] for name in WRITABLE_ATTRIBUTES if name in attributes}
     if import_record.status != Import.Status.PREVIEW:
         meaningful = {k for k, v in changes.items() if getattr(import_record, k) != v}
         if file is not None or meaningful:
