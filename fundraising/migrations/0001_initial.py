@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0003_account_list_goal_and_currency'),
-        ('contacts', '0006_contact_and_person_extras'),
+        ('contacts', '0007_contact_and_person_extras'),
         ('imports', '0001_initial'),
     ]
 

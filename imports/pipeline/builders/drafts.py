@@ -100,6 +100,7 @@ class ContactDraft:
     last_thank: date | None = None
     referred_by: str = ""  # the name of the contact who referred this one
     tnt_id: str = ""  # TntConnect's own id, for matching re-imports
+    google_resource_name: str = ""  # the People API's people/... of the person, for matching re-imports
 
     @property
     def primary_email(self) -> str:

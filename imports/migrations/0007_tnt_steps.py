@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('imports', '0005_import_lease_holder'),
+        ('imports', '0006_google_source'),
     ]
 
     operations = [

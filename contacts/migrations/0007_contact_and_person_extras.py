@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('contacts', '0005_sample_newsletter_choices'),
+        ('contacts', '0006_contact_google_resource_name'),
     ]
 
     operations = [
