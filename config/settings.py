@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "accounts",
     "contacts",
     "imports",
+    "google_contacts",
 ]
 
 MIDDLEWARE = [
@@ -187,6 +188,22 @@ IMPORT_HEARTBEAT_SECONDS = env_int("IMPORT_HEARTBEAT_SECONDS", 5)
 IMPORT_STALL_SECONDS = env_int("IMPORT_STALL_SECONDS", 30)
 IMPORT_WATCHDOG_SECONDS = env_int("IMPORT_WATCHDOG_SECONDS", 10)
 IMPORT_MAX_ATTEMPTS = env_int("IMPORT_MAX_ATTEMPTS", 5)
+
+# Google Contacts (see the README): an OAuth client of a Google Cloud project, and Fernet keys for the tokens.
+GOOGLE_OAUTH_CLIENT_ID = os.environ.get("GOOGLE_OAUTH_CLIENT_ID", "")
+GOOGLE_OAUTH_CLIENT_SECRET = os.environ.get("GOOGLE_OAUTH_CLIENT_SECRET", "")
+# Google's own endpoints unless told otherwise (tests and staging point them at a stand-in).
+GOOGLE_OAUTH_AUTHORIZE_URL = os.environ.get(
+    "GOOGLE_OAUTH_AUTHORIZE_URL", "https://accounts.google.com/o/oauth2/v2/auth"
+)
+GOOGLE_OAUTH_TOKEN_URL = os.environ.get("GOOGLE_OAUTH_TOKEN_URL", "https://oauth2.googleapis.com/token")
+GOOGLE_OAUTH_REVOKE_URL = os.environ.get("GOOGLE_OAUTH_REVOKE_URL", "https://oauth2.googleapis.com/revoke")
+GOOGLE_PEOPLE_API_URL = os.environ.get("GOOGLE_PEOPLE_API_URL", "https://people.googleapis.com/v1")
+# Comma-separated Fernet keys: the first encrypts, all decrypt (rotation: README).
+GOOGLE_TOKEN_ENCRYPTION_KEYS = [k for k in os.environ.get("GOOGLE_TOKEN_ENCRYPTION_KEYS", "").split(",") if k.strip()]
+GOOGLE_API_TIMEOUT_SECONDS = env_int("GOOGLE_API_TIMEOUT_SECONDS", 30)
+GOOGLE_API_RETRIES = env_int("GOOGLE_API_RETRIES", 5)  # for 429, 5xx and lost connections, with backoff
+GOOGLE_API_BACKOFF_SECONDS = float(os.environ.get("GOOGLE_API_BACKOFF_SECONDS", "1.0"))
 
 # --- Email ------------------------------------------------------------------
 EMAIL_URL = os.environ.get("EMAIL_URL", "console://")
