@@ -246,6 +246,11 @@ class Import(models.Model):
         )
 
     @property
+    def tnt_summary_rows(self) -> list[tuple[str, dict[str, int]]]:
+        """tnt_summary for people to read (the emails, the admin): ("Task contacts", counters), ..."""
+        return [(name.replace("_", " ").capitalize(), counters) for name, counters in self.tnt_summary.items()]
+
+    @property
     def is_finished(self) -> bool:
         return self.status in self.FINISHED_STATUSES
 
