@@ -1,0 +1,186 @@
+"""python -m benchmarks.api_patches: what each patch of the libraries' internals gains, on the endpoints using it.
+
+Builds the data of `benchmarks.api_load` (an account list with imports of a 200-row
+file, their samples and contacts), then hands requests straight to Django's WSGI
+handler, in this process, as gunicorn does. Each patch is measured against the
+library's own way (put back for the duration by monkeypatching): blocks of
+`--requests` requests, ours and the stock way alternating, `--blocks` times; the
+figure is the median time of a request over the blocks. A patch is worth keeping
+when the stock way is at least 15 % slower on some endpoint.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import statistics
+import sys
+import tempfile
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+from benchmarks.data import csv_path, write_csv
+from benchmarks.imports import run_phase, say
+from benchmarks.phases import configure_environment
+
+KEEP_AT = 0.15
+
+
+@contextmanager
+def patched(*replacements):
+    """(object, attribute name, value) replaced for the duration."""
+    saved = [(target, name, target.__dict__[name]) for target, name, _ in replacements]
+    try:
+        for target, name, value in replacements:
+            setattr(target, name, value)
+        yield
+    finally:
+        for target, name, value in saved:
+            setattr(target, name, value)
+
+
+def stock_variants() -> dict:
+    """Patch name -> a context manager putting the library's (or Django's) own way back."""
+    from django.conf import settings
+    from django.core import signing
+    from django.urls import reverse
+    from rest_framework_json_api import renderers as jsonapi_renderers
+
+    import accounts.authentication
+    import accounts.selectors
+    import contacts.api.views
+    import imports.api.documents
+    import imports.api.views
+    from accounts.models import AccountList, ApiToken, User
+    from config import renderers, serializers
+    from imports import downloads
+
+    library = jsonapi_renderers.JSONRenderer.__dict__
+
+    def orm_token(key_hash, now):
+        token = ApiToken.objects.filter(key_hash=key_hash).first()
+        return token if token is not None and token.is_usable(now) else None
+
+    def orm_user(user_id):
+        return User.objects.filter(pk=user_id, is_active=True).first()
+
+    def orm_account_list(*, user, account_list_id):
+        from django.http import Http404
+
+        try:
+            return accounts.selectors.account_lists_for(user=user).get(pk=account_list_id)
+        except AccountList.DoesNotExist:
+            raise Http404("No such account list.") from None
+
+    def signed_each_time(*, import_id, file_name, user, origin):
+        if not file_name:
+            return None
+        payload = {"i": str(import_id), "u": str(user.pk), "e": int(time.time()) + settings.FILE_URL_EXPIRY_SECONDS}
+        token = signing.dumps(payload, salt=downloads.SALT)
+        return origin + reverse("import-file-download", kwargs={"token": token})
+
+    def library_get_fields(self):
+        return super(serializers.FieldsBuiltOncePerClass, self).get_fields()
+
+    return {
+        "renderer field roles": lambda: patched(
+            (renderers.JSONRenderer, "extract_attributes", library["extract_attributes"]),
+            (renderers.JSONRenderer, "extract_relationships", library["extract_relationships"]),
+        ),
+        "serializer field prototypes": lambda: patched(
+            (serializers.FieldsBuiltOncePerClass, "get_fields", library_get_fields),
+        ),
+        "token by key, raw SQL": lambda: patched(
+            (accounts.authentication, "_usable_token", orm_token),
+            (accounts.authentication, "_active_user", orm_user),
+        ),
+        "account-list check, raw SQL": lambda: patched(
+            (imports.api.views, "account_list_for", orm_account_list),
+            (contacts.api.views, "account_list_for", orm_account_list),
+        ),
+        "signed-link cache": lambda: patched((imports.api.documents, "file_url", signed_each_time)),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.api_patches", description=__doc__.split("\n")[0])
+    parser.add_argument("--requests", type=int, default=40, help="requests per block (default 40)")
+    parser.add_argument("--blocks", type=int, default=8, help="blocks of each way (default 8)")
+    parser.add_argument(
+        "--workdir", default=os.environ.get("BENCHMARK_WORKDIR", str(Path(tempfile.gettempdir()) / "imports-benchmark"))
+    )
+    args = parser.parse_args(argv)
+    workdir = Path(args.workdir)
+    workdir.mkdir(parents=True, exist_ok=True)
+    configure_environment(workdir)
+    path = write_csv(csv_path(workdir, 200), 200)
+    setup = run_phase("setup", workdir, fresh=False)
+    fixture = run_phase("api_fixture", workdir, path=str(path), imports=10)
+
+    import django
+
+    django.setup()
+    from django.core.handlers.wsgi import WSGIHandler
+
+    handler = WSGIHandler()
+    al = fixture["account_list_id"]
+    endpoints = {
+        "GET user": "/api/v2/user",
+        "GET account list": f"/api/v2/account_lists/{al}",
+        "GET contacts (25)": f"/api/v2/account_lists/{al}/contacts",
+        "GET import ?include=sample_contacts": f"/api/v2/account_lists/{al}/imports/{fixture['import_id']}"
+        "?include=sample_contacts",
+        "GET imports (10)": f"/api/v2/account_lists/{al}/imports",
+    }
+    uses = {
+        "renderer field roles": ["GET user", "GET account list", "GET contacts (25)"],
+        "serializer field prototypes": ["GET user", "GET account list", "GET contacts (25)"],
+        "token by key, raw SQL": ["GET user", "GET import ?include=sample_contacts"],
+        "account-list check, raw SQL": ["GET contacts (25)", "GET import ?include=sample_contacts"],
+        "signed-link cache": ["GET imports (10)", "GET import ?include=sample_contacts"],
+    }
+
+    def request(url: str) -> None:
+        path, _, query = url.partition("?")
+        environ = {
+            "REQUEST_METHOD": "GET", "PATH_INFO": path, "QUERY_STRING": query, "SERVER_NAME": "127.0.0.1",
+            "SERVER_PORT": "80", "HTTP_HOST": "127.0.0.1", "wsgi.url_scheme": "http", "wsgi.input": io.BytesIO(),
+            "wsgi.errors": sys.stderr, "HTTP_AUTHORIZATION": f"Bearer {fixture['token']}",
+        }  # fmt: skip
+        statuses = []
+        body = handler(environ, lambda status, headers: statuses.append(status))
+        b"".join(body)
+        if not statuses[0].startswith("200"):
+            raise SystemExit(f"{url}: {statuses[0]}")
+
+    def block(url: str) -> float:
+        started = time.perf_counter()
+        for _ in range(args.requests):
+            request(url)
+        return (time.perf_counter() - started) / args.requests * 1000
+
+    say(f"database: {setup['vendor']}; {args.blocks} alternating blocks of {args.requests} requests, median ms")
+    say(f"{'patch':<30} {'endpoint':<38} {'ours':>7} {'stock':>7} {'gain':>6}  verdict")
+    for name, stock in stock_variants().items():
+        for endpoint in uses[name]:
+            url = endpoints[endpoint]
+            for _ in range(3):  # warm both ways
+                request(url)
+                with stock():
+                    request(url)
+            ours, theirs = [], []
+            for _ in range(args.blocks):
+                ours.append(block(url))
+                with stock():
+                    theirs.append(block(url))
+            mine, library = statistics.median(ours), statistics.median(theirs)
+            gain = library / mine - 1
+            verdict = "keep" if gain >= KEEP_AT else "below 15 %"
+            say(f"{name:<30} {endpoint:<38} {mine:>7.2f} {library:>7.2f} {gain:>6.0%}  {verdict}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
