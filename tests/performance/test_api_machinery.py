@@ -3,8 +3,8 @@
 Each piece stands in for library code: fields built once per serializer class and UTC date-times
 (config/serializers.py), field roles worked out once per serializer (config/renderers.py), no
 COUNT for a page that is not full (config/pagination.py), no FilterSet without a filter
-(config/filters.py), the token, its user and the account-list check read by SQL written once
-(accounts/authentication.py, accounts/selectors.py). The tests below make the same requests with
+(config/filters.py), the token and its user read by SQL written once
+(accounts/authentication.py). The tests below make the same requests with
 the stock machinery and with ours, and compare status, headers and bodies. (The import resource
 has one code path of its own, imports/api/documents.py, pinned by the golden documents of
 tests/imports/test_import_documents.py.)
@@ -62,8 +62,7 @@ def stock_machinery():
             [jsonapi_filters.QueryParameterValidationFilter, jsonapi_filters.OrderingFilter, DjangoFilterBackend],
         )
         patch.setattr(PageNumberPagination, "django_paginator_class", Paginator)
-        ways = stock_variants()  # the ORM's queries for the token, its user and the account-list check
-        with ways["token by key, raw SQL"](), ways["account-list check, raw SQL"]():
+        with stock_variants()["token by key, raw SQL"]():  # the ORM's queries for the token and its user
             yield
 
 
