@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from datetime import datetime
 from typing import Any
@@ -13,6 +14,7 @@ from django.utils import timezone
 from django_q.tasks import async_task
 
 from accounts.models import AccountList, User
+from imports import google
 from imports.mappings import check_mapping_shapes, validate_mappings
 from imports.models import WRITABLE_ATTRIBUTES, Import
 from imports.pipeline.analysis import FileAnalysis, analyze_file
@@ -30,6 +32,31 @@ ANALYSIS_FIELDS = (
     "file_constants",
     "tnt_groups",
 )
+
+
+class SourceCannotChange(ValidationError):
+    """An update names another source than the import's: a CSV import stays a CSV import."""
+
+    def __init__(self) -> None:
+        super().__init__({"source": ["The source of an import cannot change."]})
+
+
+class ImportNotStartable(Exception):
+    """Only an import in preview can start; this one has left it."""
+
+    def __init__(self, import_record: Import) -> None:
+        self.status = import_record.status
+        super().__init__(f"it is {import_record.get_status_display().lower()}")
+
+
+class ImportNotCancellable(Exception):
+    """Only a queued or running import can be cancelled."""
+
+    def __init__(self, import_record: Import) -> None:
+        self.status = import_record.status
+        super().__init__(
+            f"it is {import_record.get_status_display().lower()}; only queued or running imports can be cancelled"
+        )
 
 
 class StaleImport(Exception):
@@ -131,6 +158,14 @@ def create_import(
     """
     if source not in Import.Source.values:
         raise ValidationError({"source": [f"source must be one of {Import.Source.values}, not {source!r}."]})
+    if source == Import.Source.GOOGLE:
+        return _create_google_import(
+            account_list=account_list,
+            user=user,
+            file=file,
+            attributes=attributes,
+            in_preview_default=in_preview_default,
+        )
     if file is None:
         raise ValidationError({"file": ["A file is required: send it as data[attributes][file] in a multipart body."]})
     check_mapping_shapes(
@@ -152,6 +187,38 @@ def create_import(
     wants_start = not import_record.in_preview
     if wants_start:
         _fill_from_suggestions(import_record)
+    import_record.in_preview = True
+    import_record.status = Import.Status.PREVIEW
+    import_record.save()
+    rebuild_samples(import_record=import_record)
+    if wants_start:
+        start_import(import_record=import_record)
+    return import_record
+
+
+def _create_google_import(
+    *, account_list: AccountList, user: User, file: File | None, attributes: dict[str, Any], in_preview_default: bool
+) -> Import:
+    """An import that reads a connected Google account: in preview, its groups and first people are fetched."""
+    if file is not None:
+        raise ValidationError(
+            {"file": ["A Google import reads a connected Google account, not a file: send source_account_id only."]}
+        )
+    account = google.source_account_for(user=user, source_account_id=attributes.get("source_account_id"))
+    import_record = Import(
+        account_list=account_list,
+        user=user,
+        source=Import.Source.GOOGLE,
+        source_account=account,
+        original_filename=account.email,  # what the emails and the admin call the import
+    )
+    for name in WRITABLE_ATTRIBUTES:
+        if name in attributes:
+            setattr(import_record, name, attributes[name])
+    wants_start = not attributes.get("in_preview", in_preview_default)
+    if not wants_start:
+        google.load_preview(import_record)
+        google.check_groups(import_record)
     import_record.in_preview = True
     import_record.status = Import.Status.PREVIEW
     import_record.save()
@@ -187,7 +254,13 @@ def update_import(
     updated_in_db_at: datetime | None,
     overwrite: bool = False,
 ) -> Import:
-    """Change an import with optimistic locking; leaving preview starts it."""
+    """Change an import with optimistic locking; leaving preview starts it.
+
+    `attributes` may name the import's `source` (a client sends back what it
+    read), but never another one: SourceCannotChange.
+    """
+    if attributes.get("source") not in (None, import_record.source):
+        raise SourceCannotChange()
     import_record = Import.objects.select_for_update().get(pk=import_record.pk)
     if not overwrite:
         if updated_in_db_at is None:
@@ -222,11 +295,15 @@ def update_import(
     elif sheet_changed:
         _read_sheet_again(import_record)
     filled = wants_start and import_record.status == Import.Status.PREVIEW and _fill_from_suggestions(import_record)
+    regrouped = import_record.source == Import.Source.GOOGLE and {"groups", "import_by_group"} & set(changes)
+    if regrouped and import_record.status == Import.Status.PREVIEW and not wants_start:
+        google.load_preview(import_record)  # samples of the chosen groups' members
     import_record.save()
     if (
         file is not None
         or sheet_changed
         or filled
+        or regrouped
         or {
             "file_headers_mappings",
             "file_constants_mappings",
@@ -237,7 +314,8 @@ def update_import(
     ):
         rebuild_samples(import_record=import_record)
     if wants_start and import_record.status == Import.Status.PREVIEW:
-        start_import(import_record=import_record)
+        with contextlib.suppress(ImportNotStartable):  # another request started it meanwhile: as asked
+            start_import(import_record=import_record)
     return import_record
 
 
@@ -270,7 +348,13 @@ def validate_for_start(import_record: Import) -> None:
         )
     elif import_record.import_by_group and not import_record.groups:
         raise ValidationError({"groups": ["import_by_group is true but no groups were chosen."]})
-    if not import_record.file:
+    if import_record.source == Import.Source.GOOGLE:
+        if import_record.source_account_id is None:
+            raise ValidationError(
+                {"source_account_id": ["The Google account of this import was disconnected; connect it again."]}
+            )
+        google.check_groups(import_record)
+    elif not import_record.file:
         raise ValidationError({"file": ["The import has no file."]})
 
 
@@ -278,9 +362,12 @@ def start_import(*, import_record: Import, enqueue: bool = True) -> Import:
     """Leave preview and queue the job once the transaction commits, exactly once.
 
     The conditional UPDATE is the guard: of two requests that both leave
-    preview, only one changes a row and only that one enqueues. With
+    preview, only one changes a row and only that one enqueues; the other
+    gets ImportNotStartable, as does an import that has left preview. With
     `enqueue=False` the caller runs the job itself (the import_file command).
     """
+    if import_record.status != Import.Status.PREVIEW:
+        raise ImportNotStartable(import_record)
     validate_for_start(import_record)
     now = timezone.now()
     with transaction.atomic():
@@ -288,7 +375,9 @@ def start_import(*, import_record: Import, enqueue: bool = True) -> Import:
             status=Import.Status.QUEUED, in_preview=False, queued_at=now, updated_at=now
         )
     import_record.refresh_from_db()
-    if won and enqueue:
+    if not won:
+        raise ImportNotStartable(import_record)
+    if enqueue:
         transaction.on_commit(lambda: enqueue_import(import_record.pk))
     return import_record
 
@@ -303,19 +392,16 @@ def enqueue_import(import_id) -> None:
 
 
 def cancel_import(*, import_record: Import) -> Import:
-    """Stop a queued or running import at its next batch; a finished import is left as it is."""
+    """Cancel a queued import at once; a running one stops before its next batch.
+
+    Anything else (in preview, finished) cannot be cancelled: ImportNotCancellable.
+    """
     now = timezone.now()
-    Import.objects.filter(pk=import_record.pk, status=Import.Status.QUEUED).update(
-        status=Import.Status.CANCELLED,
-        cancel_requested=True,
-        completed_at=now,
-        updated_at=now,
-    )
-    Import.objects.filter(pk=import_record.pk, status__in=[Import.Status.IMPORTING, Import.Status.PREVIEW]).update(
-        cancel_requested=True, updated_at=now
-    )
-    Import.objects.filter(pk=import_record.pk, status=Import.Status.PREVIEW).update(
-        status=Import.Status.CANCELLED, completed_at=now, updated_at=now
-    )
+    pending = Import.objects.filter(pk=import_record.pk)
+    changed = pending.filter(status=Import.Status.QUEUED).update(
+        status=Import.Status.CANCELLED, cancel_requested=True, completed_at=now, updated_at=now
+    ) or pending.filter(status=Import.Status.IMPORTING).update(cancel_requested=True, updated_at=now)
     import_record.refresh_from_db()
+    if not changed:
+        raise ImportNotCancellable(import_record)
     return import_record
