@@ -113,7 +113,9 @@ def call(client: JsonApiClient, method: str, path: str):
 
 
 @pytest.mark.parametrize("caller", CALLERS)
-def test_authorization_matrix(caller, member, stranger, account_list, records):
+def test_each_kind_of_caller_gets_the_status_listed_for_every_endpoint_and_method(
+    caller, member, stranger, account_list, records
+):
     client = client_for(caller, member, stranger)
     imports_before = Import.objects.count()
     got, want = {}, {}

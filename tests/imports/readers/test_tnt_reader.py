@@ -84,7 +84,7 @@ class TrickleStream(io.RawIOBase):
 
 
 @pytest.mark.parametrize("path", FIXTURE_FILES, ids=lambda path: path.name)
-def test_every_fixture_reads(path: Path) -> None:
+def test_every_fixture_analyses_to_the_contacts_it_reads(path: Path) -> None:
     with path.open("rb") as stream:
         analysis = analyze_tnt(stream)
     with path.open("rb") as stream:
@@ -98,7 +98,7 @@ def test_every_fixture_reads(path: Path) -> None:
     assert all(row.tnt_id and row.fields.get("FileAs") for row in rows)
 
 
-def test_tnt_export_analysis() -> None:
+def test_the_analysis_of_an_export_gives_its_version_count_and_first_contacts_fields_as_written() -> None:
     with (FIXTURES / "tnt_export.xml").open("rb") as stream:
         analysis = analyze_tnt(stream)
 
@@ -118,7 +118,7 @@ def test_tnt_export_analysis() -> None:
     assert "TaskTypeID" not in smith.fields  # other tables stay out of the rows
 
 
-def test_groups_and_memberships() -> None:
+def test_the_analysis_lists_the_groups_with_their_categories_and_who_belongs_to_each() -> None:
     with (FIXTURES / "tnt_export_groups.xml").open("rb") as stream:
         analysis = analyze_tnt(stream)
 
