@@ -34,6 +34,30 @@ def file_sheets_of(source: str, file_format: dict) -> list[str]:
     return list(file_format.get("sheets", [])) if source == Import.Source.CSV else []
 
 
+SUMMARY_COUNTERS = ("created", "updated", "skipped", "failed")
+
+
+def tnt_summary_of(source: str, import_record) -> dict[str, dict[str, int]]:
+    """The counters of a TntConnect import per table: the contacts' from the import's rows, the rest per step."""
+    if source != Import.Source.TNT:
+        return {}
+    contacts = {
+        "created": import_record.rows_created,
+        "updated": import_record.rows_updated,
+        "skipped": 0,
+        "failed": import_record.rows_failed,
+    }
+    steps = import_record.tnt_steps or {}
+    return {
+        "contacts": contacts,
+        **{
+            name: {key: counters.get(key, 0) for key in SUMMARY_COUNTERS}
+            for name, counters in steps.items()
+            if name != "contacts"  # its counters are the import's rows_* (above); the step only notes it is done
+        },
+    }
+
+
 def import_file_path(instance: "Import", filename: str) -> str:
     """A generated storage name; the uploaded name is only kept as display text.
 
@@ -51,6 +75,7 @@ class Import(models.Model):
     class Source(models.TextChoices):
         CSV = "csv", "CSV"
         TNT = "tnt", "TntConnect XML"
+        GOOGLE = "google", "Google Contacts"
 
     class Status(models.TextChoices):
         PREVIEW = "preview", "In preview"
@@ -118,6 +143,24 @@ class Import(models.Model):
     import_by_group = models.BooleanField(default=False)
     tnt_groups = JSONField(default=list, blank=True, help_text="Groups found in the TntConnect file")
 
+    # Google Contacts: the connected account read, its groups, and how far the job got through its pages
+    source_account = models.ForeignKey(
+        "google_contacts.GoogleAccount",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="imports",
+        help_text="The connected Google account imported from",
+    )
+    google_groups = JSONField(
+        default=list, blank=True, help_text="The Google account's contact groups: resource name, name, member count"
+    )
+    source_cursor = JSONField(
+        default=dict,
+        blank=True,
+        help_text="Google: the page token of the next page to read, committed with each page's contacts",
+    )
+
     retry_of = models.ForeignKey(
         "self",
         null=True,
@@ -148,6 +191,12 @@ class Import(models.Model):
     rows_created = models.PositiveIntegerField(default=0)
     rows_updated = models.PositiveIntegerField(default=0)
     rows_failed = models.PositiveIntegerField(default=0)
+    tnt_steps = JSONField(
+        default=dict,
+        blank=True,
+        help_text="TntConnect: per step after the contacts (tasks, history, gifts...), rows processed, "
+        "created, updated, skipped and failed, and whether the step is done",
+    )
     cancel_requested = models.BooleanField(default=False)
     attempts = models.PositiveSmallIntegerField(default=0, help_text="How many times a worker started the job")
 
@@ -184,6 +233,11 @@ class Import(models.Model):
         return ordered_headers(self.file_headers, self.file_header_order)
 
     @property
+    def tnt_summary(self) -> dict[str, dict[str, int]]:
+        """TntConnect imports: what each table gave (contacts, referrals, tasks, history, ...); {} otherwise."""
+        return tnt_summary_of(self.source, self)
+
+    @property
     def is_finished(self) -> bool:
         return self.status in self.FINISHED_STATUSES
 
@@ -196,6 +250,7 @@ READ, WRITE = False, True
 ATTRIBUTES: dict[str, bool] = {
     "account_list_id": READ,
     "source": READ,  # set on create, never changed (services and the API's input check it)
+    "source_account_id": READ,  # google: the connected account, given on create only
     "file_url": READ,
     "file_headers": READ,
     "file_constants": READ,
@@ -223,6 +278,7 @@ ATTRIBUTES: dict[str, bool] = {
     "file_size": READ,
     "file_version": READ,
     "tnt_groups": READ,
+    "google_groups": READ,
     "rows_total": READ,
     "rows_processed": READ,
     "rows_created": READ,

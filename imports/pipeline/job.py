@@ -21,11 +21,17 @@ from django.db import DatabaseError, InterfaceError, OperationalError, connectio
 from django.db.models import F
 from django.utils import timezone
 
+from google_contacts.errors import GoogleError
+from imports.google import people_api_for_import, refresh_groups
 from imports.models import Import, ImportFailure
 from imports.notifications import send_import_finished
+from imports.pipeline.builders.tnt_lookups import TntLookups
+from imports.pipeline.google_pages import google_pages
 from imports.pipeline.lease import Heartbeat, holder_is_gone, is_stale, this_process
 from imports.pipeline.read_ahead import read_ahead
+from imports.pipeline.readers.tnt import analyze_tnt
 from imports.pipeline.sources import BuiltRow, rows_of
+from imports.pipeline.tnt_steps import BookSteps, commit_steps
 from imports.pipeline.writer import ContactWriter
 
 logger = logging.getLogger(__name__)
@@ -203,23 +209,91 @@ def _import_rows(import_record: Import, *, on_progress=None) -> None:
         import_record=import_record,
         defer_referrals=import_record.source == Import.Source.TNT,
     )
+    if import_record.source == Import.Source.GOOGLE:
+        _import_google_pages(import_record, writer, on_progress=on_progress)
+        return
     with import_record.file.open("rb") as stream:
-        rows = rows_of(import_record, stream)
-        # Resume: the rows of committed batches are done already.
-        rows = islice(rows, import_record.rows_processed, None)
-        # The next batch is read and built while this one is written (see imports/read_ahead.py);
-        # closing() stops that reading before the file closes, whatever ends the loop.
-        with closing(read_ahead(_batches(rows, settings.IMPORT_BATCH_SIZE))) as batches:
-            for number, batch in enumerate(batches, start=1):
-                _check_not_cancelled(import_record)
-                _write_with_retries(import_record, writer, batch)
-                if number in ANALYZE_AFTER_BATCHES:
-                    _refresh_planner_statistics()
-                if on_progress:
-                    on_progress(import_record)
-    if writer.deferred_referrals:
-        with transaction.atomic():
-            writer.link_deferred_referrals()
+        if not _contacts_done(import_record):
+            _import_contacts(import_record, writer, stream, on_progress=on_progress)
+        if import_record.source == Import.Source.TNT:
+            _import_book(import_record, stream, on_progress=on_progress)
+    # TntConnect's referrals are linked by a step of their own (imports/pipeline/tnt_referrals.py).
+
+
+def _contacts_done(import_record: Import) -> bool:
+    return bool(import_record.tnt_steps.get("contacts", {}).get("done"))
+
+
+def _import_contacts(import_record: Import, writer: ContactWriter, stream, *, on_progress=None) -> None:
+    rows = rows_of(import_record, stream)
+    # Resume: the rows of committed batches are done already.
+    rows = islice(rows, import_record.rows_processed, None)
+    # The next batch is read and built while this one is written (see imports/read_ahead.py);
+    # closing() stops that reading before the file closes, whatever ends the loop.
+    with closing(read_ahead(_batches(rows, settings.IMPORT_BATCH_SIZE))) as batches:
+        for number, batch in enumerate(batches, start=1):
+            _check_not_cancelled(import_record)
+            _write_with_retries(import_record, writer, batch)
+            if number in ANALYZE_AFTER_BATCHES:
+                _refresh_planner_statistics()
+            if on_progress:
+                on_progress(import_record)
+    if import_record.source == Import.Source.TNT:
+        _commit_with_retries(import_record, lambda: {**import_record.tnt_steps, "contacts": {"done": True}})
+
+
+def _import_book(import_record: Import, stream, *, on_progress=None) -> None:
+    """TntConnect: the tables after the contacts (referrals, tasks, history, appeals, gifts, settings)."""
+    tables = import_record.file_format.get("tables")
+    if tables is None:  # uploaded before the file's tables were noted at upload
+        stream.seek(0)
+        tables = list(analyze_tnt(stream).tables.items())
+
+    def before_batch() -> None:
+        _check_not_cancelled(import_record)
+        if on_progress:
+            on_progress(import_record)
+
+    BookSteps(
+        import_record=import_record,
+        lookups=TntLookups.from_json(import_record.file_format.get("lookups", {})),
+        before_batch=before_batch,
+        commit=lambda write: _commit_with_retries(import_record, write),
+    ).run(stream, tables)
+
+
+def _commit_with_retries(import_record: Import, write) -> None:
+    """Run `write` (it returns the new tnt_steps) and store its counters in one transaction, under the lease."""
+    owned = Import.objects.filter(pk=import_record.pk, attempts=import_record.attempts, status=Import.Status.IMPORTING)
+
+    def owned_update(**fields) -> None:
+        if not owned.update(**fields):
+            raise LostLease()  # rolls the batch back
+
+    commit = commit_steps(import_record, owned_update)
+    for attempt in range(1, BATCH_RETRIES + 1):
+        try:
+            commit(write)
+            return
+        except RETRYABLE_ERRORS:
+            if attempt == BATCH_RETRIES:
+                raise
+            logger.warning("Import %s: batch failed (attempt %s), retrying", import_record.pk, attempt, exc_info=True)
+            time.sleep(0.5 * 2**attempt)
+
+
+def _import_google_pages(import_record: Import, writer: ContactWriter, *, on_progress=None) -> None:
+    """A Google account's people, a page per batch; the page token commits with it (google_pages.py)."""
+    api = people_api_for_import(import_record)
+    refresh_groups(import_record, api)  # the groups' current names, for the tags
+    Import.objects.filter(pk=import_record.pk).update(google_groups=import_record.google_groups)
+    for number, page in enumerate(google_pages(import_record, api), start=1):
+        _check_not_cancelled(import_record)
+        _write_with_retries(import_record, writer, page.rows, source_cursor=page.cursor)
+        if number in ANALYZE_AFTER_BATCHES:
+            _refresh_planner_statistics()
+        if on_progress:
+            on_progress(import_record)
 
 
 def _refresh_planner_statistics() -> None:
@@ -238,11 +312,13 @@ def _check_not_cancelled(import_record: Import) -> None:
         raise ImportCancelled()
 
 
-def _write_with_retries(import_record: Import, writer: ContactWriter, batch: list[BuiltRow]) -> None:
+def _write_with_retries(
+    import_record: Import, writer: ContactWriter, batch: list[BuiltRow], *, source_cursor: dict | None = None
+) -> None:
     """A lost connection or a lock timeout is retried; the batch's transaction was rolled back."""
     for attempt in range(1, BATCH_RETRIES + 1):
         try:
-            _write_batch(import_record, writer, batch)
+            _write_batch(import_record, writer, batch, source_cursor=source_cursor)
             return
         except RETRYABLE_ERRORS:
             if attempt == BATCH_RETRIES:
@@ -256,7 +332,10 @@ def _write_with_retries(import_record: Import, writer: ContactWriter, batch: lis
             time.sleep(0.5 * 2**attempt)
 
 
-def _write_batch(import_record: Import, writer: ContactWriter, batch: list[BuiltRow]) -> None:
+def _write_batch(
+    import_record: Import, writer: ContactWriter, batch: list[BuiltRow], *, source_cursor: dict | None = None
+) -> None:
+    """The batch's contacts, failures and counters (and a Google page's cursor) in one transaction."""
     good = [row.draft for row in batch if row.draft is not None]
     failed = [
         ImportFailure(
@@ -277,6 +356,8 @@ def _write_batch(import_record: Import, writer: ContactWriter, batch: list[Built
             "rows_updated": F("rows_updated") + (result.updated if result else 0),
             "rows_failed": F("rows_failed") + len(failed),
         }
+        if source_cursor is not None:
+            counters["source_cursor"] = source_cursor
         now = timezone.now()
         owned = Import.objects.filter(
             pk=import_record.pk, attempts=import_record.attempts, status=Import.Status.IMPORTING
@@ -291,6 +372,7 @@ def _write_batch(import_record: Import, writer: ContactWriter, batch: list[Built
             "rows_failed",
             "heartbeat_at",
             "updated_at",
+            "source_cursor",
         ]
     )
 
@@ -307,6 +389,8 @@ def _finish(import_record: Import, status: str, *, error: str = "") -> None:
 
 
 def _short_error(error: Exception) -> str:
+    if isinstance(error, GoogleError):
+        return str(error)[:1000]  # already a sentence that says what to do
     if isinstance(error, DatabaseError):
         return "The database refused the import's data; our team has been told. Try again later."
     if isinstance(error, (OSError, FileNotFoundError)):

@@ -14,7 +14,9 @@ from imports.models import Import
 from imports.pipeline.analysis import csv_limits
 from imports.pipeline.builders.csv import CsvContactBuilder
 from imports.pipeline.builders.drafts import ContactDraft, RowError
+from imports.pipeline.builders.google import GoogleImportOptions, build_google_contact
 from imports.pipeline.builders.tnt import TntImportOptions, build_tnt_contact
+from imports.pipeline.builders.tnt_lookups import TntLookups
 from imports.pipeline.readers.tabular import read_tabular
 from imports.pipeline.readers.tnt import TntContactRow, TntGroup, analyze_tnt, iter_tnt_contacts
 
@@ -51,6 +53,15 @@ def tnt_options(import_record: Import, *, group_members: dict[str, list[str]]) -
         group_members=group_members,
         group_tags=import_record.group_tags,
         tag_list=import_record.tag_list,
+        lookups=TntLookups.from_json(import_record.file_format.get("lookups", {})),
+    )
+
+
+def google_options(import_record: Import) -> GoogleImportOptions:
+    return GoogleImportOptions(
+        group_names={group["resource_name"]: group["name"] for group in import_record.google_groups},
+        group_tags=import_record.group_tags,
+        tag_list=import_record.tag_list,
     )
 
 
@@ -80,7 +91,7 @@ def tnt_rows(import_record: Import, stream: BinaryIO) -> Iterator[BuiltRow]:
         if import_record.import_by_group and not wanted_groups & set(analysis.group_members.get(row.tnt_id, [])):
             continue
         draft, error = build(lambda r: build_tnt_contact(r, options), row)
-        cells = [row.tnt_id, row.fields.get("FileAs", "")]
+        cells = ["Contact", row.tnt_id, row.fields.get("FileAs", "")]
         yield BuiltRow(line_number=row.position, cells=cells, draft=draft, error=error)
 
 
@@ -93,7 +104,9 @@ def rows_of(import_record: Import, stream: BinaryIO) -> Iterator[BuiltRow]:
 def failure_headers(import_record: Import) -> list[str]:
     """Column names of the failures CSV after "Error Message": the file's own headers."""
     if import_record.source == Import.Source.TNT:
-        return ["TntConnect ID", "File As"]
+        return ["Table", "TntConnect ID", "Name"]
+    if import_record.source == Import.Source.GOOGLE:
+        return ["Google Resource Name", "Name"]
     return list(import_record.ordered_file_headers.values())
 
 
@@ -110,6 +123,13 @@ def sample_drafts(import_record: Import) -> Iterator[tuple[int, ContactDraft]]:
                 position=stored["line_number"],
             )
             draft, _ = build(lambda r: build_tnt_contact(r, options), row)
+            if draft is not None:
+                yield stored["line_number"], draft
+        return
+    if import_record.source == Import.Source.GOOGLE:
+        options = google_options(import_record)
+        for stored in import_record.sample_rows:
+            draft, _ = build(lambda person: build_google_contact(person, options), stored["person"])
             if draft is not None:
                 yield stored["line_number"], draft
         return
