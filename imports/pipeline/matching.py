@@ -1,7 +1,7 @@
 """Which existing contact a draft is: its keys, the contacts that share one, the match.
 
 A draft is the oldest contact of its account list that shares its
-TntConnect id, else its name, else its primary email (names and emails
+Google resource name, else its TntConnect id, else its name, else its primary email (names and emails
 compare as keys: `name_key`, `email_key`). A batch costs three lookups
 whatever its size, each chunked to fit the database's parameter limit.
 Drafts of one batch match each other too: the first creates the contact,
@@ -12,7 +12,7 @@ the same way.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Generic, TypeVar
 
 from contacts.models import Contact, EmailAddress, email_key, name_key
@@ -20,7 +20,9 @@ from imports.pipeline.builders.drafts import ContactDraft
 from imports.pipeline.builders.names import as_contact_name
 from imports.pipeline.bulk_insert import rows_in
 
-Key = tuple[str, str]  # ("tnt" | "name" | "email", key)
+Key = tuple[str, str]  # ("google" | "tnt" | "name" | "email", key)
+# A source's own id of a contact: the same one is the strongest evidence, two different ones say "two people".
+SOURCE_IDS = ("google_resource_name", "tnt_id")
 State = TypeVar("State")
 
 MISSING_REFERRAL_TAG = "missing-csv-referred-by"
@@ -29,6 +31,8 @@ MISSING_REFERRAL_TAG = "missing-csv-referred-by"
 def draft_keys(draft: ContactDraft) -> list[Key]:
     """The keys a draft matches on, strongest first."""
     keys = []
+    if draft.google_resource_name:
+        keys.append(("google", draft.google_resource_name))
     if draft.tnt_id:
         keys.append(("tnt", draft.tnt_id))
     keys.append(("name", name_key(draft.name)))
@@ -39,12 +43,15 @@ def draft_keys(draft: ContactDraft) -> list[Key]:
 
 def contacts_by_key(account_list_id, keys_of_drafts: Iterable[list[Key]]) -> dict[Key, uuid.UUID]:
     """Key -> id of the oldest contact of the account list with that key, for every key of the drafts."""
-    wanted: dict[str, set[str]] = {"tnt": set(), "name": set(), "email": set()}
+    wanted: dict[str, set[str]] = {"google": set(), "tnt": set(), "name": set(), "email": set()}
     for keys in keys_of_drafts:
         for kind, key in keys:
             wanted[kind].add(key)
     contacts = Contact.objects.filter(account_list_id=account_list_id).order_by("created_at")
     found: dict[Key, uuid.UUID] = {}
+    google = contacts.values_list("google_resource_name", "id")
+    for resource_name, contact_id in rows_in(google, "google_resource_name__in", wanted["google"]):
+        found.setdefault(("google", resource_name), contact_id)
     for tnt_id, contact_id in rows_in(contacts.values_list("tnt_id", "id"), "tnt_id__in", wanted["tnt"]):
         found.setdefault(("tnt", tnt_id), contact_id)
     for key, contact_id in contacts_by_name_key(account_list_id, wanted["name"]).items():
@@ -91,10 +98,11 @@ class BatchMatches(Generic[State]):
         self.existing = existing
         self.in_batch: dict[Key, State] = {}
 
-    def find(self, keys: list[Key]) -> State | None:
+    def find(self, keys: list[Key], *, accepts: Callable[[State], bool] = lambda state: True) -> State | None:
+        """The first contact a key finds that `accepts` does not rule out."""
         for key in keys:
             state = self.in_batch.get(key) or self.existing.get(key)
-            if state is not None:
+            if state is not None and accepts(state):
                 return state
         return None
 
@@ -102,6 +110,14 @@ class BatchMatches(Generic[State]):
         """Later drafts of the batch with any of these keys are this contact too."""
         for key in keys:
             self.in_batch.setdefault(key, state)
+
+
+def source_ids_differ(contact: Contact, draft: ContactDraft) -> bool:
+    """Both carry a source's own id (Google resource name, TNT id) and they differ: two people, whatever the name."""
+    return any(
+        getattr(contact, name) and getattr(draft, name) and getattr(contact, name) != getattr(draft, name)
+        for name in SOURCE_IDS
+    )
 
 
 def referral_keys(name: str) -> list[str]:

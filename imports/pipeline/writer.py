@@ -32,16 +32,18 @@ from imports.pipeline.builders.drafts import AddressDraft, ContactDraft, PersonD
 from imports.pipeline.bulk_insert import insert_new, loaded_instances, new_instance, rows_in
 from imports.pipeline.ids import time_ordered_id
 from imports.pipeline.matching import (
+    SOURCE_IDS,
     BatchMatches,
     contacts_by_key,
     draft_keys,
     find_referrers,
     note_missing_referral,
+    source_ids_differ,
 )
 
 # The contact attributes a draft fills, by the same names; what `override` replaces or fills.
-# The name is not among them: it is what a contact is matched by.
-MERGED_FIELDS = (*(attribute for attribute in CONTACT_ATTRIBUTES if attribute != "name"), "tnt_id")
+# The name is not among them: it is what a contact is matched by. The sources' own ids are kept too.
+MERGED_FIELDS = (*(attribute for attribute in CONTACT_ATTRIBUTES if attribute != "name"), *SOURCE_IDS)
 PERSON_FIELDS = ("middle_name", "title", "suffix")  # what `override` replaces or fills on a matched person
 # A person's and an address's attributes, by the same names on the draft and the model.
 PERSON_ATTRIBUTES = tuple(f.name for f in fields(PersonDraft) if f.name not in ("emails", "phones"))
@@ -160,7 +162,7 @@ class ContactWriter:
         for draft, keys in zip(drafts, keys_of_drafts, strict=True):
             if draft.referred_by and not self.defer_referrals and draft.referred_by not in referrers:
                 note_missing_referral(draft)
-            state = matches.find(keys)
+            state = matches.find(keys, accepts=lambda state, draft=draft: not source_ids_differ(state.contact, draft))
             if state is None:
                 state = self._new_state(draft, batch)
                 result.created += 1
