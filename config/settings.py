@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "accounts",
     "contacts",
     "imports",
+    "fundraising",
     "google_contacts",
 ]
 
@@ -138,21 +139,27 @@ warnings.filterwarnings("ignore", message="No directory at: ")
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = "/media-not-served/"  # uploads are only reachable through signed links
 
+
 # --- File storage: local by default, S3 when a bucket is configured ---------
-AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
-if AWS_STORAGE_BUCKET_NAME:
-    default_storage = {
+def s3_storage(environ) -> dict:
+    """The S3 storage of uploads, from AWS_STORAGE_BUCKET_NAME and friends (the S3 test builds it the same way)."""
+    return {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
-            "bucket_name": AWS_STORAGE_BUCKET_NAME,
-            "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
-            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+            "bucket_name": environ["AWS_STORAGE_BUCKET_NAME"],
+            "region_name": environ.get("AWS_S3_REGION_NAME") or None,
+            "endpoint_url": environ.get("AWS_S3_ENDPOINT_URL") or None,
             "default_acl": "private",
             "querystring_auth": True,
-            "querystring_expire": env_int("FILE_URL_EXPIRY_SECONDS", 3600),
+            "querystring_expire": int(environ.get("FILE_URL_EXPIRY_SECONDS") or 3600),
             "file_overwrite": False,
         },
     }
+
+
+AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
+if AWS_STORAGE_BUCKET_NAME:
+    default_storage = s3_storage(os.environ)
 else:
     default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 STORAGES = {
