@@ -1,8 +1,8 @@
 """The book's resources: tasks (with comments), appeals, pledges, donations, donor and designation accounts."""
 
 from rest_framework import serializers as drf_serializers
+from rest_framework_json_api.relations import ResourceRelatedField
 
-from config.relations import RelatedResourceField
 from config.serializers import ModelSerializer
 from contacts.models import Contact
 from fundraising.models import Appeal, DesignationAccount, Donation, DonorAccount, Pledge, Task
@@ -18,8 +18,8 @@ class TaskSerializer(ModelSerializer):
     """A to-do or, when completed, a history entry; `comments` in the order they were written."""
 
     comments = drf_serializers.SerializerMethodField()
-    contacts = RelatedResourceField(many=True, read_only=True, model=Contact)
-    appeal = RelatedResourceField(read_only=True, allow_null=True, model=Appeal)
+    contacts = ResourceRelatedField(many=True, read_only=True, model=Contact)
+    appeal = ResourceRelatedField(read_only=True, allow_null=True, model=Appeal)
     included_serializers = {
         "contacts": "contacts.api.serializers.ContactSerializer",
         "appeal": "fundraising.api.serializers.AppealSerializer",
@@ -53,7 +53,7 @@ class AppealSerializer(ModelSerializer):
 
     amount = money(allow_null=True)
     monthly_amount = money(allow_null=True)
-    contacts = RelatedResourceField(many=True, read_only=True, model=Contact)
+    contacts = ResourceRelatedField(many=True, read_only=True, model=Contact)
     included_serializers = {"contacts": "contacts.api.serializers.ContactSerializer"}
 
     class Meta:
@@ -66,9 +66,9 @@ class PledgeSerializer(ModelSerializer):
     """A promised gift, of a contact, possibly to an appeal (and fulfilled by a donation)."""
 
     amount = money()
-    contact = RelatedResourceField(read_only=True, model=Contact)
-    appeal = RelatedResourceField(read_only=True, allow_null=True, model=Appeal)
-    donation = RelatedResourceField(read_only=True, allow_null=True, model=Donation)
+    contact = ResourceRelatedField(read_only=True, model=Contact)
+    appeal = ResourceRelatedField(read_only=True, allow_null=True, model=Appeal)
+    donation = ResourceRelatedField(read_only=True, allow_null=True, model=Donation)
     included_serializers = {
         "contact": "contacts.api.serializers.ContactSerializer",
         "appeal": "fundraising.api.serializers.AppealSerializer",
@@ -95,7 +95,7 @@ class DonorAccountSerializer(ModelSerializer):
     """A donor's account number at a giving organisation, and the contacts who give through it."""
 
     organization = drf_serializers.CharField(source="organization.name", read_only=True)
-    contacts = RelatedResourceField(many=True, read_only=True, model=Contact)
+    contacts = ResourceRelatedField(many=True, read_only=True, model=Contact)
     included_serializers = {"contacts": "contacts.api.serializers.ContactSerializer"}
 
     class Meta:
@@ -121,9 +121,9 @@ class DonationSerializer(ModelSerializer):
     amount = money()
     tendered_amount = money(allow_null=True)
     appeal_amount = money(allow_null=True)
-    donor_account = RelatedResourceField(read_only=True, model=DonorAccount)
-    designation_account = RelatedResourceField(read_only=True, model=DesignationAccount)
-    appeal = RelatedResourceField(read_only=True, allow_null=True, model=Appeal)
+    donor_account = ResourceRelatedField(read_only=True, model=DonorAccount)
+    designation_account = ResourceRelatedField(read_only=True, model=DesignationAccount)
+    appeal = ResourceRelatedField(read_only=True, allow_null=True, model=Appeal)
     included_serializers = {
         "donor_account": "fundraising.api.serializers.DonorAccountSerializer",
         "designation_account": "fundraising.api.serializers.DesignationAccountSerializer",
