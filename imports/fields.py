@@ -126,6 +126,8 @@ SUPPORTED_FIELDS: tuple[SupportedField, ...] = (
 FIELDS_BY_KEY: dict[str, SupportedField] = {field.key: field for field in SUPPORTED_FIELDS}
 CONSTANT_FIELDS: dict[str, SupportedField] = {f.key: f for f in SUPPORTED_FIELDS if f.is_constant}
 NAME_FIELDS = ("full_name", "first_name", "last_name")
+# Rule 3: a row is someone when it has a name or, failing that, an email address to be named after.
+IDENTIFYING_FIELDS = (*NAME_FIELDS, "email_1")
 
 
 def constant_value(field_key: str, constant_id: str):
@@ -142,7 +144,9 @@ def constants_document(*, max_file_size: int) -> dict:
     return {
         "csv_import": {
             "supported_headers": {field.key: field.label for field in SUPPORTED_FIELDS},
-            "required_headers": {"full_name | first_name | last_name": "At least one name column"},
+            "required_headers": {
+                "full_name | first_name | last_name | email_1": "At least one name column, or an email column"
+            },
             "constants": {
                 field.key: [{"id": c.id, "value": c.label} for c in field.constants]
                 for field in CONSTANT_FIELDS.values()
@@ -214,9 +218,10 @@ def validate_mappings(
     missing_headers = sorted({v for v in file_headers_mappings.values() if v not in file_headers})
     if missing_headers:
         headers_errors.append(f"file_headers_mappings maps to headers not in the file: {missing_headers}")
-    if not any(file_headers_mappings.get(name) for name in NAME_FIELDS):
+    if not any(file_headers_mappings.get(name) for name in IDENTIFYING_FIELDS):
         headers_errors.append(
-            "file_headers_mappings must map a name: at least one of full_name, first_name or last_name."
+            "file_headers_mappings must map a name or an email: at least one of full_name, first_name, "
+            "last_name or email_1."
         )
 
     unmapped_constants = sorted(

@@ -34,6 +34,11 @@ def file_sheets_of(source: str, file_format: dict) -> list[str]:
     return list(file_format.get("sheets", [])) if source == Import.Source.CSV else []
 
 
+def header_line_of(source: str, file_format: dict) -> int | None:
+    """The line (sheet row) of a CSV or Excel file that holds its column names; None for other files."""
+    return file_format.get("header_line") if source == Import.Source.CSV else None
+
+
 def import_file_path(instance: "Import", filename: str) -> str:
     """A generated storage name; the uploaded name is only kept as display text.
 

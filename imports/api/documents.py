@@ -28,7 +28,7 @@ from contacts.api.serializers import SampleContactSerializer
 from contacts.models import SampleContact
 from imports.api.encoded_attributes import ENCODED_IMPORTS, EncodedAttributes, encode
 from imports.downloads import failures_url, file_url, origin_of
-from imports.models import Import, file_sheets_of, file_version_of, ordered_headers
+from imports.models import Import, file_sheets_of, file_version_of, header_line_of, ordered_headers
 
 IMPORT_COLUMNS = (
     "id",
@@ -111,6 +111,7 @@ def import_attributes(row: dict, *, file_link: str | None, failures_link: str) -
         "suggested_mappings_origin": row["suggested_mappings_origin"],
         "file_sheet": row["file_sheet"],
         "file_sheets": file_sheets_of(source, file_format),
+        "header_line": header_line_of(source, file_format),
         "tag_list": row["tag_list"],
         "groups": [str(group) for group in row["groups"]],
         "group_tags": row["group_tags"],

@@ -13,7 +13,7 @@ from imports.api.fields import (
     UploadField,
 )
 from imports.downloads import failures_url, file_url_for, origin_of
-from imports.models import Import, file_sheets_of, file_version_of
+from imports.models import Import, file_sheets_of, file_version_of, header_line_of
 
 
 class ImportSerializer(ModelSerializer):
@@ -26,6 +26,7 @@ class ImportSerializer(ModelSerializer):
     file_version = drf_serializers.SerializerMethodField()
     failures_url = drf_serializers.SerializerMethodField()
     file_sheets = drf_serializers.SerializerMethodField()
+    header_line = drf_serializers.SerializerMethodField()
     # In the file's column order, also on PostgreSQL (whose jsonb reorders object keys).
     file_headers = drf_serializers.JSONField(source="ordered_file_headers", read_only=True)
 
@@ -56,6 +57,7 @@ class ImportSerializer(ModelSerializer):
             "suggested_mappings_origin",
             "file_sheet",
             "file_sheets",
+            "header_line",
             "tag_list",
             "groups",
             "group_tags",
@@ -99,6 +101,9 @@ class ImportSerializer(ModelSerializer):
 
     def get_file_sheets(self, import_record) -> list[str]:
         return file_sheets_of(import_record.source, import_record.file_format)
+
+    def get_header_line(self, import_record) -> int | None:
+        return header_line_of(import_record.source, import_record.file_format)
 
     def get_failures_url(self, import_record) -> str | None:
         request = self.context.get("request")

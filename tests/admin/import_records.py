@@ -37,8 +37,8 @@ def csv_import(
 
 
 def nameless_rows(count: int) -> bytes:
-    """A file whose every row fails (no name): `count` failures, one per line."""
-    lines = ["fname,lname,email-address"] + [f",,person{n}@example.com" for n in range(count)]
+    """A file whose every row fails (neither a name nor an email): `count` failures, one per line."""
+    lines = ["fname,lname,email-address,extra-notes"] + [f",,,note {n}" for n in range(count)]
     return ("\n".join(lines) + "\n").encode()
 
 

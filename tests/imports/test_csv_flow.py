@@ -161,12 +161,12 @@ def test_invalid_rows_are_reported_with_line_and_reason_while_good_rows_import(
     final = api.get(imports_path(account_list, f"/{created['id']}")).json()["data"]
     attributes = final["attributes"]
     assert attributes["status"] == "complete"
-    assert (attributes["rows_processed"], attributes["rows_created"], attributes["rows_failed"]) == (3, 1, 2)
-    assert list(by_name(contacts_of(api, account_list))) == ["Doe, John and Jane"]
+    assert (attributes["rows_processed"], attributes["rows_created"], attributes["rows_failed"]) == (3, 2, 1)
+    # The row without a name has an email address: it imports, named after it.
+    assert sorted(by_name(contacts_of(api, account_list))) == ["Doe, John and Jane", "joe@inter.net"]
     failures = list(ImportFailure.objects.filter(import_record_id=final["id"]).order_by("line_number"))
-    assert [f.line_number for f in failures] == [3, 4]
+    assert [f.line_number for f in failures] == [3]
     assert "'this is not a valid email' is not a valid email address" in failures[0].message
-    assert "no name" in failures[1].message
 
     response = api.client.get(imports_path(account_list, f"/{final['id']}/failures"))
     assert response.status_code == 200
@@ -177,7 +177,7 @@ def test_invalid_rows_are_reported_with_line_and_reason_while_good_rows_import(
     # Cells a spreadsheet would run as formulas ("+1234...") are written with a leading quote.
     assert rows[1][0].startswith("Line 3: ") and rows[1][1:] == [neutralize(cell) for cell in original[2]]
     assert "'+12345678901" in rows[1]
-    assert rows[2][0].startswith("Line 4: ") and rows[2][1:] == original[3]
+    assert len(rows) == 2
     assert stranger.client.get(imports_path(account_list, f"/{final['id']}/failures")).status_code == 404
 
 

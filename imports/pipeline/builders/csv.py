@@ -54,8 +54,12 @@ class CsvContactBuilder:
     def build(self, values: Mapping[str, str]) -> ContactDraft:
         """Raises RowError with a message for the user when the row cannot become a contact."""
         primary, spouse = self._people(values)
-        if not (primary.first_name or primary.last_name):
-            raise RowError("The row has no name: fill in a first name, last name or full name.")
+        named = bool(primary.first_name or primary.last_name)
+        if not named and not primary.emails:
+            raise RowError(
+                "The row has neither a name nor an email address: fill in a first name, last name, "
+                "full name or email address."
+            )
         spouse_first = spouse.first_name if spouse else ""
         spouse_last = spouse.last_name if spouse else ""
         try:
@@ -65,7 +69,12 @@ class CsvContactBuilder:
         send_appeals = self.constant(values, "send_appeals")
         notes = self.value(values, "notes")
         draft = ContactDraft(
-            name=contact_name(primary.first_name, primary.last_name, spouse_first, spouse_last),
+            # A newsletter list's subscriber may be known by the address alone: the contact is named after it.
+            name=(
+                contact_name(primary.first_name, primary.last_name, spouse_first, spouse_last)
+                if named
+                else primary.emails[0].email
+            ),
             greeting=self.value(values, "greeting") or greeting_for(primary.first_name, spouse_first),
             envelope_greeting=self.value(values, "envelope_greeting"),
             status=self.constant(values, "status") or "",

@@ -23,6 +23,15 @@ from typing import BinaryIO
 
 from charset_normalizer import from_bytes
 
+from imports.pipeline.readers.header_row import (
+    PREAMBLE_ROWS,
+    NoHeaderRow,
+    filled_width,
+    find_header,
+    header_index,
+    no_header_message,
+)
+
 __all__ = [
     "CsvAnalysis",
     "CsvFileError",
@@ -68,7 +77,7 @@ _HEAD_SIZE = 64 * 1024  # bytes read up front to find the encoding and delimiter
 _READ_BUFFER_SIZE = 256 * 1024
 _DECODE_CHUNK_SIZE = 64 * 1024
 _DELIMITERS = (",", ";", "\t", "|")  # in order of preference when tied
-_SNIFF_ROW_COUNT = 20
+_SNIFF_ROW_COUNT = PREAMBLE_ROWS + 10
 _DETECTION_CONTEXT = 4096  # bytes either side of the first undecodable byte
 
 # UTF-32 first: its little-endian BOM starts with the UTF-16 one.
@@ -166,6 +175,7 @@ class CsvAnalysis:
     constants: dict[str, list[str]]  # key -> distinct values (at most 100), first seen first
     samples: list[CsvRow]  # the first 4 non-empty data rows
     row_count: int  # non-empty data rows in the whole file
+    header_line: int = 1  # the line of the column names (after a preamble, not the first)
 
 
 # --------------------------------------------------------------------------- #
@@ -299,12 +309,15 @@ class CsvReader:
             max_columns=max_columns,
         )
         self._parser = csv.reader(iter(self._lines), **self._dialect)
-        self._records = self._read_records()
-        header = next(self._records, None)
-        if header is None:
+        try:
+            found = find_header(self._read_records())
+        except NoHeaderRow as error:
+            raise CsvFileError(no_header_message(error.looked_at)) from None
+        if found is None:
             raise CsvFileError(
                 "The file is empty: it has no header row. Upload a CSV file whose first line names the columns."
             )
+        header, self._records = found
         self.header_line_number, header_cells, _ = header
         self.headers = header_keys(header_cells)
 
@@ -410,6 +423,7 @@ def _analyze_pass(stream: BinaryIO, csv_format: CsvFormat, max_field_size: int, 
         constants={key: list(values) for key, values in constants.items()},
         samples=samples,
         row_count=row_count,
+        header_line=reader.header_line_number,
     )
 
 
@@ -692,18 +706,21 @@ def _sniff_delimiter(head: bytes, encoding: str) -> str:
     """The delimiter that splits the header into the most columns, consistently with the next rows.
 
     Each candidate is tried with the csv parser itself, so a quoted cell that
-    contains another candidate does not count. Consistency comes first, so that
-    a semicolon inside a comma file's header cannot win; then the number of
-    columns; ties go to the comma. A single-column file reads as comma.
+    contains another candidate does not count, and the header is found for
+    each as the reader finds it (after a preamble). Consistency comes first,
+    so that a semicolon inside a comma file's header cannot win; then the
+    number of columns; ties go to the comma. A single-column file reads as
+    comma.
     """
     text = _decode_head(head, encoding)
     best, best_score = ",", (-1.0, 1)
     for delimiter in _DELIMITERS:
         rows = _first_rows(text, delimiter)
-        if not rows or len(rows[0]) < 2:
+        index = header_index([[cell.strip() for cell in cells] for cells in rows]) if rows else None
+        if index is None or len(rows[index]) < 2:
             continue
-        width = len(rows[0])
-        score = (_consistency(rows[1:], width), width)
+        width = len(rows[index])
+        score = (_consistency(rows[index + 1 :], width), width)
         if score > best_score:
             best, best_score = delimiter, score
     return best
@@ -737,16 +754,8 @@ def _consistency(rows: list[list[str]], width: int) -> float:
     """Share of rows that split into several cells and no more non-blank cells than the header."""
     if not rows:
         return 1.0
-    fitting = sum(1 for cells in rows if len(cells) > 1 and _filled_width(cells) <= width)
+    fitting = sum(1 for cells in rows if len(cells) > 1 and filled_width(cells) <= width)
     return fitting / len(rows)
-
-
-def _filled_width(cells: list[str]) -> int:
-    """Number of cells up to the last non-blank one (exports often add trailing delimiters)."""
-    width = len(cells)
-    while width and not cells[width - 1].strip():
-        width -= 1
-    return width
 
 
 # --------------------------------------------------------------------------- #

@@ -71,7 +71,12 @@ def analyze_tabular(
         vcard = analyze_vcard(stream, **limits)
         return TabularAnalysis(vcard.file_format, vcard.headers, vcard.constants, vcard.samples, vcard.row_count)
     csv = analyze_csv(stream, **limits)
-    file_format = {"kind": "csv", "encoding": csv.format.encoding, "delimiter": csv.format.delimiter}
+    file_format = {
+        "kind": "csv",
+        "encoding": csv.format.encoding,
+        "delimiter": csv.format.delimiter,
+        "header_line": csv.header_line,
+    }
     return TabularAnalysis(file_format, csv.headers, csv.constants, csv.samples, csv.row_count)
 
 

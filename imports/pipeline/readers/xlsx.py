@@ -30,6 +30,7 @@ from imports.pipeline.readers.csv import (
     header_keys,
     summarize_rows,
 )
+from imports.pipeline.readers.header_row import NoHeaderRow, find_header, no_header_message
 
 __all__ = [
     "XlsxAnalysis",
@@ -101,7 +102,12 @@ def analyze_xlsx(
         constants=constants,
         samples=samples,
         row_count=row_count,
-        file_format={"kind": "xlsx", "sheet": reader.sheet, "sheets": reader.sheets},
+        file_format={
+            "kind": "xlsx",
+            "sheet": reader.sheet,
+            "sheets": reader.sheets,
+            "header_line": reader.header_line_number,
+        },
     )
 
 
@@ -144,14 +150,18 @@ class XlsxReader:
         self.sheet = sheet or self.sheets[0]
         worksheet = self._workbook[self.sheet]
         worksheet.reset_dimensions()  # some writers store wrong dimensions; read what is there
-        self._rows = self._non_empty_rows(worksheet.iter_rows(values_only=True))
-        header = next(self._rows, None)
-        if header is None:
+        try:
+            found = find_header(self._non_empty_rows(worksheet.iter_rows(values_only=True)))
+        except NoHeaderRow as error:
+            self.close()
+            raise XlsxFileError(no_header_message(error.looked_at)) from None
+        if found is None:
             self.close()
             raise XlsxFileError(
                 f"The sheet {self.sheet!r} is empty: it has no header row. "
                 "Put the column names in the first row of the sheet and upload it again."
             )
+        header, self._rows = found
         self.header_line_number, header_cells, _ = header
         self.headers = header_keys(list(header_cells))
 
