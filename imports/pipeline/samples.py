@@ -6,8 +6,8 @@ from dataclasses import asdict
 
 from contacts.models import SampleContact
 from imports.models import Import
+from imports.pipeline.matching import find_referrers, note_missing_referral
 from imports.pipeline.sources import sample_drafts
-from imports.pipeline.writer import find_referrers, note_missing_referral
 
 
 def rebuild_samples(*, import_record: Import) -> None:

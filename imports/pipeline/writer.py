@@ -1,53 +1,32 @@
-"""Writes batches of contact drafts, matching existing contacts: the only bulk writer of contacts.
+"""Merges batches of contact drafts into the account list's contacts: the only bulk writer of contacts.
 
 A batch costs a fixed number of queries whatever its size: three lookups to
-match, five to load what the matched contacts already have, one insert
-statement per table and one bulk update. Two imports into one account list
-take turns per batch (a row lock on the account list), so they cannot both
-create the same contact.
-
-Speed: a million-row import spends its time per row, so the per-row work
-avoids Django's per-object machinery where it is safe to: new rows are
-built without `Model.__init__` (`new_instance`) and inserted with one
-statement per table (`TableInsert`) instead of `bulk_create`; lookups are
-chunked so an IN list never exceeds the database's parameter limit.
+match (`matching`), five to load what the matched contacts already have,
+one insert statement per table (`bulk_insert`) and one bulk update. Two
+imports into one account list take turns per batch (a row lock on the
+account list), so they cannot both create the same contact.
 """
 
 from __future__ import annotations
 
-import os
-import sqlite3
-import time
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import nullcontext
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-from functools import cache, partial
-from operator import attrgetter
 
-from django.db import connections, models, router
-from django.db.models.base import ModelState
-from django.db.models.constants import OnConflict
 from django.utils import timezone
 
 from accounts.models import AccountList
-from contacts.models import (
-    Address,
-    Contact,
-    EmailAddress,
-    Person,
-    PhoneNumber,
-    Tag,
-    email_key,
-    name_key,
-    phone_key,
-)
+from contacts.models import Address, Contact, EmailAddress, Person, PhoneNumber, Tag, email_key, name_key, phone_key
 from imports.models import Import, ImportedContact
 from imports.pipeline.builders.drafts import AddressDraft, ContactDraft, PersonDraft
-from imports.pipeline.builders.names import as_contact_name
-
-MISSING_REFERRAL_TAG = "missing-csv-referred-by"
+from imports.pipeline.bulk_insert import insert_new, loaded_instances, new_instance, rows_in
+from imports.pipeline.ids import time_ordered_id
+from imports.pipeline.matching import (
+    BatchMatches,
+    contacts_by_key,
+    draft_keys,
+    find_referrers,
+    note_missing_referral,
+)
 
 # Contact attribute <- draft attribute; what `override` replaces or fills.
 MERGED_FIELDS = {
@@ -72,280 +51,6 @@ def is_blank(value) -> bool:
     return value is None or value == ""
 
 
-# --- fast rows and inserts --------------------------------------------------------------
-
-
-class _RandomBits:
-    """Random 74-bit numbers from the operating system's generator, fetched 4,096 at a time.
-
-    `os.urandom` is a system call; asking it for 10 bytes per id cost more
-    than everything else an id needs (about a tenth of an import's time).
-    """
-
-    IDS_PER_FETCH = 4096
-
-    def __init__(self) -> None:
-        self._pool: list[int] = []
-
-    def next(self) -> int:
-        if not self._pool:
-            raw = os.urandom(10 * self.IDS_PER_FETCH)
-            self._pool = [int.from_bytes(raw[i : i + 10], "big") for i in range(0, len(raw), 10)]
-        return self._pool.pop()
-
-
-_random_bits = _RandomBits()
-# A forked worker must not hand out the numbers its parent already holds.
-os.register_at_fork(after_in_child=_random_bits.__init__)
-
-
-def time_ordered_id() -> uuid.UUID:
-    """A version 7 UUID (RFC 9562): the Unix time in milliseconds, then 74 random bits.
-
-    Still a UUID that cannot be guessed, but ids made together sort
-    together, so a batch's inserts land at the end of each primary-key and
-    foreign-key index rather than all over it. With random (version 4) keys
-    every insert touched another index page, and an import slowed down as
-    the tables grew (on SQLite, to half speed at 100,000 contacts); with
-    these the cost per row stays flat.
-    """
-    milliseconds = time.time_ns() // 1_000_000
-    random_bits = _random_bits.next()
-    value = (
-        (milliseconds & (1 << 48) - 1) << 80
-        | 0x7 << 76  # version
-        | (random_bits >> 62 & 0xFFF) << 64
-        | 0b10 << 62  # RFC 9562 variant
-        | random_bits & (1 << 62) - 1
-    )
-    return _uuid_of(value)
-
-
-_set_slot = object.__setattr__
-
-
-def _uuid_of(value: int) -> uuid.UUID:
-    """`uuid.UUID(int=value)` for a value known to be a valid 128-bit UUID, without its checks (3x faster)."""
-    made = uuid.UUID.__new__(uuid.UUID)
-    _set_slot(made, "int", value)
-    _set_slot(made, "is_safe", uuid.SafeUUID.unknown)
-    return made
-
-
-@cache
-def _static_defaults(model: type[models.Model]) -> dict:
-    """attname -> default of every field whose default is a constant (a callable one must be given)."""
-    fields = model._meta.concrete_fields
-    return {f.attname: f.get_default() for f in fields if not (f.has_default() and callable(f.default))}
-
-
-def new_instance(model: type[models.Model], **values):
-    """A new, unsaved instance built without `Model.__init__`.
-
-    `__init__` walks every field and runs signals for each object; a batch
-    makes about ten objects per row, so that walk was a large share of an
-    import. The result is the same as `model(**values)` for plain values
-    (attnames such as `contact_id`, no related objects): constant defaults,
-    then `values`, and a fresh `_state` (adding, no database yet).
-    """
-    instance = model.__new__(model)
-    instance.__dict__.update(_static_defaults(model))
-    instance.__dict__.update(values)
-    instance._state = ModelState()
-    return instance
-
-
-def loaded_instances(queryset: models.QuerySet, fields: Sequence[str], lookup: str, values: Iterable) -> Iterator:
-    """Instances of the rows `rows_in` finds, with only `fields` loaded, as `.only(*fields)` would give.
-
-    Read as `values_list` and built without `Model.from_db`: a re-import
-    loads every contact it matches, and the ORM's per-instance work there
-    doubled the cost of loading. The other fields are deferred, exactly as
-    with `.only()`: reading one loads it, and `save()` writes only the
-    loaded ones.
-    """
-    model, using = queryset.model, queryset.db
-    for row in rows_in(queryset.values_list(*fields), lookup, values):
-        instance = model.__new__(model)
-        instance.__dict__.update(zip(fields, row, strict=True))
-        instance._state = ModelState()
-        instance._state.adding, instance._state.db = False, using
-        yield instance
-
-
-def _converter(field: models.Field, connection):
-    """How one column's Python values become database values; None when they go as they are.
-
-    The same conversions as `Field.get_db_prep_save`, chosen once per column
-    instead of being dispatched for every value.
-    """
-    target = field.target_field if field.is_relation else field
-    kind = target.get_internal_type()
-    if kind in ("CharField", "TextField", "BooleanField", "BigAutoField", "BigIntegerField", "IntegerField"):
-        return None
-    if kind == "UUIDField":
-        return None if connection.features.has_native_uuid_field else _uuid_hex
-    if kind == "DateTimeField":
-        return connection.ops.adapt_datetimefield_value
-    return partial(field.get_db_prep_save, connection=connection)
-
-
-def _uuid_hex(value: uuid.UUID) -> str:
-    return f"{value.int:032x}"  # `value.hex`, without the property call
-
-
-class TableInsert:
-    """INSERTs many new instances of one model in one statement; prepared once per model and database.
-
-    Django's `bulk_create` prepares each value through the field API and, on
-    SQLite, splits a batch into statements of at most 999 parameters; for
-    thousands of contact graphs per batch that costs more than the database
-    does. Here each column has one converter (most have none) and the rows
-    go in one statement, by the fastest way each database offers:
-
-    - SQLite: `executemany` of one prepared INSERT (a loop in C);
-    - PostgreSQL: `COPY ... FROM STDIN` (psycopg formats the rows in C: a
-      third of the client time of an INSERT of arrays), or, when existing
-      rows must be skipped (`ignore_conflicts`, which COPY cannot do),
-      `INSERT ... SELECT * FROM UNNEST(arrays) ON CONFLICT DO NOTHING`, the
-      form Django's own bulk insert takes there.
-
-    Each runs through Django's cursor wrappers, so it is logged and counted
-    like any query. `auto_now`/`auto_now_add` columns get the batch time plus
-    one microsecond per row: the order of insertion stays the `created_at`
-    order that the models sort by, as with bulk_create's clock reading per object.
-    """
-
-    def __init__(self, model: type[models.Model], using: str, *, ignore_conflicts: bool = False) -> None:
-        self.using = using
-        connection = connections[using]
-        self.fields = [f for f in model._meta.concrete_fields if f is not model._meta.auto_field]
-        self.values_of = attrgetter(*[f.attname for f in self.fields])  # several fields: returns a tuple
-        self.converters = [_converter(f, connection) for f in self.fields]
-        self.stamped = {
-            i for i, f in enumerate(self.fields) if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
-        }
-        on_conflict = OnConflict.IGNORE if ignore_conflicts else None
-        if connection.vendor != "postgresql":
-            self.method, self.sql = "executemany", self._insert_sql(model, connection, on_conflict, unnest=False)
-        elif ignore_conflicts:
-            self.method, self.sql = "unnest", self._insert_sql(model, connection, on_conflict, unnest=True)
-        else:
-            self.method, self.sql = "copy", self._copy_sql(model, connection)
-
-    def _insert_sql(self, model, connection, on_conflict, *, unnest: bool) -> str:
-        ops = connection.ops
-        columns = ", ".join(ops.quote_name(f.column) for f in self.fields)
-        if unnest:
-            arrays = ", ".join(f"%s::{f.db_type(connection).split('(')[0]}[]" for f in self.fields)
-            rows = f"SELECT * FROM UNNEST({arrays})"
-        else:
-            rows = f"VALUES ({', '.join(['%s'] * len(self.fields))})"
-        suffix = ops.on_conflict_suffix_sql(self.fields, on_conflict, None, None) if on_conflict else ""
-        statement = ops.insert_statement(on_conflict=on_conflict)
-        return f"{statement} {ops.quote_name(model._meta.db_table)} ({columns}) {rows} {suffix}".strip()
-
-    def _copy_sql(self, model, connection) -> str:
-        quote = connection.ops.quote_name
-        columns = ", ".join(quote(f.column) for f in self.fields)
-        return f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN"
-
-    @staticmethod
-    def _stamps(now: datetime, count: int, convert) -> list:
-        """`count` times from `now` on, one microsecond apart, as the database takes them."""
-        first = convert(now) if convert else now
-        if isinstance(first, str):
-            # SQLite keeps a datetime as the text of its naive UTC value (`str(datetime)`): convert
-            # once, then write the microseconds into that text (the same text, five times faster).
-            naive = datetime.fromisoformat(first)
-            second, start = str(naive.replace(microsecond=0)), naive.microsecond
-            return [
-                first,
-                *(
-                    f"{second}.{start + offset:06d}"
-                    if start + offset < 1_000_000
-                    else str(naive + timedelta(microseconds=offset))
-                    for offset in range(1, count)
-                ),
-            ]
-        return [now + timedelta(microseconds=offset) for offset in range(count)]
-
-    def columns(self, instances: Sequence[models.Model], now: datetime) -> list[list]:
-        """The instances' values, column by column, as the database takes them."""
-        columns = [list(column) for column in zip(*map(self.values_of, instances), strict=True)]
-        for index, convert in enumerate(self.converters):
-            if index in self.stamped:
-                columns[index] = self._stamps(now, len(instances), convert)
-            elif convert is not None:
-                columns[index] = [None if value is None else convert(value) for value in columns[index]]
-        return columns
-
-    def insert(self, instances: Sequence[models.Model], now: datetime) -> None:
-        if not instances:
-            return
-        columns = self.columns(instances, now)
-        with connections[self.using].cursor() as cursor:
-            if self.method == "unnest":
-                cursor.execute(self.sql, columns)
-            elif self.method == "copy":
-                self._copy(cursor, list(zip(*columns, strict=True)))
-            else:
-                cursor.executemany(self.sql, zip(*columns, strict=True))
-
-    def _copy(self, cursor, rows: list[tuple]) -> None:
-        """COPY the rows through the cursor's wrappers, as `executemany` would go, so it is logged and counted.
-
-        psycopg's `copy()` is not a DB-API call that Django's cursor offers;
-        its wrapper chain (execute wrappers, the query log of DEBUG and of
-        tests) is applied here the way `CursorWrapper.executemany` does.
-        """
-
-        def copy_rows(sql, params, many, context):
-            with context["connection"].wrap_database_errors, context["cursor"].cursor.copy(sql) as copy:
-                for row in params:
-                    copy.write_row(row)
-
-        logged = cursor.debug_sql(self.sql, rows, many=True) if hasattr(cursor, "debug_sql") else nullcontext()
-        with logged:
-            cursor._execute_with_wrappers(self.sql, rows, True, copy_rows)
-
-
-@cache
-def table_insert(model: type[models.Model], using: str, vendor: str, ignore_conflicts: bool = False) -> TableInsert:
-    return TableInsert(model, using, ignore_conflicts=ignore_conflicts)
-
-
-def insert_new(model: type[models.Model], instances: Sequence[models.Model], now: datetime, **options) -> None:
-    using = router.db_for_write(model)
-    table_insert(model, using, connections[using].vendor, **options).insert(instances, now)
-
-
-def max_in_list(model: type[models.Model]) -> int:
-    """How many values one IN list may hold on the model's database, with room for the query's other parameters."""
-    connection = connections[router.db_for_read(model)]
-    limit = connection.features.max_query_params  # None: no limit known to Django (PostgreSQL)
-    if connection.vendor == "sqlite":
-        connection.ensure_connection()
-        limit = connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
-    return max(1, min(limit or 32_000, 32_000) - 100)
-
-
-def chunked(values: Iterable, size: int) -> Iterator[list]:
-    values = list(values)
-    for start in range(0, len(values), size):
-        yield values[start : start + size]
-
-
-def rows_in(queryset: models.QuerySet, lookup: str, values: Iterable) -> Iterator:
-    """`queryset.filter(<lookup>=values)`, one query per chunk of values that fits the parameter limit.
-
-    All the rows of one value come in the same chunk, so an order_by of the
-    queryset still orders the rows of each value.
-    """
-    for chunk in chunked(values, max_in_list(queryset.model)):
-        yield from queryset.filter(**{lookup: chunk})
-
-
 def address_key(address) -> tuple:
     postal = address.postal_code if hasattr(address, "postal_code") else ""
     return (
@@ -353,46 +58,6 @@ def address_key(address) -> tuple:
         address.city.strip().casefold(),
         postal.replace(" ", "").casefold(),
     )
-
-
-def find_contacts_by_name(account_list_id, names: Iterable[str]) -> dict[str, uuid.UUID]:
-    """name key -> id of the oldest contact of that name in the account list (names compare as name keys)."""
-    keys = {name_key(name) for name in names if name.strip()}
-    found: dict[str, uuid.UUID] = {}
-    contacts = Contact.objects.filter(account_list_id=account_list_id).order_by("created_at")
-    for key, contact_id in rows_in(contacts.values_list("name_key", "id"), "name_key__in", keys):
-        found.setdefault(key, contact_id)
-    return found
-
-
-def referral_keys(name: str) -> list[str]:
-    """A referrer is named as a contact ("Doe, Bob and Dawn") or as a full name ("Bob and Dawn Doe")."""
-    keys = [name_key(name)]
-    if "," not in name:
-        alternative = name_key(as_contact_name(name))
-        if alternative and alternative != keys[0]:
-            keys.append(alternative)
-    return keys
-
-
-def find_referrers(account_list_id, names: Iterable[str]) -> dict[str, uuid.UUID]:
-    """referrer name as written -> contact id, for the names that name a contact of the account list."""
-    keys_by_name = {name: referral_keys(name) for name in names if name.strip()}
-    found = find_contacts_by_name(account_list_id, {key for keys in keys_by_name.values() for key in keys})
-    resolved = {}
-    for name, keys in keys_by_name.items():
-        contact_id = next((found[key] for key in keys if key in found), None)
-        if contact_id is not None:
-            resolved[name] = contact_id
-    return resolved
-
-
-def note_missing_referral(draft: ContactDraft) -> None:
-    """A referrer who is not a contact: kept as a tag and a note, so nothing is lost."""
-    if MISSING_REFERRAL_TAG not in draft.tags:
-        draft.tags.append(MISSING_REFERRAL_TAG)
-    line = f"Referred by: {draft.referred_by}"
-    draft.notes = f"{draft.notes}\n{line}" if draft.notes else line
 
 
 @dataclass
@@ -482,29 +147,26 @@ class ContactWriter:
         self.defer_referrals = defer_referrals
         self.deferred_referrals: list[tuple[uuid.UUID, str]] = []
 
-    # --- matching -------------------------------------------------------------------
-
     def write(self, drafts: list[ContactDraft]) -> BatchResult:
         """Write one batch. Call inside a transaction."""
         AccountList.objects.select_for_update().filter(pk=self.account_list_id).first()
-        keys_of_drafts = [self._keys(draft) for draft in drafts]
-        states = self._load_matches(keys_of_drafts)
+        keys_of_drafts = [draft_keys(draft) for draft in drafts]
+        matches = self._load_matches(keys_of_drafts)
         referrers = self._resolve_referrals(drafts)
         batch = BatchWriter()
         result = BatchResult()
-        by_key: dict[tuple[str, str], ContactState] = {}
         touched: dict[uuid.UUID, bool] = {}
         for draft, keys in zip(drafts, keys_of_drafts, strict=True):
             if draft.referred_by and not self.defer_referrals and draft.referred_by not in referrers:
                 note_missing_referral(draft)
-            state = self._match(keys, states, by_key)
+            state = matches.find(keys)
             if state is None:
                 state = self._new_state(draft, batch)
                 result.created += 1
             else:
                 result.updated += 1
                 self._merge_contact(state, draft, batch)
-            self._remember(state, keys, by_key)
+            matches.remember(keys, state)
             self._merge_children(state, draft, batch)
             self._link_referral(state, draft, referrers, batch)
             touched.setdefault(state.contact.id, state.is_new)
@@ -519,44 +181,11 @@ class ContactWriter:
         insert_new(ImportedContact, imported, timezone.now(), ignore_conflicts=may_conflict)
         return result
 
-    def _load_matches(self, keys_of_drafts: list[list[tuple[str, str]]]) -> dict[tuple[str, str], ContactState]:
-        """Existing contacts that any draft matches, keyed by ('tnt'|'name'|'email', key)."""
-        wanted: dict[str, set[str]] = {"tnt": set(), "name": set(), "email": set()}
-        for keys in keys_of_drafts:
-            for kind, key in keys:
-                wanted[kind].add(key)
-        tnt_ids, names, emails = wanted["tnt"], wanted["name"], wanted["email"]
-        base = Contact.objects.filter(account_list_id=self.account_list_id).order_by("created_at")
-        matches: dict[tuple[str, str], uuid.UUID] = {}
-        for tnt_id, cid in rows_in(base.values_list("tnt_id", "id"), "tnt_id__in", tnt_ids):
-            matches.setdefault(("tnt", tnt_id), cid)
-        for key, cid in rows_in(base.values_list("name_key", "id"), "name_key__in", names):
-            matches.setdefault(("name", key), cid)
-        for key, cid in self._contacts_by_primary_email(emails):
-            matches.setdefault(("email", key), cid)
-        states = self._load_states(set(matches.values()))
-        return {key: states[cid] for key, cid in matches.items()}
-
-    def _contacts_by_primary_email(self, keys: set[str]) -> list[tuple[str, uuid.UUID]]:
-        """(email key, contact id) for this account list's primary emails among `keys`, oldest email first.
-
-        The account list is checked here, not in the query: given it as a
-        condition, SQLite's planner (and PostgreSQL's, on young statistics)
-        starts from every contact of the list, a cost that grows with the
-        list (80 ms a batch at 100,000 contacts). Without it the only
-        condition is the batch's keys, so the email-key index leads and the
-        rest follows primary keys.
-        """
-        primary_emails = (
-            EmailAddress.objects.filter(primary=True)
-            .order_by("created_at")
-            .values_list("email_key", "person__contact_id", "person__contact__account_list_id")
-        )
-        return [
-            (key, contact_id)
-            for key, contact_id, account_list_id in rows_in(primary_emails, "email_key__in", keys)
-            if account_list_id == self.account_list_id
-        ]
+    def _load_matches(self, keys_of_drafts: list[list[tuple[str, str]]]) -> BatchMatches[ContactState]:
+        """The existing contacts that the drafts match, with what they already have."""
+        contact_ids = contacts_by_key(self.account_list_id, keys_of_drafts)
+        states = self._load_states(set(contact_ids.values()))
+        return BatchMatches({key: states[contact_id] for key, contact_id in contact_ids.items()})
 
     def _load_states(self, contact_ids: set[uuid.UUID]) -> dict[uuid.UUID, ContactState]:
         """What the matched contacts already have; only the columns that merging reads or writes.
@@ -595,30 +224,6 @@ class ContactWriter:
             states[person_state.person.contact_id].phone_keys.add(key)
             person_state.has_primary_phone |= primary
         return states
-
-    @staticmethod
-    def _keys(draft: ContactDraft) -> list[tuple[str, str]]:
-        keys = []
-        if draft.tnt_id:
-            keys.append(("tnt", draft.tnt_id))
-        keys.append(("name", name_key(draft.name)))
-        if draft.primary_email:
-            keys.append(("email", email_key(draft.primary_email)))
-        return keys
-
-    @staticmethod
-    def _match(keys, states, by_key) -> ContactState | None:
-        for key in keys:
-            state = by_key.get(key) or states.get(key)
-            if state is not None:
-                return state
-        return None
-
-    @staticmethod
-    def _remember(state: ContactState, keys, by_key) -> None:
-        """Later rows of the same batch match this contact too."""
-        for key in keys:
-            by_key.setdefault(key, state)
 
     # --- building and merging ----------------------------------------------------------
 

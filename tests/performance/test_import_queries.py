@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 
 from contacts.models import Contact, EmailAddress
 from imports.models import Import, ImportedContact
-from imports.pipeline import writer
+from imports.pipeline import bulk_insert
 from tests.factories import AccountListFactory, MembershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -75,7 +75,7 @@ def test_matching_lookups_are_chunked_below_the_parameter_limit(settings, genera
     settings.IMPORT_BATCH_SIZE = 200
     path = generated_csv(150)
     first = run_csv_import(path)
-    monkeypatch.setattr(writer, "max_in_list", lambda model: 7)
+    monkeypatch.setattr(bulk_insert, "max_in_list", lambda model: 7)
     selects: list[int] = []
 
     def record_parameters(execute, sql, params, many, context):

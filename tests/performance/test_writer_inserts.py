@@ -13,7 +13,7 @@ from django.utils import timezone
 from contacts.models import Address, Contact, EmailAddress, Person, PhoneNumber, Tag
 from imports.models import ImportedContact
 from imports.pipeline import job
-from imports.pipeline.writer import insert_new, loaded_instances, new_instance
+from imports.pipeline.bulk_insert import insert_new, loaded_instances, new_instance
 
 pytestmark = pytest.mark.django_db
 
@@ -153,7 +153,7 @@ def test_the_job_restores_the_garbage_collector_thresholds():
 
 
 def test_new_rows_get_time_ordered_version_7_uuids():
-    from imports.pipeline.writer import time_ordered_id
+    from imports.pipeline.ids import time_ordered_id
 
     ids = [time_ordered_id() for _ in range(10_000)]
     assert len(set(ids)) == len(ids)
