@@ -31,6 +31,7 @@ from imports.pipeline.readers.header_row import (
     header_index,
     no_header_message,
 )
+from imports.pipeline.readers.wide_text import bomless_wide_encoding
 
 __all__ = [
     "CsvAnalysis",
@@ -39,6 +40,7 @@ __all__ = [
     "CsvReader",
     "CsvRow",
     "analyze_csv",
+    "guess_legacy_encoding",
     "header_keys",
     "normalize_header_key",
     "read_csv",
@@ -261,7 +263,7 @@ def analyze_csv(
             if _looks_binary(failure.context):
                 raise CsvFileError(_binary_line_message(failure.line_number)) from None
             tried.add(encoding)
-            encoding = _guess_legacy_encoding(head[:_DETECTION_CONTEXT] + b"\n" + failure.context, tried)
+            encoding = guess_legacy_encoding(head[:_DETECTION_CONTEXT] + b"\n" + failure.context, tried)
 
 
 def read_csv(
@@ -616,17 +618,20 @@ def _encoding_from_head(head: bytes) -> tuple[str, bool]:
     for bom, encoding in _BOMS:
         if head.startswith(bom):
             return encoding, True
+    wide = bomless_wide_encoding(head)
+    if wide is not None:
+        return wide, True
     _refuse_binary(head)
     at_end = len(head) < _HEAD_SIZE
     try:
         codecs.getincrementaldecoder("utf-8")().decode(head, final=at_end)
     except UnicodeDecodeError as error:
         context = head[max(0, error.start - 4 * _DETECTION_CONTEXT) : error.start + 4 * _DETECTION_CONTEXT]
-        return _guess_legacy_encoding(context, set()), False
+        return guess_legacy_encoding(context, set()), False
     return "utf-8", False
 
 
-def _guess_legacy_encoding(sample: bytes, tried: set[str]) -> str:
+def guess_legacy_encoding(sample: bytes, tried: set[str]) -> str:
     """Detect a non-UTF-8 encoding, preferring cp1252 whenever a Western code page fits.
 
     charset-normalizer alone often names cp1250, a DOS or a Mac page for text
@@ -668,25 +673,8 @@ def _refuse_binary(head: bytes) -> None:
     for magic, kind in _MAGIC_NUMBERS:
         if head.startswith(magic):
             raise CsvFileError(_binary_file_message(f": it looks like {kind}"))
-    if b"\0" in head:
-        if _looks_like_utf16(head):
-            raise CsvFileError(
-                "This file looks like UTF-16 text without a byte-order mark, which cannot be read reliably. "
-                'Save it as UTF-8 CSV ("CSV UTF-8" in Excel) and upload it again.'
-            )
-        raise CsvFileError(_binary_file_message(""))
     if _looks_binary(head):
         raise CsvFileError(_binary_file_message(""))
-
-
-def _looks_like_utf16(head: bytes) -> bool:
-    """UTF-16 text of mostly Latin letters has a NUL in every other byte, on one side only."""
-    sample = head[:4096]
-    even, odd = sample[0::2], sample[1::2]
-    if not odd:
-        return False
-    nul_even, nul_odd = even.count(0) / len(even), odd.count(0) / len(odd)
-    return max(nul_even, nul_odd) > 0.4 and min(nul_even, nul_odd) < 0.05
 
 
 def _looks_binary(data: bytes) -> bool:
@@ -812,7 +800,11 @@ def _undecodable_message(line: int, encoding: str) -> str:
         "utf-8": "UTF-8",
         "utf-8-sig": "UTF-8",
         "utf-16": "UTF-16",
+        "utf-16-le": "UTF-16",
+        "utf-16-be": "UTF-16",
         "utf-32": "UTF-32",
+        "utf-32-le": "UTF-32",
+        "utf-32-be": "UTF-32",
     }.get(encoding, encoding)
     return (
         f"Line {line:,} contains bytes that are not valid {name} text. "

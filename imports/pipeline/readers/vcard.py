@@ -33,9 +33,11 @@ from imports.pipeline.readers.csv import (
     DEFAULT_MAX_FIELD_SIZE,
     CsvFileError,
     CsvRow,
+    guess_legacy_encoding,
     header_keys,
     summarize_rows,
 )
+from imports.pipeline.readers.wide_text import bomless_wide_encoding
 
 __all__ = [
     "VCARD_HEADERS",
@@ -72,6 +74,7 @@ _SKIPPED_PROPERTIES = {b"PHOTO", b"LOGO", b"SOUND", b"KEY"}
 _NOT_PHONES = {"FAX", "PAGER"}
 _BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF16_LE, "utf-16"))
 _BOMS += ((codecs.BOM_UTF16_BE, "utf-16"),)
+_BARE_ENCODINGS = {"QUOTED-PRINTABLE", "BASE64", "8BIT", "7BIT"}
 _UNESCAPE = re.compile(r"\\(.)", re.DOTALL)
 
 
@@ -88,12 +91,19 @@ class VcardAnalysis:
     file_format: dict = field(default_factory=lambda: {"kind": "vcard"})
 
 
-def looks_like_vcard(head: bytes) -> bool:
-    """The file's first text is BEGIN:VCARD (after a byte-order mark and blank lines)."""
+def _wide_encoding(head: bytes) -> str | None:
+    """The codec of a UTF-16 or UTF-32 file, with a byte-order mark (which the codec drops) or without."""
     for bom, encoding in _BOMS:
         if head.startswith(bom):
-            head = head.decode(encoding, errors="ignore").encode("utf-8")
-            break
+            return encoding
+    return bomless_wide_encoding(head)
+
+
+def looks_like_vcard(head: bytes) -> bool:
+    """The file's first text is BEGIN:VCARD (after a byte-order mark and blank lines)."""
+    wide = _wide_encoding(head)
+    if wide is not None:
+        head = codecs.getincrementaldecoder(wide)(errors="ignore").decode(head).encode("utf-8")
     head = head.removeprefix(codecs.BOM_UTF8).lstrip()
     return head[:11].upper() == b"BEGIN:VCARD"
 
@@ -139,20 +149,31 @@ class VcardReader:
     # -- lines ---------------------------------------------------------------
 
     def _physical_lines(self) -> Iterator[bytes]:
-        """The file's lines without their line ends, as bytes (UTF-16 files re-encoded as UTF-8)."""
-        head = self._stream.read(4)
-        for bom, encoding in _BOMS:
-            if head.startswith(bom):
-                raw = io.BufferedReader(_Prefixed(head, self._stream))
-                for line in io.TextIOWrapper(raw, encoding=encoding, errors="replace", newline=None):
-                    yield line.rstrip("\r\n").encode("utf-8")
-                return
+        """The file's lines without their line ends, as bytes (UTF-16 and UTF-32 files re-encoded as UTF-8)."""
+        head = self._stream.read(4096)
+        wide = _wide_encoding(head)
+        if wide is not None:
+            yield from self._wide_lines(head, wide)
+            return
         buffered = io.BufferedReader(_Prefixed(head.removeprefix(codecs.BOM_UTF8), self._stream))
         limit = max(4 * self._max_field_size, 1 << 20)
         while line := buffered.readline(limit):
             if b"\0" in line:
                 raise VcardFileError("This file contains binary data, so it is not a vCard text file.")
             yield line.rstrip(b"\r\n")
+
+    def _wide_lines(self, head: bytes, encoding: str) -> Iterator[bytes]:
+        """Only text that cannot be decoded is refused; the advice is a vCard's."""
+        raw = io.BufferedReader(_Prefixed(head, self._stream))
+        try:
+            for line in io.TextIOWrapper(raw, encoding=encoding, newline=None):
+                yield line.rstrip("\r\n").encode("utf-8")
+        except UnicodeDecodeError:
+            name = "UTF-32" if "32" in encoding else "UTF-16"
+            raise VcardFileError(
+                f"The file contains bytes that are not valid {name} text, so it cannot be read. "
+                "Export the contacts again as a vCard file (.vcf) and upload that."
+            ) from None
 
     def _logical_lines(self) -> Iterator[tuple[int, bytes]]:
         """(line number, unfolded content line); quoted-printable soft breaks joined too."""
@@ -273,7 +294,8 @@ class _Property:
         try:
             return data.decode("utf-8")
         except UnicodeDecodeError:
-            return data.decode("cp1252", errors="replace")
+            # No CHARSET and not UTF-8: the legacy code page the bytes fit (Windows-1252 for Western text).
+            return data.decode(guess_legacy_encoding(data, set()), errors="replace")
 
     def components(self) -> list[str]:
         """A structured value (N, ADR, ORG) split on unescaped ';' and unescaped."""
@@ -300,6 +322,8 @@ def _parse_property(line: bytes) -> _Property | None:
         if "=" in part:
             key, value = part.split("=", 1)
             params.setdefault(key.strip().upper(), []).append(value.strip().strip('"'))
+        elif part.strip().upper() in _BARE_ENCODINGS:
+            params.setdefault("ENCODING", []).append(part.strip())  # 2.1: N;QUOTED-PRINTABLE:
         elif part.strip():
             params.setdefault("TYPE", []).append(part.strip())  # 2.1: TEL;HOME;VOICE:
     encoding = {v.upper() for v in params.get("ENCODING", [])}
@@ -373,7 +397,8 @@ def _contact_cells(properties: list[_Property]) -> list[str]:
     if addresses:
         parts = addresses[0].components() + [""] * 7
         street_lines = [line.strip() for line in parts[2].splitlines() if line.strip()]
-        street_lines += [parts[1].strip()] if parts[1].strip() else []
+        # The extended address (suite, floor) and the post office box are part of where letters go.
+        street_lines += [part.strip() for part in (parts[1], parts[0]) if part.strip()]
         street = ", ".join(street_lines)
         city, region, postal_code, country = parts[3], parts[4], parts[5], parts[6]
     website = first["URL"].value() if "URL" in first else ""
