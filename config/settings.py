@@ -229,6 +229,7 @@ REST_FRAMEWORK = {
         "rest_framework_json_api.renderers.BrowsableAPIRenderer",
     ],
     "DEFAULT_METADATA_CLASS": "rest_framework_json_api.metadata.JSONAPIMetadata",
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "config.negotiation.WritesOfParsableMediaTypes",
     "DEFAULT_SCHEMA_CLASS": "config.schema.JsonApiSchema",
     "DEFAULT_FILTER_BACKENDS": [
         "rest_framework_json_api.filters.QueryParameterValidationFilter",

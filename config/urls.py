@@ -64,6 +64,7 @@ api_v2 = [
 
 # Under /api/ an unknown URL or a server error is a JSON:API error document, never an HTML page.
 handler400 = "config.api_errors.bad_request"
+handler403 = "accounts.admin_access.permission_denied"
 handler404 = "config.api_errors.page_not_found"
 handler500 = "config.api_errors.server_error"
 

@@ -174,6 +174,13 @@ class Import(models.Model):
                 name="import_remembered_mappings",
             ),
         ]
+        # The admin's import actions, each granted on its own (see the "Import reviewers" group).
+        permissions = [
+            ("start_import", "Can start an import that is in preview"),
+            ("cancel_import", "Can cancel a queued or running import"),
+            ("reimport_import", "Can re-import the failed rows of an import from a corrected file"),
+            ("undo_import", "Can undo a finished import"),
+        ]
 
     class JSONAPIMeta:
         resource_name = "imports"

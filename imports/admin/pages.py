@@ -176,15 +176,25 @@ class ImportAdmin(admin.ModelAdmin):
         except ValueError:
             return super().get_search_results(request, queryset, search_term)
 
-    @admin.action(description="Start the selected imports (in preview)", permissions=["change"])
+    @admin.action(description="Start the selected imports (in preview)", permissions=["start"])
     def start_selected(self, request, queryset):
         for import_record in queryset:
             admin_views.start_and_report(self, request, import_record)
 
-    @admin.action(description="Cancel the selected imports (queued or running)", permissions=["change"])
+    @admin.action(description="Cancel the selected imports (queued or running)", permissions=["cancel"])
     def cancel_selected(self, request, queryset):
         for import_record in queryset:
             admin_views.cancel_and_report(self, request, import_record)
+
+    # The actions' own permissions (Import.Meta.permissions), granted to the "Import reviewers" group.
+    def has_start_permission(self, request, obj=None) -> bool:
+        return request.user.has_perm("imports.start_import")
+
+    def has_cancel_permission(self, request, obj=None) -> bool:
+        return request.user.has_perm("imports.cancel_import")
+
+    def has_reimport_permission(self, request, obj=None) -> bool:
+        return request.user.has_perm("imports.reimport_import")
 
     # --- detail -----------------------------------------------------------------------
 
@@ -242,7 +252,9 @@ class ImportAdmin(admin.ModelAdmin):
             "show_save": editable,
             "show_save_and_continue": editable,
             "show_save_and_add_another": False,
-            "can_change_import": self.has_change_permission(request, import_record),
+            "can_start_import": self.has_start_permission(request, import_record),
+            "can_cancel_import": self.has_cancel_permission(request, import_record),
+            "can_reimport_import": self.has_reimport_permission(request, import_record),
             "start_problems": admin_display.start_problems(import_record),
             "header_rows": admin_display.header_rows(import_record),
             "constant_rows": admin_display.constant_rows(import_record),

@@ -25,16 +25,12 @@ def change_url(import_record: Import) -> str:
     return reverse("admin:imports_import_change", args=[import_record.pk])
 
 
-def _import_for(model_admin, request, object_id: str, *, change: bool = False) -> Import:
+def _import_for(model_admin, request, object_id: str, *, permission: str = "view") -> Import:
+    """The import, if the staff member has `permission` ("view", "start", "cancel", "reimport") on it."""
     import_record = model_admin.get_object(request, unquote(object_id))
     if import_record is None:
         raise Http404("No such import.")
-    allowed = (
-        model_admin.has_change_permission(request, import_record)
-        if change
-        else model_admin.has_view_permission(request, import_record)
-    )
-    if not allowed:
+    if not getattr(model_admin, f"has_{permission}_permission")(request, import_record):
         raise PermissionDenied
     return import_record
 
@@ -93,7 +89,7 @@ def cancel_and_report(model_admin, request, import_record: Import) -> bool:
 def start(model_admin, request, object_id: str):
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    import_record = _import_for(model_admin, request, object_id, change=True)
+    import_record = _import_for(model_admin, request, object_id, permission="start")
     start_and_report(model_admin, request, import_record)
     return HttpResponseRedirect(change_url(import_record))
 
@@ -101,7 +97,7 @@ def start(model_admin, request, object_id: str):
 def cancel(model_admin, request, object_id: str):
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    import_record = _import_for(model_admin, request, object_id, change=True)
+    import_record = _import_for(model_admin, request, object_id, permission="cancel")
     cancel_and_report(model_admin, request, import_record)
     return HttpResponseRedirect(change_url(import_record))
 
@@ -120,7 +116,7 @@ class ReimportForm(forms.Form):
 
 def reimport(model_admin, request, object_id: str):
     """A new import of a corrected file, linked to the original, made for the original's user."""
-    original = _import_for(model_admin, request, object_id, change=True)
+    original = _import_for(model_admin, request, object_id, permission="reimport")
     form = ReimportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:

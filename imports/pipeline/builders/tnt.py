@@ -3,7 +3,8 @@
 Pure and database-free: the same function builds the preview samples and,
 once per row, the contacts of the background import.  The field rules are
 the "TntConnect XML" section of docs/imports-api.md; the comments below say
-where a rule needed interpreting.
+where a rule needed interpreting. Where TntConnect keeps each field is in
+`tnt_layout`, how its groups become tags in `tnt_tags`.
 """
 
 from __future__ import annotations
@@ -22,14 +23,18 @@ from imports.pipeline.builders.drafts import (
     PhoneDraft,
     RowError,
 )
+from imports.pipeline.builders.tnt_layout import (
+    ADDRESS_KINDS,
+    COUNTRY_ALIASES,
+    NAME_PARTS,
+    NOTE_DATES,
+    NOTE_FIELDS,
+    PHONE_FIELDS,
+)
+from imports.pipeline.builders.tnt_tags import group_tag_names, split_tags, unique_tags
 from imports.pipeline.readers.tnt import TntContactRow, TntGroup
 
-__all__ = [
-    "TntImportOptions",
-    "build_tnt_contact",
-    "group_tag_names",
-    "normalize_tag",
-]
+__all__ = ["TntImportOptions", "build_tnt_contact"]
 
 
 @dataclass(frozen=True)
@@ -58,81 +63,8 @@ MPD_PHASES = {
 }
 LIKELY_TO_GIVE = {1: "Least Likely", 2: "Likely", 3: "Most Likely"}
 
-# (field, location, belongs to the spouse).  The order is TntConnect's own:
-# PreferredPhoneType and the bits of PhoneIsValidMask index into it.
-PHONE_FIELDS: tuple[tuple[str, str, bool], ...] = (
-    ("HomePhone", "home", False),
-    ("HomePhone2", "home", False),
-    ("HomeFax", "fax", False),
-    ("OtherPhone", "other", False),
-    ("OtherFax", "fax", False),
-    ("MobilePhone", "mobile", False),
-    ("MobilePhone2", "mobile", False),
-    ("PagerNumber", "pager", False),
-    ("BusinessPhone", "work", False),
-    ("BusinessPhone2", "work", False),
-    ("BusinessFax", "fax", False),
-    ("CompanyMainPhone", "work", False),
-    ("SpouseMobilePhone", "mobile", True),
-    ("SpouseMobilePhone2", "mobile", True),
-    ("SpousePagerNumber", "pager", True),
-    ("SpouseBusinessPhone", "work", True),
-    ("SpouseBusinessPhone2", "work", True),
-    ("SpouseBusinessFax", "fax", True),
-    ("SpouseCompanyMainPhone", "work", True),
-)
-
-# (field prefix, location, MailingAddressType that makes it the mailing one).
-# The spouse's business address has no MailingAddressType of its own; it is
-# imported so that it is not lost.
-ADDRESS_KINDS: tuple[tuple[str, str, int | None], ...] = (
-    ("Home", "home", 1),
-    ("Business", "business", 2),
-    ("Other", "other", 3),
-    ("SpouseBusiness", "business", None),
-)
-COUNTRY_ALIASES = {"united states of america": "United States"}
-
-# Human-meaningful fields with no home in a contact, appended to its notes as
-# "Label: value" lines.  Bookkeeping (*IsCustom, *IsValid, LastEdit, ids),
-# values derived from other fields (Salutation, ShortName, address blocks)
-# and gift statistics are deliberately left out.
-NOTE_FIELDS: tuple[tuple[str, str], ...] = (
-    ("Children", "Children"),
-    ("Interests", "Interests"),
-    ("Nickname", "Nickname"),
-    ("Profession", "Profession"),
-    ("BusinessName", "Business name"),
-    ("SpouseInterests", "Spouse interests"),
-    ("SpouseNickname", "Spouse nickname"),
-    ("SpouseProfession", "Spouse profession"),
-    ("SpouseBusinessName", "Spouse business name"),
-    ("OrganizationName", "Organization"),
-    ("OrgContactPerson", "Organization contact person"),
-    ("Categories", "Categories"),
-    ("UserStatus", "User status"),
-    *((f"User{n}", f"User field {n}") for n in range(1, 9)),
-    ("WebPage2", "Second web page"),
-    ("VoiceSkype", "Skype"),
-    ("IMAddress", "IM address"),
-    *((f"SocialWeb{n}", f"Social web {n}") for n in range(1, 5)),
-    ("SpouseWebPage1", "Spouse web page"),
-    ("SpouseWebPage2", "Spouse second web page"),
-    ("SpouseVoiceSkype", "Spouse Skype"),
-    ("SpouseIMAddress", "Spouse IM address"),
-    *((f"SpouseSocialWeb{n}", f"Spouse social web {n}") for n in range(1, 5)),
-)
-# Label -> field prefix of a date kept as separate Month/Day/Year fields.
-NOTE_DATES: tuple[tuple[str, str], ...] = (
-    ("Birthday", "Birthday"),
-    ("Spouse birthday", "SpouseBirthday"),
-    ("Anniversary", "Anniversary"),
-)
-
-NAME_PARTS = ("FirstName", "LastName", "MiddleName", "Title", "Suffix")
 TRUE_VALUES = frozenset({"true", "1", "-1", "yes", "y"})
 FALSE_VALUES = frozenset({"false", "0", "no", "n"})
-PATH_NAME_VERSION = (3, 2)  # TntConnect 3.2 introduced Group.PathName
 # Bounded so that a hostile "1e999999" or a million digits cannot cost much.
 _INTEGER = re.compile(r"[+-]?\d{1,18}")
 _DECIMAL = re.compile(r"[+-]?\d{1,15}(?:\.\d{1,10})?")
@@ -162,33 +94,6 @@ def build_tnt_contact(row: TntContactRow, options: TntImportOptions) -> ContactD
         referred_by=fields["ReferredBy"],
         tnt_id=row.tnt_id,
     )
-
-
-def group_tag_names(group: TntGroup, version: str) -> list[str]:
-    """The tags a TntConnect group gives its contacts, normalised.
-
-    From 3.2 on, PathName holds the group's place in the hierarchy and every
-    level becomes a tag (``A\\B\\C`` -> ``A``, ``A\\B``, ``A\\B\\C``).  Before
-    3.2, or when PathName is blank, Description (which may start with its
-    category, ``Category\\Group``) and Category are the tags.
-    """
-    if _version_tuple(version) >= PATH_NAME_VERSION and group.path_name.strip():
-        names = _path_prefixes(group.path_name)
-    else:
-        names = [_strip_category(group.description, group.category), group.category]
-    return _unique_tags(names)
-
-
-def normalize_tag(tag: str) -> str:
-    """Whitespace and commas become "-", runs of "-" collapse, ends are trimmed.
-
-    Case is kept as written: group names are the user's own words (acronyms,
-    names of people and churches), and whether "Prayer" and "prayer" are one
-    tag is for the tag store to decide, not for the reader of one file.
-    """
-    tag = re.sub(r"^[\s,]+|[\s,]+$", "", tag)
-    tag = re.sub(r"[\s,]+", "-", tag)
-    return re.sub(r"-{2,}", "-", tag)
 
 
 class _Fields:
@@ -457,38 +362,9 @@ def _contact_tags(tnt_id: str, options: TntImportOptions) -> list[str]:
     groups = [options.groups_by_id[g] for g in group_ids if g in options.groups_by_id]
     tags = [tag for group in groups for tag in group_tag_names(group, options.version)]
     for group_id in group_ids:
-        tags += _split_tags(options.group_tags.get(group_id, ""))
-    tags += _split_tags(options.tag_list)
-    return _unique_tags(tags)
-
-
-def _split_tags(text: str) -> list[str]:
-    return text.split(",") if text else []
-
-
-def _unique_tags(names: Iterable[str]) -> list[str]:
-    """Normalised, blanks dropped, duplicates dropped keeping the first."""
-    tags = (normalize_tag(name) for name in names)
-    return list(dict.fromkeys(tag for tag in tags if tag))
-
-
-def _path_prefixes(path_name: str) -> list[str]:
-    parts = [part.strip() for part in path_name.split("\\") if part.strip()]
-    return ["\\".join(parts[: n + 1]) for n in range(len(parts))]
-
-
-def _strip_category(description: str, category: str) -> str:
-    """``Category\\Group`` -> ``Group`` when the description starts with its category."""
-    prefix = f"{category}\\"
-    if category and description.startswith(prefix):
-        return description[len(prefix) :]
-    return description
-
-
-def _version_tuple(version: str) -> tuple[int, ...]:
-    """ "3.10" -> (3, 10), so versions compare as numbers; unreadable -> ()."""
-    numbers = re.findall(r"\d+", version)
-    return tuple(int(n) for n in numbers)
+        tags += split_tags(options.group_tags.get(group_id, ""))
+    tags += split_tags(options.tag_list)
+    return unique_tags(tags)
 
 
 # ---------------------------------------------------------------- values

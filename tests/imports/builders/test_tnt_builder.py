@@ -9,13 +9,9 @@ from pathlib import Path
 import pytest
 
 from imports.pipeline.builders.drafts import ContactDraft, PersonDraft, RowError
-from imports.pipeline.builders.tnt import (
-    PHONE_FIELDS,
-    TntImportOptions,
-    build_tnt_contact,
-    group_tag_names,
-    normalize_tag,
-)
+from imports.pipeline.builders.tnt import TntImportOptions, build_tnt_contact
+from imports.pipeline.builders.tnt_layout import PHONE_FIELDS
+from imports.pipeline.builders.tnt_tags import group_tag_names, normalize_tag
 from imports.pipeline.readers.tnt import TntContactRow, TntGroup, analyze_tnt, iter_tnt_contacts
 
 FIXTURES = Path(__file__).resolve().parents[3].parent / "shared" / "fixtures" / "tnt"

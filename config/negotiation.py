@@ -1,0 +1,42 @@
+"""Content negotiation that also holds every write to the parsers' media types.
+
+Django REST framework only looks at a request's Content-Type when it parses a
+body, so an empty body with `Content-Type: text/plain` (or a body sent with no
+Content-Type at all) would slip through to the view and get a misleading 400.
+This check runs in every API view's `initial()`, before any view code: a write
+whose Content-Type none of the view's parsers takes is refused with 415, and
+so is a body with no Content-Type. An empty write without a Content-Type (an
+action such as `check` or `undo`) is accepted.
+"""
+
+from __future__ import annotations
+
+from rest_framework.exceptions import UnsupportedMediaType
+from rest_framework.negotiation import DefaultContentNegotiation
+
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+class WritesOfParsableMediaTypes(DefaultContentNegotiation):
+    def select_renderer(self, request, renderers, format_suffix=None):
+        if request.method in WRITE_METHODS:
+            self._check_request_media_type(request)
+        return super().select_renderer(request, renderers, format_suffix)
+
+    def _check_request_media_type(self, request) -> None:
+        content_type = request.content_type.strip()
+        if not content_type:
+            if _has_body(request):
+                raise UnsupportedMediaType("", detail="The request has a body but no Content-Type.")
+            return
+        if self.select_parser(request, request.parsers) is None:
+            raise UnsupportedMediaType(content_type.split(";")[0].strip())
+
+
+def _has_body(request) -> bool:
+    meta = request.META
+    try:
+        length = int(meta.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    return length > 0 or "chunked" in meta.get("HTTP_TRANSFER_ENCODING", "").lower()
