@@ -4,6 +4,7 @@ import hashlib
 import secrets
 import uuid
 
+from django.conf import settings
 from django.contrib.auth.models import (
     AbstractBaseUser,
     BaseUserManager,
@@ -62,6 +63,12 @@ class AccountList(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     name = models.CharField(max_length=200)
     users = models.ManyToManyField(User, through="AccountListMembership", related_name="account_lists")
+    default_country = models.CharField(
+        max_length=2,
+        blank=True,
+        help_text="ISO 3166 code (US, GB, DE...) of phone numbers written without a country code; "
+        "blank: the service's DEFAULT_PHONE_COUNTRY",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -73,6 +80,11 @@ class AccountList(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def phone_country(self) -> str:
+        """The country of the list's phone numbers written without a country code."""
+        return self.default_country or settings.DEFAULT_PHONE_COUNTRY
 
 
 class AccountListMembership(models.Model):

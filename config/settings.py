@@ -172,6 +172,9 @@ FILE_URL_EXPIRY_SECONDS = env_int("FILE_URL_EXPIRY_SECONDS", 3600)
 IMPORT_CSV_MAX_FIELD_SIZE = env_int("IMPORT_CSV_MAX_FIELD_SIZE", 1_000_000)
 IMPORT_CSV_MAX_COLUMNS = env_int("IMPORT_CSV_MAX_COLUMNS", 1_000)
 IMPORT_BATCH_SIZE = env_int("IMPORT_BATCH_SIZE", 2_000)
+# The country (ISO 3166 alpha-2) of phone numbers written without a country code, for account
+# lists that name none: "(213) 222-3333" and "+1 213 222 3333" match as one number under "US".
+DEFAULT_PHONE_COUNTRY = os.environ.get("DEFAULT_PHONE_COUNTRY", "US").upper()
 # An import "importing" without a committed batch for this long is taken to have lost its
 # worker: it is resumed from its last committed batch, or failed after IMPORT_MAX_ATTEMPTS.
 IMPORT_STALL_SECONDS = env_int("IMPORT_STALL_SECONDS", 300)

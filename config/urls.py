@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from accounts.api.views import AccountListViewSet, CurrentUserView
 from contacts.api.views import ContactViewSet
 from imports.api.constants import ConstantsView
+from imports.api.possible_duplicates import PossibleDuplicateViewSet
 from imports.api.views import (
     CsvImportViewSet,
     ImportFailuresView,
@@ -48,6 +49,11 @@ api_v2 = [
         f"{AL}/imports/<uuid:pk>/failures",
         ImportFailuresView.as_view(),
         name="import-failures",
+    ),
+    path(
+        f"{AL}/imports/<uuid:import_pk>/possible_duplicates",
+        PossibleDuplicateViewSet.as_view({"get": "list"}),
+        name="import-possible-duplicates",
     ),
     path(f"{AL}/contacts", ContactViewSet.as_view({"get": "list"}), name="contact-list"),
     path(

@@ -79,6 +79,7 @@ class ImportSerializer(ModelSerializer):
             "rows_created",
             "rows_updated",
             "rows_failed",
+            "possible_duplicates_count",
             "queued_at",
             "started_at",
             "completed_at",

@@ -250,6 +250,7 @@ def _write_with_retries(import_record: Import, writer: ContactWriter, batch: lis
 
 def _write_batch(import_record: Import, writer: ContactWriter, batch: list[BuiltRow]) -> None:
     good = [row.draft for row in batch if row.draft is not None]
+    lines = [row.line_number for row in batch if row.draft is not None]
     failed = [
         ImportFailure(
             import_record_id=import_record.pk,
@@ -261,13 +262,14 @@ def _write_batch(import_record: Import, writer: ContactWriter, batch: list[Built
         if row.draft is None
     ]
     with transaction.atomic():
-        result = writer.write(good) if good else None
+        result = writer.write(good, lines) if good else None
         ImportFailure.objects.bulk_create(failed)
         counters = {
             "rows_processed": F("rows_processed") + len(batch),
             "rows_created": F("rows_created") + (result.created if result else 0),
             "rows_updated": F("rows_updated") + (result.updated if result else 0),
             "rows_failed": F("rows_failed") + len(failed),
+            "possible_duplicates_count": F("possible_duplicates_count") + (result.possible_duplicates if result else 0),
         }
         now = timezone.now()
         owned = Import.objects.filter(pk=import_record.pk, attempts=import_record.attempts)
@@ -279,6 +281,7 @@ def _write_batch(import_record: Import, writer: ContactWriter, batch: list[Built
             "rows_created",
             "rows_updated",
             "rows_failed",
+            "possible_duplicates_count",
             "heartbeat_at",
             "updated_at",
         ]

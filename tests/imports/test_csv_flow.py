@@ -299,9 +299,12 @@ def test_a_matching_row_fills_blanks_or_with_override_replaces_values(
     assert sorted(emails(attributes["people"][0])) == ["john.doe@example.org", "john@example.com"]
 
 
-def test_a_row_matches_an_existing_contact_by_primary_email(api, account_list, django_capture_on_commit_callbacks):
+def test_a_row_matches_an_existing_contact_by_primary_email_and_person(
+    api, account_list, django_capture_on_commit_callbacks
+):
     import_fixture(api, account_list, "sample_csv_to_import.csv", django_capture_on_commit_callbacks)
-    content = b"Full Name,Primary Email,Tags\nJohnny Doe,JOHN@example.com ,renamed\n"
+    # "Doe, John" is not the contact's name ("Doe, John and Jane"), but John Doe is one of its people.
+    content = b"Full Name,Primary Email,Tags\nJohn Doe,JOHN@example.com ,renamed\n"
     created = create_csv(api, account_list, "email.csv", file=upload("email.csv", content=content))
     mappings = {"full_name": "full_name", "email_1": "primary_email", "tags": "tags"}
     with django_capture_on_commit_callbacks(execute=True):
@@ -366,8 +369,9 @@ def test_a_new_mailing_address_becomes_primary_only_with_override(
     override, api, account_list, django_capture_on_commit_callbacks
 ):
     mappings = {"first_name": "first_name", "last_name": "last_name", "street": "street", "city": "city"}
+    mappings["email_1"] = "email"  # the same person at a new address (the address alone would say otherwise)
     for number, street in enumerate(["1 Old Road", "2 New Street"]):
-        content = f"First Name,Last Name,Street,City\nAnn,Lee,{street},Springfield\n".encode()
+        content = f"First Name,Last Name,Street,City,Email\nAnn,Lee,{street},Springfield,ann@example.com\n".encode()
         created = create_csv(api, account_list, f"{number}.csv", file=upload(f"{number}.csv", content=content))
         with django_capture_on_commit_callbacks(execute=True):
             response = update(
