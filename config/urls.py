@@ -51,7 +51,7 @@ api_v2 = [
         name="import-failures",
     ),
     path(
-        f"{AL}/imports/<uuid:import_pk>/possible_duplicates",
+        f"{AL}/imports/<uuid:pk>/possible_duplicates",
         PossibleDuplicateViewSet.as_view({"get": "list"}),
         name="import-possible-duplicates",
     ),

@@ -43,7 +43,13 @@ LIFECYCLE_FIELDSETS = (
     (None, {"fields": ("account_list", "user", "source", "status", "file_link", "retry_of", "retries_links")}),
     (
         "Progress",
-        {"fields": (("rows_total", "rows_processed", "rows_failed"), ("rows_created", "rows_updated"), "error")},
+        {
+            "fields": (
+                ("rows_total", "rows_processed", "rows_failed"),
+                ("rows_created", "rows_updated", "possible_duplicates_count"),
+                "error",
+            )
+        },
     ),
     (
         "Times",
@@ -260,6 +266,9 @@ class ImportAdmin(admin.ModelAdmin):
             "constant_rows": admin_display.constant_rows(import_record),
             "sample_contacts": import_record.sample_contacts.all(),
             "failures": admin_display.failures_page(import_record, request.GET.get("failures_page")),
+            "possible_duplicates": admin_display.possible_duplicates_page(
+                import_record, request.GET.get("duplicates_page")
+            ),
             "contacts_url": reverse("admin:contacts_contact_changelist") + f"?import={import_record.pk}",
         }
 

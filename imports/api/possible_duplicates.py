@@ -45,7 +45,7 @@ class PossibleDuplicateViewSet(ReadOnlyModelViewSet):
         if getattr(self, "swagger_fake_view", False):  # the schema generator has no account list
             return PossibleDuplicate.objects.none()
         account_list = account_list_for(user=self.request.user, account_list_id=self.kwargs["account_list_pk"])
-        import_record = Import.objects.filter(account_list=account_list, pk=self.kwargs["import_pk"]).first()
+        import_record = Import.objects.filter(account_list=account_list, pk=self.kwargs["pk"]).first()
         if import_record is None:
             raise exceptions.NotFound("No such import.")
         people = Person.objects.prefetch_related("email_addresses", "phone_numbers")

@@ -198,3 +198,13 @@ def test_possible_duplicates_of_another_account_lists_import_are_not_found(api, 
     assert response.status_code == 404
     response = api.get(imports_path(account_list, "/00000000-0000-4000-8000-000000000000/possible_duplicates"))
     assert response.status_code == 404
+
+
+def test_the_admin_page_of_the_import_lists_its_possible_duplicates_with_the_evidence(
+    admin_client, api, account_list, django_capture_on_commit_callbacks
+):
+    final = import_rows(api, account_list, salesforce_demo_rows()[:3], django_capture_on_commit_callbacks)
+    html = admin_client.get(f"/admin/imports/import/{final['id']}/change/").content.decode()
+    assert "Possible duplicates (2)" in html
+    assert "Same email address, but another person" in html
+    assert "Brown, Liam" in html and "Brown, Emma" in html and "masked@example.com" in html
