@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from dataclasses import asdict
 from itertools import islice
 
 from django.db import transaction
@@ -29,6 +30,7 @@ from imports.pipeline.writer import MERGED_FIELDS
 
 # The same contact attributes as the importer writes (tnt_id is blank for CSV rows).
 CONTACT_FIELDS = MERGED_FIELDS
+NULLABLE_FIELDS = {attr for attr in CONTACT_FIELDS if Contact._meta.get_field(attr).null}
 
 
 def _rows(import_record: Import, limit: int | None):
@@ -76,8 +78,8 @@ def _save_graph(import_record: Import, draft) -> tuple[Contact, bool]:
     is_new = contact is None
     if is_new:
         contact = Contact(account_list_id=import_record.account_list_id, name=draft.name)
-    for attr, source in CONTACT_FIELDS.items():
-        value = getattr(draft, source)
+    for attr in CONTACT_FIELDS:
+        value = getattr(draft, attr)
         if value not in (None, "") and (is_new or getattr(contact, attr) in (None, "")):
             setattr(contact, attr, value)
     contact.save()
@@ -116,17 +118,7 @@ def _matching_contact(account_list_id, draft) -> Contact | None:
 
 
 def _address_values(address) -> dict:
-    return {
-        "street": address.street,
-        "city": address.city,
-        "state": address.state,
-        "postal_code": address.postal_code,
-        "country": address.country,
-        "metro_area": address.metro_area,
-        "region": address.region,
-        "location": address.location,
-        "primary_mailing_address": address.primary_mailing_address,
-    }
+    return asdict(address)  # the draft's attributes are the address model's
 
 
 # --------------------------------------------------------------------------- #
@@ -203,8 +195,10 @@ def _chunks(rows: Iterator, size: int) -> Iterator[list]:
 
 def _graph_rows(import_record: Import, draft, tables: dict[str, list[list]]) -> None:
     contact_id = str(uuid.uuid4())
-    values = [getattr(draft, source) for source in CONTACT_FIELDS.values()]
-    values = ["" if v is None and i not in (3, 4, 8) else v for i, v in enumerate(values)]
+    values = []
+    for attr in CONTACT_FIELDS:
+        value = getattr(draft, attr)
+        values.append("" if value is None and attr not in NULLABLE_FIELDS else value)
     tables["contacts"].append(
         [contact_id, str(import_record.account_list_id), draft.name, name_key(draft.name), *values]
     )

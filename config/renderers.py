@@ -7,7 +7,6 @@ import orjson
 from django.db.models import Manager
 from rest_framework import renderers as drf_renderers
 from rest_framework.relations import ManyRelatedField
-from rest_framework.utils import encoders as drf_encoders
 from rest_framework_json_api import renderers
 from rest_framework_json_api.utils import (
     format_field_name,
@@ -68,15 +67,6 @@ class Document(dict):
     """A whole JSON:API document built by a view (`imports.api.documents`): the renderer writes it as it is."""
 
 
-class EncodedJSON:
-    """A value of a Document already written as JSON (by orjson), which the renderer puts in as it is."""
-
-    __slots__ = ("data",)
-
-    def __init__(self, data: bytes):
-        self.data = data
-
-
 def encode_document(document: Document) -> bytes:
     """The compact JSON that Django REST framework's renderer writes, by orjson, five times faster.
 
@@ -88,25 +78,14 @@ def encode_document(document: Document) -> bytes:
     try:
         encoded = orjson.dumps(document, default=_as_drf_writes_it)
     except orjson.JSONEncodeError:
-        return _DrfRendererReadingEncodedJSON().render(document)
+        return drf_renderers.JSONRenderer().render(document)
     return encoded.replace("\u2028".encode(), b"\\u2028").replace("\u2029".encode(), b"\\u2029")
 
 
 def _as_drf_writes_it(value):
     if isinstance(value, Decimal):
         return orjson.Fragment(json.dumps(float(value)))
-    if isinstance(value, EncodedJSON):
-        return orjson.Fragment(value.data)
     raise TypeError
-
-
-class _EncoderReadingEncodedJSON(drf_encoders.JSONEncoder):
-    def default(self, obj):
-        return orjson.loads(obj.data) if isinstance(obj, EncodedJSON) else super().default(obj)
-
-
-class _DrfRendererReadingEncodedJSON(drf_renderers.JSONRenderer):
-    encoder_class = _EncoderReadingEncodedJSON
 
 
 class JSONRenderer(renderers.JSONRenderer):
@@ -127,8 +106,8 @@ class JSONRenderer(renderers.JSONRenderer):
             return super().render(data, accepted_media_type, renderer_context)
         if self.get_indent(accepted_media_type, renderer_context or {}) is None:
             return encode_document(data)
-        # Pretty-printed (the browsable API): by DRF, its EncodedJSON values read back first.
-        return _DrfRendererReadingEncodedJSON().render(data, accepted_media_type, renderer_context)
+        # Pretty-printed (the browsable API): by DRF.
+        return drf_renderers.JSONRenderer().render(data, accepted_media_type, renderer_context)
 
     @classmethod
     def extract_attributes(cls, fields, resource):

@@ -12,6 +12,7 @@ from django.db import models
 from accounts.models import AccountList
 from config.model_fields import JSONField
 from contacts.phones import phone_key
+from imports.fields import choices
 
 __all__ = ["phone_key"]  # matching keys live beside the models that store them
 
@@ -25,30 +26,39 @@ def email_key(email: str) -> str:
     return email.strip().casefold()
 
 
-class Contact(models.Model):
-    class Newsletter(models.TextChoices):
-        PHYSICAL = "Physical"
-        EMAIL = "Email"
-        BOTH = "Both"
-        NONE = "None"
+class ContactAttributes(models.Model):
+    """What a contact says about a household; a sample contact has the same attributes.
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    # Indexed by contact_name_key (account_list, name_key): an index of its own would only slow imports down.
-    account_list = models.ForeignKey(AccountList, on_delete=models.CASCADE, related_name="contacts", db_index=False)
+    The import's drafts use these names too, so the writer and the samples copy
+    them across by name (`CONTACT_ATTRIBUTES`).
+    """
+
     name = models.CharField(max_length=255)
-    name_key = models.CharField(max_length=255, editable=False)
     greeting = models.CharField(max_length=255, blank=True)
     envelope_greeting = models.CharField(max_length=255, blank=True)
     status = models.CharField(max_length=50, blank=True)
     pledge_amount = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
     pledge_frequency = models.DecimalField(max_digits=20, decimal_places=14, null=True, blank=True)
     pledge_currency = models.CharField(max_length=3, blank=True)
-    send_newsletter = models.CharField(max_length=10, blank=True, choices=Newsletter.choices)
+    send_newsletter = models.CharField(max_length=10, blank=True, choices=choices("newsletter"))
     likely_to_give = models.CharField(max_length=20, blank=True)
     no_appeals = models.BooleanField(null=True, blank=True)
     church_name = models.CharField(max_length=255, blank=True)
     website = models.CharField(max_length=1000, blank=True)
     notes = models.TextField(blank=True)
+
+    class Meta:
+        abstract = True
+
+
+CONTACT_ATTRIBUTES = tuple(field.name for field in ContactAttributes._meta.fields)
+
+
+class Contact(ContactAttributes):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    # Indexed by contact_name_key (account_list, name_key): an index of its own would only slow imports down.
+    account_list = models.ForeignKey(AccountList, on_delete=models.CASCADE, related_name="contacts", db_index=False)
+    name_key = models.CharField(max_length=255, editable=False)
     tnt_id = models.CharField(
         max_length=40,
         blank=True,
@@ -158,8 +168,7 @@ class PhoneNumber(models.Model):
         return self.number
 
     def save(self, *args, **kwargs):
-        account_list = self.person.contact.account_list
-        self.number_key = phone_key(self.number, account_list.phone_country)
+        self.number_key = phone_key(self.number, self.person.contact.account_list.phone_country)
         super().save(*args, **kwargs)
 
 
@@ -195,10 +204,10 @@ class Address(models.Model):
         )
 
 
-class SampleContact(models.Model):
+class SampleContact(ContactAttributes):
     """What one of the first rows of an import's file would become; never a real contact.
 
-    Same attributes as a contact; its people (with their emails and phones) and
+    The attributes of a contact; its people (with their emails and phones) and
     addresses are kept as JSON because a sample is only ever read whole.
     """
 
@@ -206,19 +215,6 @@ class SampleContact(models.Model):
     import_record = models.ForeignKey("imports.Import", on_delete=models.CASCADE, related_name="sample_contacts")
     position = models.PositiveIntegerField(help_text="Order in the file")
     line_number = models.PositiveIntegerField(null=True, blank=True)
-    name = models.CharField(max_length=255)
-    greeting = models.CharField(max_length=255, blank=True)
-    envelope_greeting = models.CharField(max_length=255, blank=True)
-    status = models.CharField(max_length=50, blank=True)
-    pledge_amount = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
-    pledge_frequency = models.DecimalField(max_digits=20, decimal_places=14, null=True, blank=True)
-    pledge_currency = models.CharField(max_length=3, blank=True)
-    send_newsletter = models.CharField(max_length=10, blank=True)
-    likely_to_give = models.CharField(max_length=20, blank=True)
-    no_appeals = models.BooleanField(null=True, blank=True)
-    church_name = models.CharField(max_length=255, blank=True)
-    website = models.CharField(max_length=1000, blank=True)
-    notes = models.TextField(blank=True)
     referred_by = models.CharField(max_length=255, blank=True)
     tags = JSONField(default=list, blank=True)
     people = JSONField(default=list, blank=True)

@@ -1,30 +1,85 @@
-"""The supported CSV fields and constants, declared once, and the validation of mappings.
+"""The supported fields of a tabular import (CSV, Excel, vCard), declared once.
 
-`SUPPORTED_FIELDS` is the single table that the constants endpoint, the
-mapping validator and the CSV builder all read.
+Like a django-import-export Resource, `SUPPORTED_FIELDS` is the one place that
+says what a column mapped to a field becomes: the field's key (as used in
+`file_headers_mappings`) and label, the part of the contact draft it fills and
+the attribute there, the cleaner that turns a cell into that attribute's value
+(the widget), its constants, and the words and spellings by which headers and
+file values name it. The constants endpoint, the mapping validator, the
+suggestions, the CSV builder and the contact model's newsletter choices all
+read it; address parts and email and phone slots are derived from it.
+
+Nothing here knows Django: the builders that read it do not either.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+import enum
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
-from django.core.exceptions import ValidationError
+from imports.pipeline.builders.drafts import RowError
+from imports.pipeline.builders.values import normalize_email, parse_amount, split_tags
+
+
+class Part(enum.Enum):
+    """Which part of a contact draft a field fills."""
+
+    CONTACT = "contact"  # the household itself (ContactDraft)
+    PERSON = "person"  # its primary person (PersonDraft)
+    SPOUSE = "spouse"  # the spouse (PersonDraft, is_spouse)
+    ADDRESS = "address"  # a part of its postal address: any one of them makes the address
+    AREA = "area"  # where the address lies: kept on the address, but makes none on its own
 
 
 @dataclass(frozen=True)
 class Constant:
     id: str
     label: str
+    synonyms: tuple[str, ...] = ()  # other ways a file writes it, for the suggestions
+    tnt_codes: tuple[int | str, ...] = ()  # how a TntConnect database writes it
+
+
+# --- Cleaners: a non-blank cell (stripped) -> the draft value; RowError says what is wrong --
+
+
+def text(cell: str, label: str) -> str:
+    return cell
+
+
+def amount(cell: str, label: str) -> Decimal | None:
+    try:
+        return parse_amount(cell)
+    except ValueError:
+        raise RowError(f"{label} {cell!r} is not a number.") from None
+
+
+def email(cell: str, label: str) -> str:
+    try:
+        return normalize_email(cell)
+    except ValueError as error:
+        raise RowError(f"{label}: {error}.") from None
+
+
+def tags(cell: str, label: str) -> list[str]:
+    return split_tags(cell)
 
 
 @dataclass(frozen=True)
 class SupportedField:
     key: str
     label: str
+    part: Part
+    attribute: str  # of the part's draft; "emails"/"phones" for a slot, "" when the builder composes it
+    clean: Callable[[str, str], Any] = text  # (cell, label) -> value; constant fields are looked up instead
     constants: tuple[Constant, ...] = ()
     open_constants: bool = False  # currency: any ISO 4217 code is an id
+    value_of: Callable[[str], Any] = str  # a constant's id -> the draft value
+    # Words that name the field in a header, and other spellings of them ("surname" -> "last name").
+    header_words: frozenset[str] = frozenset()
+    spellings: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def is_constant(self) -> bool:
@@ -33,36 +88,159 @@ class SupportedField:
     def constant_ids(self) -> set[str]:
         return {constant.id for constant in self.constants}
 
+    def constant(self, label: str) -> Constant:
+        """The constant with this label; KeyError when there is none (a renamed constant fails at import)."""
+        for constant in self.constants:
+            if constant.label == label:
+                return constant
+        raise KeyError(f"{self.key} has no constant {label!r}")
 
-STATUSES = (
-    "Never Contacted",
-    "Ask in Future",
-    "Cultivate Relationship",
-    "Contact for Appointment",
-    "Appointment Scheduled",
-    "Call for Decision",
-    "Partner - Financial",
-    "Partner - Special",
-    "Partner - Pray",
-    "Not Interested",
-    "Unresponsive",
-    "Never Ask",
-    "Research Abandoned",
-    "Expired Referral",
+    def tnt_codes(self) -> dict:
+        """TntConnect's code -> constant id."""
+        return {code: constant.id for constant in self.constants for code in constant.tnt_codes}
+
+    @property
+    def slot_group(self) -> str | None:
+        """Fields that fill one list in order share a group: "email" for Email 1 and Email 2."""
+        if self.attribute not in ("emails", "phones"):
+            return None
+        return self.key.rstrip("0123456789").rstrip("_")
+
+
+def _listed(synonyms: str) -> tuple[str, ...]:
+    return tuple(synonym.strip() for synonym in synonyms.split(",")) if synonyms else ()
+
+
+def _constant(constant_id: str, label: str, synonyms: str = "", tnt_codes: tuple = ()) -> Constant:
+    return Constant(constant_id, label, _listed(synonyms), tnt_codes)
+
+
+def _same(ids, synonyms: Mapping[str, str], tnt_codes: Mapping[str, tuple] | None = None) -> tuple[Constant, ...]:
+    """Constants whose label is their id."""
+    codes = tnt_codes or {}
+    return tuple(_constant(value, value, synonyms.get(value, ""), codes.get(value, ())) for value in ids)
+
+
+def _field(key, label, part, attribute, clean=text, *, words="", spellings=None, **options) -> SupportedField:
+    """A field with its header words given as one string, and spellings as {words: "spelling spelling"}."""
+    read_as = {
+        spelling: tuple(meant.split()) for meant, written in (spellings or {}).items() for spelling in written.split()
+    }
+    return SupportedField(
+        key, label, part, attribute, clean, header_words=frozenset(words.split()), spellings=read_as, **options
+    )
+
+
+# --- Constants: synonyms are listed comma-separated -----------------------------------
+
+STATUSES = _same(
+    (
+        "Never Contacted",
+        "Ask in Future",
+        "Cultivate Relationship",
+        "Contact for Appointment",
+        "Appointment Scheduled",
+        "Call for Decision",
+        "Partner - Financial",
+        "Partner - Special",
+        "Partner - Pray",
+        "Not Interested",
+        "Unresponsive",
+        "Never Ask",
+        "Research Abandoned",
+        "Expired Referral",
+    ),
+    {
+        "Never Contacted": "not contacted, never contacted, not yet contacted",
+        "Ask in Future": "ask in future, ask later, future ask, ask in the future",
+        "Cultivate Relationship": "cultivate, cultivating, cultivate relationship",
+        "Contact for Appointment": "contact for appointment, contact for appt, call for appointment",
+        "Appointment Scheduled": "appointment scheduled, appt scheduled, appointment set",
+        "Call for Decision": "call for decision, decision pending",
+        "Partner - Financial": "financial partner, partner financial, financial",
+        "Partner - Special": "special partner, partner special, special gift partner",
+        "Partner - Pray": "prayer partner, partner pray, partner prayer, praying, prayer, pray",
+        "Not Interested": "not interested, no interest, declined",
+        "Unresponsive": "unresponsive, no response, non responsive",
+        "Never Ask": "never ask, do not ask, dont ask",
+        "Research Abandoned": "research abandoned",
+        "Expired Referral": "expired referral",
+    },
+    # TntConnect's MPDPhaseID; it has no phase for "Cultivate Relationship".
+    {
+        "Never Contacted": (10,),
+        "Ask in Future": (20,),
+        "Contact for Appointment": (30,),
+        "Appointment Scheduled": (40,),
+        "Call for Decision": (50,),
+        "Partner - Financial": (60,),
+        "Partner - Special": (70,),
+        "Partner - Pray": (80,),
+        "Not Interested": (90,),
+        "Unresponsive": (95,),
+        "Never Ask": (100,),
+        "Research Abandoned": (110,),
+        "Expired Referral": (130,),
+    },
 )
 PLEDGE_FREQUENCIES = (
-    Constant("0.23076923076923", "Weekly"),
-    Constant("0.46153846153846", "Every 2 Weeks"),
-    Constant("1.0", "Monthly"),
-    Constant("2.0", "Every 2 Months"),
-    Constant("3.0", "Quarterly"),
-    Constant("4.0", "Every 4 Months"),
-    Constant("6.0", "Every 6 Months"),
-    Constant("12.0", "Annual"),
-    Constant("24.0", "Every 2 Years"),
+    _constant("0.23076923076923", "Weekly", "weekly, week, every week, per week, each week, wk, wkly, 1 week"),
+    _constant(
+        "0.46153846153846",
+        "Every 2 Weeks",
+        "every 2 weeks, every two weeks, every other week, biweekly, bi weekly, fortnightly, 2 weeks",
+    ),
+    _constant(
+        "1.0",
+        "Monthly",
+        "monthly, month, per month, a month, mo, mos, mth, mthly, mnthly, every month, "
+        "each month, 1 month, once a month",
+    ),
+    _constant("2.0", "Every 2 Months", "every 2 months, every two months, every other month, 2 months"),
+    _constant(
+        "3.0", "Quarterly", "quarterly, quarter, per quarter, qtr, qtrly, every 3 months, every three months, 3 months"
+    ),
+    _constant(
+        "4.0", "Every 4 Months", "every 4 months, every four months, three times a year, 3 times a year, 4 months"
+    ),
+    _constant(
+        "6.0",
+        "Every 6 Months",
+        "every 6 months, every six months, semi annual, semi annually, semiannual, "
+        "semiannually, twice a year, half yearly, 6 months",
+    ),
+    _constant(
+        "12.0",
+        "Annual",
+        "annual, annually, yearly, year, per year, a year, every year, once a year, yr, "
+        "12 months, every 12 months, per annum, 1 year",
+    ),
+    _constant(
+        "24.0", "Every 2 Years", "every 2 years, every two years, every other year, biennial, biennially, 2 years"
+    ),
 )
-LIKELY_TO_GIVE = ("Least Likely", "Likely", "Most Likely")
-NEWSLETTER = ("Physical", "Email", "Both", "None")
+LIKELY_TO_GIVE = _same(
+    ("Least Likely", "Likely", "Most Likely"),
+    {
+        "Least Likely": "least likely, unlikely, not likely, low, 1",
+        "Likely": "likely, medium, 2",
+        "Most Likely": "most likely, very likely, high, 3",
+    },
+    {"Least Likely": (1,), "Likely": (2,), "Most Likely": (3,)},  # TntConnect's LikelyToGiveID
+)
+NEWSLETTER = _same(
+    ("Physical", "Email", "Both", "None"),
+    {
+        "Email": "email, email only, e newsletter, enewsletter, electronic, digital, online",
+        "Physical": "physical, physical only, paper, paper only, print, printed, mail, postal, post, snail mail, "
+        "hard copy, mailed",
+        "Both": "both, email and physical, email and paper, email and mail, email and print, email and post, all",
+        "None": "none, no, no newsletter, do not send, dont send",
+    },
+    # TntConnect's NewsletterMediaPref (spaces removed, upper case); "None" and "Both" are decided by the builder.
+    {"Email": ("+E", "+E-P"), "Physical": ("+P", "+P-E")},
+)
+SEND_APPEALS = (_constant("true", "Yes", "yes, y, true, t, 1, ok"), _constant("false", "No", "no, n, false, f, 0"))
 # ISO 4217 codes in use (https://www.iso.org/iso-4217-currency-codes.html).
 CURRENCY_CODES = tuple(
     """AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BRL BSD BTN BWP
@@ -73,235 +251,196 @@ CURRENCY_CODES = tuple(
     SGD SHP SLE SLL SOS SRD SSP STN SVC SYP SZL THB TJS TMT TND TOP TRY TTD TWD TZS UAH UGX USD UYU
     UZS VES VND VUV WST XAF XCD XOF XPF YER ZAR ZMW ZWL""".split()
 )
+CURRENCIES = _same(
+    CURRENCY_CODES,
+    {
+        "USD": "us$, usd$, u$s, us dollar, us dollars, american dollar, american dollars",
+        "CAD": "c$, ca$, can$, cad$, canadian dollar, canadian dollars",
+        "AUD": "a$, au$, aud$, australian dollar, australian dollars",
+        "NZD": "nz$, new zealand dollar, new zealand dollars",
+        "HKD": "hk$, hong kong dollar, hong kong dollars",
+        "SGD": "s$, singapore dollar, singapore dollars",
+        "BRL": "r$, brazilian real, reais",
+        "MXN": "mx$, mexican peso, mexican pesos",
+        "EUR": "€, euro, euros",
+        "GBP": "£, pound sterling, pounds sterling, british pound, british pounds, sterling",
+        "JPY": "japanese yen, yen",
+        "CHF": "swiss franc, swiss francs",
+        "INR": "₹, indian rupee, indian rupees",
+        "KRW": "₩, korean won, won",
+        "PHP": "₱, philippine peso, philippine pesos",
+        "NGN": "₦, naira",
+        "RUB": "₽, rouble, roubles, ruble, rubles",
+        "TRY": "₺, turkish lira",
+        "UAH": "₴, hryvnia",
+        "ILS": "₪, shekel, shekels",
+        "THB": "฿, baht",
+        "VND": "₫, dong",
+        "PLN": "zł, zloty",
+        "KES": "kenyan shilling, kenyan shillings, ksh",
+        "ZAR": "south african rand, rand",
+    },
+)
+
+# --- Header words shared by several fields (the slots, the spouse's names) ------------
+# `words` name the field in a header; `spellings` are other ways of writing them:
+# {"first name": "fname vorname"} reads "fname" and "vorname" as the words "first name".
+
+_EMAIL = {
+    "words": "email mail e",
+    "spellings": {"email address": "emailaddress", "mail": "mail", "email": "emails courriel correo"},
+}
+_PHONE = {
+    "words": "phone",
+    "spellings": {
+        "phone": "tel telephone ph phones telefon",
+        "cell phone": "cellphone",
+        "cell": "cellular",
+        "mobile": "handy",
+    },
+}
+_FIRST = {
+    "words": "first given name",
+    "spellings": {"first name": "fname firstname forename vorname prenom nombre voornaam", "given name": "givenname"},
+}
+_LAST = {
+    "words": "last family name",
+    "spellings": {
+        "last name": "lname lastname surname nachname apellido apellidos achternaam",
+        "family name": "familyname",
+    },
+}
 
 
-def _same(ids) -> tuple[Constant, ...]:
-    return tuple(Constant(value, value) for value in ids)
+def _spouse(words: dict) -> dict:
+    return {**words, "words": f"spouse {words['words']}"}
 
 
+def _send_appeals_value(constant_id: str) -> bool:
+    """Send Appeals? fills no_appeals: "Yes" is False."""
+    return constant_id != "true"
+
+
+C, P, S, A = Part.CONTACT, Part.PERSON, Part.SPOUSE, Part.ADDRESS
+
+# In label order: the constants endpoint lists them so.
 SUPPORTED_FIELDS: tuple[SupportedField, ...] = (
-    SupportedField("church", "Church"),
-    SupportedField("city", "City"),
-    SupportedField("pledge_amount", "Commitment Amount"),
-    SupportedField(
+    _field("church", "Church", C, "church_name", words="church"),
+    _field("city", "City", A, "city", words="city town locality", spellings={"city": "ort ville ciudad woonplaats"}),
+    _field(
+        "pledge_amount",
+        "Commitment Amount",
+        C,
+        "pledge_amount",
+        amount,
+        words="amount pledge commitment pledged",
+        spellings={"amount": "amt"},
+    ),
+    _field(
         "pledge_currency",
         "Commitment Currency",
-        _same(CURRENCY_CODES),
+        C,
+        "pledge_currency",
+        constants=CURRENCIES,
         open_constants=True,
+        words="currency",
+        spellings={"currency": "ccy"},
     ),
-    SupportedField("pledge_frequency", "Commitment Frequency", PLEDGE_FREQUENCIES),
-    SupportedField("country", "Country"),
-    SupportedField("email_1", "Email 1"),
-    SupportedField("email_2", "Email 2"),
-    SupportedField("envelope_greeting", "Envelope Greeting"),
-    SupportedField("first_name", "First Name"),
-    SupportedField("full_name", "Full Name"),
-    SupportedField("greeting", "Greeting"),
-    SupportedField("last_name", "Last Name"),
-    SupportedField("likely_to_give", "Likely To Give", _same(LIKELY_TO_GIVE)),
-    SupportedField("metro_area", "Metro Area"),
-    SupportedField("newsletter", "Newsletter", _same(NEWSLETTER)),
-    SupportedField("notes", "Notes"),
-    SupportedField("phone_1", "Phone 1"),
-    SupportedField("phone_2", "Phone 2"),
-    SupportedField("phone_3", "Phone 3"),
-    SupportedField("referred_by", "Referred By"),
-    SupportedField("region", "Region"),
-    SupportedField(
+    _field(
+        "pledge_frequency",
+        "Commitment Frequency",
+        C,
+        "pledge_frequency",
+        constants=PLEDGE_FREQUENCIES,
+        value_of=Decimal,
+        words="frequency",
+        spellings={"frequency": "freq"},
+    ),
+    _field("country", "Country", A, "country", words="country", spellings={"country": "pays pais"}),
+    _field("email_1", "Email 1", P, "emails", email, **_EMAIL),
+    _field("email_2", "Email 2", P, "emails", email, **_EMAIL),
+    _field("envelope_greeting", "Envelope Greeting", C, "envelope_greeting", words="envelope addressee"),
+    _field("first_name", "First Name", P, "first_name", **_FIRST),
+    _field("full_name", "Full Name", P, "", words="full name contact file as", spellings={"full name": "fullname"}),
+    _field("greeting", "Greeting", C, "greeting", words="greeting salutation dear"),
+    _field("last_name", "Last Name", P, "last_name", **_LAST),
+    _field(
+        "likely_to_give", "Likely To Give", C, "likely_to_give", constants=LIKELY_TO_GIVE, words="likely give giver"
+    ),
+    _field("metro_area", "Metro Area", Part.AREA, "metro_area", words="metro area"),
+    _field(
+        "newsletter",
+        "Newsletter",
+        C,
+        "send_newsletter",
+        constants=NEWSLETTER,
+        words="newsletter send",
+        spellings={"newsletter": "newsletters"},
+    ),
+    _field("notes", "Notes", C, "notes", words="notes", spellings={"notes": "note comment comments memo remarks"}),
+    _field("phone_1", "Phone 1", P, "phones", **_PHONE),
+    _field("phone_2", "Phone 2", P, "phones", **_PHONE),
+    _field("phone_3", "Phone 3", P, "phones", **_PHONE),
+    _field(
+        "referred_by",
+        "Referred By",
+        C,
+        "referred_by",
+        words="referred",
+        spellings={"referred": "referral referrer refered"},
+    ),
+    _field("region", "Region", Part.AREA, "region", words="region"),
+    _field(
         "send_appeals",
         "Send Appeals?",
-        (Constant("true", "Yes"), Constant("false", "No")),
+        C,
+        "no_appeals",
+        constants=SEND_APPEALS,
+        value_of=_send_appeals_value,
+        words="appeals send",
+        spellings={"appeals": "appeal"},
     ),
-    SupportedField("spouse_email", "Spouse Email"),
-    SupportedField("spouse_first_name", "Spouse First Name"),
-    SupportedField("spouse_last_name", "Spouse Last Name"),
-    SupportedField("spouse_phone", "Spouse Phone"),
-    SupportedField("state", "State"),
-    SupportedField("status", "Status", _same(STATUSES)),
-    SupportedField("street", "Street"),
-    SupportedField("tags", "Tags"),
-    SupportedField("website", "Website"),
-    SupportedField("zip", "Zip"),
+    _field("spouse_email", "Spouse Email", S, "emails", email, **_spouse(_EMAIL)),
+    _field("spouse_first_name", "Spouse First Name", S, "first_name", **_spouse(_FIRST)),
+    _field("spouse_last_name", "Spouse Last Name", S, "last_name", **_spouse(_LAST)),
+    _field("spouse_phone", "Spouse Phone", S, "phones", **_spouse(_PHONE)),
+    _field("state", "State", A, "state", words="state province region", spellings={"province": "prov"}),
+    _field("status", "Status", C, "status", constants=STATUSES, words="status phase stage"),
+    _field(
+        "street",
+        "Street",
+        A,
+        "street",
+        words="street address",
+        spellings={"address": "addr adresse direccion", "street": "strasse"},
+    ),
+    _field("tags", "Tags", C, "tags", tags, words="tags categories", spellings={"tags": "tag"}),
+    _field("website", "Website", C, "website", words="website web page", spellings={"website": "webpage homepage url"}),
+    _field(
+        "zip",
+        "Zip",
+        A,
+        "postal_code",
+        words="zip postal code",
+        spellings={"zip code": "zipcode", "postal code": "postcode postalcode", "zip": "plz zip"},
+    ),
 )
+del C, P, S, A
+
 FIELDS_BY_KEY: dict[str, SupportedField] = {field.key: field for field in SUPPORTED_FIELDS}
 CONSTANT_FIELDS: dict[str, SupportedField] = {f.key: f for f in SUPPORTED_FIELDS if f.is_constant}
 NAME_FIELDS = ("full_name", "first_name", "last_name")
 # Rule 3: a row is someone when it has a name or, failing that, an email address to be named after.
 IDENTIFYING_FIELDS = (*NAME_FIELDS, "email_1")
+ADDRESS_PARTS = tuple(field.key for field in SUPPORTED_FIELDS if field.part is Part.ADDRESS)
+# Slot group -> its fields in order: "email" -> ("email_1", "email_2"), "spouse_phone" -> ("spouse_phone",).
+SLOT_GROUPS: dict[str, tuple[str, ...]] = {}
+for _field in SUPPORTED_FIELDS:
+    if _field.slot_group:
+        SLOT_GROUPS[_field.slot_group] = (*SLOT_GROUPS.get(_field.slot_group, ()), _field.key)
+del _field
 
 
-def constant_value(field_key: str, constant_id: str):
-    """The stored value of a constant id: a Decimal for frequencies, a bool for send_appeals."""
-    if field_key == "pledge_frequency":
-        return Decimal(constant_id)
-    if field_key == "send_appeals":
-        return constant_id == "true"
-    return constant_id
-
-
-def constants_document(*, max_file_size: int) -> dict:
-    """What `GET constants` serves: everything a client needs to build mappings."""
-    return {
-        "csv_import": {
-            "supported_headers": {field.key: field.label for field in SUPPORTED_FIELDS},
-            "required_headers": {
-                "full_name | first_name | last_name | email_1": "At least one name column, or an email column"
-            },
-            "constants": {
-                field.key: [{"id": c.id, "value": c.label} for c in field.constants]
-                for field in CONSTANT_FIELDS.values()
-            },
-            "max_file_size_in_bytes": max_file_size,
-        },
-        "tnt_import": {"max_file_size_in_bytes": max_file_size},
-    }
-
-
-# --- Shape of the mappings (checked on every write, even in preview) -------------
-
-
-def check_mapping_shapes(*, file_headers_mappings, file_constants_mappings) -> None:
-    """Refuse mappings that are not even of the right form; 400 in any state."""
-    errors: dict[str, list[str]] = {}
-    if file_headers_mappings is not None:
-        if not isinstance(file_headers_mappings, Mapping):
-            errors.setdefault("file_headers_mappings", []).append(
-                "file_headers_mappings must be an object of supported field -> file header key."
-            )
-        else:
-            bad = sorted(str(k) for k, v in file_headers_mappings.items() if not isinstance(v, str))
-            if bad:
-                errors.setdefault("file_headers_mappings", []).append(
-                    f"file_headers_mappings values must be header keys (strings); not for: {bad}"
-                )
-    if file_constants_mappings is not None:
-        message = _constants_shape_error(file_constants_mappings)
-        if message:
-            errors["file_constants_mappings"] = [message]
-    if errors:
-        raise ValidationError(errors)
-
-
-def _constants_shape_error(mappings) -> str | None:
-    if not isinstance(mappings, Mapping):
-        return 'file_constants_mappings must be an object of constant field -> list of {"id", "values"}.'
-    for field_key, entries in mappings.items():
-        if not isinstance(entries, list):
-            return f'file_constants_mappings[{field_key!r}] must be a list of {{"id": ..., "values": [...]}}.'
-        for entry in entries:
-            if not isinstance(entry, Mapping) or "id" not in entry or "values" not in entry:
-                return f'Every entry of file_constants_mappings[{field_key!r}] needs an "id" and "values".'
-            if not isinstance(entry["id"], str) or not isinstance(entry["values"], list):
-                return f'In file_constants_mappings[{field_key!r}], "id" must be a string and "values" a list.'
-            if not all(isinstance(value, str) for value in entry["values"]):
-                return f'In file_constants_mappings[{field_key!r}], every one of "values" must be a string.'
-    return None
-
-
-# --- The seven rules, applied when leaving preview ------------------------------------
-
-
-def validate_mappings(
-    *,
-    file_headers: Mapping[str, str],
-    file_constants: Mapping[str, list[str]],
-    file_headers_mappings: Mapping[str, str],
-    file_constants_mappings: Mapping[str, list],
-) -> None:
-    """Raise ValidationError with one message per failed rule, naming what is at fault."""
-    headers_errors: list[str] = []
-    constants_errors: list[str] = []
-
-    unsupported = sorted(key for key in file_headers_mappings if key not in FIELDS_BY_KEY)
-    if unsupported:
-        headers_errors.append(f"file_headers_mappings has keys that are not supported fields: {unsupported}")
-    missing_headers = sorted({v for v in file_headers_mappings.values() if v not in file_headers})
-    if missing_headers:
-        headers_errors.append(f"file_headers_mappings maps to headers not in the file: {missing_headers}")
-    if not any(file_headers_mappings.get(name) for name in IDENTIFYING_FIELDS):
-        headers_errors.append(
-            "file_headers_mappings must map a name or an email: at least one of full_name, first_name, "
-            "last_name or email_1."
-        )
-
-    unmapped_constants = sorted(
-        key for key in file_constants_mappings if key not in CONSTANT_FIELDS or key not in file_headers_mappings
-    )
-    if unmapped_constants:
-        constants_errors.append(
-            "file_constants_mappings has keys that are not constant fields mapped in file_headers_mappings: "
-            f"{unmapped_constants}"
-        )
-    constants_errors += _constant_value_errors(file_constants, file_headers_mappings, file_constants_mappings)
-
-    errors = {}
-    if headers_errors:
-        errors["file_headers_mappings"] = headers_errors
-    if constants_errors:
-        errors["file_constants_mappings"] = constants_errors
-    if errors:
-        raise ValidationError(errors)
-
-
-def _constant_value_errors(file_constants, file_headers_mappings, file_constants_mappings) -> list[str]:
-    invalid_ids: dict[str, list[str]] = {}
-    values_not_found: dict[str, list[str]] = {}
-    for field_key, entries in file_constants_mappings.items():
-        field = CONSTANT_FIELDS.get(field_key)
-        header_key = file_headers_mappings.get(field_key)
-        if field is None or header_key is None:
-            continue
-        found = set(file_constants.get(header_key, []))
-        for entry in entries:
-            if not _is_valid_constant_id(field, entry["id"]):
-                invalid_ids.setdefault(field_key, []).append(entry["id"])
-            missing = [value for value in entry["values"] if value not in found]
-            if missing:
-                values_not_found.setdefault(field_key, []).extend(missing)
-
-    uncovered: dict[str, list[str]] = {}
-    for field_key in CONSTANT_FIELDS:
-        header_key = file_headers_mappings.get(field_key)
-        if header_key is None or header_key not in file_constants:
-            continue
-        covered = {value for entry in file_constants_mappings.get(field_key, []) for value in entry["values"]}
-        left = [value for value in file_constants[header_key] if value.strip() and value not in covered]
-        if left:
-            uncovered[field_key] = left
-
-    messages = []
-    if invalid_ids:
-        messages.append(f"file_constants_mappings has ids that are not valid constants: {invalid_ids}")
-    if values_not_found:
-        messages.append(f"file_constants_mappings lists values not found in the file: {values_not_found}")
-    if uncovered:
-        messages.append(f"file_constants_mappings does not cover these values found in the file: {uncovered}")
-    return messages
-
-
-def _is_valid_constant_id(field: SupportedField, constant_id: str) -> bool:
-    if field.open_constants:
-        return len(constant_id) == 3 and constant_id.isalpha() and constant_id.isupper()
-    return constant_id in field.constant_ids()
-
-
-def constant_lookup(
-    file_constants_mappings: Mapping[str, list],
-) -> dict[str, dict[str, str]]:
-    """field -> {value as written in the file -> constant id}, for the builder.
-
-    Ids that are not valid constants are left out: rule 5 refuses them when
-    leaving preview, and meanwhile the samples must not store them (on
-    PostgreSQL a currency id longer than 3 characters does not even fit).
-    """
-    lookup: dict[str, dict[str, str]] = {}
-    for field_key, entries in file_constants_mappings.items():
-        field = CONSTANT_FIELDS.get(field_key)
-        if field is not None:
-            lookup[field_key] = {
-                value: entry["id"]
-                for entry in entries
-                if _is_valid_constant_id(field, entry["id"])
-                for value in entry["values"]
-            }
-    return lookup
+def choices(field_key: str) -> list[tuple[str, str]]:
+    """A constant field's (id, label) pairs, for a model field's choices."""
+    return [(constant.id, constant.label) for constant in FIELDS_BY_KEY[field_key].constants]

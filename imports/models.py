@@ -52,14 +52,6 @@ def import_file_path(instance: "Import", filename: str) -> str:
     return f"imports/{now:%Y/%m}/{uuid.uuid4().hex}{suffix}"
 
 
-class ImportQuerySet(models.QuerySet):
-    def update(self, **fields):
-        # Every write of an import moves updated_at: the API keeps each version's attributes by
-        # (id, updated_at) (imports/api/encoded_attributes.py), and clients lock on it.
-        fields.setdefault("updated_at", timezone.now())
-        return super().update(**fields)
-
-
 class Import(models.Model):
     class Source(models.TextChoices):
         CSV = "csv", "CSV"
@@ -165,8 +157,6 @@ class Import(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = ImportQuerySet.as_manager()
-
     class Meta:
         ordering = ["-created_at"]
         indexes = [
@@ -191,12 +181,6 @@ class Import(models.Model):
     def __str__(self) -> str:
         return f"{self.get_source_display()} import {self.original_filename or self.id}"
 
-    def save(self, *args, update_fields=None, **kwargs):
-        # A save of some fields moves updated_at too (see ImportQuerySet.update).
-        if update_fields and "updated_at" not in update_fields:  # an empty list saves nothing, as in Django
-            update_fields = [*update_fields, "updated_at"]
-        super().save(*args, update_fields=update_fields, **kwargs)
-
     @property
     def ordered_file_headers(self) -> dict[str, str]:
         """file_headers in the file's column order (imports made before the order was stored: as stored)."""
@@ -205,6 +189,56 @@ class Import(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in self.FINISHED_STATUSES
+
+
+READ, WRITE = False, True
+
+# The import as clients see it, in the order the API writes its attributes, and whether a client may
+# set each one (through the API, or staff in the admin while the import is in preview). The API's
+# representation, input and schema, the services and the admin all read this table.
+ATTRIBUTES: dict[str, bool] = {
+    "account_list_id": READ,
+    "source": READ,  # set on create, never changed (services and the API's input check it)
+    "file_url": READ,
+    "file_headers": READ,
+    "file_constants": READ,
+    "file_headers_mappings": WRITE,
+    "file_constants_mappings": WRITE,
+    # suggested mappings (applied when leaving preview with none), Excel sheets
+    "suggested_file_headers_mappings": READ,
+    "suggested_file_constants_mappings": READ,
+    "suggested_mappings_origin": READ,
+    "file_sheet": WRITE,
+    "file_sheets": READ,
+    "header_line": READ,  # where the column names are (after a preamble, not always line 1)
+    "tag_list": WRITE,
+    "groups": WRITE,
+    "group_tags": WRITE,
+    "import_by_group": WRITE,
+    "in_preview": WRITE,
+    "override": WRITE,
+    "created_at": READ,
+    "updated_at": READ,
+    "updated_in_db_at": READ,  # updated_at again: what a client sends back to lock on
+    # lifecycle
+    "status": READ,
+    "error": READ,
+    "original_filename": READ,
+    "file_size": READ,
+    "file_version": READ,
+    "tnt_groups": READ,
+    "rows_total": READ,
+    "rows_processed": READ,
+    "rows_created": READ,
+    "rows_updated": READ,
+    "rows_failed": READ,
+    "possible_duplicates_count": READ,
+    "queued_at": READ,
+    "started_at": READ,
+    "completed_at": READ,
+    "failures_url": READ,
+}
+WRITABLE_ATTRIBUTES = tuple(name for name, writable in ATTRIBUTES.items() if writable)
 
 
 class ImportFailure(models.Model):

@@ -13,8 +13,8 @@ from django.utils import timezone
 from django_q.tasks import async_task
 
 from accounts.models import AccountList, User
-from imports.fields import check_mapping_shapes, validate_mappings
-from imports.models import Import
+from imports.mappings import check_mapping_shapes, validate_mappings
+from imports.models import WRITABLE_ATTRIBUTES, Import
 from imports.pipeline.analysis import FileAnalysis, analyze_file
 from imports.pipeline.samples import rebuild_samples
 from imports.selectors import remembered_mappings
@@ -22,18 +22,6 @@ from imports.suggestions import header_fingerprint, merge_remembered, suggest_ma
 
 logger = logging.getLogger(__name__)
 
-# Attributes a client may set; everything else is derived or read-only.
-WRITABLE = (
-    "file_headers_mappings",
-    "file_constants_mappings",
-    "tag_list",
-    "groups",
-    "group_tags",
-    "import_by_group",
-    "in_preview",
-    "override",
-    "file_sheet",
-)
 ANALYSIS_FIELDS = (
     "file_format",
     "rows_total",
@@ -153,7 +141,7 @@ def create_import(
     if retry_of is not None:
         for name in ("file_headers_mappings", "file_constants_mappings", "tag_list", "override", "group_tags"):
             setattr(import_record, name, getattr(retry_of, name))
-    for name in WRITABLE:
+    for name in WRITABLE_ATTRIBUTES:
         if name in attributes:
             setattr(import_record, name, attributes[name])
     if "in_preview" not in attributes:
@@ -212,7 +200,7 @@ def update_import(
         file_headers_mappings=attributes.get("file_headers_mappings"),
         file_constants_mappings=attributes.get("file_constants_mappings"),
     )
-    changes = {name: attributes[name] for name in WRITABLE if name in attributes}
+    changes = {name: attributes[name] for name in WRITABLE_ATTRIBUTES if name in attributes}
     if import_record.status != Import.Status.PREVIEW:
         meaningful = {k for k, v in changes.items() if getattr(import_record, k) != v}
         if file is not None or meaningful:
@@ -327,7 +315,7 @@ def cancel_import(*, import_record: Import) -> Import:
         cancel_requested=True, updated_at=now
     )
     Import.objects.filter(pk=import_record.pk, status=Import.Status.PREVIEW).update(
-        status=Import.Status.CANCELLED, completed_at=now
+        status=Import.Status.CANCELLED, completed_at=now, updated_at=now
     )
     import_record.refresh_from_db()
     return import_record

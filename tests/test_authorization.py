@@ -9,10 +9,10 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import ApiToken
-from contacts.models import Contact
 from imports.models import Import
 from tests.conftest import JsonApiClient
-from tests.imports.helpers import create_csv, imports_path, upload
+from tests.factories import ApiTokenFactory, ContactFactory
+from tests.imports.helpers import create_csv, make_import, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -70,17 +70,13 @@ def expected_status(caller: str, path: str, member_status: int) -> int:
 @pytest.fixture
 def records(api, account_list):
     """A CSV import, a TNT import (both in preview) and a contact of the member's list."""
-    csv_import = create_csv(api, account_list, "sample_csv_to_import.csv")
-    tnt = api.post_multipart(
-        imports_path(account_list, "/tnt"),
-        {"data[attributes][file]": upload("export.xml", "tnt", TNT_EXPORT), "data[attributes][in_preview]": "true"},
-    )
-    assert tnt.status_code == 201, tnt.content
-    contact = Contact.objects.create(account_list=account_list, name="Lee, Ann")
+    csv_import = make_import(account_list=account_list, fixture="sample_csv_to_import.csv", until="preview")
+    tnt = make_import(account_list=account_list, source=Import.Source.TNT, content=TNT_EXPORT, until="preview")
+    contact = ContactFactory(account_list=account_list, name="Lee, Ann")
     return {
         "al": f"/api/v2/account_lists/{account_list.id}",
-        "csv": csv_import["id"],
-        "tnt": tnt.json()["data"]["id"],
+        "csv": str(csv_import.pk),
+        "tnt": str(tnt.pk),
         "contact": str(contact.id),
     }
 
@@ -91,10 +87,8 @@ def client_for(caller: str, member, stranger) -> JsonApiClient:
     if caller == "bad token":
         return JsonApiClient("not-a-real-token")
     if caller in ("revoked token", "expired token"):
-        token, raw = ApiToken.issue(user=member.user)
         change = {"revoked_at": timezone.now()} if caller == "revoked token" else {"expires_at": timezone.now()}
-        ApiToken.objects.filter(pk=token.pk).update(**change)
-        return JsonApiClient(raw)
+        return JsonApiClient(ApiTokenFactory(user=member.user, **change).raw)
     if caller == "other list's user":
         return stranger
     return JsonApiClient(member.token)
@@ -185,8 +179,8 @@ def test_an_import_is_not_reachable_through_another_account_list_of_the_same_use
     from tests.factories import MembershipFactory
 
     other_list = MembershipFactory(user=member.user).account_list
-    created = create_csv(api, account_list, "sample_csv_to_import.csv")
-    assert api.get(f"/api/v2/account_lists/{other_list.id}/imports/{created['id']}").status_code == 404
+    created = make_import(account_list=account_list, user=member.user, fixture="sample_csv_to_import.csv")
+    assert api.get(f"/api/v2/account_lists/{other_list.id}/imports/{created.pk}").status_code == 404
 
 
 def test_account_lists_shows_only_the_users_lists(api, stranger, account_list):
@@ -266,14 +260,13 @@ def test_file_url_stops_working_when_its_user_is_deactivated(api, member, accoun
 
 
 def test_the_failures_download_is_refused_to_others(api, stranger, member, account_list):
-    created = create_csv(api, account_list, "sample_csv_to_import.csv")
-    path = f"/api/v2/account_lists/{account_list.id}/imports/{created['id']}/failures"
+    created = make_import(account_list=account_list, user=member.user, fixture="sample_csv_to_import.csv")
+    path = f"/api/v2/account_lists/{account_list.id}/imports/{created.pk}/failures"
     assert api.client.get(path).status_code == 200
     assert stranger.client.get(path).status_code == 404
     assert JsonApiClient().client.get(path).status_code == 401
-    token, raw = ApiToken.issue(user=member.user)
-    ApiToken.objects.filter(pk=token.pk).update(expires_at=timezone.now())
-    assert JsonApiClient(raw).client.get(path).status_code == 401
+    expired = ApiTokenFactory(user=member.user, expires_at=timezone.now())
+    assert JsonApiClient(expired.raw).client.get(path).status_code == 401
     # Whatever the client accepts, an error stays a JSON:API document.
     response = stranger.client.get(path, HTTP_ACCEPT="text/csv")
     assert response.status_code == 404 and response["Content-Type"].startswith("application/vnd.api+json")

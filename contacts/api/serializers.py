@@ -2,6 +2,7 @@ from rest_framework import serializers as drf_serializers
 
 from config.serializers import ModelSerializer, NestedModelSerializer
 from contacts.models import (
+    CONTACT_ATTRIBUTES,
     Address,
     Contact,
     EmailAddress,
@@ -59,23 +60,6 @@ class AddressSerializer(NestedModelSerializer):
         ]
 
 
-CONTACT_ATTRIBUTES = [
-    "name",
-    "greeting",
-    "envelope_greeting",
-    "status",
-    "pledge_amount",
-    "pledge_frequency",
-    "pledge_currency",
-    "send_newsletter",
-    "likely_to_give",
-    "no_appeals",
-    "church_name",
-    "website",
-    "notes",
-]
-
-
 class ContactSerializer(ModelSerializer):
     tags = drf_serializers.SerializerMethodField()
     people = PersonSerializer(many=True, read_only=True)
@@ -115,6 +99,8 @@ class SampleContactSerializer(ModelSerializer):
     pledge_frequency = drf_serializers.DecimalField(
         max_digits=20, decimal_places=14, coerce_to_string=False, read_only=True, allow_null=True
     )
+    # A plain string in the published schema, as before the sample shared the contact's choices.
+    send_newsletter = drf_serializers.CharField(read_only=True)
 
     class Meta:
         model = SampleContact

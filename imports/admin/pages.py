@@ -23,18 +23,12 @@ from django.utils.html import format_html, format_html_join
 from imports import services
 from imports.admin import display as admin_display
 from imports.admin import views as admin_views
-from imports.fields import check_mapping_shapes
-from imports.models import Import
+from imports.mappings import check_mapping_shapes
+from imports.models import WRITABLE_ATTRIBUTES, Import
 
-EDITABLE_IN_PREVIEW = (
-    "tag_list",
-    "override",
-    "file_headers_mappings",
-    "file_constants_mappings",
-    "import_by_group",
-    "groups",
-    "group_tags",
-)
+# What staff may change while an import is in preview: what a client may set, but leaving preview
+# (the start action does that) and the sheet of a workbook (read again from the file, by the API).
+EDITABLE_IN_PREVIEW = tuple(name for name in WRITABLE_ATTRIBUTES if name not in ("in_preview", "file_sheet"))
 
 CSV_OPTIONS = ("tag_list", "override")
 TNT_OPTIONS = ("tag_list", "override", "import_by_group", "groups", "group_tags")

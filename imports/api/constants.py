@@ -3,7 +3,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from imports.fields import constants_document
+from imports.fields import CONSTANT_FIELDS, SUPPORTED_FIELDS
 
 _LABELS = {"type": "object", "additionalProperties": {"type": "string"}}
 _SIZE = {"type": "integer", "description": "The largest file accepted, in bytes."}
@@ -46,6 +46,24 @@ CONSTANTS_DOCUMENT_SCHEMA = {
         }
     },
 }
+
+
+def constants_document(*, max_file_size: int) -> dict:
+    """What `GET constants` serves, from the field table: everything a client needs to build mappings."""
+    return {
+        "csv_import": {
+            "supported_headers": {field.key: field.label for field in SUPPORTED_FIELDS},
+            "required_headers": {
+                "full_name | first_name | last_name | email_1": "At least one name column, or an email column"
+            },
+            "constants": {
+                field.key: [{"id": c.id, "value": c.label} for c in field.constants]
+                for field in CONSTANT_FIELDS.values()
+            },
+            "max_file_size_in_bytes": max_file_size,
+        },
+        "tnt_import": {"max_file_size_in_bytes": max_file_size},
+    }
 
 
 class ConstantsView(APIView):

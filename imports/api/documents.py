@@ -1,81 +1,41 @@
-"""Import resources for the read endpoints, built straight from database rows.
+"""The import resource as JSON:API documents: how the list, the detail, a create and an update answer.
 
-The import list and detail are what clients poll. Through Django REST
-framework, each of an import's 39 fields and relationships is a field object
-asked for its attribute and its representation, over a model instance, and the
-JSON:API renderer then walks the fields again; for a list of ten imports that
-was two thirds of the request. Here each attribute is one expression over a
-row of plain values, and the document is written by the renderer as it is
-(`config.renderers.Document`). The attributes of each version of an import
-are kept written as JSON for the next reads (`encoded_attributes`).
+Each attribute is one expression over a row of plain values (`imports.models.ATTRIBUTES` names
+them, in order), and the document is written by the renderer as it is (`config.renderers.Document`).
+`include` (sample_contacts, user, account_list) and sparse fieldsets (`fields[type]`) are handled
+here, as djangorestframework-jsonapi handles them for a serializer; `ImportSerializer` only describes
+the resource in the OpenAPI schema. Through Django REST framework, each of an import's 39 fields was
+a field object asked for its attribute and representation over a model instance, and the renderer
+walked the fields again: two thirds of a list.
 
-`ImportSerializer` stays the reference: it describes the resource in the
-OpenAPI schema, answers creates and updates, and answers every read this
-module does not take (`reads_for` says which). The tests in
-tests/performance/test_api_machinery.py make each read both ways and compare
-the answers byte for byte.
+A read's validator (`ImportDocuments.etag`) is a digest of the document without its signed file
+links, which change every second: the same imports give the same ETag until one of them changes,
+or until half the links' lifetime has passed, so a document kept by a client on a 304 always holds
+links with at least half their lifetime left.
 """
 
 from __future__ import annotations
 
 import datetime
+import hashlib
+import time
+from operator import itemgetter
 
+import orjson
 from django.conf import settings
+from django.db.models import DateTimeField
+from rest_framework.exceptions import ParseError
+from rest_framework_json_api.utils import get_included_resources
 
-from config.renderers import EncodedJSON
+from accounts.api.serializers import AccountListSerializer, UserSerializer
+from accounts.models import AccountList, User
+from config.renderers import Document
 from config.rows import RowsByKey
 from contacts.api.serializers import SampleContactSerializer
 from contacts.models import SampleContact
-from imports.api.encoded_attributes import ENCODED_IMPORTS, EncodedAttributes, encode
 from imports.downloads import failures_url, file_url, origin_of
-from imports.models import Import, file_sheets_of, file_version_of, header_line_of, ordered_headers
+from imports.models import ATTRIBUTES, Import, file_sheets_of, file_version_of, header_line_of, ordered_headers
 
-IMPORT_COLUMNS = (
-    "id",
-    "account_list_id",
-    "user_id",
-    "source",
-    "file",
-    "file_format",
-    "file_headers",
-    "file_header_order",
-    "file_constants",
-    "file_headers_mappings",
-    "file_constants_mappings",
-    "suggested_file_headers_mappings",
-    "suggested_file_constants_mappings",
-    "suggested_mappings_origin",
-    "file_sheet",
-    "tag_list",
-    "groups",
-    "group_tags",
-    "import_by_group",
-    "in_preview",
-    "override",
-    "created_at",
-    "updated_at",
-    "status",
-    "error",
-    "original_filename",
-    "file_size",
-    "tnt_groups",
-    "rows_total",
-    "rows_processed",
-    "rows_created",
-    "rows_updated",
-    "rows_failed",
-    "possible_duplicates_count",
-    "queued_at",
-    "started_at",
-    "completed_at",
-)
-SAMPLE_ATTRIBUTES = tuple(SampleContactSerializer.Meta.fields)
-IMPORT_ROWS = RowsByKey(Import, IMPORT_COLUMNS)
-# Samples in file order, as the serializer's prefetch gives them (SampleContact.Meta.ordering).
-SAMPLE_KEYS = RowsByKey(SampleContact, ("import_record_id", "id"), key="import_record", order_by=("position",))
-SAMPLE_ROWS = RowsByKey(
-    SampleContact, ("import_record_id", "id", *SAMPLE_ATTRIBUTES), key="import_record", order_by=("position",)
-)
 DATETIME_FORMAT = settings.REST_FRAMEWORK["DATETIME_FORMAT"]
 ISO_FORMAT_IS_THE_API_FORMAT = DATETIME_FORMAT == "%Y-%m-%dT%H:%M:%S.%fZ"
 
@@ -94,170 +54,196 @@ def _when(value: datetime.datetime | None) -> str | None:
     return value.strftime(DATETIME_FORMAT)
 
 
-def import_attributes(row: dict, *, file_link: str | None, failures_link: str) -> dict:
-    """Every attribute of the resource, in the serializer's order (`ImportSerializer.Meta.fields`)."""
-    source = row["source"]
-    file_format = row["file_format"]
-    updated_at = _when(row["updated_at"])
-    return {
-        "account_list_id": str(row["account_list_id"]),
-        "source": source,
-        "file_url": file_link,
-        "file_headers": ordered_headers(row["file_headers"], row["file_header_order"]),
-        "file_constants": row["file_constants"],
-        "file_headers_mappings": row["file_headers_mappings"],
-        "file_constants_mappings": row["file_constants_mappings"],
-        "suggested_file_headers_mappings": row["suggested_file_headers_mappings"],
-        "suggested_file_constants_mappings": row["suggested_file_constants_mappings"],
-        "suggested_mappings_origin": row["suggested_mappings_origin"],
-        "file_sheet": row["file_sheet"],
-        "file_sheets": file_sheets_of(source, file_format),
-        "header_line": header_line_of(source, file_format),
-        "tag_list": row["tag_list"],
-        "groups": [str(group) for group in row["groups"]],
-        "group_tags": row["group_tags"],
-        "import_by_group": row["import_by_group"],
-        "in_preview": row["in_preview"],
-        "override": row["override"],
-        "created_at": _when(row["created_at"]),
-        "updated_at": updated_at,
-        "updated_in_db_at": updated_at,
-        "status": row["status"],
-        "error": row["error"],
-        "original_filename": row["original_filename"],
-        "file_size": row["file_size"],
-        "file_version": file_version_of(source, file_format),
-        "tnt_groups": row["tnt_groups"],
-        "rows_total": row["rows_total"],
-        "rows_processed": row["rows_processed"],
-        "rows_created": row["rows_created"],
-        "rows_updated": row["rows_updated"],
-        "rows_failed": row["rows_failed"],
-        "possible_duplicates_count": row["possible_duplicates_count"],
-        "queued_at": _when(row["queued_at"]),
-        "started_at": _when(row["started_at"]),
-        "completed_at": _when(row["completed_at"]),
-        "failures_url": failures_link,
-    }
+def _date_time(name: str):
+    return lambda row: _when(row[name])
 
 
-def sample_attributes(sample: dict) -> dict:
-    """A sample contact's attributes, as `SampleContactSerializer` renders them (amounts stay Decimals:
-    the renderer writes them as numbers, as Django REST framework's encoder does)."""
-    return {name: sample[name] for name in SAMPLE_ATTRIBUTES}
+# The attributes that are not a stored column as it is; the others are read from their column.
+# file_url and failures_url depend on the request: they are filled in by `ImportDocuments`.
+COMPUTED = {
+    "account_list_id": lambda row: str(row["account_list_id"]),
+    "file_url": lambda row: None,
+    "file_headers": lambda row: ordered_headers(row["file_headers"], row["file_header_order"]),
+    "file_sheets": lambda row: file_sheets_of(row["source"], row["file_format"]),
+    "header_line": lambda row: header_line_of(row["source"], row["file_format"]),
+    "groups": lambda row: [str(group) for group in row["groups"]],
+    "updated_in_db_at": _date_time("updated_at"),
+    "file_version": lambda row: file_version_of(row["source"], row["file_format"]),
+    "failures_url": lambda row: None,
+}
+STORED = {name for field in Import._meta.concrete_fields for name in (field.name, field.attname)}
+IMPORT_COLUMNS = (
+    "id",
+    "user_id",
+    "file",
+    "file_format",
+    "file_header_order",
+    *(name for name in ATTRIBUTES if name in STORED),
+)
+READERS = [
+    (
+        name,
+        COMPUTED.get(name)
+        or (_date_time(name) if isinstance(Import._meta.get_field(name), DateTimeField) else None)
+        or itemgetter(name),
+    )
+    for name in ATTRIBUTES
+]
+IMPORT_ROWS = RowsByKey(Import, IMPORT_COLUMNS)
+
+SAMPLE_ATTRIBUTES = tuple(SampleContactSerializer.Meta.fields)
+# Samples in file order (SampleContact.Meta.ordering): whole when included, otherwise only their ids.
+SAMPLE_KEYS = RowsByKey(SampleContact, ("import_record_id", "id"), key="import_record", order_by=("position",))
+SAMPLE_ROWS = RowsByKey(
+    SampleContact, ("import_record_id", "id", *SAMPLE_ATTRIBUTES), key="import_record", order_by=("position",)
+)
 
 
-class ImportReads:
-    """The resource objects of one read request: its sparse fieldsets, whether samples are included."""
+class Included:
+    """A resource type an import's document can include: its rows and how its attributes are written."""
 
-    def __init__(self, request, *, include_samples: bool):
+    def __init__(self, resource_type: str, model, serializer_class):
+        self.resource_type = resource_type
+        self.attribute_names = tuple(serializer_class.Meta.fields)
+        self.rows = RowsByKey(model, ("id", *self.attribute_names))
+        fields = {name: model._meta.get_field(name) for name in self.attribute_names}
+        self.date_times = {name for name, field in fields.items() if isinstance(field, DateTimeField)}
+
+    def attributes(self, row: dict) -> dict:
+        return {name: _when(row[name]) if name in self.date_times else row[name] for name in self.attribute_names}
+
+
+INCLUDED_TO_ONE = {
+    "user": Included("users", User, UserSerializer),
+    "account_list": Included("account_lists", AccountList, AccountListSerializer),
+}
+INCLUDABLE = ("user", "account_list", "sample_contacts")  # ImportSerializer.included_serializers
+
+
+def included_paths(request) -> list[str]:
+    """The `include` paths of the request, refused as djangorestframework-jsonapi refuses them."""
+    paths = get_included_resources(request)
+    for path in paths:
+        first, *further = path.split(".")
+        if first not in INCLUDABLE:
+            raise ParseError(f"This endpoint does not support the include parameter for path {path}")
+        if further:  # the included resources include nothing themselves
+            raise ParseError("This endpoint does not support the include parameter")
+    return paths
+
+
+class ImportDocuments:
+    """The documents of one request: its includes, its sparse fieldsets, its user and origin."""
+
+    def __init__(self, request):
         self.request = request
-        self.include_samples = include_samples
-        self.import_fields = _sparse_fieldset(request, "imports")
-        self.sample_fields = _sparse_fieldset(request, "sample_contacts")
+        self.included = included_paths(request)
+        self.fieldsets = {
+            name[len("fields[") : -1]: set(value.split(","))
+            for name, value in request.query_params.items()
+            if name.startswith("fields[") and name.endswith("]")
+        }
         self.origin = origin_of(request)
+        self._files: list[tuple[dict, object, str]] = []  # (attributes, import id, storage name) to link
 
-    def resources(self, versions: list[tuple]) -> tuple[list[dict], list[dict] | None]:
-        """(the resource objects of these (import id, updated_at), the included samples or None when
-        none were asked for). Attributes come from the kept versions (`encoded_attributes`), and only
-        the imports missing there are read; a sparse fieldset reads every row and keeps nothing."""
-        keys = [key for key, _ in versions]
-        samples = self._samples_of(keys)
-        if self.import_fields is None:
-            data = [
-                self._import_resource(key, encoded, samples.get(key, [])) for key, encoded in self._encoded(versions)
-            ]
-        else:
-            data = [
-                self._sparse_import_resource(row, samples.get(row["id"], []))
-                for row in IMPORT_ROWS.fetch_in_order(keys)
-            ]
-        if not self.include_samples:
-            return data, None
-        included = [self._sample_resource(sample) for some in samples.values() for sample in some]
-        included.sort(key=lambda resource: resource["id"])  # the renderer's order: by type, then id
-        return data, included
+    def document(self, import_ids: list, *, links: dict | None = None, meta: dict | None = None, many: bool):
+        """The document of these imports (in this order; one that is gone is left out); None for a
+        single import that does not exist. File links are signed by `sign_file_links`."""
+        rows = IMPORT_ROWS.fetch_in_order(import_ids)
+        if not many and not rows:
+            return None
+        samples = self._samples_of([row["id"] for row in rows])
+        data = [self._import_resource(row, samples.get(row["id"], [])) for row in rows]
+        document = Document({"links": links} if links else {})
+        document["data"] = data if many else data[0]
+        if self.included:
+            document["included"] = self._included(rows, samples)
+        if meta:
+            document["meta"] = meta
+        return document
 
-    def _encoded(self, versions: list[tuple]) -> list[tuple]:
-        """(import id, EncodedAttributes) of each version, in order: kept, or read and kept now."""
-        found = {key: ENCODED_IMPORTS.get(key, updated_at) for key, updated_at in versions}
-        missing = [key for key, encoded in found.items() if encoded is None]
-        for row in IMPORT_ROWS.fetch_in_order(missing):
-            found[row["id"]] = encoded = encode(row, import_attributes(row, file_link=None, failures_link=""))
-            ENCODED_IMPORTS.put(row["id"], row["updated_at"], encoded)
-        return [(key, found[key]) for key, _ in versions if found[key] is not None]  # deleted meanwhile: left out
+    def etag(self, document: Document) -> str:
+        """A weak validator of the document as this user reads it, until its links are half expired."""
+        link_period = int(time.time()) // max(settings.FILE_URL_EXPIRY_SECONDS // 2, 1)
+        digest = hashlib.blake2b(orjson.dumps(document, default=_as_text), digest_size=16)
+        digest.update(orjson.dumps([str(self.request.user.pk), link_period, [name for _, _, name in self._files]]))
+        return f'W/"{digest.hexdigest()}"'
+
+    def sign_file_links(self) -> None:
+        user = self.request.user
+        for attributes, import_id, file_name in self._files:
+            attributes["file_url"] = file_url(import_id=import_id, file_name=file_name, user=user, origin=self.origin)
+
+    def _import_resource(self, row: dict, samples: list[dict]) -> dict:
+        attributes = {name: read(row) for name, read in READERS}
+        attributes["failures_url"] = failures_url(
+            account_list_id=row["account_list_id"], import_id=row["id"], origin=self.origin
+        )
+        relationships = {
+            "user": {"data": {"type": "users", "id": str(row["user_id"])}},
+            "account_list": {"data": {"type": "account_lists", "id": str(row["account_list_id"])}},
+            "sample_contacts": {
+                "meta": {"count": len(samples)},
+                "data": [{"type": "sample_contacts", "id": str(sample["id"])} for sample in samples],
+            },
+        }
+        fieldset = self.fieldsets.get("imports")
+        if fieldset is not None:
+            attributes = {name: value for name, value in attributes.items() if name in fieldset}
+            relationships = {name: value for name, value in relationships.items() if name in fieldset}
+        if "file_url" in attributes:
+            self._files.append((attributes, row["id"], row["file"]))
+        return self._resource("imports", row["id"], attributes, relationships)
 
     def _samples_of(self, import_ids: list) -> dict:
-        """import id -> its samples in file order: whole rows when included, else only their ids."""
+        """import id -> its samples in file order."""
         samples: dict = {}
-        for sample in (SAMPLE_ROWS if self.include_samples else SAMPLE_KEYS).fetch(import_ids):
+        rows = SAMPLE_ROWS if "sample_contacts" in self.included else SAMPLE_KEYS
+        for sample in rows.fetch(import_ids):
             samples.setdefault(sample["import_record_id"], []).append(sample)
         return samples
 
-    def _links(self, import_id, account_list_id, file_name) -> tuple[str | None, str]:
-        """(file_url, failures_url) of an import for this request."""
-        return (
-            file_url(import_id=import_id, file_name=file_name, user=self.request.user, origin=self.origin),
-            failures_url(account_list_id=account_list_id, import_id=import_id, origin=self.origin),
-        )
+    def _included(self, rows: list[dict], samples: dict) -> list[dict]:
+        """The included resources in the library's order: by type, then by id.
 
-    def _import_resource(self, import_id, encoded: EncodedAttributes, samples: list[dict]) -> dict:
-        file_link, failures_link = self._links(import_id, encoded.account_list_id, encoded.file_name)
-        attributes = EncodedJSON(encoded.with_links(file_link=file_link, failures_link=failures_link))
-        relationships = _relationships(encoded.user_id, encoded.account_list_id, samples)
-        return {"type": "imports", "id": str(import_id), "attributes": attributes, "relationships": relationships}
+        A to-one resource is included where the import's relationship is rendered (a sparse
+        fieldset may leave it out); the samples whenever they are asked for.
+        """
+        fieldset = self.fieldsets.get("imports")
+        included = []
+        for name, kind in INCLUDED_TO_ONE.items():
+            if name in self.included and (fieldset is None or name in fieldset):
+                keys = list(dict.fromkeys(row[f"{name}_id"] for row in rows))
+                for row in kind.rows.fetch_in_order(keys):
+                    attributes = self._sparse(kind.resource_type, kind.attributes(row))
+                    included.append(self._resource(kind.resource_type, row["id"], attributes))
+        if "sample_contacts" in self.included:
+            included += [
+                self._resource(
+                    "sample_contacts",
+                    sample["id"],
+                    self._sparse("sample_contacts", {name: sample[name] for name in SAMPLE_ATTRIBUTES}),
+                )
+                for some in samples.values()
+                for sample in some
+            ]
+        included.sort(key=lambda resource: (resource["type"], resource["id"]))
+        return included
 
-    def _sparse_import_resource(self, row: dict, samples: list[dict]) -> dict:
-        file_link, failures_link = self._links(row["id"], row["account_list_id"], row["file"])
-        attributes = import_attributes(row, file_link=file_link, failures_link=failures_link)
-        attributes = {name: value for name, value in attributes.items() if name in self.import_fields}
-        relationships = _relationships(row["user_id"], row["account_list_id"], samples)
-        relationships = {name: value for name, value in relationships.items() if name in self.import_fields}
-        return _resource("imports", row["id"], attributes, relationships)
+    def _sparse(self, resource_type: str, attributes: dict) -> dict:
+        fieldset = self.fieldsets.get(resource_type)
+        return attributes if fieldset is None else {name: attributes[name] for name in attributes if name in fieldset}
 
-    def _sample_resource(self, sample: dict) -> dict:
-        attributes = sample_attributes(sample)
-        if self.sample_fields is not None:
-            attributes = {name: value for name, value in attributes.items() if name in self.sample_fields}
-        return _resource("sample_contacts", sample["id"], attributes, {})
-
-
-def _relationships(user_id, account_list_id, samples: list[dict]) -> dict:
-    return {
-        "user": {"data": {"type": "users", "id": str(user_id)}},
-        "account_list": {"data": {"type": "account_lists", "id": str(account_list_id)}},
-        "sample_contacts": {
-            "meta": {"count": len(samples)},
-            "data": [{"type": "sample_contacts", "id": str(sample["id"])} for sample in samples],
-        },
-    }
-
-
-def _resource(resource_type: str, identifier, attributes: dict, relationships: dict) -> dict:
-    """A resource object; like the JSON:API renderer, without empty attributes or relationships."""
-    resource = {"type": resource_type, "id": str(identifier)}
-    if attributes:
-        resource["attributes"] = attributes
-    if relationships:
-        resource["relationships"] = relationships
-    return resource
+    @staticmethod
+    def _resource(resource_type: str, identifier, attributes: dict, relationships: dict | None = None) -> dict:
+        """A resource object; like the JSON:API renderer, without empty attributes or relationships."""
+        resource = {"type": resource_type, "id": str(identifier)}
+        if attributes:
+            resource["attributes"] = attributes
+        if relationships:
+            resource["relationships"] = relationships
+        return resource
 
 
-def _sparse_fieldset(request, resource_type: str) -> set[str] | None:
-    value = request.query_params.get(f"fields[{resource_type}]")
-    return None if value is None else set(value.split(","))
-
-
-def reads_for(request) -> ImportReads | None:
-    """The reads this module takes: no include, or the samples alone with every import field.
-
-    Anything else (the user or the account list included, a sparse fieldset of
-    imports with includes, an include that is not valid) is left to the
-    serializer, whose answers are the reference.
-    """
-    include = request.query_params.get("include")
-    if include is None:
-        return ImportReads(request, include_samples=False)
-    if include == "sample_contacts" and "fields[imports]" not in request.query_params:
-        return ImportReads(request, include_samples=True)
-    return None
+def _as_text(value) -> str:
+    return str(value)  # Decimals, for the digest only (the renderer writes them as DRF does)

@@ -2,38 +2,27 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch
 from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, renderers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
-from rest_framework_json_api.utils import get_included_resources
 from rest_framework_json_api.views import ModelViewSet
 
 from accounts.models import AccountList, User
 from accounts.selectors import account_list_for, account_lists_for
+from config.conditional import is_not_modified, not_modified, validator_headers
 from config.renderers import Document, JSONRenderer
-from contacts.models import SampleContact
 from imports import services
-from imports.api.documents import reads_for
+from imports.api.documents import ImportDocuments
 from imports.api.serializers import ImportInputSerializer, ImportSerializer
 from imports.downloads import InvalidDownloadLink, read_download_token
 from imports.failures import failure_lines, failures_filename
 from imports.models import Import
 from imports.services import StaleImport
-
-
-def sample_contacts_prefetch(*, whole: bool) -> Prefetch:
-    """The samples of each import: whole when they are included, otherwise only what their identifiers need.
-
-    A relationship renders each sample as {"type", "id"}: loading and decoding
-    their people, addresses and tags for that cost 0.8 ms of a list of ten imports.
-    """
-    samples = SampleContact.objects.all() if whole else SampleContact.objects.only("id", "import_record_id")
-    return Prefetch("sample_contacts", queryset=samples)
 
 
 class Conflict(exceptions.APIException):
@@ -65,47 +54,45 @@ class ImportViewSet(ModelViewSet):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # the schema generator has no account list
             return Import.objects.none()
-        included = {path.split(".")[0] for path in get_included_resources(self.request, self.serializer_class)}
-        queryset = (
-            self.imports()
-            .prefetch_related(sample_contacts_prefetch(whole="sample_contacts" in included))
-            # Kept only to rebuild samples; never rendered, and decoding it slows every list.
-            .defer("sample_rows")
-        )
-        # The user and the account list are rendered as identifiers read from the import's own
-        # columns: their rows are only needed when they are included.
-        joined = [name for name in ("user", "account_list") if name in included]
-        if joined:
-            queryset = queryset.select_related(*joined)
-        return queryset
+        return self.imports()
 
     def imports(self):
         """The imports this endpoint shows: the account list's, of its source when it has one."""
         queryset = Import.objects.filter(account_list=self.account_list())
         return queryset.filter(source=self.source) if self.source else queryset
 
-    # Reads of imports are built from rows (imports.api.documents) when that module takes them;
-    # the serializer answers the rest, and stays the reference the tests compare them with.
-    read_from_rows = True
-
     def list(self, request, *args, **kwargs):
-        reads = reads_for(request) if self.read_from_rows else None
-        if reads is None:
-            return super().list(request, *args, **kwargs)
-        versions = self.paginate_queryset(self.filter_queryset(self.imports()).values_list("pk", "updated_at"))
-        data, included = reads.resources(versions)
-        page = self.get_paginated_response(data).data  # the pagination's links and meta
-        return Response(_document(data, included, links=page["links"], meta=page["meta"]))
+        keys = self.paginate_queryset(self.filter_queryset(self.imports()).values_list("pk", flat=True))
+        documents = ImportDocuments(request)
+        page = self.get_paginated_response([]).data  # the pagination's links and meta
+        return self._read(documents, documents.document(keys, links=page["links"], meta=page["meta"], many=True))
 
     def retrieve(self, request, *args, **kwargs):
-        reads = reads_for(request) if self.read_from_rows else None
-        if reads is None:
-            return super().retrieve(request, *args, **kwargs)
-        versions = self.filter_queryset(self.imports()).filter(pk=self.kwargs["pk"]).values_list("pk", "updated_at")
-        data, included = reads.resources(list(versions))
-        if not data:
+        found = self.filter_queryset(self.imports()).filter(pk=self.kwargs["pk"]).values_list("pk", "updated_at")
+        found = found.first()
+        if found is None:
             raise Http404("No Import matches the given query.")  # as get_object() says it
-        return Response(_document(data[0], included))
+        documents = ImportDocuments(request)
+        # The users and account lists it includes do not move the import's updated_at: only the ETag tells.
+        last_modified = None if {"user", "account_list"} & set(documents.included) else found[1]
+        document = documents.document([found[0]], many=False)
+        if document is None:  # gone since
+            raise Http404("No Import matches the given query.")
+        return self._read(documents, document, last_modified=last_modified)
+
+    def _read(self, documents: ImportDocuments, document: Document, *, last_modified=None):
+        """The document, or 304 when the client's copy is still this one (config.conditional)."""
+        headers = validator_headers(etag=documents.etag(document), last_modified=last_modified, now=timezone.now())
+        if is_not_modified(self.request, headers):
+            return not_modified(headers)
+        documents.sign_file_links()
+        return Response(document, headers=headers)
+
+    def _document_of(self, import_record: Import) -> Document:
+        documents = ImportDocuments(self.request)
+        document = documents.document([import_record.pk], many=False)
+        documents.sign_file_links()
+        return document
 
     def _input(self) -> dict:
         serializer = self.input_serializer_class(data=self.request.data)
@@ -141,7 +128,7 @@ class ImportViewSet(ModelViewSet):
             attributes=attributes,
             in_preview_default=self.in_preview_default,
         )
-        data = self.get_serializer(self.get_queryset().get(pk=import_record.pk)).data
+        data = self._document_of(import_record)
         location = request.build_absolute_uri(
             f"/api/v2/account_lists/{import_record.account_list_id}/imports/{import_record.pk}"
         )
@@ -162,21 +149,10 @@ class ImportViewSet(ModelViewSet):
             )
         except StaleImport as stale:
             raise Conflict(str(stale)) from None
-        return Response(self.get_serializer(self.get_queryset().get(pk=import_record.pk)).data)
+        return Response(self._document_of(import_record))
 
     def partial_update(self, request, *args, **kwargs):
         return self.update(request, *args, **kwargs)
-
-
-def _document(data, included: list | None, *, links: dict | None = None, meta: dict | None = None) -> Document:
-    """A JSON:API document in the renderer's order: links, data, included (when asked for), meta."""
-    document = Document({"links": links} if links else {})
-    document["data"] = data
-    if included is not None:
-        document["included"] = included
-    if meta:
-        document["meta"] = meta
-    return document
 
 
 class CsvImportViewSet(ImportViewSet):

@@ -13,9 +13,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from imports.models import Import
-from imports.pipeline.readers.csv import CsvFileError
+from imports.pipeline.readers import FileReadError
 from imports.pipeline.readers.tabular import SheetNotApplicable, analyze_tabular
-from imports.pipeline.readers.tnt import TntFileError, analyze_tnt
+from imports.pipeline.readers.tnt import analyze_tnt
 from imports.pipeline.readers.xlsx import XlsxSheetError
 
 
@@ -49,7 +49,7 @@ def analyze_file(*, source: str, stream: BinaryIO, sheet: str | None = None) -> 
         analysis = _analyze_csv(stream, sheet) if source == Import.Source.CSV else _analyze_tnt(stream)
     except (XlsxSheetError, SheetNotApplicable) as error:
         raise ValidationError({"file_sheet": [str(error)]}) from None
-    except (CsvFileError, TntFileError) as error:
+    except FileReadError as error:
         raise ValidationError({"file": [str(error)]}) from None
     finally:
         stream.seek(0)
@@ -93,9 +93,9 @@ def _refuse_markup(stream: BinaryIO) -> None:
     stream.seek(0)
     text = head.removeprefix(b"\xef\xbb\xbf").lstrip().lower()
     if text.startswith((b"<?xml", b"<database")):
-        raise CsvFileError(XML_AS_CSV_MESSAGE)
+        raise FileReadError(XML_AS_CSV_MESSAGE)
     if text.startswith((b"<!doctype html", b"<html")):
-        raise CsvFileError(HTML_AS_CSV_MESSAGE)
+        raise FileReadError(HTML_AS_CSV_MESSAGE)
 
 
 def _analyze_tnt(stream: BinaryIO) -> FileAnalysis:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-from contacts.models import SampleContact
+from contacts.models import CONTACT_ATTRIBUTES, SampleContact
 from imports.models import Import
 from imports.pipeline.matching import find_referrers, note_missing_referral
 from imports.pipeline.sources import sample_drafts
@@ -25,19 +25,7 @@ def rebuild_samples(*, import_record: Import) -> None:
                 import_record=import_record,
                 position=position,
                 line_number=line_number,
-                name=draft.name,
-                greeting=draft.greeting,
-                envelope_greeting=draft.envelope_greeting,
-                status=draft.status,
-                pledge_amount=draft.pledge_amount,
-                pledge_frequency=draft.pledge_frequency,
-                pledge_currency=draft.pledge_currency,
-                send_newsletter=draft.newsletter,
-                likely_to_give=draft.likely_to_give,
-                no_appeals=draft.no_appeals,
-                church_name=draft.church_name,
-                website=draft.website,
-                notes=draft.notes,
+                **{attribute: getattr(draft, attribute) for attribute in CONTACT_ATTRIBUTES},
                 referred_by=draft.referred_by,
                 tags=draft.tags,
                 people=[asdict(person) for person in draft.people],

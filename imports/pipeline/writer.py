@@ -15,7 +15,18 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from accounts.models import AccountList
-from contacts.models import Address, Contact, EmailAddress, Person, PhoneNumber, Tag, email_key, name_key, phone_key
+from contacts.models import (
+    CONTACT_ATTRIBUTES,
+    Address,
+    Contact,
+    EmailAddress,
+    Person,
+    PhoneNumber,
+    Tag,
+    email_key,
+    name_key,
+    phone_key,
+)
 from imports.models import Import, ImportedContact, PossibleDuplicate
 from imports.pipeline.builders.drafts import AddressDraft, ContactDraft, PersonDraft
 from imports.pipeline.bulk_insert import insert_new, loaded_instances, new_instance, rows_in
@@ -34,22 +45,9 @@ from imports.pipeline.matching import (
     website_key,
 )
 
-# Contact attribute <- draft attribute; what `override` replaces or fills.
-MERGED_FIELDS = {
-    "greeting": "greeting",
-    "envelope_greeting": "envelope_greeting",
-    "status": "status",
-    "pledge_amount": "pledge_amount",
-    "pledge_frequency": "pledge_frequency",
-    "pledge_currency": "pledge_currency",
-    "send_newsletter": "newsletter",
-    "likely_to_give": "likely_to_give",
-    "no_appeals": "no_appeals",
-    "church_name": "church_name",
-    "website": "website",
-    "notes": "notes",
-    "tnt_id": "tnt_id",
-}
+# The contact attributes a draft fills, by the same names; what `override` replaces or fills.
+# The name is not among them: it is what a contact is matched by.
+MERGED_FIELDS = (*(attribute for attribute in CONTACT_ATTRIBUTES if attribute != "name"), "tnt_id")
 PERSON_FIELDS = ("middle_name", "title", "suffix")
 
 
@@ -285,7 +283,7 @@ class ContactWriter:
     # --- building and merging ----------------------------------------------------------
 
     def _new_state(self, draft: ContactDraft, batch: BatchWriter) -> ContactState:
-        values = {attr: getattr(draft, source) for attr, source in MERGED_FIELDS.items()}
+        values = {attr: getattr(draft, attr) for attr in MERGED_FIELDS}
         contact = new_instance(
             Contact,
             id=time_ordered_id(),
@@ -300,8 +298,8 @@ class ContactWriter:
     def _merge_contact(self, state: ContactState, draft: ContactDraft, batch: BatchWriter) -> None:
         contact = state.contact
         changed = False
-        for attr, source in MERGED_FIELDS.items():
-            new = getattr(draft, source)
+        for attr in MERGED_FIELDS:
+            new = getattr(draft, attr)
             if is_blank(new):
                 continue
             old = getattr(contact, attr)

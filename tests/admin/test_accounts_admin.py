@@ -8,9 +8,9 @@ from django.urls import reverse
 
 from accounts.models import AccountList, AccountListMembership, ApiToken, User
 from contacts.models import Contact
-from tests.admin.import_records import csv_import
 from tests.conftest import JsonApiClient
 from tests.factories import MembershipFactory, issue_token
+from tests.imports.helpers import CUSTOM, INVALID_ROWS, make_import
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +38,7 @@ def test_a_user_added_in_the_admin_gets_a_lower_case_email_and_a_password(admin_
 
 def test_account_lists_show_member_contact_and_import_counts_in_a_fixed_number_of_queries(admin_client, member):
     MembershipFactory(account_list=member.account_list)
-    csv_import(account_list=member.account_list, user=member.user)
+    make_import(account_list=member.account_list, user=member.user, fixture=INVALID_ROWS, mappings=CUSTOM)
     with CaptureQueriesContext(connection) as one_list:
         admin_client.get(reverse("admin:accounts_accountlist_changelist"))
     for n in range(20):
@@ -52,7 +52,9 @@ def test_account_lists_show_member_contact_and_import_counts_in_a_fixed_number_o
 
 
 def test_an_account_list_page_links_its_members_recent_imports_and_contacts(admin_client, member):
-    import_record = csv_import(account_list=member.account_list, user=member.user)
+    import_record = make_import(
+        account_list=member.account_list, user=member.user, fixture=INVALID_ROWS, mappings=CUSTOM
+    )
     html = admin_client.get(
         reverse("admin:accounts_accountlist_change", args=[member.account_list.pk])
     ).content.decode()

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from contacts.models import Contact, Person
-from tests.admin.import_records import csv_import, named_rows
+from tests.imports.helpers import CUSTOM, INVALID_ROWS, make_import, named_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -20,10 +20,21 @@ def names(response) -> set[str]:
 
 
 def test_contacts_filter_by_tag(admin_client, member):
-    csv_import(
-        account_list=member.account_list, user=member.user, name="a.csv", content=named_rows(2), tag_list="first"
+    make_import(
+        account_list=member.account_list,
+        user=member.user,
+        content=named_rows(2),
+        filename="a.csv",
+        mappings=CUSTOM,
+        tag_list="first",
     )
-    csv_import(account_list=member.account_list, user=member.user, name="b.csv", content=b"fname,lname\nBo,Ray\n")
+    make_import(
+        account_list=member.account_list,
+        user=member.user,
+        content=b"fname,lname\nBo,Ray\n",
+        filename="b.csv",
+        mappings=CUSTOM,
+    )
     assert names(admin_client.get(CHANGELIST + "?tag=first")) == {"Lee, Ann0", "Lee, Ann1"}
     assert names(admin_client.get(CHANGELIST + "?tag=nothing")) == set()
     page = admin_client.get(CHANGELIST + "?tag=first").content.decode()
@@ -31,9 +42,15 @@ def test_contacts_filter_by_tag(admin_client, member):
 
 
 def test_contacts_filter_by_the_import_that_wrote_them(admin_client, member):
-    first = csv_import(account_list=member.account_list, user=member.user, name="a.csv", content=named_rows(2))
-    second = csv_import(
-        account_list=member.account_list, user=member.user, name="b.csv", content=b"fname,lname\nBo,Ray\n"
+    first = make_import(
+        account_list=member.account_list, user=member.user, content=named_rows(2), filename="a.csv", mappings=CUSTOM
+    )
+    second = make_import(
+        account_list=member.account_list,
+        user=member.user,
+        content=b"fname,lname\nBo,Ray\n",
+        filename="b.csv",
+        mappings=CUSTOM,
     )
     assert names(admin_client.get(CHANGELIST + f"?import={first.pk}")) == {"Lee, Ann0", "Lee, Ann1"}
     assert names(admin_client.get(CHANGELIST + f"?import={second.pk}")) == {"Ray, Bo"}
@@ -46,17 +63,21 @@ def test_contacts_filter_by_the_import_that_wrote_them(admin_client, member):
 
 
 def test_the_contact_list_costs_a_fixed_number_of_queries(admin_client, member):
-    csv_import(account_list=member.account_list, user=member.user, name="a.csv", content=named_rows(2))
+    make_import(
+        account_list=member.account_list, user=member.user, content=named_rows(2), filename="a.csv", mappings=CUSTOM
+    )
     with CaptureQueriesContext(connection) as few:
         admin_client.get(CHANGELIST)
-    csv_import(account_list=member.account_list, user=member.user, name="b.csv", content=named_rows(40))
+    make_import(
+        account_list=member.account_list, user=member.user, content=named_rows(40), filename="b.csv", mappings=CUSTOM
+    )
     with CaptureQueriesContext(connection) as many:
         admin_client.get(CHANGELIST)
     assert len(many) == len(few)
 
 
 def test_a_contact_page_shows_people_with_emails_and_phones_addresses_and_tags(admin_client, member):
-    csv_import(account_list=member.account_list, user=member.user)
+    make_import(account_list=member.account_list, user=member.user, fixture=INVALID_ROWS, mappings=CUSTOM)
     contact = Contact.objects.get(name="Doe, John and Jane")
     html = admin_client.get(reverse("admin:contacts_contact_change", args=[contact.pk])).content.decode()
     for text in (

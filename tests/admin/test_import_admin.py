@@ -9,12 +9,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from accounts.models import AccountList, User
 from contacts.models import Contact
 from imports.models import Import
-from tests.admin.import_records import INVALID_ROWS, csv_import, named_rows, nameless_rows
 from tests.conftest import fixture_path
-from tests.imports.helpers import upload
+from tests.factories import AccountListFactory, ImportFactory, UserFactory
+from tests.imports.helpers import CUSTOM, INVALID_ROWS, make_import, named_rows, nameless_rows, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -39,22 +38,16 @@ def messages_of(response) -> list[str]:
 
 def many_imports(count: int) -> None:
     """Imports spread over several users and account lists, so a per-row query would show."""
-    batch = uuid.uuid4().hex[:6]
-    users = [User.objects.create_user(f"owner{n}-{batch}@example.com") for n in range(10)]
-    lists = [AccountList.objects.create(name=f"List {n} {batch}") for n in range(10)]
-    Import.objects.bulk_create(
-        Import(
+    users, lists = UserFactory.create_batch(10), AccountListFactory.create_batch(10)
+    for n in range(count):
+        ImportFactory(
             account_list=lists[n % 10],
             user=users[n % 10],
-            source=Import.Source.CSV,
-            original_filename=f"file-{n}.csv",
             status=Import.Status.COMPLETE,
             rows_total=10,
             rows_processed=10,
             rows_failed=n % 3,
         )
-        for n in range(count)
-    )
 
 
 def test_a_list_of_100_imports_costs_as_many_queries_as_a_list_of_5(admin_client):
@@ -70,8 +63,10 @@ def test_a_list_of_100_imports_costs_as_many_queries_as_a_list_of_5(admin_client
 
 
 def test_the_list_shows_owner_status_and_progress_newest_first(admin_client, member):
-    older = csv_import(account_list=member.account_list, user=member.user)
-    newer = csv_import(account_list=member.account_list, user=member.user, run=False)
+    older = make_import(account_list=member.account_list, user=member.user, fixture=INVALID_ROWS, mappings=CUSTOM)
+    newer = make_import(
+        account_list=member.account_list, user=member.user, fixture=INVALID_ROWS, mappings=CUSTOM, until="preview"
+    )
     response = admin_client.get(CHANGELIST)
     assert [i.pk for i in response.context["cl"].result_list] == [newer.pk, older.pk]
     html = response.content.decode()
@@ -81,9 +76,14 @@ def test_the_list_shows_owner_status_and_progress_newest_first(admin_client, mem
 
 
 def test_filters_and_search_find_imports_by_status_source_owner_file_and_id(admin_client, member):
-    finished = csv_import(account_list=member.account_list, user=member.user)
-    preview = csv_import(
-        account_list=member.account_list, user=member.user, run=False, name="other.csv", content=named_rows(2)
+    finished = make_import(account_list=member.account_list, user=member.user, fixture=INVALID_ROWS, mappings=CUSTOM)
+    preview = make_import(
+        account_list=member.account_list,
+        user=member.user,
+        content=named_rows(2),
+        filename="other.csv",
+        mappings=CUSTOM,
+        until="preview",
     )
 
     def found(query: str) -> set:
@@ -104,7 +104,9 @@ def test_filters_and_search_find_imports_by_status_source_owner_file_and_id(admi
 
 
 def test_the_page_of_an_import_with_failures_explains_what_failed(admin_client, member):
-    import_record = csv_import(account_list=member.account_list, user=member.user)
+    import_record = make_import(
+        account_list=member.account_list, user=member.user, fixture=INVALID_ROWS, mappings=CUSTOM
+    )
     response = admin_client.get(change_url(import_record))
     assert response.status_code == 200
     html = response.content.decode()
@@ -130,8 +132,12 @@ def test_the_page_of_an_import_with_failures_explains_what_failed(admin_client, 
 
 
 def test_failed_rows_are_read_one_page_at_a_time(admin_client, member):
-    import_record = csv_import(
-        account_list=member.account_list, user=member.user, name="bad.csv", content=nameless_rows(60)
+    import_record = make_import(
+        account_list=member.account_list,
+        user=member.user,
+        content=nameless_rows(60),
+        filename="bad.csv",
+        mappings=CUSTOM,
     )
     assert import_record.rows_failed == 60
     with CaptureQueriesContext(connection) as queries:
@@ -145,7 +151,9 @@ def test_failed_rows_are_read_one_page_at_a_time(admin_client, member):
 
 
 def test_the_failures_csv_and_the_file_can_be_downloaded(admin_client, member):
-    import_record = csv_import(account_list=member.account_list, user=member.user)
+    import_record = make_import(
+        account_list=member.account_list, user=member.user, fixture=INVALID_ROWS, mappings=CUSTOM
+    )
     response = admin_client.get(admin_url("failures", import_record))
     assert response["Content-Type"].startswith("text/csv")
     assert f"import-{import_record.pk}-failures.csv" in response["Content-Disposition"]
@@ -158,7 +166,9 @@ def test_the_failures_csv_and_the_file_can_be_downloaded(admin_client, member):
 
 
 def test_pages_and_downloads_need_a_staff_login(client, member):
-    import_record = csv_import(account_list=member.account_list, user=member.user)
+    import_record = make_import(
+        account_list=member.account_list, user=member.user, fixture=INVALID_ROWS, mappings=CUSTOM
+    )
     client.force_login(member.user)  # a member of the list, but not staff
     for url in (change_url(import_record), admin_url("failures", import_record), admin_url("file", import_record)):
         response = client.get(url)
@@ -168,7 +178,9 @@ def test_pages_and_downloads_need_a_staff_login(client, member):
 def test_start_action_starts_an_import_whose_mappings_are_valid(
     admin_client, member, django_capture_on_commit_callbacks
 ):
-    import_record = csv_import(account_list=member.account_list, user=member.user, run=False)
+    import_record = make_import(
+        account_list=member.account_list, user=member.user, fixture=INVALID_ROWS, mappings=CUSTOM, until="preview"
+    )
     with django_capture_on_commit_callbacks(execute=True):
         response = run_action(admin_client, "start_selected", import_record)
     assert any("started" in m for m in messages_of(response))
@@ -178,7 +190,9 @@ def test_start_action_starts_an_import_whose_mappings_are_valid(
 
 
 def test_start_shows_the_validation_messages_when_mappings_are_invalid(admin_client, member):
-    import_record = csv_import(account_list=member.account_list, user=member.user, run=False)
+    import_record = make_import(
+        account_list=member.account_list, user=member.user, fixture=INVALID_ROWS, mappings=CUSTOM, until="preview"
+    )
     Import.objects.filter(pk=import_record.pk).update(file_headers_mappings={"email_2": "nope"})
     response = run_action(admin_client, "start_selected", import_record)
     text = " ".join(messages_of(response))
@@ -192,7 +206,9 @@ def test_start_shows_the_validation_messages_when_mappings_are_invalid(admin_cli
 
 
 def test_start_button_on_the_page_starts_the_import(admin_client, member, django_capture_on_commit_callbacks):
-    import_record = csv_import(account_list=member.account_list, user=member.user, run=False)
+    import_record = make_import(
+        account_list=member.account_list, user=member.user, fixture=INVALID_ROWS, mappings=CUSTOM, until="preview"
+    )
     assert 'id="start-import"' in admin_client.get(change_url(import_record)).content.decode()
     with django_capture_on_commit_callbacks(execute=True):
         response = admin_client.post(admin_url("start", import_record))
@@ -203,7 +219,9 @@ def test_start_button_on_the_page_starts_the_import(admin_client, member, django
 
 
 def test_cancel_action_cancels_a_queued_import(admin_client, member):
-    import_record = csv_import(account_list=member.account_list, user=member.user, run=False)
+    import_record = make_import(
+        account_list=member.account_list, user=member.user, fixture=INVALID_ROWS, mappings=CUSTOM, until="preview"
+    )
     Import.objects.filter(pk=import_record.pk).update(status=Import.Status.QUEUED)
     response = run_action(admin_client, "cancel_selected", import_record)
     assert any("cancelled" in m for m in messages_of(response))
@@ -216,8 +234,13 @@ def test_cancel_stops_a_running_import_before_its_next_batch(admin_client, membe
     from imports import services
     from imports.pipeline.job import run_import
 
-    import_record = csv_import(
-        account_list=member.account_list, user=member.user, run=False, name="big.csv", content=named_rows(120)
+    import_record = make_import(
+        account_list=member.account_list,
+        user=member.user,
+        content=named_rows(120),
+        filename="big.csv",
+        mappings=CUSTOM,
+        until="preview",
     )
     services.start_import(import_record=import_record, enqueue=False)
     cancel_messages = []
@@ -237,7 +260,9 @@ def test_cancel_stops_a_running_import_before_its_next_batch(admin_client, membe
 
 
 def test_cancel_of_a_finished_import_is_refused_with_a_warning(admin_client, member):
-    import_record = csv_import(account_list=member.account_list, user=member.user)
+    import_record = make_import(
+        account_list=member.account_list, user=member.user, fixture=INVALID_ROWS, mappings=CUSTOM
+    )
     response = run_action(admin_client, "cancel_selected", import_record)
     assert any("only queued or running imports can be cancelled" in m for m in messages_of(response))
     import_record.refresh_from_db()
@@ -247,7 +272,7 @@ def test_cancel_of_a_finished_import_is_refused_with_a_warning(admin_client, mem
 def test_reimport_of_the_corrected_failures_csv_makes_a_linked_import_and_runs_it(
     admin_client, member, django_capture_on_commit_callbacks
 ):
-    original = csv_import(account_list=member.account_list, user=member.user)
+    original = make_import(account_list=member.account_list, user=member.user, fixture=INVALID_ROWS, mappings=CUSTOM)
     failures_csv = b"".join(admin_client.get(admin_url("failures", original)).streaming_content).decode()
     fixed = failures_csv.replace("this is not a valid email", "bob@park.example").replace(
         "this is also not a valid email", "sara@kim.example"
@@ -273,7 +298,7 @@ def test_reimport_of_the_corrected_failures_csv_makes_a_linked_import_and_runs_i
 
 
 def test_reimport_of_an_unusable_file_says_why_and_makes_nothing(admin_client, member):
-    original = csv_import(account_list=member.account_list, user=member.user)
+    original = make_import(account_list=member.account_list, user=member.user, fixture=INVALID_ROWS, mappings=CUSTOM)
     response = admin_client.post(
         admin_url("reimport", original), {"file": upload("empty.csv", content=b"fname,lname\n,\n")}
     )
@@ -283,7 +308,9 @@ def test_reimport_of_an_unusable_file_says_why_and_makes_nothing(admin_client, m
 
 
 def test_options_of_an_import_in_preview_are_saved_by_the_service_and_rebuild_the_samples(admin_client, member):
-    import_record = csv_import(account_list=member.account_list, user=member.user, run=False)
+    import_record = make_import(
+        account_list=member.account_list, user=member.user, fixture=INVALID_ROWS, mappings=CUSTOM, until="preview"
+    )
     response = admin_client.post(
         change_url(import_record),
         {
@@ -300,7 +327,9 @@ def test_options_of_an_import_in_preview_are_saved_by_the_service_and_rebuild_th
 
 
 def test_badly_shaped_mappings_are_refused_on_the_form(admin_client, member):
-    import_record = csv_import(account_list=member.account_list, user=member.user, run=False)
+    import_record = make_import(
+        account_list=member.account_list, user=member.user, fixture=INVALID_ROWS, mappings=CUSTOM, until="preview"
+    )
     response = admin_client.post(
         change_url(import_record),
         {"tag_list": "", "file_headers_mappings": '{"first_name": 3}', "file_constants_mappings": "[]"},
@@ -312,7 +341,9 @@ def test_badly_shaped_mappings_are_refused_on_the_form(admin_client, member):
 
 
 def test_a_finished_import_has_no_editable_field_and_no_save_button(admin_client, member):
-    import_record = csv_import(account_list=member.account_list, user=member.user)
+    import_record = make_import(
+        account_list=member.account_list, user=member.user, fixture=INVALID_ROWS, mappings=CUSTOM
+    )
     html = admin_client.get(change_url(import_record)).content.decode()
     assert 'name="tag_list"' not in html and 'name="file_headers_mappings"' not in html
     assert 'name="_save"' not in html
@@ -327,6 +358,8 @@ def test_imports_are_not_added_by_hand(admin_client):
 
 def test_the_columns_table_follows_the_order_of_the_file(admin_client, member):
     """PostgreSQL's jsonb sorts object keys; the page must still show the file's own column order."""
-    import_record = csv_import(account_list=member.account_list, user=member.user)
+    import_record = make_import(
+        account_list=member.account_list, user=member.user, fixture=INVALID_ROWS, mappings=CUSTOM
+    )
     rows = admin_client.get(change_url(import_record)).context["header_rows"]
     assert [row.header for row in rows[:4]] == ["fname", "lname", "Spouse-fname", "Spouse-lname"]

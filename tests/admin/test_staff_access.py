@@ -12,7 +12,7 @@ from django.urls import reverse
 from accounts.models import User
 from accounts.reviewers import REVIEWERS_GROUP
 from imports.models import Import
-from tests.admin.import_records import csv_import
+from tests.imports.helpers import CUSTOM, INVALID_ROWS, make_import
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +36,9 @@ def logged_in(email: str, password: str = PASSWORD) -> Client:
 
 
 def test_a_new_staff_user_opens_the_import_list_and_an_import(member):
-    import_record = csv_import(account_list=member.account_list, user=member.user)
+    import_record = make_import(
+        account_list=member.account_list, user=member.user, fixture=INVALID_ROWS, mappings=CUSTOM
+    )
     create_api_user("reviewer@example.com", "--staff", password=PASSWORD)
     client = logged_in("reviewer@example.com")
 
@@ -61,7 +63,9 @@ def test_the_reviewers_group_holds_view_and_action_permissions():
 
 
 def test_a_reviewer_starts_an_import_in_preview(member):
-    import_record = csv_import(account_list=member.account_list, user=member.user, run=False)
+    import_record = make_import(
+        account_list=member.account_list, user=member.user, fixture=INVALID_ROWS, mappings=CUSTOM, until="preview"
+    )
     create_api_user("reviewer@example.com", "--staff", password=PASSWORD)
     client = logged_in("reviewer@example.com")
     response = client.post(reverse("admin:imports_import_start", args=[import_record.pk]), follow=True)

@@ -13,8 +13,8 @@ from django.db import connections
 
 from accounts.models import User
 from imports.models import Import
-from tests.admin.import_records import csv_import
 from tests.browser.chromium import CHROMIUM, launch_chromium, log_in
+from tests.imports.helpers import CUSTOM, INVALID_ROWS, make_import
 
 pytestmark = [
     pytest.mark.skipif(
@@ -53,13 +53,14 @@ def test_staff_read_an_import_with_failures_download_its_csv_and_cancel_a_queued
     browser_page, live_server, member, tmp_path
 ):
     page = browser_page
-    failed = csv_import(account_list=member.account_list, user=member.user)
-    queued = csv_import(
+    failed = make_import(account_list=member.account_list, user=member.user, fixture=INVALID_ROWS, mappings=CUSTOM)
+    queued = make_import(
         account_list=member.account_list,
         user=member.user,
-        run=False,
-        name="waiting.csv",
         content=b"fname,lname\nAnn,Lee\n",
+        filename="waiting.csv",
+        mappings=CUSTOM,
+        until="preview",
     )
     Import.objects.filter(pk=queued.pk).update(status=Import.Status.QUEUED)
 

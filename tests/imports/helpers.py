@@ -1,10 +1,30 @@
-"""Helpers for import tests: upload a fixture, update with the current updated_at, run the job."""
+"""Making imports in tests: `make_import` (services and the real job) and the API calls of a client.
+
+`make_import` is the one way to make an import that a test needs to exist.
+`create_csv` and `update` are the HTTP requests a client sends, for the tests
+whose subject is the API itself.
+"""
+
+from __future__ import annotations
 
 import base64
+import csv
+import io
+from dataclasses import dataclass
+from typing import Literal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from accounts.models import AccountList, User
+from benchmarks import data as generated
+from imports import services
+from imports.models import Import
+from imports.pipeline.job import run_import
+from imports.suggestions import suggest_constant_mappings
 from tests.conftest import fixture_path
+from tests.factories import MembershipFactory
+
+INVALID_ROWS = "sample_csv_with_some_invalid_rows.csv"  # three rows: one imports, two fail
 
 SEED_ATTRIBUTES = {
     "account_list_id": str,
@@ -134,20 +154,112 @@ STANDARD_HEADERS = {
 }
 
 
-def standard_mappings(import_data: dict) -> dict:
-    """Mappings for a file with label-like headers: every known header, constants as suggested."""
-    from imports.suggestions import suggest_constant_mappings
+@dataclass(frozen=True)
+class Mappings:
+    """Header mappings (supported field -> header key) and their constants, to apply to any file.
 
-    headers = import_data["attributes"]["file_headers"]
-    header_mappings = {field: key for field, key in STANDARD_HEADERS.items() if key in headers}
-    constants = suggest_constant_mappings(import_data["attributes"]["file_constants"], header_mappings)
-    return {"file_headers_mappings": header_mappings, "file_constants_mappings": constants}
+    A set names more columns than any one file has: only the columns the file
+    has are mapped, and only the constant values it holds. `constants=None`
+    takes the suggested constants of the mapped columns.
+    """
+
+    headers: dict[str, str]
+    constants: dict[str, list[dict]] | None = None
+
+    def for_file(self, import_record: Import) -> dict[str, dict]:
+        headers = {field: key for field, key in self.headers.items() if key in import_record.file_headers}
+        if self.constants is None:
+            constants = suggest_constant_mappings(import_record.file_constants, headers)
+        else:
+            constants = {}
+            for field, entries in self.constants.items():
+                found = set(import_record.file_constants.get(headers.get(field), []))
+                kept = [{"id": entry["id"], "values": [v for v in entry["values"] if v in found]} for entry in entries]
+                if kept := [entry for entry in kept if entry["values"]]:
+                    constants[field] = kept
+        return {"file_headers_mappings": headers, "file_constants_mappings": constants}
 
 
-def import_fixture(api, account_list, name: str, capture, **attributes) -> dict:
-    """Upload, map with standard_mappings and run the import through the real task; returns the final resource."""
-    created = create_csv(api, account_list, name)
-    with capture(execute=True):
-        response = update(api, account_list, created, {**standard_mappings(created), "in_preview": False, **attributes})
-    assert response.status_code == 200, response.content
-    return api.get(imports_path(account_list, f"/{created['id']}")).json()["data"]
+CUSTOM = Mappings(CUSTOM_HEADERS_MAPPINGS, CUSTOM_CONSTANTS_MAPPINGS)  # the fixtures with fname, lname ... headers
+STANDARD = Mappings(STANDARD_HEADERS)  # the fixtures whose headers read like the fields' labels
+GENERATED = Mappings(generated.HEADERS_MAPPINGS, generated.CONSTANTS_MAPPINGS)  # benchmarks.data's files
+
+
+def make_import(
+    *,
+    account_list: AccountList | None = None,
+    user: User | None = None,
+    source: str = Import.Source.CSV,
+    fixture: str | None = None,
+    content: bytes | None = None,
+    filename: str | None = None,
+    mappings: Mappings | dict[str, str] | None = None,
+    until: Literal["preview", "queued", "finished"] = "finished",
+    **attributes,
+) -> Import:
+    """An import made as the API makes one: created from a file, mapped, started and run by the real job.
+
+    The file is a shared fixture (`fixture`, by name) or `content`. `mappings`
+    (a Mappings, or header mappings with suggested constants) is sent after
+    the upload, as a client maps after reading the analysis; None sends the
+    suggested mappings. `until` stops in preview, or queued before the job
+    runs. Other keywords are the import's writable attributes (tag_list,
+    override, groups ...). The user is a member of the account list; either is
+    made when not given.
+    """
+    if account_list is None or user is None:
+        given = {"account_list": account_list, "user": user}
+        membership = MembershipFactory(**{name: value for name, value in given.items() if value is not None})
+        account_list, user = membership.account_list, membership.user
+    kind = "tnt" if source == Import.Source.TNT else "csv"
+    name = filename or fixture or ("export.xml" if kind == "tnt" else "contacts.csv")
+    import_record = services.create_import(
+        account_list=account_list,
+        user=user,
+        source=source,
+        file=upload(fixture or name, kind=kind, content=content),
+        attributes={**attributes, "in_preview": True},
+        in_preview_default=True,
+    )
+    if source == Import.Source.CSV:
+        if isinstance(mappings, dict):
+            mappings = Mappings(mappings)
+        chosen = (
+            mappings.for_file(import_record)
+            if mappings is not None
+            else {
+                "file_headers_mappings": import_record.suggested_file_headers_mappings,
+                "file_constants_mappings": import_record.suggested_file_constants_mappings,
+            }
+        )
+        import_record = services.update_import(
+            import_record=import_record, attributes=chosen, updated_in_db_at=None, overwrite=True
+        )
+    if until == "preview":
+        return import_record
+    import_record = services.start_import(import_record=import_record, enqueue=False)
+    if until == "queued":
+        return import_record
+    return run_import(str(import_record.pk))
+
+
+def csv_content(header: list[str], rows: list[list[str]]) -> bytes:
+    """A CSV file of these rows, quoted as a spreadsheet writes it."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return buffer.getvalue().encode()
+
+
+def nameless_rows(count: int) -> bytes:
+    """A file whose every row fails (neither a name nor an email): `count` failures, one per line."""
+    return csv_content(
+        ["fname", "lname", "email-address", "extra-notes"], [["", "", "", f"note {n}"] for n in range(count)]
+    )
+
+
+def named_rows(count: int) -> bytes:
+    return csv_content(
+        ["fname", "lname", "email-address"], [[f"Ann{n}", "Lee", f"ann{n}@example.com"] for n in range(count)]
+    )

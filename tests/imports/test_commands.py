@@ -16,9 +16,8 @@ from accounts.models import ApiToken, User
 from contacts.models import Contact
 from imports.management.commands.import_file import Progress
 from imports.models import Import
-from tests.admin.import_records import csv_import
 from tests.conftest import JsonApiClient, fixture_path
-from tests.imports.helpers import CUSTOM_CONSTANTS_MAPPINGS, CUSTOM_HEADERS_MAPPINGS
+from tests.imports.helpers import CUSTOM, CUSTOM_CONSTANTS_MAPPINGS, CUSTOM_HEADERS_MAPPINGS, INVALID_ROWS, make_import
 
 pytestmark = pytest.mark.django_db
 
@@ -198,8 +197,10 @@ def test_progress_without_a_terminal_is_a_plain_line_every_tenth():
 
 
 def test_import_status_lists_recent_imports_as_a_table(member):
-    finished = csv_import(account_list=member.account_list, user=member.user)
-    preview = csv_import(account_list=member.account_list, user=member.user, run=False)
+    finished = make_import(account_list=member.account_list, user=member.user, fixture=INVALID_ROWS, mappings=CUSTOM)
+    preview = make_import(
+        account_list=member.account_list, user=member.user, fixture=INVALID_ROWS, mappings=CUSTOM, until="preview"
+    )
     out, _ = run("import_status")
     header, rule, *rows = out.splitlines()
     assert header.split()[:4] == ["id", "created", "source", "status"]
@@ -211,7 +212,9 @@ def test_import_status_lists_recent_imports_as_a_table(member):
 
 
 def test_import_status_shows_one_import_with_its_mappings_and_failed_rows(member):
-    import_record = csv_import(account_list=member.account_list, user=member.user)
+    import_record = make_import(
+        account_list=member.account_list, user=member.user, fixture=INVALID_ROWS, mappings=CUSTOM
+    )
     out, _ = run("import_status", str(import_record.pk))
     assert f"import id         {import_record.pk}" in out
     assert "rows failed       1" in out

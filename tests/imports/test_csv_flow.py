@@ -9,12 +9,15 @@ from contacts.models import Contact
 from imports.failures import neutralize
 from imports.models import Import, ImportFailure
 from tests.conftest import fixture_path
+from tests.factories import AccountListFactory, MembershipFactory
 from tests.imports.helpers import (
     CUSTOM_CONSTANTS_MAPPINGS,
     CUSTOM_HEADERS_MAPPINGS,
+    STANDARD,
+    Mappings,
     create_csv,
-    import_fixture,
     imports_path,
+    make_import,
     update,
     upload,
 )
@@ -121,21 +124,29 @@ def test_five_step_flow_with_custom_headers(api, account_list, django_capture_on
     assert len(joe["people"]) == 1 and joe["pledge_amount"] is None
 
 
-def test_contacts_can_be_filtered_by_import_and_by_tag(api, account_list, django_capture_on_commit_callbacks):
-    final = import_fixture(api, account_list, "sample_csv_to_import.csv", django_capture_on_commit_callbacks)
-    other = import_fixture(
-        api, account_list, "sample_csv_with_fullname.csv", django_capture_on_commit_callbacks, tag_list="second"
+def test_contacts_can_be_filtered_by_import_and_by_tag(api, member, account_list):
+    final = make_import(
+        account_list=account_list, user=member.user, fixture="sample_csv_to_import.csv", mappings=STANDARD
     )
-    assert len(contacts_of(api, account_list, **{"filter[import]": final["id"]})) == 1
-    assert len(contacts_of(api, account_list, **{"filter[import]": other["id"]})) == 1
+    other = make_import(
+        account_list=account_list,
+        user=member.user,
+        fixture="sample_csv_with_fullname.csv",
+        mappings=STANDARD,
+        tag_list="second",
+    )
+    assert len(contacts_of(api, account_list, **{"filter[import]": str(final.pk)})) == 1
+    assert len(contacts_of(api, account_list, **{"filter[import]": str(other.pk)})) == 1
     assert len(contacts_of(api, account_list, **{"filter[tags]": "second"})) == 1
     assert len(contacts_of(api, account_list, **{"filter[tags]": "family,nothing"})) == 1
     assert api.get(f"/api/v2/account_lists/{account_list.id}/contacts", **{"filter[nope]": "x"}).status_code == 400
 
 
-def test_full_name_column_is_parsed_into_people(api, account_list, django_capture_on_commit_callbacks):
-    final = import_fixture(api, account_list, "sample_csv_with_fullname.csv", django_capture_on_commit_callbacks)
-    assert final["attributes"]["status"] == "complete"
+def test_full_name_column_is_parsed_into_people(api, member, account_list):
+    final = make_import(
+        account_list=account_list, user=member.user, fixture="sample_csv_with_fullname.csv", mappings=STANDARD
+    )
+    assert final.status == Import.Status.COMPLETE
     (contact,) = contacts_of(api, account_list)
     assert contact["attributes"]["name"] == "Doe, John and Jane"
     assert [(p["first_name"], p["last_name"]) for p in contact["attributes"]["people"]] == [
@@ -144,8 +155,8 @@ def test_full_name_column_is_parsed_into_people(api, account_list, django_captur
     ]
 
 
-def test_newsletter_none_is_imported_as_none(api, account_list, django_capture_on_commit_callbacks):
-    import_fixture(api, account_list, "sample_csv_with_none.csv", django_capture_on_commit_callbacks)
+def test_newsletter_none_is_imported_as_none(api, member, account_list):
+    make_import(account_list=account_list, user=member.user, fixture="sample_csv_with_none.csv", mappings=STANDARD)
     (contact,) = contacts_of(api, account_list)
     assert contact["attributes"]["send_newsletter"] == "None"
 
@@ -181,18 +192,16 @@ def test_invalid_rows_are_reported_with_line_and_reason_while_good_rows_import(
     assert stranger.client.get(imports_path(account_list, f"/{final['id']}/failures")).status_code == 404
 
 
-def test_an_invalid_email_fails_the_row_and_names_the_address(api, account_list, django_capture_on_commit_callbacks):
-    final = import_fixture(api, account_list, "csv_invalid.csv", django_capture_on_commit_callbacks)
-    assert final["attributes"]["rows_failed"] == 1 and final["attributes"]["rows_created"] == 0
-    assert "invalidemail!" in ImportFailure.objects.get(import_record_id=final["id"]).message
+def test_an_invalid_email_fails_the_row_and_names_the_address(member, account_list):
+    final = make_import(account_list=account_list, user=member.user, fixture="csv_invalid.csv", mappings=STANDARD)
+    assert (final.rows_failed, final.rows_created) == (1, 0)
+    assert "invalidemail!" in ImportFailure.objects.get(import_record=final).message
 
 
-def test_an_amount_that_is_not_a_number_fails_the_row(api, account_list, django_capture_on_commit_callbacks):
+def test_an_amount_that_is_not_a_number_fails_the_row(member, account_list):
     content = b'First Name,Last Name,Commitment Amount\nAnn,Lee,"$1,250.50"\nBo,Ray,lots\n'
-    created = create_csv(api, account_list, "amounts.csv", file=upload("amounts.csv", content=content))
     mappings = {"first_name": "first_name", "last_name": "last_name", "pledge_amount": "commitment_amount"}
-    with django_capture_on_commit_callbacks(execute=True):
-        update(api, account_list, created, {"file_headers_mappings": mappings, "in_preview": False})
+    make_import(account_list=account_list, user=member.user, content=content, mappings=mappings)
     assert Contact.objects.get().pledge_amount == pytest.approx(1250.50)
     assert "Commitment Amount 'lots' is not a number" in ImportFailure.objects.get().message
 
@@ -200,11 +209,7 @@ def test_an_amount_that_is_not_a_number_fails_the_row(api, account_list, django_
 @pytest.mark.parametrize(
     "name", ["sample_csv_with_bom.csv", "sample_csv_iso_8950_1.csv", "sample_csv_inconsistent_newlines.csv"]
 )
-def test_bom_latin1_and_mixed_newlines_import_like_clean_utf8(
-    name, api, account_list, member, django_capture_on_commit_callbacks
-):
-    from tests.factories import AccountListFactory, MembershipFactory
-
+def test_bom_latin1_and_mixed_newlines_import_like_clean_utf8(name, api, account_list, member):
     raw = fixture_path("csv", name).read_bytes()
     encoding = (
         "utf-8-sig"
@@ -214,13 +219,9 @@ def test_bom_latin1_and_mixed_newlines_import_like_clean_utf8(
         else "latin-1"
     )
     clean = raw.decode(encoding).replace("\r\n", "\n").replace("\r", "\n").encode("utf-8")
-    import_fixture(api, account_list, name, django_capture_on_commit_callbacks)
+    make_import(account_list=account_list, user=member.user, fixture=name, mappings=STANDARD)
     clean_list = MembershipFactory(user=member.user, account_list=AccountListFactory()).account_list
-    created = create_csv(api, clean_list, "clean.csv", file=upload("clean.csv", content=clean))
-    from tests.imports.helpers import standard_mappings
-
-    with django_capture_on_commit_callbacks(execute=True):
-        update(api, clean_list, created, {**standard_mappings(created), "in_preview": False})
+    make_import(account_list=clean_list, user=member.user, content=clean, mappings=STANDARD)
 
     def comparable(account) -> list[dict]:
         rows = []
@@ -253,11 +254,15 @@ def test_a_file_with_a_header_and_only_blank_rows_is_refused_with_a_message(api,
     assert Import.objects.count() == 0
 
 
-def test_importing_the_same_file_twice_creates_no_duplicates(api, account_list, django_capture_on_commit_callbacks):
-    first = import_fixture(api, account_list, "sample_csv_to_import.csv", django_capture_on_commit_callbacks)
-    second = import_fixture(api, account_list, "sample_csv_to_import.csv", django_capture_on_commit_callbacks)
-    assert first["attributes"]["rows_created"] == 1
-    assert (second["attributes"]["rows_created"], second["attributes"]["rows_updated"]) == (0, 1)
+def test_importing_the_same_file_twice_creates_no_duplicates(api, member, account_list):
+    first = make_import(
+        account_list=account_list, user=member.user, fixture="sample_csv_to_import.csv", mappings=STANDARD
+    )
+    second = make_import(
+        account_list=account_list, user=member.user, fixture="sample_csv_to_import.csv", mappings=STANDARD
+    )
+    assert first.rows_created == 1
+    assert (second.rows_created, second.rows_updated) == (0, 1)
     (contact,) = contacts_of(api, account_list)
     attributes = contact["attributes"]
     assert len(attributes["people"]) == 2
@@ -278,18 +283,17 @@ def _changed_copy() -> bytes:
 
 
 @pytest.mark.parametrize("override", [False, True])
-def test_a_matching_row_fills_blanks_or_with_override_replaces_values(
-    override, api, account_list, django_capture_on_commit_callbacks
-):
-    import_fixture(api, account_list, "sample_csv_to_import.csv", django_capture_on_commit_callbacks)
+def test_a_matching_row_fills_blanks_or_with_override_replaces_values(override, api, member, account_list):
+    make_import(account_list=account_list, user=member.user, fixture="sample_csv_to_import.csv", mappings=STANDARD)
     Contact.objects.update(church_name="")
-    created = create_csv(api, account_list, "changed.csv", file=upload("changed.csv", content=_changed_copy()))
-    from tests.imports.helpers import standard_mappings
-
-    mappings = standard_mappings(created)
-    mappings["file_headers_mappings"]["church"] = "envelope_greeting"  # a value for the blanked field
-    with django_capture_on_commit_callbacks(execute=True):
-        update(api, account_list, created, {**mappings, "override": override, "in_preview": False})
+    mappings = STANDARD.headers | {"church": "envelope_greeting"}  # a value for the blanked field
+    make_import(
+        account_list=account_list,
+        user=member.user,
+        content=_changed_copy(),
+        mappings=Mappings(mappings),
+        override=override,
+    )
     (contact,) = contacts_of(api, account_list)
     attributes = contact["attributes"]
     assert attributes["church_name"] == "Doe family"  # a blank is filled either way
@@ -299,27 +303,21 @@ def test_a_matching_row_fills_blanks_or_with_override_replaces_values(
     assert sorted(emails(attributes["people"][0])) == ["john.doe@example.org", "john@example.com"]
 
 
-def test_a_row_matches_an_existing_contact_by_primary_email_and_person(
-    api, account_list, django_capture_on_commit_callbacks
-):
-    import_fixture(api, account_list, "sample_csv_to_import.csv", django_capture_on_commit_callbacks)
+def test_a_row_matches_an_existing_contact_by_primary_email_and_person(api, member, account_list):
+    make_import(account_list=account_list, user=member.user, fixture="sample_csv_to_import.csv", mappings=STANDARD)
     # "Doe, John" is not the contact's name ("Doe, John and Jane"), but John Doe is one of its people.
     content = b"Full Name,Primary Email,Tags\nJohn Doe,JOHN@example.com ,renamed\n"
-    created = create_csv(api, account_list, "email.csv", file=upload("email.csv", content=content))
     mappings = {"full_name": "full_name", "email_1": "primary_email", "tags": "tags"}
-    with django_capture_on_commit_callbacks(execute=True):
-        update(api, account_list, created, {"file_headers_mappings": mappings, "in_preview": False})
+    make_import(account_list=account_list, user=member.user, content=content, mappings=mappings)
     (contact,) = contacts_of(api, account_list)
     assert contact["attributes"]["tags"] == ["christmas-card", "family", "renamed"]
 
 
-def test_referred_by_links_to_an_existing_contact(api, account_list, django_capture_on_commit_callbacks):
-    import_fixture(api, account_list, "sample_csv_to_import.csv", django_capture_on_commit_callbacks)
+def test_referred_by_links_to_an_existing_contact(member, account_list):
+    make_import(account_list=account_list, user=member.user, fixture="sample_csv_to_import.csv", mappings=STANDARD)
     content = b'First Name,Last Name,Referred By\nMary,Kim,"doe,  john AND jane"\n'
-    created = create_csv(api, account_list, "referral.csv", file=upload("referral.csv", content=content))
     mappings = {"first_name": "first_name", "last_name": "last_name", "referred_by": "referred_by"}
-    with django_capture_on_commit_callbacks(execute=True):
-        update(api, account_list, created, {"file_headers_mappings": mappings, "in_preview": False})
+    make_import(account_list=account_list, user=member.user, content=content, mappings=mappings)
     mary = Contact.objects.get(name="Kim, Mary")
     assert mary.referred_by.name == "Doe, John and Jane"
     assert not mary.tags.filter(name="missing-csv-referred-by").exists()
@@ -346,9 +344,11 @@ def test_replacing_the_file_recomputes_the_analysis_and_clears_mappings(api, acc
     assert response.json()["data"]["relationships"]["sample_contacts"]["data"] == []
 
 
-def test_a_started_import_can_no_longer_be_changed(api, account_list, django_capture_on_commit_callbacks):
-    final = import_fixture(api, account_list, "sample_csv_to_import.csv", django_capture_on_commit_callbacks)
-    response = update(api, account_list, final, {"file_headers_mappings": {"last_name": "last_name"}})
+def test_a_started_import_can_no_longer_be_changed(api, member, account_list):
+    final = make_import(
+        account_list=account_list, user=member.user, fixture="sample_csv_to_import.csv", mappings=STANDARD
+    )
+    response = update(api, account_list, {"id": str(final.pk)}, {"file_headers_mappings": {"last_name": "last_name"}})
     assert response.status_code == 400
     assert "can no longer be changed" in response.json()["errors"][0]["detail"]
 
@@ -365,22 +365,15 @@ def test_constants_endpoint_serves_fields_constants_and_the_size_limit(api, sett
 
 
 @pytest.mark.parametrize("override", [False, True])
-def test_a_new_mailing_address_becomes_primary_only_with_override(
-    override, api, account_list, django_capture_on_commit_callbacks
-):
+def test_a_new_mailing_address_becomes_primary_only_with_override(override, api, member, account_list):
     mappings = {"first_name": "first_name", "last_name": "last_name", "street": "street", "city": "city"}
     mappings["email_1"] = "email"  # the same person at a new address (the address alone would say otherwise)
-    for number, street in enumerate(["1 Old Road", "2 New Street"]):
+    for street in ["1 Old Road", "2 New Street"]:
         content = f"First Name,Last Name,Street,City,Email\nAnn,Lee,{street},Springfield,ann@example.com\n".encode()
-        created = create_csv(api, account_list, f"{number}.csv", file=upload(f"{number}.csv", content=content))
-        with django_capture_on_commit_callbacks(execute=True):
-            response = update(
-                api,
-                account_list,
-                created,
-                {"file_headers_mappings": mappings, "override": override, "in_preview": False},
-            )
-        assert response.status_code == 200, response.content
+        record = make_import(
+            account_list=account_list, user=member.user, content=content, mappings=mappings, override=override
+        )
+        assert record.status == Import.Status.COMPLETE, record.error
     (contact,) = contacts_of(api, account_list)
     addresses = {a["street"]: a["primary_mailing_address"] for a in contact["attributes"]["addresses"]}
     assert addresses == {"1 Old Road": not override, "2 New Street": override}

@@ -6,7 +6,7 @@ from django.core import mail
 from imports import services
 from imports.models import Import
 from imports.pipeline.job import run_import
-from tests.admin.import_records import csv_import
+from tests.imports.helpers import CUSTOM, INVALID_ROWS, make_import
 
 pytestmark = pytest.mark.django_db
 
@@ -23,8 +23,11 @@ def api_link(import_record) -> str:
 
 def test_a_complete_import_sends_counts_the_account_list_and_a_link(member, settings):
     settings.SITE_URL = "http://localhost:8000"
-    import_record = csv_import(
-        account_list=member.account_list, user=member.user, name="sample_csv_with_custom_headers.csv"
+    import_record = make_import(
+        account_list=member.account_list,
+        user=member.user,
+        fixture="sample_csv_with_custom_headers.csv",
+        mappings=CUSTOM,
     )
     assert import_record.status == Import.Status.COMPLETE and import_record.rows_failed == 0
     [message] = mail.outbox
@@ -43,7 +46,9 @@ def test_a_complete_import_sends_counts_the_account_list_and_a_link(member, sett
 
 def test_rows_not_imported_are_counted_explained_and_attached_as_a_csv(member, settings):
     settings.SITE_URL = "http://localhost:8000"
-    import_record = csv_import(account_list=member.account_list, user=member.user)
+    import_record = make_import(
+        account_list=member.account_list, user=member.user, fixture=INVALID_ROWS, mappings=CUSTOM
+    )
     [message] = mail.outbox
     assert message.subject == f"Your CSV import into {member.account_list.name} finished with 1 row not imported"
     assert "Rows not imported:  1" in message.body
@@ -59,7 +64,9 @@ def test_rows_not_imported_are_counted_explained_and_attached_as_a_csv(member, s
 
 
 def test_an_import_that_stops_says_why_and_that_nothing_is_lost(member):
-    import_record = csv_import(account_list=member.account_list, user=member.user, run=False)
+    import_record = make_import(
+        account_list=member.account_list, user=member.user, fixture=INVALID_ROWS, mappings=CUSTOM, until="preview"
+    )
     services.start_import(import_record=import_record, enqueue=False)
     import_record.file.storage.delete(import_record.file.name)  # the stored file is gone
     import_record = run_import(str(import_record.pk))
@@ -77,7 +84,12 @@ def test_an_import_that_stops_says_why_and_that_nothing_is_lost(member):
 def test_names_are_written_as_is_in_text_and_escaped_in_html(member):
     member.account_list.name = "Smith & O'Brien <b>list</b>"
     member.account_list.save()
-    csv_import(account_list=member.account_list, user=member.user, name="sample_csv_with_custom_headers.csv")
+    make_import(
+        account_list=member.account_list,
+        user=member.user,
+        fixture="sample_csv_with_custom_headers.csv",
+        mappings=CUSTOM,
+    )
     [message] = mail.outbox
     assert "Smith & O'Brien <b>list</b>" in message.subject
     assert "Smith & O'Brien <b>list</b>" in message.body

@@ -34,8 +34,6 @@ from config.pagination import PageNumberPagination
 from config.relations import RelatedResourceField
 from contacts.models import Contact
 from imports import services
-from imports.api import views as import_views
-from imports.api.serializers import ImportSerializer
 from imports.models import Import
 from tests.conftest import FIXTURES, JsonApiClient
 from tests.factories import MembershipFactory, issue_token
@@ -55,11 +53,6 @@ def stock_machinery():
         stock_mapping = drf_serializers.ModelSerializer.serializer_field_mapping
         patch.setattr(our_serializers.ModelSerializer, "serializer_field_mapping", stock_mapping)
         patch.setattr(our_serializers.NestedModelSerializer, "serializer_field_mapping", stock_mapping)
-        patch.setitem(
-            ImportSerializer._declared_fields,
-            "updated_in_db_at",
-            drf_serializers.DateTimeField(source="updated_at", read_only=True),
-        )
         patch.setattr(
             RelatedResourceField,
             "get_resource_type_from_included_serializer",
@@ -73,8 +66,6 @@ def stock_machinery():
             [jsonapi_filters.QueryParameterValidationFilter, jsonapi_filters.OrderingFilter, DjangoFilterBackend],
         )
         patch.setattr(PageNumberPagination, "django_paginator_class", Paginator)
-        patch.setattr(import_views, "sample_contacts_prefetch", lambda *, whole: "sample_contacts")
-        patch.setattr(import_views.ImportViewSet, "read_from_rows", False)
         yield
 
 
@@ -116,59 +107,6 @@ def imports_of_every_shape(member, generated_csv, run_csv_import, monkeypatch):
     assert finished.sample_contacts.count() == 4 and not preview.sample_contacts.exists()
     assert tnt.sample_contacts.exists()
     return {"finished": finished, "preview": preview, "tnt": tnt, "failed": failed}
-
-
-IMPORT_PARAMS = [
-    {},
-    {"include": "sample_contacts"},
-    {"include": "sample_contacts,user"},
-    {"include": "user,account_list"},
-    {"fields[imports]": "source,in_preview"},
-    {"fields[imports]": "source,sample_contacts", "include": "sample_contacts"},
-    {"fields[sample_contacts]": "name,tags", "include": "sample_contacts"},
-    {"include": "nothing"},
-    {"fields[imports]": "nothing"},
-]
-LIST_PARAMS = [
-    {},
-    {"include": "sample_contacts"},
-    {"include": "sample_contacts,user,account_list"},
-    {"page[size]": "2"},
-    {"page[size]": "2", "page[number]": "2"},
-    {"page[size]": "2", "page[number]": "3"},
-    {"page[size]": "2", "page[number]": "4"},
-    {"page[size]": "3", "page[number]": "2"},
-    {"page[size]": "5"},
-    {"page[number]": "0"},
-    {"page[number]": "x"},
-    {"page[number]": "last", "page[size]": "2"},
-    {"sort": "source"},
-    {"sort": "-updated_at,source"},
-    {"filter[source]": "tnt"},
-    {"filter[source]": "csv", "include": "sample_contacts"},
-    {"filter[status]": "failed"},
-    {"filter[nothing]": "1"},
-    {"filter": "1"},
-    {"fields[imports]": "source,status"},
-]
-
-
-def test_every_import_reads_the_same(member, imports_of_every_shape):
-    client = JsonApiClient(member.token)
-    base = f"/api/v2/account_lists/{member.account_list.id}/imports"
-    requests = [
-        (f"{base}{kind}/{record.pk}", params)
-        for record in imports_of_every_shape.values()
-        for kind in ("", f"/{record.source}")
-        for params in IMPORT_PARAMS
-    ]
-    assert_same_answers(client, requests)
-
-
-def test_import_lists_read_the_same(member, imports_of_every_shape):
-    client = JsonApiClient(member.token)
-    base = f"/api/v2/account_lists/{member.account_list.id}/imports"
-    assert_same_answers(client, [(f"{base}{kind}", params) for kind in ("", "/csv", "/tnt") for params in LIST_PARAMS])
 
 
 def test_contacts_the_user_and_account_lists_read_the_same(member, imports_of_every_shape):

@@ -1,7 +1,7 @@
 """The pieces under the import reads built from rows give what Django and Django REST framework give.
 
-The whole documents are compared in test_api_machinery.py; these tests push each piece
-past the data the API holds: rows by key against `.values()`, and orjson's writing of a
+The whole documents are pinned by tests/imports/test_import_documents.py; these tests push
+each piece past the data the API holds: rows by key against `.values()`, and orjson's writing of a
 document against DRF's renderer.
 """
 
@@ -12,7 +12,6 @@ import uuid
 from decimal import Decimal
 from types import SimpleNamespace
 
-import orjson
 import pytest
 from django.core import signing
 from django.db import connection, models
@@ -21,16 +20,14 @@ from django.urls import reverse, set_script_prefix
 from rest_framework.renderers import JSONRenderer as DrfJSONRenderer
 
 from config.model_fields import JSONField
-from config.renderers import Document, EncodedJSON, JSONRenderer, encode_document
+from config.renderers import Document, JSONRenderer, encode_document
 from config.rows import RowsByKey
 from config.serializers import UTCDateTimeField
 from contacts.models import SampleContact
 from imports.api.documents import IMPORT_COLUMNS, IMPORT_ROWS, SAMPLE_KEYS, _when
-from imports.api.encoded_attributes import VersionCache, encode
 from imports.downloads import SALT, file_url, origin_of, read_download_token
 from imports.models import Import
 from tests.conftest import JsonApiClient
-from tests.performance.test_api_machinery import stock_machinery
 
 
 @pytest.mark.django_db
@@ -194,85 +191,6 @@ def test_file_links_are_the_links_reverse_and_build_absolute_uri_give(script_pre
 
 def test_an_import_without_a_file_has_no_link():
     assert file_url(import_id=uuid.uuid4(), file_name="", user=None, origin="http://x") is None
-
-
-def test_kept_attributes_are_written_as_the_whole_dict_would_be():
-    row = {"account_list_id": uuid.UUID(int=1), "user_id": uuid.UUID(int=2), "file": "imports/a.csv"}
-    attributes = {
-        "account_list_id": str(row["account_list_id"]),
-        "source": "csv",
-        "file_url": None,
-        "file_headers": {"name": "Name \u2028 é"},
-        "rows_total": None,
-        "failures_url": "",
-    }
-    encoded = encode(row, attributes)
-    links = {"file_url": "http://x/files/imports/a:b", "failures_url": "http://x/failures"}
-    expected = orjson.dumps({**attributes, **links})
-    assert encoded.with_links(file_link=links["file_url"], failures_link=links["failures_url"]) == expected
-    assert encoded.with_links(file_link=None, failures_link="") == orjson.dumps(attributes)
-
-
-def test_the_kept_versions_are_bounded():
-    cache = VersionCache(size=3)
-    for number in range(7):
-        cache.put(number, "v1", "encoded")
-    assert len(cache._versions) <= 3 and cache.get(6, "v1") == "encoded" and cache.get(6, "v2") is None
-
-
-@pytest.mark.django_db
-def test_every_write_of_an_import_moves_its_updated_at(member, run_csv_import, generated_csv):
-    record = run_csv_import(generated_csv(5))
-    seen = {record.updated_at}
-    Import.objects.filter(pk=record.pk).update(error="changed")  # no updated_at given
-    record.refresh_from_db()
-    assert record.updated_at not in seen
-    seen.add(record.updated_at)
-    record.error = "changed again"
-    record.save(update_fields=["error"])
-    record.refresh_from_db()
-    assert record.updated_at not in seen and record.error == "changed again"
-    seen.add(record.updated_at)
-    record.save(update_fields=[])  # saves nothing, as Django's save does
-    record.refresh_from_db()
-    assert record.updated_at in seen
-
-
-@pytest.mark.django_db
-def test_a_changed_import_is_never_read_from_a_kept_version(member, run_csv_import, generated_csv, monkeypatch):
-    """Polling the list while the import changes in every way it can: each answer is the serializer's."""
-    record = run_csv_import(generated_csv(20))
-    monkeypatch.setattr(time, "time", lambda: 2_000_000_000.0)  # file_url links carry their expiry
-    client = JsonApiClient(member.token)
-    path = f"/api/v2/account_lists/{member.account_list.id}/imports"
-    changes = [
-        lambda: Import.objects.filter(pk=record.pk).update(status=Import.Status.FAILED, error="It broke."),
-        lambda: Import.objects.filter(pk=record.pk).update(tag_list="a,b", rows_failed=3),
-        lambda: _save(record, error="Saved.", update_fields=["error"]),
-        lambda: _save(record, file_constants={"status": ["Partner"]}, in_preview=True),
-    ]
-    for change in changes:
-        assert client.get(path).status_code == client.get(f"{path}/{record.pk}").status_code == 200  # kept
-        change()
-        with stock_machinery():
-            expected = [client.get(path).content, client.get(f"{path}/{record.pk}").content]
-        assert [client.get(path).content, client.get(f"{path}/{record.pk}").content] == expected
-
-
-def _save(record, update_fields=None, **values):
-    record.refresh_from_db()
-    for name, value in values.items():
-        setattr(record, name, value)
-    record.save(update_fields=update_fields)
-
-
-def test_a_document_with_kept_attributes_pretty_prints_as_it_reads():
-    attributes = EncodedJSON(orjson.dumps({"name": "Smith \u2028", "amount": 12.5}))
-    document = Document({"data": {"type": "imports", "id": "1", "attributes": attributes}})
-    pretty = JSONRenderer().render(document, "application/vnd.api+json", {"indent": 4})
-    plain = {"data": {"type": "imports", "id": "1", "attributes": {"name": "Smith \u2028", "amount": 12.5}}}
-    assert pretty == DrfJSONRenderer().render(plain, "application/vnd.api+json", {"indent": 4})
-    assert json.loads(encode_document(document)) == plain
 
 
 def test_a_link_signed_this_second_is_the_one_signing_again_gives(monkeypatch, settings):

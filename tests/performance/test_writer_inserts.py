@@ -14,6 +14,7 @@ from contacts.models import Address, Contact, EmailAddress, Person, PhoneNumber,
 from imports.models import ImportedContact
 from imports.pipeline import job
 from imports.pipeline.bulk_insert import insert_new, loaded_instances, new_instance
+from tests.factories import ContactFactory, ImportFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -135,10 +136,8 @@ def test_loaded_instances_defer_what_they_did_not_load(account_list):
 
 
 def test_imported_contacts_are_listed_once_per_import(account_list, member):
-    from imports.models import Import
-
-    contact = Contact.objects.create(account_list=account_list, name="Doe, John")
-    record = Import.objects.create(account_list=account_list, user=member.user, source="csv")
+    contact = ContactFactory(account_list=account_list)
+    record = ImportFactory(account_list=account_list, user=member.user)
     rows = [new_instance(ImportedContact, import_record_id=record.pk, contact_id=contact.id, created=True)]
     insert_new(ImportedContact, rows, timezone.now(), ignore_conflicts=True)
     insert_new(ImportedContact, rows, timezone.now(), ignore_conflicts=True)

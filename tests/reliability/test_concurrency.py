@@ -8,10 +8,9 @@ from django_q.conf import Conf
 from django_q.models import OrmQ
 
 from contacts.models import Contact
-from imports import services
 from imports.models import Import
 from imports.pipeline.job import run_import
-from tests.imports.helpers import create_csv, imports_path, upload
+from tests.imports.helpers import imports_path, make_import
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -50,42 +49,37 @@ def csv_of(names: list[tuple[str, str]]) -> bytes:
 
 
 def test_two_requests_leaving_preview_at_once_start_exactly_one_job(api, account_list):
-    created = create_csv(api, account_list, "a.csv", file=upload("a.csv", content=csv_of([("Ann", "Lee")])))
+    import_id = str(make_import(account_list=account_list, content=csv_of([("Ann", "Lee")]), until="preview").pk)
     attributes = {"overwrite": True, "file_headers_mappings": MAPPINGS, "in_preview": False}
     Conf.SYNC = False
     try:
-        statuses = at_once(*[put(api, account_list, created["id"], attributes)] * 2)
+        statuses = at_once(*[put(api, account_list, import_id, attributes)] * 2)
     finally:
         Conf.SYNC = True
     assert statuses == [200, 200]
     assert OrmQ.objects.count() == 1
-    assert Import.objects.get(pk=created["id"]).status == Import.Status.QUEUED
+    assert Import.objects.get(pk=import_id).status == Import.Status.QUEUED
 
 
 def test_two_updates_from_the_same_version_give_one_success_and_one_409(api, account_list):
-    created = create_csv(api, account_list, "a.csv", file=upload("a.csv", content=csv_of([("Ann", "Lee")])))
-    seen = api.get(imports_path(account_list, f"/{created['id']}")).json()["data"]["attributes"]["updated_at"]
+    import_id = str(make_import(account_list=account_list, content=csv_of([("Ann", "Lee")]), until="preview").pk)
+    seen = api.get(imports_path(account_list, f"/{import_id}")).json()["data"]["attributes"]["updated_at"]
     statuses = at_once(
-        put(api, account_list, created["id"], {"updated_in_db_at": seen, "tag_list": "first"}),
-        put(api, account_list, created["id"], {"updated_in_db_at": seen, "tag_list": "second"}),
+        put(api, account_list, import_id, {"updated_in_db_at": seen, "tag_list": "first"}),
+        put(api, account_list, import_id, {"updated_in_db_at": seen, "tag_list": "second"}),
     )
     assert sorted(statuses) == [200, 409]
     winner = "first" if statuses[0] == 200 else "second"
-    assert Import.objects.get(pk=created["id"]).tag_list == winner
+    assert Import.objects.get(pk=import_id).tag_list == winner
 
 
 def test_two_imports_of_overlapping_people_at_once_create_no_duplicates(api, account_list, settings):
     settings.IMPORT_BATCH_SIZE = 25
     people = [(f"First{i}", f"Last{i}") for i in range(300)]
     files = [csv_of(people[:200]), csv_of(people[100:])]  # 100 people in both
-    imports = []
-    for number, content in enumerate(files):
-        created = create_csv(api, account_list, f"{number}.csv", file=upload(f"{number}.csv", content=content))
-        import_record = Import.objects.get(pk=created["id"])
-        import_record.file_headers_mappings = MAPPINGS
-        import_record.save()
-        services.start_import(import_record=import_record, enqueue=False)
-        imports.append(import_record)
+    imports = [
+        make_import(account_list=account_list, content=content, mappings=MAPPINGS, until="queued") for content in files
+    ]
     at_once(*[lambda pk=record.pk: run_import(str(pk)) for record in imports])
     for record in imports:
         record.refresh_from_db()

@@ -9,29 +9,24 @@ from django.db.models import F
 from django.utils import timezone
 
 from contacts.models import Contact
-from imports import services
 from imports.models import Import
 from imports.pipeline.job import run_import
 from imports.pipeline.recovery import recover_stalled_imports
 from imports.pipeline.writer import ContactWriter
-from tests.imports.helpers import create_csv, upload
+from tests.imports.helpers import csv_content, make_import
 
 pytestmark = pytest.mark.django_db
 
 MAPPINGS = {"first_name": "first_name", "last_name": "last_name"}
 
 
-def queued_import(api, account_list, rows: int = 120) -> Import:
-    content = "First Name,Last Name\n" + "".join(f"F{i},L{i}\n" for i in range(rows))
-    created = create_csv(api, account_list, "r.csv", file=upload("r.csv", content=content.encode()))
-    import_record = Import.objects.get(pk=created["id"])
-    import_record.file_headers_mappings = MAPPINGS
-    import_record.save()
-    return services.start_import(import_record=import_record, enqueue=False)
+def queued_import(rows: int = 120) -> Import:
+    content = csv_content(["First Name", "Last Name"], [[f"F{i}", f"L{i}"] for i in range(rows)])
+    return make_import(content=content, mappings=MAPPINGS, until="queued")
 
 
-def test_a_database_error_in_a_batch_is_retried_and_the_import_continues(api, account_list, monkeypatch):
-    import_record = queued_import(api, account_list)
+def test_a_database_error_in_a_batch_is_retried_and_the_import_continues(monkeypatch):
+    import_record = queued_import()
     real_write = ContactWriter.write
     calls = {"n": 0}
 
@@ -50,8 +45,8 @@ def test_a_database_error_in_a_batch_is_retried_and_the_import_continues(api, ac
     assert Contact.objects.count() == 120
 
 
-def test_a_database_error_that_persists_fails_the_import_with_a_sentence(api, account_list, monkeypatch):
-    import_record = queued_import(api, account_list)
+def test_a_database_error_that_persists_fails_the_import_with_a_sentence(monkeypatch):
+    import_record = queued_import()
     monkeypatch.setattr(ContactWriter, "write", lambda self, drafts: (_ for _ in ()).throw(OperationalError("gone")))
     monkeypatch.setattr("imports.pipeline.job.time.sleep", lambda seconds: None)
     run_import(str(import_record.pk))
@@ -61,8 +56,8 @@ def test_a_database_error_that_persists_fails_the_import_with_a_sentence(api, ac
     assert import_record.rows_processed == 0
 
 
-def test_a_stalled_import_is_queued_again_and_resumes_after_its_last_batch(api, account_list, settings):
-    import_record = queued_import(api, account_list)
+def test_a_stalled_import_is_queued_again_and_resumes_after_its_last_batch(settings):
+    import_record = queued_import()
     run_import(str(import_record.pk))  # all 120 rows
     Contact.objects.all().delete()
     # Make it look as if the worker died after the first 50 rows.
@@ -77,8 +72,8 @@ def test_a_stalled_import_is_queued_again_and_resumes_after_its_last_batch(api, 
     assert Contact.objects.count() == 70  # only the rows after the last committed batch
 
 
-def test_an_import_that_keeps_stalling_is_failed_with_a_message(api, account_list, settings):
-    import_record = queued_import(api, account_list)
+def test_an_import_that_keeps_stalling_is_failed_with_a_message(settings):
+    import_record = queued_import()
     Import.objects.filter(pk=import_record.pk).update(
         status=Import.Status.IMPORTING,
         attempts=settings.IMPORT_MAX_ATTEMPTS,
@@ -91,8 +86,8 @@ def test_an_import_that_keeps_stalling_is_failed_with_a_message(api, account_lis
     assert mail.outbox and "failed" in mail.outbox[-1].subject
 
 
-def test_a_busy_import_is_left_alone(api, account_list):
-    import_record = queued_import(api, account_list)
+def test_a_busy_import_is_left_alone():
+    import_record = queued_import()
     Import.objects.filter(pk=import_record.pk).update(status=Import.Status.IMPORTING, heartbeat_at=timezone.now())
     assert recover_stalled_imports() == {"resumed": [], "failed": []}
 
@@ -105,8 +100,8 @@ def test_the_recovery_runs_every_minute_on_the_scheduler():
     assert (schedule.schedule_type, schedule.minutes) == (Schedule.MINUTES, 1)
 
 
-def test_a_worker_wrongly_thought_dead_cannot_write_beside_its_successor(api, account_list, monkeypatch):
-    import_record = queued_import(api, account_list)
+def test_a_worker_wrongly_thought_dead_cannot_write_beside_its_successor(monkeypatch):
+    import_record = queued_import()
     real_write = ContactWriter.write
 
     def write_then_lose_the_import(self, drafts, line_numbers=None):
@@ -123,8 +118,8 @@ def test_a_worker_wrongly_thought_dead_cannot_write_beside_its_successor(api, ac
     assert Contact.objects.count() == 0  # the batch it was writing was rolled back
 
 
-def test_a_live_import_is_not_claimed_twice(api, account_list):
-    import_record = queued_import(api, account_list)
+def test_a_live_import_is_not_claimed_twice():
+    import_record = queued_import()
     Import.objects.filter(pk=import_record.pk).update(status=Import.Status.IMPORTING, heartbeat_at=timezone.now())
     run_import(str(import_record.pk))  # e.g. the broker handing the same task out again
     import_record.refresh_from_db()

@@ -12,9 +12,10 @@ import pytest
 from django_q.conf import Conf
 
 from contacts.models import Contact
+from imports import services
 from imports.models import Import
 from imports.pipeline.recovery import recover_stalled_imports
-from tests.imports.helpers import create_csv, update, upload
+from tests.imports.helpers import make_import
 from tests.imports.test_worker import start_worker, stop_worker, wait_for
 
 ROWS = int(os.environ.get("FAULT_TEST_ROWS", "5000"))
@@ -30,17 +31,17 @@ def generated_csv(rows: int) -> bytes:
 
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
-def test_a_killed_worker_loses_and_duplicates_nothing(api, account_list):
-    created = create_csv(api, account_list, "big.csv", file=upload("big.csv", content=generated_csv(ROWS)))
+def test_a_killed_worker_loses_and_duplicates_nothing():
     mappings = {"first_name": "first_name", "last_name": "last_name", "email_1": "email"}
+    record = make_import(content=generated_csv(ROWS), mappings=mappings, until="preview")
+    import_id = str(record.pk)
     worker_env = {"IMPORT_BATCH_SIZE": str(BATCH), "IMPORT_STALL_SECONDS": str(STALL_SECONDS)}
     Conf.SYNC = False
     try:
-        response = update(api, account_list, created, {"file_headers_mappings": mappings, "in_preview": False})
-        assert response.status_code == 200, response.content
+        services.start_import(import_record=record)  # queued for the worker once committed
 
         def progress() -> int:
-            return Import.objects.get(pk=created["id"]).rows_processed
+            return Import.objects.get(pk=import_id).rows_processed
 
         first = start_worker(worker_env)
         try:
@@ -50,21 +51,21 @@ def test_a_killed_worker_loses_and_duplicates_nothing(api, account_list):
             first.wait()
         killed_at = progress()
         assert 0 < killed_at < ROWS, killed_at
-        assert Import.objects.get(pk=created["id"]).status == Import.Status.IMPORTING
+        assert Import.objects.get(pk=import_id).status == Import.Status.IMPORTING
 
         time.sleep(STALL_SECONDS + 1)
-        assert recover_stalled_imports(stall_seconds=STALL_SECONDS)["resumed"] == [created["id"]]
+        assert recover_stalled_imports(stall_seconds=STALL_SECONDS)["resumed"] == [import_id]
         second = start_worker(worker_env)
         try:
-            finished = wait_for(lambda: Import.objects.get(pk=created["id"]).is_finished, timeout=300)
+            finished = wait_for(lambda: Import.objects.get(pk=import_id).is_finished, timeout=300)
         finally:
             output = stop_worker(second)
         assert finished, output[-3000:]
     finally:
         Conf.SYNC = True
 
-    import_record = Import.objects.get(pk=created["id"])
-    contacts = Contact.objects.filter(account_list=account_list)
+    import_record = Import.objects.get(pk=import_id)
+    contacts = Contact.objects.filter(account_list=record.account_list)
     print(
         f"\nfault test: rows expected {ROWS}, killed at {killed_at}, contacts found {contacts.count()}, "
         f"duplicates {contacts.count() - contacts.values('name').distinct().count()}"

@@ -18,7 +18,7 @@ from django.core import mail
 
 from imports.failures import FORMULA_TRIGGERS, failures_csv_text, neutralize
 from imports.models import Import
-from tests.imports.helpers import create_csv, imports_path, update, upload
+from tests.imports.helpers import imports_path, make_import
 
 pytestmark = pytest.mark.django_db
 
@@ -60,13 +60,9 @@ def hostile_csv() -> bytes:
 
 
 @pytest.fixture
-def failed_import(api, account_list, django_capture_on_commit_callbacks):
-    created = create_csv(api, account_list, "hostile.csv", file=upload("hostile.csv", content=hostile_csv()))
+def failed_import(member, account_list):
     mappings = {"first_name": "first_name", "last_name": "last_name", "email_1": "email", "notes": "notes"}
-    with django_capture_on_commit_callbacks(execute=True):
-        response = update(api, account_list, created, {"file_headers_mappings": mappings, "in_preview": False})
-    assert response.status_code == 200, response.content
-    record = Import.objects.get(pk=created["id"])
+    record = make_import(account_list=account_list, user=member.user, content=hostile_csv(), mappings=mappings)
     assert record.status == Import.Status.COMPLETE and record.rows_failed == len(HOSTILE_CELLS)
     return record
 

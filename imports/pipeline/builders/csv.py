@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from imports.fields import FIELDS_BY_KEY, constant_lookup, constant_value
+from imports.fields import FIELDS_BY_KEY, SUPPORTED_FIELDS, Part, SupportedField
+from imports.mappings import constant_lookup
 from imports.pipeline.builders.drafts import (
     AddressDraft,
     ContactDraft,
@@ -18,14 +19,22 @@ from imports.pipeline.builders.drafts import (
     RowError,
 )
 from imports.pipeline.builders.names import contact_name, greeting_for, parse_full_name
-from imports.pipeline.builders.values import (
-    merge_tags,
-    normalize_email,
-    parse_amount,
-    split_tags,
-)
+from imports.pipeline.builders.values import merge_tags, split_tags
 
-ADDRESS_FIELDS = ("street", "city", "state", "zip", "country")
+
+def _fields_of(*parts: Part) -> tuple[SupportedField, ...]:
+    return tuple(field for field in SUPPORTED_FIELDS if field.part in parts)
+
+
+def _slots(part: Part, attribute: str) -> tuple[SupportedField, ...]:
+    return tuple(field for field in _fields_of(part) if field.attribute == attribute)
+
+
+CONTACT_FIELDS = _fields_of(Part.CONTACT)
+ADDRESS_FIELDS = _fields_of(Part.ADDRESS, Part.AREA)
+ADDRESS_PARTS = _fields_of(Part.ADDRESS)
+EMAIL_SLOTS, PHONE_SLOTS = _slots(Part.PERSON, "emails"), _slots(Part.PERSON, "phones")
+SPOUSE_EMAIL_SLOTS, SPOUSE_PHONE_SLOTS = _slots(Part.SPOUSE, "emails"), _slots(Part.SPOUSE, "phones")
 
 
 class CsvContactBuilder:
@@ -40,16 +49,21 @@ class CsvContactBuilder:
         self.columns = {field: header for field, header in file_headers_mappings.items() if field in FIELDS_BY_KEY}
         self.constants = constant_lookup(file_constants_mappings)
         self.import_tags = split_tags(tag_list)
+        self.contact_fields = [field for field in CONTACT_FIELDS if field.key in self.columns]
 
     def value(self, values: Mapping[str, str], field: str) -> str:
         header = self.columns.get(field)
         return values.get(header, "").strip() if header else ""
 
-    def constant(self, values: Mapping[str, str], field: str):
-        """The constant a cell maps to; a blank or an unmapped cell gives None."""
-        text = self.value(values, field)
-        constant_id = self.constants.get(field, {}).get(text) if text else None
-        return constant_value(field, constant_id) if constant_id is not None else None
+    def cleaned(self, values: Mapping[str, str], field: SupportedField):
+        """The draft value of a field's cell, by its cleaner or its constants; None for a blank or unmapped cell."""
+        text = self.value(values, field.key)
+        if not text:
+            return None
+        if field.is_constant:
+            constant_id = self.constants.get(field.key, {}).get(text)
+            return None if constant_id is None else field.value_of(constant_id)
+        return field.clean(text, field.label)
 
     def build(self, values: Mapping[str, str]) -> ContactDraft:
         """Raises RowError with a message for the user when the row cannot become a contact."""
@@ -60,38 +74,27 @@ class CsvContactBuilder:
                 "The row has neither a name nor an email address: fill in a first name, last name, "
                 "full name or email address."
             )
-        spouse_first = spouse.first_name if spouse else ""
-        spouse_last = spouse.last_name if spouse else ""
-        try:
-            amount = parse_amount(self.value(values, "pledge_amount"))
-        except ValueError:
-            raise RowError(f"Commitment Amount {self.value(values, 'pledge_amount')!r} is not a number.") from None
-        send_appeals = self.constant(values, "send_appeals")
-        notes = self.value(values, "notes")
+        attributes = {}
+        for field in self.contact_fields:
+            value = self.cleaned(values, field)
+            if value is not None:
+                attributes[field.attribute] = value
         draft = ContactDraft(
             # A newsletter list's subscriber may be known by the address alone: the contact is named after it.
-            name=(
-                contact_name(primary.first_name, primary.last_name, spouse_first, spouse_last)
-                if named
-                else primary.emails[0].email
-            ),
-            greeting=self.value(values, "greeting") or greeting_for(primary.first_name, spouse_first),
-            envelope_greeting=self.value(values, "envelope_greeting"),
-            status=self.constant(values, "status") or "",
-            pledge_amount=amount,
-            pledge_frequency=self.constant(values, "pledge_frequency"),
-            pledge_currency=self.constant(values, "pledge_currency") or "",
-            newsletter=self.constant(values, "newsletter") or "",
-            likely_to_give=self.constant(values, "likely_to_give") or "",
-            no_appeals=None if send_appeals is None else not send_appeals,
-            church_name=self.value(values, "church"),
-            website=self.value(values, "website"),
-            notes=notes,
-            tags=merge_tags(split_tags(self.value(values, "tags")), self.import_tags),
+            name=contact_name(
+                primary.first_name,
+                primary.last_name,
+                spouse.first_name if spouse else "",
+                spouse.last_name if spouse else "",
+            )
+            if named
+            else primary.emails[0].email,
             people=[person for person in (primary, spouse) if person],
             addresses=self._addresses(values),
-            referred_by=self.value(values, "referred_by"),
+            **attributes,
         )
+        draft.greeting = draft.greeting or greeting_for(primary.first_name, spouse.first_name if spouse else "")
+        draft.tags = merge_tags(draft.tags, self.import_tags)
         return draft
 
     def _people(self, values: Mapping[str, str]) -> tuple[PersonDraft, PersonDraft | None]:
@@ -122,10 +125,10 @@ class CsvContactBuilder:
                 last_name=spouse_last or primary.last_name,
                 is_spouse=True,
             )
-        primary.emails = self._emails(values, ("email_1", "email_2"))
-        primary.phones = self._phones(values, ("phone_1", "phone_2", "phone_3"))
-        spouse_emails = self._emails(values, ("spouse_email",))
-        spouse_phones = self._phones(values, ("spouse_phone",))
+        primary.emails = self._emails(values, EMAIL_SLOTS)
+        primary.phones = self._phones(values, PHONE_SLOTS)
+        spouse_emails = self._emails(values, SPOUSE_EMAIL_SLOTS)
+        spouse_phones = self._phones(values, SPOUSE_PHONE_SLOTS)
         if spouse is None and (spouse_emails or spouse_phones):
             # A spouse email without a spouse name still belongs to someone other than the primary person.
             spouse = PersonDraft(last_name=primary.last_name, is_spouse=True)
@@ -133,40 +136,24 @@ class CsvContactBuilder:
             spouse.emails, spouse.phones = spouse_emails, spouse_phones
         return primary, spouse
 
-    def _emails(self, values: Mapping[str, str], fields: tuple[str, ...]) -> list[EmailDraft]:
+    def _emails(self, values: Mapping[str, str], slots: tuple[SupportedField, ...]) -> list[EmailDraft]:
         emails = []
-        for field in fields:
-            text = self.value(values, field)
-            if not text:
-                continue
-            try:
-                address = normalize_email(text)
-            except ValueError as error:
-                raise RowError(f"{FIELDS_BY_KEY[field].label}: {error}.") from None
-            emails.append(EmailDraft(email=address, primary=not emails))
+        for field in slots:
+            address = self.cleaned(values, field)
+            if address:
+                emails.append(EmailDraft(email=address, primary=not emails))
         return emails
 
-    def _phones(self, values: Mapping[str, str], fields: tuple[str, ...]) -> list[PhoneDraft]:
+    def _phones(self, values: Mapping[str, str], slots: tuple[SupportedField, ...]) -> list[PhoneDraft]:
         phones = []
-        for field in fields:
-            text = self.value(values, field)
-            if text:
-                phones.append(PhoneDraft(number=text, primary=not phones))
+        for field in slots:
+            number = self.cleaned(values, field)
+            if number:
+                phones.append(PhoneDraft(number=number, primary=not phones))
         return phones
 
     def _addresses(self, values: Mapping[str, str]) -> list[AddressDraft]:
-        if not any(self.value(values, field) for field in ADDRESS_FIELDS):
+        if not any(self.value(values, field.key) for field in ADDRESS_PARTS):
             return []
-        return [
-            AddressDraft(
-                street=self.value(values, "street"),
-                city=self.value(values, "city"),
-                state=self.value(values, "state"),
-                postal_code=self.value(values, "zip"),
-                country=self.value(values, "country"),
-                metro_area=self.value(values, "metro_area"),
-                region=self.value(values, "region"),
-                location="mailing",
-                primary_mailing_address=True,
-            )
-        ]
+        parts = {field.attribute: self.value(values, field.key) for field in ADDRESS_FIELDS}
+        return [AddressDraft(**parts, location="mailing", primary_mailing_address=True)]

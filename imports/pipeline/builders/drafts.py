@@ -62,7 +62,7 @@ class ContactDraft:
     pledge_amount: Decimal | None = None
     pledge_frequency: Decimal | None = None  # months between gifts
     pledge_currency: str = ""
-    newsletter: str = ""  # "", "Physical", "Email", "Both", "None"
+    send_newsletter: str = ""  # "", "Physical", "Email", "Both", "None"
     likely_to_give: str = ""
     no_appeals: bool | None = None
     church_name: str = ""

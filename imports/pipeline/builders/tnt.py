@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
+from imports.fields import FIELDS_BY_KEY
 from imports.pipeline.builders.drafts import (
     AddressDraft,
     ContactDraft,
@@ -46,22 +47,11 @@ class TntImportOptions:
     tag_list: str  # comma separated, for every contact
 
 
-MPD_PHASES = {
-    10: "Never Contacted",
-    20: "Ask in Future",
-    30: "Contact for Appointment",
-    40: "Appointment Scheduled",
-    50: "Call for Decision",
-    60: "Partner - Financial",
-    70: "Partner - Special",
-    80: "Partner - Pray",
-    90: "Not Interested",
-    95: "Unresponsive",
-    100: "Never Ask",
-    110: "Research Abandoned",
-    130: "Expired Referral",
-}
-LIKELY_TO_GIVE = {1: "Least Likely", 2: "Likely", 3: "Most Likely"}
+MPD_PHASES = FIELDS_BY_KEY["status"].tnt_codes()  # MPDPhaseID -> status
+LIKELY_TO_GIVE = FIELDS_BY_KEY["likely_to_give"].tnt_codes()  # LikelyToGiveID -> likely to give
+_NEWSLETTER = FIELDS_BY_KEY["newsletter"]
+NEWSLETTER_MEDIA = _NEWSLETTER.tnt_codes()  # NewsletterMediaPref -> newsletter
+NO_NEWSLETTER, BOTH_NEWSLETTERS = _NEWSLETTER.constant("None").id, _NEWSLETTER.constant("Both").id
 
 TRUE_VALUES = frozenset({"true", "1", "-1", "yes", "y"})
 FALSE_VALUES = frozenset({"false", "0", "no", "n"})
@@ -82,7 +72,7 @@ def build_tnt_contact(row: TntContactRow, options: TntImportOptions) -> ContactD
         status=MPD_PHASES.get(_integer(fields["MPDPhaseID"]) or 0, ""),
         pledge_amount=_pledge_amount(fields["PledgeAmount"]),
         pledge_frequency=_pledge_frequency(fields["PledgeFrequencyID"]),
-        newsletter=_newsletter(fields),
+        send_newsletter=_newsletter(fields),
         likely_to_give=LIKELY_TO_GIVE.get(_integer(fields["LikelyToGiveID"]) or 0, ""),
         no_appeals=_boolean(fields["NeverAsk"]),
         church_name=fields["ChurchName"],
@@ -160,13 +150,9 @@ def _newsletter(fields: _Fields) -> str:
     if sending is None:
         return ""
     if not sending:
-        return "None"
+        return NO_NEWSLETTER
     preference = fields["NewsletterMediaPref"].replace(" ", "").upper()
-    if preference in ("+E", "+E-P"):
-        return "Email"
-    if preference in ("+P", "+P-E"):
-        return "Physical"
-    return "Both"
+    return NEWSLETTER_MEDIA.get(preference, BOTH_NEWSLETTERS)
 
 
 def _website(fields: _Fields) -> str:

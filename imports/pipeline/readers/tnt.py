@@ -36,6 +36,8 @@ from xml.parsers.expat import errors as expat_errors
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import iterparse
 
+from imports.pipeline.readers import FileReadError
+
 __all__ = [
     "TntAnalysis",
     "TntContactRow",
@@ -89,7 +91,7 @@ _TRUNCATION_CODES = frozenset(
 )
 
 
-class TntFileError(ValueError):
+class TntFileError(FileReadError):
     """str(error) is a sentence shown to the user: what was wrong and what was expected."""
 
 

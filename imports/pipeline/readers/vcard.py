@@ -2,7 +2,7 @@
 
 Apple Contacts, Google Contacts and Outlook export every contact of a list
 into one .vcf file, in vCard 2.1 (Outlook), 3.0 (Apple, Google) or 4.0. Each
-contact becomes a ``CsvRow`` whose line number is the line of its
+contact becomes a ``TabularRow`` whose line number is the line of its
 ``BEGIN:VCARD``, under the fixed headers of ``VCARD_HEADERS``; header keys,
 constants and samples come from the CSV reader's own rules, and the mapping
 suggestions recognise these headers, so a vCard file imports with no
@@ -25,15 +25,16 @@ import io
 import quopri
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import BinaryIO
 
-from imports.pipeline.readers.csv import (
+from imports.pipeline.readers import FileReadError
+from imports.pipeline.readers.encodings import guess_legacy_encoding
+from imports.pipeline.readers.rows import (
     DEFAULT_MAX_COLUMNS,
     DEFAULT_MAX_FIELD_SIZE,
-    CsvFileError,
-    CsvRow,
-    guess_legacy_encoding,
+    TabularAnalysis,
+    TabularRow,
     header_keys,
     summarize_rows,
 )
@@ -41,7 +42,6 @@ from imports.pipeline.readers.wide_text import bomless_wide_encoding
 
 __all__ = [
     "VCARD_HEADERS",
-    "VcardAnalysis",
     "VcardFileError",
     "analyze_vcard",
     "looks_like_vcard",
@@ -78,17 +78,8 @@ _BARE_ENCODINGS = {"QUOTED-PRINTABLE", "BASE64", "8BIT", "7BIT"}
 _UNESCAPE = re.compile(r"\\(.)", re.DOTALL)
 
 
-class VcardFileError(CsvFileError):
+class VcardFileError(FileReadError):
     """The file cannot be read as vCard; ``str(error)`` is shown to the user."""
-
-
-@dataclass
-class VcardAnalysis:
-    headers: dict[str, str]
-    constants: dict[str, list[str]]
-    samples: list[CsvRow]
-    row_count: int
-    file_format: dict = field(default_factory=lambda: {"kind": "vcard"})
 
 
 def _wide_encoding(head: bytes) -> str | None:
@@ -113,12 +104,12 @@ def analyze_vcard(
     *,
     max_field_size: int = DEFAULT_MAX_FIELD_SIZE,
     max_columns: int = DEFAULT_MAX_COLUMNS,
-) -> VcardAnalysis:
+) -> TabularAnalysis:
     reader = read_vcard(stream, max_field_size=max_field_size, max_columns=max_columns)
     constants, samples, row_count = summarize_rows(reader.headers, iter(reader))
     if row_count == 0:
         raise VcardFileError("The vCard file holds no contacts: there is nothing to import.")
-    return VcardAnalysis(headers=reader.headers, constants=constants, samples=samples, row_count=row_count)
+    return TabularAnalysis({"kind": "vcard"}, reader.headers, constants, samples, row_count)
 
 
 def read_vcard(
@@ -138,13 +129,13 @@ class VcardReader:
         self._stream = stream
         self._max_field_size = max_field_size
 
-    def __iter__(self) -> Iterator[CsvRow]:
+    def __iter__(self) -> Iterator[TabularRow]:
         for start, properties in self._cards():
             cells = _contact_cells(properties)
             stripped = [cell.strip() for cell in cells]
             if not any(stripped):
                 continue
-            yield CsvRow(start, dict(zip(_KEYS, stripped, strict=True)), tuple(cells))
+            yield TabularRow(start, dict(zip(_KEYS, stripped, strict=True)), tuple(cells))
 
     # -- lines ---------------------------------------------------------------
 

@@ -2,7 +2,7 @@
 
 One sheet (the first, or the one chosen) is read in openpyxl's read-only mode,
 which streams the sheet's XML: memory does not grow with the number of rows.
-Rows come out as ``CsvRow`` with the sheet's own row number as their line
+Rows come out as ``TabularRow`` with the sheet's own row number as their line
 number, header keys are made by ``header_keys`` and constants and samples by
 ``summarize_rows``, exactly as for CSV.
 
@@ -18,26 +18,24 @@ import datetime
 import warnings
 import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import BinaryIO
 
-from imports.pipeline.readers.csv import (
+from imports.pipeline.readers import FileReadError
+from imports.pipeline.readers.header_row import NoHeaderRow, find_header, no_header_message
+from imports.pipeline.readers.rows import (
     DEFAULT_MAX_COLUMNS,
     DEFAULT_MAX_FIELD_SIZE,
-    CsvFileError,
-    CsvRow,
+    TabularAnalysis,
+    TabularRow,
     header_keys,
     summarize_rows,
 )
-from imports.pipeline.readers.header_row import NoHeaderRow, find_header, no_header_message
 
 __all__ = [
-    "XlsxAnalysis",
     "XlsxFileError",
     "XlsxSheetError",
     "analyze_xlsx",
-    "is_xlsx_archive",
     "read_xlsx",
 ]
 
@@ -49,7 +47,7 @@ MAX_PARTS = 10_000
 _RATIO_CHECK_FROM = 1024**2  # small parts may compress extremely well
 
 
-class XlsxFileError(CsvFileError):
+class XlsxFileError(FileReadError):
     """The workbook cannot be read; ``str(error)`` is shown to the user."""
 
 
@@ -62,53 +60,23 @@ class XlsxSheetError(XlsxFileError):
         super().__init__(f"The workbook has no sheet named {sheet!r}. Its sheets are: {', '.join(sheets)}.")
 
 
-@dataclass
-class XlsxAnalysis:
-    sheet: str
-    sheets: list[str]
-    headers: dict[str, str]
-    constants: dict[str, list[str]]
-    samples: list[CsvRow]
-    row_count: int
-    file_format: dict = field(default_factory=dict)
-
-
-def is_xlsx_archive(stream: BinaryIO) -> bool:
-    """True for a ZIP archive with a workbook part; the stream is left at 0."""
-    stream.seek(0)
-    try:
-        with zipfile.ZipFile(stream) as archive:
-            return WORKBOOK_PART in archive.namelist()
-    except (zipfile.BadZipFile, OSError, ValueError):
-        return False
-    finally:
-        stream.seek(0)
-
-
 def analyze_xlsx(
     stream: BinaryIO,
     *,
     sheet: str | None = None,
     max_field_size: int = DEFAULT_MAX_FIELD_SIZE,
     max_columns: int = DEFAULT_MAX_COLUMNS,
-) -> XlsxAnalysis:
+) -> TabularAnalysis:
     """Headers, constants, samples and row count of one sheet (the first unless ``sheet`` names one)."""
     reader = read_xlsx(stream, sheet=sheet, max_field_size=max_field_size, max_columns=max_columns)
     constants, samples, row_count = summarize_rows(reader.headers, iter(reader))
-    return XlsxAnalysis(
-        sheet=reader.sheet,
-        sheets=reader.sheets,
-        headers=reader.headers,
-        constants=constants,
-        samples=samples,
-        row_count=row_count,
-        file_format={
-            "kind": "xlsx",
-            "sheet": reader.sheet,
-            "sheets": reader.sheets,
-            "header_line": reader.header_line_number,
-        },
-    )
+    file_format = {
+        "kind": "xlsx",
+        "sheet": reader.sheet,
+        "sheets": reader.sheets,
+        "header_line": reader.header_line_number,
+    }
+    return TabularAnalysis(file_format, reader.headers, constants, samples, row_count)
 
 
 def read_xlsx(
@@ -126,7 +94,7 @@ class XlsxReader:
     """The rows of one sheet, read lazily in one pass; iterate it once.
 
     ``headers``, ``sheet`` and ``sheets`` are set by the constructor.
-    Iterating yields a ``CsvRow`` for every non-empty row under the header
+    Iterating yields a ``TabularRow`` for every non-empty row under the header
     row, with its sheet row number.
     """
 
@@ -165,14 +133,14 @@ class XlsxReader:
         self.header_line_number, header_cells, _ = header
         self.headers = header_keys(list(header_cells))
 
-    def __iter__(self) -> Iterator[CsvRow]:
+    def __iter__(self) -> Iterator[TabularRow]:
         keys = tuple(self.headers)
         width = len(keys)
         try:
             for line_number, cells, stripped in self._rows:
                 if len(stripped) < width:
                     stripped += [""] * (width - len(stripped))
-                yield CsvRow(line_number, dict(zip(keys, stripped, strict=False)), tuple(cells))
+                yield TabularRow(line_number, dict(zip(keys, stripped, strict=False)), tuple(cells))
         finally:
             self.close()
 

@@ -64,7 +64,7 @@ def test_smith_contact_fields(exported: list[ContactDraft]) -> None:
     assert smith.status == "Partner - Pray"
     assert smith.pledge_amount is None  # 0 in the file
     assert smith.pledge_frequency is None  # 0 in the file
-    assert smith.newsletter == "Physical"  # +P-E
+    assert smith.send_newsletter == "Physical"  # +P-E
     assert smith.likely_to_give == ""  # 0 in the file
     assert smith.no_appeals is True
     assert smith.church_name == "PLRBC"
@@ -131,7 +131,7 @@ def test_doe_contact(exported: list[ContactDraft]) -> None:
     assert doe.status == "Partner - Financial"
     assert doe.pledge_amount == Decimal("50")
     assert doe.pledge_frequency == Decimal("1")
-    assert doe.newsletter == "Physical"
+    assert doe.send_newsletter == "Physical"
     assert doe.no_appeals is False
     assert doe.notes == "call for amount"
     assert doe.referred_by == "Steve and Lisa Moss"
@@ -385,7 +385,7 @@ def test_never_ask_means_no_appeals(never_ask: str, no_appeals: bool | None) -> 
 )
 def test_newsletter(send: str, preference: str, newsletter: str) -> None:
     fields = {"FileAs": "x", "SendNewsletter": send, "NewsletterMediaPref": preference}
-    assert build(fields).newsletter == newsletter
+    assert build(fields).send_newsletter == newsletter
 
 
 def test_website_and_church() -> None:

@@ -9,16 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from imports.pipeline.readers.csv import (
-    CsvAnalysis,
-    CsvFileError,
-    CsvFormat,
-    CsvRow,
-    analyze_csv,
-    header_keys,
-    normalize_header_key,
-    read_csv,
-)
+from imports.pipeline.readers import FileReadError
+from imports.pipeline.readers.csv import CsvAnalysis, CsvFormat, analyze_csv, read_csv
+from imports.pipeline.readers.rows import TabularRow, header_keys, normalize_header_key
 
 FIXTURES = Path(__file__).resolve().parents[3].parent / "shared" / "fixtures" / "csv"
 ALL_FIXTURES = sorted(path.name for path in FIXTURES.glob("*.csv"))
@@ -28,7 +21,7 @@ def analyze(data: bytes, **limits: int) -> CsvAnalysis:
     return analyze_csv(io.BytesIO(data), **limits)
 
 
-def read_rows(data: bytes, csv_format: CsvFormat | None = None, **limits: int) -> list[CsvRow]:
+def read_rows(data: bytes, csv_format: CsvFormat | None = None, **limits: int) -> list[TabularRow]:
     csv_format = csv_format or analyze(data).format
     return list(read_csv(io.BytesIO(data), csv_format, **limits))
 
@@ -338,7 +331,7 @@ def test_first_pass_needs_no_seek_on_a_read_only_stream():
 def test_read_csv_names_the_line_of_bytes_the_encoding_cannot_decode():
     data = b"Name,City\nBob,Paris\n" + "Zoë,Köln\n".encode("cp1252")
 
-    with pytest.raises(CsvFileError, match=r"^Line 3 contains bytes that are not valid UTF-8 text"):
+    with pytest.raises(FileReadError, match=r"^Line 3 contains bytes that are not valid UTF-8 text"):
         read_rows(data, CsvFormat("utf-8", ","))
 
 
@@ -358,14 +351,14 @@ def test_read_csv_names_the_line_of_bytes_the_encoding_cannot_decode():
     ids=["png", "zip", "nul-in-first-block", "control-bytes"],
 )
 def test_binary_file_is_refused(data):
-    with pytest.raises(CsvFileError, match=r"not a CSV text file \(it contains binary data"):
+    with pytest.raises(FileReadError, match=r"not a CSV text file \(it contains binary data"):
         analyze(data)
 
 
 def test_excel_workbook_is_refused_with_how_to_save_as_csv():
     data = b"PK\x03\x04\x14\x00\x06\x00[Content_Types].xml\x00\x00xl/workbook.xml"
 
-    with pytest.raises(CsvFileError, match=r"spreadsheet workbook, not a CSV file.*CSV UTF-8"):
+    with pytest.raises(FileReadError, match=r"spreadsheet workbook, not a CSV file.*CSV UTF-8"):
         analyze(data)
 
 
@@ -380,7 +373,7 @@ def test_utf16_and_utf32_without_bom_are_recognised_by_their_zero_bytes(encoding
 def test_binary_data_with_scattered_zero_bytes_is_not_taken_for_utf16():
     data = TEXT.encode("utf-16-le")[:40] + bytes(range(256)) * 4
 
-    with pytest.raises(CsvFileError, match="binary data"):
+    with pytest.raises(FileReadError, match="binary data"):
         analyze(data)
 
 
@@ -388,7 +381,7 @@ def test_nul_byte_in_the_middle_of_the_file_is_refused_with_its_line():
     rows = b"".join(b"Person %d,Town\n" % i for i in range(10_000))
     data = b"Name,City\n" + rows + b"Bad\x00Row,Town\n" + rows
 
-    with pytest.raises(CsvFileError, match=r"^Line 10,002 contains binary data \(a NUL byte\)"):
+    with pytest.raises(FileReadError, match=r"^Line 10,002 contains binary data \(a NUL byte\)"):
         analyze(data)
 
 
@@ -573,7 +566,7 @@ def test_samples_are_the_first_four_non_empty_rows_and_all_rows_are_counted():
     "data", [b"", b"\n\n\r\n", b"   \n\t\n", b",,,\n , \n"], ids=["empty", "blank", "spaces", "commas"]
 )
 def test_file_without_header_row_is_refused_as_empty(data):
-    with pytest.raises(CsvFileError, match=r"^The file is empty: it has no header row\."):
+    with pytest.raises(FileReadError, match=r"^The file is empty: it has no header row\."):
         analyze(data)
 
 
@@ -586,7 +579,7 @@ def test_twenty_megabyte_cell_is_refused_with_the_limit_message():
     data = b"Name,Notes\n" + b"".join(b"P%d,n\n" % i for i in range(5)) + b"Big," + b"x" * 20_000_000 + b"\nAfter,n\n"
 
     with pytest.raises(
-        CsvFileError, match=r"^Line 7 has a cell longer than 1,000,000 characters, the most this service reads"
+        FileReadError, match=r"^Line 7 has a cell longer than 1,000,000 characters, the most this service reads"
     ):
         analyze(data)
 
@@ -594,28 +587,28 @@ def test_twenty_megabyte_cell_is_refused_with_the_limit_message():
 def test_cell_over_a_lower_limit_is_refused_naming_its_line():
     data = b"Name,Notes\nBob,short\nAnn," + b"y" * 101 + b"\n"
 
-    with pytest.raises(CsvFileError, match=r"^Line 3 has a cell longer than 100 characters"):
+    with pytest.raises(FileReadError, match=r"^Line 3 has a cell longer than 100 characters"):
         read_rows(data, CsvFormat("utf-8", ","), max_field_size=100)
 
 
 def test_row_with_100000_cells_is_refused_naming_its_line_and_the_limit():
     data = b"Name,City\nBob,Paris\n" + b"x," * 100_000 + b"\n"
 
-    with pytest.raises(CsvFileError, match=r"^Line 3 has more than 1,000 cells, the most this service reads"):
+    with pytest.raises(FileReadError, match=r"^Line 3 has more than 1,000 cells, the most this service reads"):
         analyze(data)
 
 
 def test_header_with_too_many_columns_is_refused():
     data = b",".join(b"h%d" % i for i in range(11)) + b"\n"
 
-    with pytest.raises(CsvFileError, match=r"^Line 1 has more than 10 cells"):
+    with pytest.raises(FileReadError, match=r"^Line 1 has more than 10 cells"):
         analyze(data, max_columns=10)
 
 
 def test_unbalanced_quote_at_the_end_is_refused_with_its_line():
     data = b'Name,Notes\nBob,fine\nAnn,"never closed\nEve,x\nMax,y\n'
 
-    with pytest.raises(CsvFileError, match=r"^Line 3: unbalanced quotes"):
+    with pytest.raises(FileReadError, match=r"^Line 3: unbalanced quotes"):
         analyze(data)
 
 
@@ -625,7 +618,7 @@ def test_unbalanced_quote_swallowing_a_large_file_stops_at_the_cell_limit():
 
     tracemalloc.start()
     try:
-        with pytest.raises(CsvFileError, match=r"^Line 3: unbalanced quotes.*more than 1,000,000 characters"):
+        with pytest.raises(FileReadError, match=r"^Line 3: unbalanced quotes.*more than 1,000,000 characters"):
             analyze_csv(stream)
         peak = tracemalloc.get_traced_memory()[1]
     finally:
@@ -638,7 +631,7 @@ def test_line_without_line_breaks_is_not_read_whole():
 
     tracemalloc.start()
     try:
-        with pytest.raises(CsvFileError, match=r"^Line 2 has a cell longer than 1,000,000 characters"):
+        with pytest.raises(FileReadError, match=r"^Line 2 has a cell longer than 1,000,000 characters"):
             analyze_csv(stream)
         peak = tracemalloc.get_traced_memory()[1]
     finally:

@@ -1,0 +1,158 @@
+"""What every tabular reader (CSV, Excel, vCard) shares: the row, header keys, constants and samples.
+
+Each reader yields ``TabularRow`` objects under header keys made by
+``header_keys``, and ``summarize_rows`` picks the constants and samples of
+any of them, so mappings, samples, validation and the job treat every
+format alike.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+__all__ = [
+    "CONSTANT_EXCLUDED_WORDS",
+    "DEFAULT_MAX_COLUMNS",
+    "DEFAULT_MAX_FIELD_SIZE",
+    "MAX_CONSTANT_VALUES",
+    "SAMPLE_ROW_COUNT",
+    "TabularAnalysis",
+    "TabularRow",
+    "header_keys",
+    "normalize_header_key",
+    "summarize_rows",
+]
+
+DEFAULT_MAX_FIELD_SIZE = 1_000_000
+DEFAULT_MAX_COLUMNS = 1_000
+MAX_CONSTANT_VALUES = 100
+SAMPLE_ROW_COUNT = 4
+#: A column whose key contains one of these words holds free text (names,
+#: addresses, notes...), never a value to map to a constant.
+CONSTANT_EXCLUDED_WORDS = (
+    "address",
+    "church",
+    "city",
+    "country",
+    "mail",
+    "metro",
+    "name",
+    "note",
+    "phone",
+    "postal",
+    "province",
+    "referred",
+    "region",
+    "state",
+    "street",
+    "tags",
+    "website",
+    "zip",
+)
+_NOT_LETTER_OR_DIGIT = re.compile(r"[\W_]+")
+_EXCLUDED_WORD = re.compile("|".join(CONSTANT_EXCLUDED_WORDS))
+
+
+@dataclass(frozen=True, slots=True)
+class TabularRow:
+    """One non-empty record of a file: a CSV line, a sheet row, a vCard."""
+
+    line_number: int  # 1-based line of the file where the record starts
+    values: dict[str, str]  # header key -> stripped cell ("" for a missing cell)
+    cells: tuple[str, ...]  # the cells exactly as read, to write the row back out
+
+
+@dataclass
+class TabularAnalysis:
+    """What the upload response shows about a file, whatever its kind."""
+
+    file_format: dict  # {"kind": "csv" | "xlsx" | "vcard", and how to read it again}
+    headers: dict[str, str]  # normalised key -> header as written, in file order
+    constants: dict[str, list[str]]  # key -> distinct values (at most 100), first seen first
+    samples: list[TabularRow]  # the first 4 non-empty data rows
+    row_count: int  # non-empty data rows in the whole file
+
+
+def normalize_header_key(header: str) -> str:
+    """Lower case, each run of non letters/digits as one ``_``, none at the ends.
+
+    NFC first, so that an accented letter typed as letter + combining accent
+    stays one letter ("é") instead of splitting the key.
+    """
+    text = unicodedata.normalize("NFC", header).lower()
+    return _NOT_LETTER_OR_DIGIT.sub("_", text).strip("_")
+
+
+def header_keys(headers: Sequence[str]) -> dict[str, str]:
+    """Map each header to a unique key, in order: normalised key -> header as written.
+
+    A blank header becomes ``column_N`` (N its 1-based position), a repeated key
+    gets ``_2``, ``_3``... A generated key never takes a key that a real header
+    of the file normalises to, wherever that header is.
+    """
+    normalized = [normalize_header_key(header) for header in headers]
+    real_keys = set(filter(None, normalized))
+    keys: dict[str, str] = {}
+    for position, (header, key) in enumerate(zip(headers, normalized, strict=True), start=1):
+        if not key:
+            key = _free_key(f"column_{position}", keys.keys() | real_keys)
+        elif key in keys:
+            key = _free_key(key, keys.keys() | real_keys, first_suffix=2)
+        keys[key] = header
+    return keys
+
+
+def _free_key(base: str, taken: set[str], first_suffix: int | None = None) -> str:
+    """``base`` itself when free (unless a suffix is required), else ``base_N``."""
+    if first_suffix is None:
+        if base not in taken:
+            return base
+        first_suffix = 2
+    suffix = first_suffix
+    while f"{base}_{suffix}" in taken:
+        suffix += 1
+    return f"{base}_{suffix}"
+
+
+def summarize_rows(
+    headers: dict[str, str], rows: Iterator[TabularRow]
+) -> tuple[dict[str, list[str]], list[TabularRow], int]:
+    """(constants, samples, row count) of any stream of rows, by the rules above.
+
+    The other tabular readers (xlsx, vCard) use it, so every format shows the
+    same constants and samples.
+    """
+    constants: dict[str, dict[str, None]] = {key: {} for key in headers if _may_hold_constants(key)}
+    open_columns = list(constants)
+    samples: list[TabularRow] = []
+    row_count = 0
+    for row in rows:
+        row_count += 1
+        if row_count <= SAMPLE_ROW_COUNT:
+            samples.append(row)
+        if open_columns:
+            open_columns = _collect_constants(row.values, constants, open_columns)
+    return {key: list(values) for key, values in constants.items()}, samples, row_count
+
+
+def _collect_constants(
+    values: dict[str, str],
+    constants: dict[str, dict[str, None]],
+    open_columns: list[str],
+) -> list[str]:
+    """Add the row's values (dicts as ordered sets); return the columns not yet full."""
+    full = False
+    for key in open_columns:
+        seen = constants[key]
+        seen[values[key]] = None
+        full = full or len(seen) >= MAX_CONSTANT_VALUES
+    if full:
+        return [key for key in open_columns if len(constants[key]) < MAX_CONSTANT_VALUES]
+    return open_columns
+
+
+def _may_hold_constants(key: str) -> bool:
+    return _EXCLUDED_WORD.search(key) is None

@@ -1,0 +1,51 @@
+"""Import rows, their failures and the contacts they wrote.
+
+`ImportFactory` makes a bare row (no file, no analysis): enough for lists,
+filters and counts. An import with a real file, mappings and a job run comes
+from `tests.imports.helpers.make_import`.
+"""
+
+import factory
+
+from accounts.models import AccountListMembership
+from imports.models import Import, ImportedContact, ImportFailure
+from tests.factories.accounts import AccountListFactory, UserFactory
+from tests.factories.contacts import ContactFactory
+
+
+class ImportFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Import
+        skip_postgeneration_save = True  # the hook below writes a membership, not the import
+
+    account_list = factory.SubFactory(AccountListFactory)
+    user = factory.SubFactory(UserFactory)
+    source = Import.Source.CSV
+    original_filename = factory.Sequence(lambda n: f"contacts-{n}.csv")
+
+    @factory.post_generation
+    def membership(import_record, create, extracted, **kwargs):
+        """The user of an import is a member of its account list, as every import the product makes."""
+        if create:
+            AccountListMembership.objects.get_or_create(
+                user=import_record.user, account_list=import_record.account_list
+            )
+
+
+class ImportFailureFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ImportFailure
+
+    import_record = factory.SubFactory(ImportFactory)
+    line_number = factory.Sequence(lambda n: n + 2)
+    message = "The row has no name: map a name column or fill it in."
+    fields = factory.LazyFunction(lambda: ["", "", "someone@example.com"])
+
+
+class ImportedContactFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ImportedContact
+
+    import_record = factory.SubFactory(ImportFactory)
+    contact = factory.SubFactory(ContactFactory, account_list=factory.SelfAttribute("..import_record.account_list"))
+    created = True
