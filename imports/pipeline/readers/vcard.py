@@ -70,6 +70,27 @@ VCARD_HEADERS = (
     "Notes",
 )
 _KEYS = tuple(header_keys(list(VCARD_HEADERS)))
+VCARD_FILE_HEADERS = dict(zip(_KEYS, VCARD_HEADERS, strict=True))
+#: A vCard's columns are fixed, so is their mapping: every one that a supported field holds, always,
+#: whether or not this file's cards fill it (middle name, organisation and a third email have none).
+VCARD_HEADERS_MAPPINGS = {
+    "full_name": "full_name",
+    "first_name": "first_name",
+    "last_name": "last_name",
+    "email_1": "email_1",
+    "email_2": "email_2",
+    "phone_1": "phone_1",
+    "phone_2": "phone_2",
+    "phone_3": "phone_3",
+    "street": "street",
+    "city": "city",
+    "state": "state",
+    "zip": "postal_code",
+    "country": "country",
+    "website": "website",
+    "tags": "categories",
+    "notes": "notes",
+}
 _SKIPPED_PROPERTIES = {b"PHOTO", b"LOGO", b"SOUND", b"KEY"}
 _NOT_PHONES = {"FAX", "PAGER"}
 _BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF16_LE, "utf-16"))
@@ -125,7 +146,7 @@ class VcardReader:
     """The contacts of a vCard file as rows, read lazily in one pass; iterate it once."""
 
     def __init__(self, stream: BinaryIO, *, max_field_size: int = DEFAULT_MAX_FIELD_SIZE) -> None:
-        self.headers = dict(zip(_KEYS, VCARD_HEADERS, strict=True))
+        self.headers = dict(VCARD_FILE_HEADERS)
         self._stream = stream
         self._max_field_size = max_field_size
 
