@@ -26,7 +26,7 @@ from django.db.models import F
 from contacts.models import Address, Contact, EmailAddress, Person, PhoneNumber, Tag, email_key, name_key, phone_key
 from imports.models import Import, ImportedContact, ImportFailure
 from imports.pipeline.sources import rows_of
-from imports.pipeline.writer import MERGED_FIELDS
+from imports.pipeline.writer import ADDRESS_ATTRIBUTES, MERGED_FIELDS, PERSON_ATTRIBUTES
 
 # The same contact attributes as the importer writes (tnt_id is blank for CSV rows).
 CONTACT_FIELDS = MERGED_FIELDS
@@ -84,15 +84,7 @@ def _save_graph(import_record: Import, draft) -> tuple[Contact, bool]:
             setattr(contact, attr, value)
     contact.save()
     for person_draft in draft.people:
-        person = Person(
-            contact=contact,
-            first_name=person_draft.first_name,
-            last_name=person_draft.last_name,
-            middle_name=person_draft.middle_name,
-            title=person_draft.title,
-            suffix=person_draft.suffix,
-            is_spouse=person_draft.is_spouse,
-        )
+        person = Person(contact=contact, **{attr: getattr(person_draft, attr) for attr in PERSON_ATTRIBUTES})
         person.save()
         for email in person_draft.emails:
             EmailAddress(person=person, email=email.email, primary=email.primary, historic=email.historic).save()
@@ -154,11 +146,10 @@ def _resource(model, columns: list[str], id_fields: tuple[str, ...] = ("id",)):
 
 
 CONTACT_COLUMNS = ["id", "account_list_id", "name", "name_key", *CONTACT_FIELDS]
-PERSON_COLUMNS = ["id", "contact_id", "first_name", "last_name", "middle_name", "title", "suffix", "is_spouse"]
+PERSON_COLUMNS = ["id", "contact_id", *PERSON_ATTRIBUTES]
 EMAIL_COLUMNS = ["id", "person_id", "email", "email_key", "primary", "historic"]
 PHONE_COLUMNS = ["id", "person_id", "number", "number_key", "location", "primary"]
-ADDRESS_COLUMNS = ["id", "contact_id", "street", "city", "state", "postal_code", "country", "metro_area", "region",
-                   "location", "primary_mailing_address"]  # fmt: skip
+ADDRESS_COLUMNS = ["id", "contact_id", *ADDRESS_ATTRIBUTES, "primary_mailing_address"]
 TAG_COLUMNS = ["contact_id", "name"]  # the id is the database's own
 
 
@@ -204,18 +195,7 @@ def _graph_rows(import_record: Import, draft, tables: dict[str, list[list]]) -> 
     )
     for person in draft.people:
         person_id = str(uuid.uuid4())
-        tables["people"].append(
-            [
-                person_id,
-                contact_id,
-                person.first_name,
-                person.last_name,
-                person.middle_name,
-                person.title,
-                person.suffix,
-                person.is_spouse,
-            ]  # fmt: skip
-        )
+        tables["people"].append([person_id, contact_id, *(getattr(person, attr) for attr in PERSON_ATTRIBUTES)])
         for email in person.emails:
             tables["emails"].append(
                 [str(uuid.uuid4()), person_id, email.email, email_key(email.email), email.primary, email.historic]

@@ -5,6 +5,8 @@ SQLite file of the benchmark's own) measures, each step in a fresh process:
 
 - the real job on a first import: rows/s, peak RSS, queries per 1,000 rows;
 - a re-import of the same file into the same account list (every row matches);
+- the floor: the same contact graphs written with no Django (`benchmarks/floor.py`),
+  and the importer's time as a multiple of its time;
 - the per-row ORM baseline and the django-import-export baseline, and the ratios;
 - upload to preview of a large file (``--preview-mb``);
 - peak memory of the job at other sizes (``--memory-rows 100000,1000000``).
@@ -57,7 +59,7 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
         "its rate is flat, and the whole file would take many minutes",
     )
     parser.add_argument("--skip", default="", help="comma-separated steps to leave out: "
-                        "reimport,per_row,import_export,preview,memory")  # fmt: skip
+                        "floor,reimport,per_row,import_export,preview,memory")  # fmt: skip
     parser.add_argument("--preview-mb", type=float, default=100, help="size of the upload-to-preview file in MB")
     parser.add_argument("--memory-rows", default="", help="e.g. 100000,1000000: peak RSS of the job at these sizes")
     parser.add_argument(
@@ -89,6 +91,16 @@ def main(argv: list[str] | None = None) -> int:
     first = run_phase("import", workdir, path=str(path), profile=args.profile)
     results["import"] = first
     say(line("import (first)", first))
+    if "floor" not in skip:
+        floor = run_phase("floor", workdir, path=str(path))
+        floor["importer_multiple"] = round(first["seconds"] / floor["seconds"], 2)
+        floor["importer_cpu_multiple"] = round(first["cpu_seconds"] / floor["cpu_seconds"], 2)
+        results["floor"] = floor
+        say(
+            line("floor: no Django", floor)
+            + f"  -> importer takes {floor['importer_multiple']}x its time, {floor['importer_cpu_multiple']}x its CPU"
+            + f" (the floor's writes: {floor['write_seconds']:.2f} s)"
+        )
     if "reimport" not in skip:
         again = run_phase("import", workdir, path=str(path), account_list_id=first["account_list_id"])
         results["reimport"] = again

@@ -203,6 +203,20 @@ def phase_baseline(*, path: str, kind: str, limit: int | None = None) -> dict:
     return _figures(rows, seconds, counter["queries"], cpu_seconds)
 
 
+def phase_floor(*, path: str) -> dict:
+    """The same file's contact graphs written with no Django (`benchmarks.floor`), into a new account list."""
+    _setup_django()
+    from django.conf import settings
+
+    from benchmarks.floor import write_floor
+    from imports.models import Import
+
+    record = _prepared_import(path, None)
+    Import.objects.filter(pk=record.pk).update(status=Import.Status.IMPORTING)
+    figures = write_floor(record, batch_size=settings.IMPORT_BATCH_SIZE)
+    return {**figures, "peak_rss_mb": round(peak_rss_mb(), 1), "queries": "-", "queries_per_1000_rows": "-"}
+
+
 def phase_preview(*, path: str) -> dict:
     """POST the file to the CSV endpoint, timed until the response with headers, constants and samples is back.
 
@@ -267,6 +281,7 @@ PHASES = {
     "setup": phase_setup,
     "import": phase_import,
     "baseline": phase_baseline,
+    "floor": phase_floor,
     "preview": phase_preview,
     "api_fixture": phase_api_fixture,
 }

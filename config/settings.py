@@ -175,9 +175,14 @@ IMPORT_BATCH_SIZE = env_int("IMPORT_BATCH_SIZE", 2_000)
 # The country (ISO 3166 alpha-2) of phone numbers written without a country code, for account
 # lists that name none: "(213) 222-3333" and "+1 213 222 3333" match as one number under "US".
 DEFAULT_PHONE_COUNTRY = os.environ.get("DEFAULT_PHONE_COUNTRY", "US").upper()
-# An import "importing" without a committed batch for this long is taken to have lost its
-# worker: it is resumed from its last committed batch, or failed after IMPORT_MAX_ATTEMPTS.
-IMPORT_STALL_SECONDS = env_int("IMPORT_STALL_SECONDS", 300)
+# A running job beats every IMPORT_HEARTBEAT_SECONDS (a thread, also while one batch is written).
+# An import "importing" without a beat for IMPORT_STALL_SECONDS is taken to have lost its worker
+# (at once when that worker ran on this machine and its process is gone): every worker checks
+# every IMPORT_WATCHDOG_SECONDS and queues it again, to resume from its last committed batch,
+# or fails it after IMPORT_MAX_ATTEMPTS.
+IMPORT_HEARTBEAT_SECONDS = env_int("IMPORT_HEARTBEAT_SECONDS", 5)
+IMPORT_STALL_SECONDS = env_int("IMPORT_STALL_SECONDS", 30)
+IMPORT_WATCHDOG_SECONDS = env_int("IMPORT_WATCHDOG_SECONDS", 10)
 IMPORT_MAX_ATTEMPTS = env_int("IMPORT_MAX_ATTEMPTS", 5)
 
 # --- Email ------------------------------------------------------------------

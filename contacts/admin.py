@@ -12,6 +12,7 @@ import uuid
 from django.contrib import admin
 from django.utils.html import format_html_join
 
+from accounts.admin_filters import AutocompleteFilter, AutocompleteFilterMedia
 from contacts.models import Address, Contact, EmailAddress, Person, PhoneNumber, Tag
 
 
@@ -99,7 +100,7 @@ class TagInline(admin.TabularInline):
 
 
 @admin.register(Contact)
-class ContactAdmin(admin.ModelAdmin):
+class ContactAdmin(AutocompleteFilterMedia, admin.ModelAdmin):
     list_display = ("name", "account_list", "status", "pledge_amount", "pledge_currency", "updated_at")
     list_select_related = ("account_list",)
     list_filter = (
@@ -107,7 +108,7 @@ class ContactAdmin(admin.ModelAdmin):
         ImportFilter,
         "status",
         "send_newsletter",
-        ("account_list", admin.RelatedOnlyFieldListFilter),
+        ("account_list", AutocompleteFilter),
     )
     search_fields = ("name", "people__email_addresses__email")
     raw_id_fields = ("account_list", "referred_by")

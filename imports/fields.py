@@ -115,131 +115,70 @@ def _constant(constant_id: str, label: str, synonyms: str = "", tnt_codes: tuple
     return Constant(constant_id, label, _listed(synonyms), tnt_codes)
 
 
-def _same(ids, synonyms: Mapping[str, str], tnt_codes: Mapping[str, tuple] | None = None) -> tuple[Constant, ...]:
-    """Constants whose label is their id."""
-    codes = tnt_codes or {}
-    return tuple(_constant(value, value, synonyms.get(value, ""), codes.get(value, ())) for value in ids)
+def _same(*rows: tuple) -> tuple[Constant, ...]:
+    """Constants whose label is their id, each as (id, "synonym, synonym"[, TntConnect codes])."""
+    return tuple(_constant(row[0], row[0], *row[1:]) for row in rows)
 
 
-def _field(key, label, part, attribute, clean=text, *, words="", spellings=None, **options) -> SupportedField:
-    """A field with its header words given as one string, and spellings as {words: "spelling spelling"}."""
-    read_as = {
-        spelling: tuple(meant.split()) for meant, written in (spellings or {}).items() for spelling in written.split()
-    }
+def _field(key, label, part, attribute, clean=text, *, words="", spellings="", **options) -> SupportedField:
+    """A field whose header words are one string and spellings "meant words = spelling spelling; ..."."""
+    read_as = {}
+    for rule in filter(None, spellings.split(";")):
+        meant, _, written = rule.partition("=")
+        read_as.update({spelling: tuple(meant.split()) for spelling in written.split()})
     return SupportedField(
         key, label, part, attribute, clean, header_words=frozenset(words.split()), spellings=read_as, **options
     )
 
 
-# --- Constants: synonyms are listed comma-separated -----------------------------------
+# --- Constants: synonyms are listed comma-separated; codes are TntConnect's ----------
 
-STATUSES = _same(
-    (
-        "Never Contacted",
-        "Ask in Future",
-        "Cultivate Relationship",
-        "Contact for Appointment",
-        "Appointment Scheduled",
-        "Call for Decision",
-        "Partner - Financial",
-        "Partner - Special",
-        "Partner - Pray",
-        "Not Interested",
-        "Unresponsive",
-        "Never Ask",
-        "Research Abandoned",
-        "Expired Referral",
-    ),
-    {
-        "Never Contacted": "not contacted, never contacted, not yet contacted",
-        "Ask in Future": "ask in future, ask later, future ask, ask in the future",
-        "Cultivate Relationship": "cultivate, cultivating, cultivate relationship",
-        "Contact for Appointment": "contact for appointment, contact for appt, call for appointment",
-        "Appointment Scheduled": "appointment scheduled, appt scheduled, appointment set",
-        "Call for Decision": "call for decision, decision pending",
-        "Partner - Financial": "financial partner, partner financial, financial",
-        "Partner - Special": "special partner, partner special, special gift partner",
-        "Partner - Pray": "prayer partner, partner pray, partner prayer, praying, prayer, pray",
-        "Not Interested": "not interested, no interest, declined",
-        "Unresponsive": "unresponsive, no response, non responsive",
-        "Never Ask": "never ask, do not ask, dont ask",
-        "Research Abandoned": "research abandoned",
-        "Expired Referral": "expired referral",
-    },
-    # TntConnect's MPDPhaseID; it has no phase for "Cultivate Relationship".
-    {
-        "Never Contacted": (10,),
-        "Ask in Future": (20,),
-        "Contact for Appointment": (30,),
-        "Appointment Scheduled": (40,),
-        "Call for Decision": (50,),
-        "Partner - Financial": (60,),
-        "Partner - Special": (70,),
-        "Partner - Pray": (80,),
-        "Not Interested": (90,),
-        "Unresponsive": (95,),
-        "Never Ask": (100,),
-        "Research Abandoned": (110,),
-        "Expired Referral": (130,),
-    },
+STATUSES = _same(  # TntConnect's MPDPhaseID; it has no phase for "Cultivate Relationship"
+    ("Never Contacted", "not contacted, never contacted, not yet contacted", (10,)),
+    ("Ask in Future", "ask in future, ask later, future ask, ask in the future", (20,)),
+    ("Cultivate Relationship", "cultivate, cultivating, cultivate relationship"),
+    ("Contact for Appointment", "contact for appointment, contact for appt, call for appointment", (30,)),
+    ("Appointment Scheduled", "appointment scheduled, appt scheduled, appointment set", (40,)),
+    ("Call for Decision", "call for decision, decision pending", (50,)),
+    ("Partner - Financial", "financial partner, partner financial, financial", (60,)),
+    ("Partner - Special", "special partner, partner special, special gift partner", (70,)),
+    ("Partner - Pray", "prayer partner, partner pray, partner prayer, praying, prayer, pray", (80,)),
+    ("Not Interested", "not interested, no interest, declined", (90,)),
+    ("Unresponsive", "unresponsive, no response, non responsive", (95,)),
+    ("Never Ask", "never ask, do not ask, dont ask", (100,)),
+    ("Research Abandoned", "research abandoned", (110,)),
+    ("Expired Referral", "expired referral", (130,)),
 )
 PLEDGE_FREQUENCIES = (
     _constant("0.23076923076923", "Weekly", "weekly, week, every week, per week, each week, wk, wkly, 1 week"),
-    _constant(
-        "0.46153846153846",
-        "Every 2 Weeks",
-        "every 2 weeks, every two weeks, every other week, biweekly, bi weekly, fortnightly, 2 weeks",
-    ),
-    _constant(
-        "1.0",
-        "Monthly",
-        "monthly, month, per month, a month, mo, mos, mth, mthly, mnthly, every month, "
-        "each month, 1 month, once a month",
-    ),
+    _constant("0.46153846153846", "Every 2 Weeks", "every 2 weeks, every two weeks, every other week, biweekly, "
+              "bi weekly, fortnightly, 2 weeks"),
+    _constant("1.0", "Monthly", "monthly, month, per month, a month, mo, mos, mth, mthly, mnthly, every month, "
+              "each month, 1 month, once a month"),
     _constant("2.0", "Every 2 Months", "every 2 months, every two months, every other month, 2 months"),
-    _constant(
-        "3.0", "Quarterly", "quarterly, quarter, per quarter, qtr, qtrly, every 3 months, every three months, 3 months"
-    ),
-    _constant(
-        "4.0", "Every 4 Months", "every 4 months, every four months, three times a year, 3 times a year, 4 months"
-    ),
-    _constant(
-        "6.0",
-        "Every 6 Months",
-        "every 6 months, every six months, semi annual, semi annually, semiannual, "
-        "semiannually, twice a year, half yearly, 6 months",
-    ),
-    _constant(
-        "12.0",
-        "Annual",
-        "annual, annually, yearly, year, per year, a year, every year, once a year, yr, "
-        "12 months, every 12 months, per annum, 1 year",
-    ),
-    _constant(
-        "24.0", "Every 2 Years", "every 2 years, every two years, every other year, biennial, biennially, 2 years"
-    ),
+    _constant("3.0", "Quarterly", "quarterly, quarter, per quarter, qtr, qtrly, every 3 months, every three months, "
+              "3 months"),
+    _constant("4.0", "Every 4 Months", "every 4 months, every four months, three times a year, 3 times a year, "
+              "4 months"),
+    _constant("6.0", "Every 6 Months", "every 6 months, every six months, semi annual, semi annually, semiannual, "
+              "semiannually, twice a year, half yearly, 6 months"),
+    _constant("12.0", "Annual", "annual, annually, yearly, year, per year, a year, every year, once a year, yr, "
+              "12 months, every 12 months, per annum, 1 year"),
+    _constant("24.0", "Every 2 Years", "every 2 years, every two years, every other year, biennial, biennially, "
+              "2 years"),
+)  # fmt: skip
+LIKELY_TO_GIVE = _same(  # TntConnect's LikelyToGiveID
+    ("Least Likely", "least likely, unlikely, not likely, low, 1", (1,)),
+    ("Likely", "likely, medium, 2", (2,)),
+    ("Most Likely", "most likely, very likely, high, 3", (3,)),
 )
-LIKELY_TO_GIVE = _same(
-    ("Least Likely", "Likely", "Most Likely"),
-    {
-        "Least Likely": "least likely, unlikely, not likely, low, 1",
-        "Likely": "likely, medium, 2",
-        "Most Likely": "most likely, very likely, high, 3",
-    },
-    {"Least Likely": (1,), "Likely": (2,), "Most Likely": (3,)},  # TntConnect's LikelyToGiveID
-)
-NEWSLETTER = _same(
-    ("Physical", "Email", "Both", "None"),
-    {
-        "Email": "email, email only, e newsletter, enewsletter, electronic, digital, online",
-        "Physical": "physical, physical only, paper, paper only, print, printed, mail, postal, post, snail mail, "
-        "hard copy, mailed",
-        "Both": "both, email and physical, email and paper, email and mail, email and print, email and post, all",
-        "None": "none, no, no newsletter, do not send, dont send",
-    },
-    # TntConnect's NewsletterMediaPref (spaces removed, upper case); "None" and "Both" are decided by the builder.
-    {"Email": ("+E", "+E-P"), "Physical": ("+P", "+P-E")},
-)
+NEWSLETTER = _same(  # TntConnect's NewsletterMediaPref, spaces removed; its "None" and "Both" are the builder's
+    ("Physical", "physical, physical only, paper, paper only, print, printed, mail, postal, post, snail mail, "
+     "hard copy, mailed", ("+P", "+P-E")),
+    ("Email", "email, email only, e newsletter, enewsletter, electronic, digital, online", ("+E", "+E-P")),
+    ("Both", "both, email and physical, email and paper, email and mail, email and print, email and post, all"),
+    ("None", "none, no, no newsletter, do not send, dont send"),
+)  # fmt: skip
 SEND_APPEALS = (_constant("true", "Yes", "yes, y, true, t, 1, ok"), _constant("false", "No", "no, n, false, f, 0"))
 # ISO 4217 codes in use (https://www.iso.org/iso-4217-currency-codes.html).
 CURRENCY_CODES = tuple(
@@ -251,64 +190,54 @@ CURRENCY_CODES = tuple(
     SGD SHP SLE SLL SOS SRD SSP STN SVC SYP SZL THB TJS TMT TND TOP TRY TTD TWD TZS UAH UGX USD UYU
     UZS VES VND VUV WST XAF XCD XOF XPF YER ZAR ZMW ZWL""".split()
 )
-CURRENCIES = _same(
-    CURRENCY_CODES,
-    {
-        "USD": "us$, usd$, u$s, us dollar, us dollars, american dollar, american dollars",
-        "CAD": "c$, ca$, can$, cad$, canadian dollar, canadian dollars",
-        "AUD": "a$, au$, aud$, australian dollar, australian dollars",
-        "NZD": "nz$, new zealand dollar, new zealand dollars",
-        "HKD": "hk$, hong kong dollar, hong kong dollars",
-        "SGD": "s$, singapore dollar, singapore dollars",
-        "BRL": "r$, brazilian real, reais",
-        "MXN": "mx$, mexican peso, mexican pesos",
-        "EUR": "€, euro, euros",
-        "GBP": "£, pound sterling, pounds sterling, british pound, british pounds, sterling",
-        "JPY": "japanese yen, yen",
-        "CHF": "swiss franc, swiss francs",
-        "INR": "₹, indian rupee, indian rupees",
-        "KRW": "₩, korean won, won",
-        "PHP": "₱, philippine peso, philippine pesos",
-        "NGN": "₦, naira",
-        "RUB": "₽, rouble, roubles, ruble, rubles",
-        "TRY": "₺, turkish lira",
-        "UAH": "₴, hryvnia",
-        "ILS": "₪, shekel, shekels",
-        "THB": "฿, baht",
-        "VND": "₫, dong",
-        "PLN": "zł, zloty",
-        "KES": "kenyan shilling, kenyan shillings, ksh",
-        "ZAR": "south african rand, rand",
-    },
-)
+_CURRENCY_SYNONYMS = {
+    "USD": "us$, usd$, u$s, us dollar, us dollars, american dollar, american dollars",
+    "CAD": "c$, ca$, can$, cad$, canadian dollar, canadian dollars",
+    "AUD": "a$, au$, aud$, australian dollar, australian dollars",
+    "NZD": "nz$, new zealand dollar, new zealand dollars",
+    "HKD": "hk$, hong kong dollar, hong kong dollars",
+    "SGD": "s$, singapore dollar, singapore dollars",
+    "BRL": "r$, brazilian real, reais",
+    "MXN": "mx$, mexican peso, mexican pesos",
+    "EUR": "€, euro, euros",
+    "GBP": "£, pound sterling, pounds sterling, british pound, british pounds, sterling",
+    "JPY": "japanese yen, yen",
+    "CHF": "swiss franc, swiss francs",
+    "INR": "₹, indian rupee, indian rupees",
+    "KRW": "₩, korean won, won",
+    "PHP": "₱, philippine peso, philippine pesos",
+    "NGN": "₦, naira",
+    "RUB": "₽, rouble, roubles, ruble, rubles",
+    "TRY": "₺, turkish lira",
+    "UAH": "₴, hryvnia",
+    "ILS": "₪, shekel, shekels",
+    "THB": "฿, baht",
+    "VND": "₫, dong",
+    "PLN": "zł, zloty",
+    "KES": "kenyan shilling, kenyan shillings, ksh",
+    "ZAR": "south african rand, rand",
+}
+CURRENCIES = _same(*((code, _CURRENCY_SYNONYMS.get(code, "")) for code in CURRENCY_CODES))
 
 # --- Header words shared by several fields (the slots, the spouse's names) ------------
 # `words` name the field in a header; `spellings` are other ways of writing them:
-# {"first name": "fname vorname"} reads "fname" and "vorname" as the words "first name".
+# "first name = fname vorname" reads "fname" and "vorname" as the words "first name".
 
 _EMAIL = {
     "words": "email mail e",
-    "spellings": {"email address": "emailaddress", "mail": "mail", "email": "emails courriel correo"},
+    "spellings": "email address = emailaddress; mail = mail; email = emails courriel correo",
 }
 _PHONE = {
     "words": "phone",
-    "spellings": {
-        "phone": "tel telephone ph phones telefon",
-        "cell phone": "cellphone",
-        "cell": "cellular",
-        "mobile": "handy",
-    },
+    "spellings": "phone = tel telephone ph phones telefon; cell phone = cellphone; cell = cellular; mobile = handy",
 }
 _FIRST = {
     "words": "first given name",
-    "spellings": {"first name": "fname firstname forename vorname prenom nombre voornaam", "given name": "givenname"},
+    "spellings": "first name = fname firstname forename vorname prenom nombre voornaam; given name = givenname",
 }
 _LAST = {
     "words": "last family name",
-    "spellings": {
-        "last name": "lname lastname surname nachname apellido apellidos achternaam",
-        "family name": "familyname",
-    },
+    "spellings": "last name = lname lastname surname nachname apellido apellidos achternaam; family name = familyname",
 }
 
 
@@ -326,105 +255,48 @@ C, P, S, A = Part.CONTACT, Part.PERSON, Part.SPOUSE, Part.ADDRESS
 # In label order: the constants endpoint lists them so.
 SUPPORTED_FIELDS: tuple[SupportedField, ...] = (
     _field("church", "Church", C, "church_name", words="church"),
-    _field("city", "City", A, "city", words="city town locality", spellings={"city": "ort ville ciudad woonplaats"}),
-    _field(
-        "pledge_amount",
-        "Commitment Amount",
-        C,
-        "pledge_amount",
-        amount,
-        words="amount pledge commitment pledged",
-        spellings={"amount": "amt"},
-    ),
-    _field(
-        "pledge_currency",
-        "Commitment Currency",
-        C,
-        "pledge_currency",
-        constants=CURRENCIES,
-        open_constants=True,
-        words="currency",
-        spellings={"currency": "ccy"},
-    ),
-    _field(
-        "pledge_frequency",
-        "Commitment Frequency",
-        C,
-        "pledge_frequency",
-        constants=PLEDGE_FREQUENCIES,
-        value_of=Decimal,
-        words="frequency",
-        spellings={"frequency": "freq"},
-    ),
-    _field("country", "Country", A, "country", words="country", spellings={"country": "pays pais"}),
+    _field("city", "City", A, "city", words="city town locality", spellings="city = ort ville ciudad woonplaats"),
+    _field("pledge_amount", "Commitment Amount", C, "pledge_amount", amount, words="amount pledge commitment pledged",
+           spellings="amount = amt"),
+    _field("pledge_currency", "Commitment Currency", C, "pledge_currency", constants=CURRENCIES, open_constants=True,
+           words="currency", spellings="currency = ccy"),
+    _field("pledge_frequency", "Commitment Frequency", C, "pledge_frequency", constants=PLEDGE_FREQUENCIES,
+           value_of=Decimal, words="frequency", spellings="frequency = freq"),
+    _field("country", "Country", A, "country", words="country", spellings="country = pays pais"),
     _field("email_1", "Email 1", P, "emails", email, **_EMAIL),
     _field("email_2", "Email 2", P, "emails", email, **_EMAIL),
     _field("envelope_greeting", "Envelope Greeting", C, "envelope_greeting", words="envelope addressee"),
     _field("first_name", "First Name", P, "first_name", **_FIRST),
-    _field("full_name", "Full Name", P, "", words="full name contact file as", spellings={"full name": "fullname"}),
+    _field("full_name", "Full Name", P, "", words="full name contact file as", spellings="full name = fullname"),
     _field("greeting", "Greeting", C, "greeting", words="greeting salutation dear"),
     _field("last_name", "Last Name", P, "last_name", **_LAST),
-    _field(
-        "likely_to_give", "Likely To Give", C, "likely_to_give", constants=LIKELY_TO_GIVE, words="likely give giver"
-    ),
+    _field("likely_to_give", "Likely To Give", C, "likely_to_give", constants=LIKELY_TO_GIVE,
+           words="likely give giver"),
     _field("metro_area", "Metro Area", Part.AREA, "metro_area", words="metro area"),
-    _field(
-        "newsletter",
-        "Newsletter",
-        C,
-        "send_newsletter",
-        constants=NEWSLETTER,
-        words="newsletter send",
-        spellings={"newsletter": "newsletters"},
-    ),
-    _field("notes", "Notes", C, "notes", words="notes", spellings={"notes": "note comment comments memo remarks"}),
+    _field("newsletter", "Newsletter", C, "send_newsletter", constants=NEWSLETTER, words="newsletter send",
+           spellings="newsletter = newsletters"),
+    _field("notes", "Notes", C, "notes", words="notes", spellings="notes = note comment comments memo remarks"),
     _field("phone_1", "Phone 1", P, "phones", **_PHONE),
     _field("phone_2", "Phone 2", P, "phones", **_PHONE),
     _field("phone_3", "Phone 3", P, "phones", **_PHONE),
-    _field(
-        "referred_by",
-        "Referred By",
-        C,
-        "referred_by",
-        words="referred",
-        spellings={"referred": "referral referrer refered"},
-    ),
+    _field("referred_by", "Referred By", C, "referred_by", words="referred",
+           spellings="referred = referral referrer refered"),
     _field("region", "Region", Part.AREA, "region", words="region"),
-    _field(
-        "send_appeals",
-        "Send Appeals?",
-        C,
-        "no_appeals",
-        constants=SEND_APPEALS,
-        value_of=_send_appeals_value,
-        words="appeals send",
-        spellings={"appeals": "appeal"},
-    ),
+    _field("send_appeals", "Send Appeals?", C, "no_appeals", constants=SEND_APPEALS, value_of=_send_appeals_value,
+           words="appeals send", spellings="appeals = appeal"),
     _field("spouse_email", "Spouse Email", S, "emails", email, **_spouse(_EMAIL)),
     _field("spouse_first_name", "Spouse First Name", S, "first_name", **_spouse(_FIRST)),
     _field("spouse_last_name", "Spouse Last Name", S, "last_name", **_spouse(_LAST)),
     _field("spouse_phone", "Spouse Phone", S, "phones", **_spouse(_PHONE)),
-    _field("state", "State", A, "state", words="state province region", spellings={"province": "prov"}),
+    _field("state", "State", A, "state", words="state province region", spellings="province = prov"),
     _field("status", "Status", C, "status", constants=STATUSES, words="status phase stage"),
-    _field(
-        "street",
-        "Street",
-        A,
-        "street",
-        words="street address",
-        spellings={"address": "addr adresse direccion", "street": "strasse"},
-    ),
-    _field("tags", "Tags", C, "tags", tags, words="tags categories", spellings={"tags": "tag"}),
-    _field("website", "Website", C, "website", words="website web page", spellings={"website": "webpage homepage url"}),
-    _field(
-        "zip",
-        "Zip",
-        A,
-        "postal_code",
-        words="zip postal code",
-        spellings={"zip code": "zipcode", "postal code": "postcode postalcode", "zip": "plz zip"},
-    ),
-)
+    _field("street", "Street", A, "street", words="street address",
+           spellings="address = addr adresse direccion; street = strasse"),
+    _field("tags", "Tags", C, "tags", tags, words="tags categories", spellings="tags = tag"),
+    _field("website", "Website", C, "website", words="website web page", spellings="website = webpage homepage url"),
+    _field("zip", "Zip", A, "postal_code", words="zip postal code",
+           spellings="zip code = zipcode; postal code = postcode postalcode; zip = plz zip"),
+)  # fmt: skip
 del C, P, S, A
 
 FIELDS_BY_KEY: dict[str, SupportedField] = {field.key: field for field in SUPPORTED_FIELDS}
@@ -434,11 +306,10 @@ NAME_FIELDS = ("full_name", "first_name", "last_name")
 IDENTIFYING_FIELDS = (*NAME_FIELDS, "email_1")
 ADDRESS_PARTS = tuple(field.key for field in SUPPORTED_FIELDS if field.part is Part.ADDRESS)
 # Slot group -> its fields in order: "email" -> ("email_1", "email_2"), "spouse_phone" -> ("spouse_phone",).
-SLOT_GROUPS: dict[str, tuple[str, ...]] = {}
-for _field in SUPPORTED_FIELDS:
-    if _field.slot_group:
-        SLOT_GROUPS[_field.slot_group] = (*SLOT_GROUPS.get(_field.slot_group, ()), _field.key)
-del _field
+SLOT_GROUPS: dict[str, tuple[str, ...]] = {
+    group: tuple(field.key for field in SUPPORTED_FIELDS if field.slot_group == group)
+    for group in dict.fromkeys(field.slot_group for field in SUPPORTED_FIELDS if field.slot_group)
+}
 
 
 def choices(field_key: str) -> list[tuple[str, str]]:

@@ -142,7 +142,12 @@ class Import(models.Model):
     queued_at = models.DateTimeField(null=True, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
-    heartbeat_at = models.DateTimeField(null=True, blank=True, help_text="Last time the job committed a batch")
+    heartbeat_at = models.DateTimeField(
+        null=True, blank=True, help_text="Last sign of life of the job (a beat every few seconds while it runs)"
+    )
+    lease_holder = models.CharField(
+        max_length=300, blank=True, default="", help_text='The process running the job, as "host:pid"'
+    )
     rows_total = models.PositiveIntegerField(null=True, blank=True, help_text="Data rows found at upload")
     rows_processed = models.PositiveIntegerField(default=0)
     rows_created = models.PositiveIntegerField(default=0)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.core.paginator import Page, Paginator
+from django.db.models import Q
 
 from contacts.models import Contact
 from imports.fields import CONSTANT_FIELDS, FIELDS_BY_KEY
@@ -110,20 +110,58 @@ def validation_messages(error: ValidationError) -> list[str]:
     return list(error.messages)
 
 
-def failures_page(import_record: Import, page_number) -> Page:
-    """One page of failed rows, read with LIMIT/OFFSET on the (import, line) index."""
-    failures = (
-        ImportFailure.objects.filter(import_record=import_record)
-        .order_by("line_number", "id")
-        .only("line_number", "message", "fields")
-    )
-    page = Paginator(failures, FAILURES_PER_PAGE).get_page(page_number)
+@dataclass
+class FailuresPage:
+    """A page of failed rows read by key: after (or before) the (line, id) of a row, never by OFFSET.
+
+    A million failed rows page as fast at the end as at the start; the links
+    carry the key of the page's last (or first) row.
+    """
+
+    rows: list[FailureRow]
+    next_after: str | None  # cursor of the last row, when more follow
+    previous_before: str | None  # cursor of the first row, when rows come before it
+
+    @property
+    def is_first(self) -> bool:
+        return self.previous_before is None
+
+
+def failures_page(import_record: Import, *, after: str | None = None, before: str | None = None) -> FailuresPage:
+    """One page of failed rows in line order, read by key on the (import, line) index."""
+    failures = ImportFailure.objects.filter(import_record=import_record).only("line_number", "message", "fields")
+    before_key, after_key = _failure_key(before), _failure_key(after)
+    if before_key is not None:
+        line, pk = before_key
+        earlier = failures.filter(Q(line_number__lt=line) | Q(line_number=line, id__lt=pk))
+        found = list(earlier.order_by("-line_number", "-id")[: FAILURES_PER_PAGE + 1])
+        more_before = len(found) > FAILURES_PER_PAGE
+        page = found[:FAILURES_PER_PAGE][::-1]
+        more_after = True
+    else:
+        if after_key is not None:
+            line, pk = after_key
+            failures = failures.filter(Q(line_number__gt=line) | Q(line_number=line, id__gt=pk))
+        found = list(failures.order_by("line_number", "id")[: FAILURES_PER_PAGE + 1])
+        more_after = len(found) > FAILURES_PER_PAGE
+        page = found[:FAILURES_PER_PAGE]
+        more_before = after_key is not None
     headers = failure_headers(import_record)
-    page.rows = [
-        FailureRow(failure.line_number, failure.message, labelled_cells(headers, failure.fields))
-        for failure in page.object_list
-    ]
-    return page
+    return FailuresPage(
+        rows=[FailureRow(f.line_number, f.message, labelled_cells(headers, f.fields)) for f in page],
+        next_after=_cursor(page[-1]) if page and more_after else None,
+        previous_before=_cursor(page[0]) if page and more_before else None,
+    )
+
+
+def _cursor(failure: ImportFailure) -> str:
+    return f"{failure.line_number}.{failure.pk}"
+
+
+def _failure_key(cursor: str | None) -> tuple[int, int] | None:
+    """ "52.1234" -> (52, 1234); anything else means the first page."""
+    line, _, pk = (cursor or "").partition(".")
+    return (int(line), int(pk)) if line.isdigit() and pk.isdigit() else None
 
 
 def labelled_cells(headers: list[str], cells: list) -> list[tuple[str, str]]:
@@ -145,19 +183,21 @@ class DuplicateRow:
     evidence: list[tuple[str, str]]  # (label, what was found)
 
 
-def possible_duplicates_page(import_record: Import, page_number) -> Page:
-    """One page of the pairs the import kept apart though they look alike, with their evidence."""
+#: The pairs shown on the import's page; the API lists them all (GET .../possible_duplicates).
+POSSIBLE_DUPLICATES_SHOWN = 50
+
+
+def possible_duplicate_rows(import_record: Import) -> list[DuplicateRow]:
+    """The first pairs the import kept apart though they look alike, with their evidence (one query)."""
     pairs = (
         PossibleDuplicate.objects.filter(import_record=import_record)
         .select_related("contact", "other_contact")
-        .order_by("created_at", "id")
+        .order_by("created_at", "id")[:POSSIBLE_DUPLICATES_SHOWN]
     )
-    page = Paginator(pairs, FAILURES_PER_PAGE).get_page(page_number)
-    page.rows = [
+    return [
         DuplicateRow(pair.line_number, pair.get_reason_display(), pair.contact, pair.other_contact, _evidence(pair))
-        for pair in page.object_list
+        for pair in pairs
     ]
-    return page
 
 
 def _evidence(pair: PossibleDuplicate) -> list[tuple[str, str]]:

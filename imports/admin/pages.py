@@ -20,6 +20,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
+from accounts.admin_filters import AutocompleteFilter, AutocompleteFilterMedia
 from imports import services
 from imports.admin import display as admin_display
 from imports.admin import views as admin_views
@@ -118,7 +119,7 @@ def _is_list_of_text(value) -> bool:
 
 
 @admin.register(Import)
-class ImportAdmin(admin.ModelAdmin):
+class ImportAdmin(AutocompleteFilterMedia, admin.ModelAdmin):
     form = ImportAdminForm
     change_form_template = "admin/imports/import/change_form.html"
     list_display = (
@@ -137,7 +138,7 @@ class ImportAdmin(admin.ModelAdmin):
         "source",
         "status",
         ("created_at", admin.DateFieldListFilter),
-        ("account_list", admin.RelatedOnlyFieldListFilter),
+        ("account_list", AutocompleteFilter),
     )
     search_fields = ("user__email", "account_list__name", "original_filename")
     search_help_text = "User email, account list name or file name; or paste an import id."
@@ -259,10 +260,10 @@ class ImportAdmin(admin.ModelAdmin):
             "header_rows": admin_display.header_rows(import_record),
             "constant_rows": admin_display.constant_rows(import_record),
             "sample_contacts": import_record.sample_contacts.all(),
-            "failures": admin_display.failures_page(import_record, request.GET.get("failures_page")),
-            "possible_duplicates": admin_display.possible_duplicates_page(
-                import_record, request.GET.get("duplicates_page")
+            "failures": admin_display.failures_page(
+                import_record, after=request.GET.get("failures_after"), before=request.GET.get("failures_before")
             ),
+            "possible_duplicates": admin_display.possible_duplicate_rows(import_record),
             "contacts_url": reverse("admin:contacts_contact_changelist") + f"?import={import_record.pk}",
         }
 

@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from imports.models import Import, ImportFailure
 from imports.notifications import send_import_finished
+from imports.pipeline.lease import Heartbeat, holder_is_gone, is_stale, this_process
 from imports.pipeline.read_ahead import read_ahead
 from imports.pipeline.sources import BuiltRow, rows_of
 from imports.pipeline.writer import ContactWriter
@@ -62,7 +63,12 @@ def run_import(import_id: str, *, on_progress=None) -> Import:
     if import_record is None:
         return Import.objects.get(pk=import_id)
     try:
-        with _fewer_collections(), _shorter_thread_switches(), _larger_sqlite_cache():
+        with (
+            Heartbeat(import_id=import_record.pk, attempt=import_record.attempts),
+            _fewer_collections(),
+            _shorter_thread_switches(),
+            _larger_sqlite_cache(),
+        ):
             _import_rows(import_record, on_progress=on_progress)
     except LostLease:
         logger.warning("Import %s was taken over by another worker; this one stops", import_record.pk)
@@ -85,11 +91,10 @@ def run_import(import_id: str, *, on_progress=None) -> Import:
 def _claim(import_id: str) -> Import | None:
     """Mark the import as importing; None when there is nothing (more) to do.
 
-    An import already "importing" is taken over only when its heartbeat is
-    older than IMPORT_STALL_SECONDS (its worker died). Each claim counts an
-    attempt; a batch commits only while `attempts` is still the one its job
-    claimed, so a worker wrongly thought dead cannot write alongside its
-    successor.
+    An import already "importing" is taken over only when its holder is gone
+    (see imports/pipeline/lease.py). Each claim counts an attempt; a batch
+    commits only while `attempts` is still the one its job claimed, so a
+    worker wrongly thought dead cannot write alongside its successor.
     """
     now = timezone.now()
     with transaction.atomic():
@@ -99,7 +104,7 @@ def _claim(import_id: str) -> Import | None:
             Import.Status.IMPORTING,
         ):
             return None
-        if import_record.status == Import.Status.IMPORTING and not _is_stale(import_record, now):
+        if import_record.status == Import.Status.IMPORTING and not _holder_is_gone(import_record, now):
             return None
         if import_record.cancel_requested:
             import_record.status = Import.Status.CANCELLED
@@ -109,12 +114,14 @@ def _claim(import_id: str) -> Import | None:
         import_record.status = Import.Status.IMPORTING
         import_record.started_at = import_record.started_at or now
         import_record.heartbeat_at = now
+        import_record.lease_holder = this_process()
         import_record.attempts += 1
         import_record.save(
             update_fields=[
                 "status",
                 "started_at",
                 "heartbeat_at",
+                "lease_holder",
                 "attempts",
                 "updated_at",
             ]
@@ -122,9 +129,10 @@ def _claim(import_id: str) -> Import | None:
     return import_record
 
 
-def _is_stale(import_record: Import, now) -> bool:
-    heartbeat = import_record.heartbeat_at or import_record.started_at
-    return heartbeat is None or (now - heartbeat).total_seconds() > settings.IMPORT_STALL_SECONDS
+def _holder_is_gone(import_record: Import, now) -> bool:
+    return is_stale(import_record.heartbeat_at or import_record.started_at, now) or holder_is_gone(
+        import_record.lease_holder
+    )
 
 
 @contextmanager
@@ -272,7 +280,9 @@ def _write_batch(import_record: Import, writer: ContactWriter, batch: list[Built
             "possible_duplicates_count": F("possible_duplicates_count") + (result.possible_duplicates if result else 0),
         }
         now = timezone.now()
-        owned = Import.objects.filter(pk=import_record.pk, attempts=import_record.attempts)
+        owned = Import.objects.filter(
+            pk=import_record.pk, attempts=import_record.attempts, status=Import.Status.IMPORTING
+        )
         if not owned.update(**counters, heartbeat_at=now, updated_at=now):
             raise LostLease()  # rolls the batch back
     import_record.refresh_from_db(

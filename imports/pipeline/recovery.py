@@ -1,24 +1,34 @@
-"""No import stays "importing" forever: stalled imports are resumed or failed.
+"""No import stays "importing" forever: an import whose worker is gone moves again within seconds.
 
 A worker that dies (killed, out of memory, machine lost) leaves its import
-"importing" with a heartbeat that stops moving. `recover_stalled_imports`
-runs every minute on the worker's scheduler (and as `manage.py
-recover_imports`): it queues such an import again, and the job resumes after
-the last committed batch. After IMPORT_MAX_ATTEMPTS starts it gives up and
-fails the import with a message.
+"importing" under a lease whose holder is gone (see imports/pipeline/lease.py):
+its heartbeat stops, or, on the same machine, its process no longer exists.
+`recover_stalled_imports` hands such an import back to the queue, and the job
+resumes after the last committed batch. It runs when a worker process starts
+(so a cluster started after a crash resumes the imports of the one that died at
+once), every IMPORT_WATCHDOG_SECONDS in every worker process, every minute on
+django-q2's scheduler, and as `manage.py recover_imports`. Each hand-over is a
+conditional UPDATE, so however many watchdogs see a stalled import, it is
+queued once. After IMPORT_MAX_ATTEMPTS starts the import is failed with a
+message.
 """
 
 from __future__ import annotations
 
 import logging
+import socket
+import threading
+import time
 from datetime import timedelta
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 
 from imports.models import Import
 from imports.notifications import send_import_finished
+from imports.pipeline.lease import holder_is_gone
 from imports.services import enqueue_import
 
 logger = logging.getLogger(__name__)
@@ -29,29 +39,56 @@ GAVE_UP = (
 )
 
 
-def stalled_imports(*, stall_seconds: int | None = None):
+def stalled_imports(*, stall_seconds: int | None = None) -> list[Import]:
+    """Imports whose holder is gone, and queued imports whose task the broker may have lost."""
     cutoff = timezone.now() - timedelta(seconds=stall_seconds or settings.IMPORT_STALL_SECONDS)
-    importing = Q(status=Import.Status.IMPORTING, heartbeat_at__lt=cutoff)
-    # A queued import whose task was lost by the broker is picked up too.
+    silent = Q(status=Import.Status.IMPORTING, heartbeat_at__lt=cutoff)
+    # The broker hands a queued task to one cluster; a cluster killed before running it loses it.
     lost_in_queue = Q(status=Import.Status.QUEUED, queued_at__lt=cutoff)
-    return Import.objects.filter(importing | lost_in_queue)
+    here = Q(status=Import.Status.IMPORTING, lease_holder__startswith=f"{socket.gethostname()}:")
+    found = Import.objects.filter(silent | lost_in_queue | here)
+    return [
+        record
+        for record in found
+        if record.status == Import.Status.QUEUED
+        or (record.heartbeat_at is not None and record.heartbeat_at < cutoff)
+        or holder_is_gone(record.lease_holder)
+    ]
 
 
 def recover_stalled_imports(*, stall_seconds: int | None = None) -> dict[str, list[str]]:
-    """Resume or fail every stalled import; returns the ids of each."""
+    """Queue again (or fail) every stalled import; returns the ids of each."""
     resumed, failed = [], []
     for import_record in stalled_imports(stall_seconds=stall_seconds):
         if import_record.attempts >= settings.IMPORT_MAX_ATTEMPTS:
-            _give_up(import_record)
-            failed.append(str(import_record.pk))
-        else:
+            if _give_up(import_record):
+                failed.append(str(import_record.pk))
+        elif _hand_back(import_record):
             logger.warning("Import %s stalled at row %s; queued again", import_record.pk, import_record.rows_processed)
             enqueue_import(import_record.pk)
             resumed.append(str(import_record.pk))
     return {"resumed": resumed, "failed": failed}
 
 
-def _give_up(import_record: Import) -> None:
+def _hand_back(import_record: Import) -> bool:
+    """Queue the import again unless someone else did first (or its job beat meanwhile).
+
+    An import taken from a dead holder becomes "queued": from then on its old
+    job, if it was only slow, can commit nothing (a batch commits only while
+    the import is "importing" under its attempt).
+    """
+    now = timezone.now()
+    seen = Import.objects.filter(pk=import_record.pk, status=import_record.status)
+    if import_record.status == Import.Status.QUEUED:
+        return bool(seen.filter(queued_at=import_record.queued_at).update(queued_at=now))
+    return bool(
+        seen.filter(attempts=import_record.attempts, heartbeat_at=import_record.heartbeat_at).update(
+            status=Import.Status.QUEUED, queued_at=now, lease_holder="", updated_at=now
+        )
+    )
+
+
+def _give_up(import_record: Import) -> bool:
     now = timezone.now()
     error = GAVE_UP.format(attempts=import_record.attempts, processed=import_record.rows_processed)
     changed = Import.objects.filter(pk=import_record.pk, status=import_record.status).update(
@@ -61,6 +98,34 @@ def _give_up(import_record: Import) -> None:
         import_record.refresh_from_db()
         logger.error("Import %s failed after %s attempts", import_record.pk, import_record.attempts)
         send_import_finished(import_record=import_record)
+    return bool(changed)
+
+
+_watchdog_started = threading.Event()
+
+
+def start_watchdog(**kwargs) -> None:
+    """django-q2's post_spawn, in each new worker process: recover at once, then every few seconds.
+
+    In sync mode (tasks run in the caller's process, as in the tests) django-q2
+    "spawns" a worker for every task: no watchdog is started there.
+    """
+    from django_q.conf import Conf
+
+    if Conf.SYNC or _watchdog_started.is_set():
+        return
+    _watchdog_started.set()
+    threading.Thread(target=_watch, name="import-watchdog", daemon=True).start()
+
+
+def _watch() -> None:
+    while True:
+        try:
+            recover_stalled_imports()
+        except Exception:  # the database may be away for a while; the next round tries again
+            logger.warning("The import watchdog could not check for stalled imports", exc_info=True)
+            connection.close()
+        time.sleep(settings.IMPORT_WATCHDOG_SECONDS)
 
 
 def ensure_recovery_schedule(**kwargs) -> None:

@@ -10,7 +10,7 @@ account list), so they cannot both create the same contact.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 from django.utils import timezone
 
@@ -48,7 +48,10 @@ from imports.pipeline.matching import (
 # The contact attributes a draft fills, by the same names; what `override` replaces or fills.
 # The name is not among them: it is what a contact is matched by.
 MERGED_FIELDS = (*(attribute for attribute in CONTACT_ATTRIBUTES if attribute != "name"), "tnt_id")
-PERSON_FIELDS = ("middle_name", "title", "suffix")
+PERSON_FIELDS = ("middle_name", "title", "suffix")  # what `override` replaces or fills on a matched person
+# A person's and an address's attributes, by the same names on the draft and the model.
+PERSON_ATTRIBUTES = tuple(f.name for f in fields(PersonDraft) if f.name not in ("emails", "phones"))
+ADDRESS_ATTRIBUTES = tuple(f.name for f in fields(AddressDraft) if f.name != "primary_mailing_address")
 
 
 def is_blank(value) -> bool:
@@ -335,12 +338,7 @@ class ContactWriter:
             Person,
             id=time_ordered_id(),
             contact_id=state.contact.id,
-            first_name=draft.first_name,
-            last_name=draft.last_name,
-            middle_name=draft.middle_name,
-            title=draft.title,
-            suffix=draft.suffix,
-            is_spouse=draft.is_spouse,
+            **{attribute: getattr(draft, attribute) for attribute in PERSON_ATTRIBUTES},
         )
         batch.people.append(person)
         batch.new_person_ids.add(person.id)
@@ -431,14 +429,7 @@ class ContactWriter:
             Address,
             id=time_ordered_id(),
             contact_id=state.contact.id,
-            street=draft.street,
-            city=draft.city,
-            state=draft.state,
-            postal_code=draft.postal_code,
-            country=draft.country,
-            metro_area=draft.metro_area,
-            region=draft.region,
-            location=draft.location,
+            **{attribute: getattr(draft, attribute) for attribute in ADDRESS_ATTRIBUTES},
             primary_mailing_address=primary,
         )
         if primary:

@@ -25,12 +25,8 @@ _NON_WORD = re.compile(r"[^0-9a-z]+")
 # One word written as another, or as several: the fields' own spellings, and these.
 _REWRITES: dict[str, tuple[str, ...]] = {
     **{spelling: words for field in SUPPORTED_FIELDS for spelling, words in field.spellings.items()},
+    **dict.fromkeys(("wife", "husband", "spouses", "hubby", "partner"), ("spouse",)),
     "site": ("site",),
-    "wife": ("spouse",),
-    "husband": ("spouse",),
-    "spouses": ("spouse",),
-    "hubby": ("spouse",),
-    "partner": ("spouse",),
     "organisation": ("organization",),
     "nick": ("nickname",),
     "dob": ("birthday",),
@@ -49,26 +45,16 @@ EXCLUDING_WORDS = frozenset(
     marital membership household medical""".split()
 )
 SPOUSE_WORDS = {"spouse"}
-QUALIFIERS = {
-    "primary": "primary",
-    "main": "primary",
-    "preferred": "primary",
+# Which kind of email, phone or address a word says: "Cell" is mobile, "Office" work.
+_KINDS = {
+    "primary": "primary main preferred",
     "mailing": "mailing",
-    "home": "home",
-    "personal": "home",
-    "private": "home",
-    "mobile": "mobile",
-    "cell": "mobile",
-    "work": "work",
-    "business": "work",
-    "office": "work",
-    "other": "other",
-    "alternate": "other",
-    "alt": "other",
-    "secondary": "other",
-    "shipping": "other",
-    "car": "other",
+    "home": "home personal private",
+    "mobile": "mobile cell",
+    "work": "work business office",
+    "other": "other alternate alt secondary shipping car",
 }
+QUALIFIERS = {word: kind for kind, words in _KINDS.items() for word in words.split()}
 # Words that name a field (from the table), for segmenting and spelling.
 _CONCEPT_WORDS = {word for field in SUPPORTED_FIELDS for word in field.header_words}
 _VOCABULARY = frozenset(

@@ -131,7 +131,7 @@ def test_the_page_of_an_import_with_failures_explains_what_failed(admin_client, 
     assert admin_url("reimport", import_record) in html
 
 
-def test_failed_rows_are_read_one_page_at_a_time(admin_client, member):
+def test_failed_rows_are_read_one_page_at_a_time_by_key(admin_client, member):
     import_record = make_import(
         account_list=member.account_list,
         user=member.user,
@@ -140,14 +140,25 @@ def test_failed_rows_are_read_one_page_at_a_time(admin_client, member):
         mappings=CUSTOM,
     )
     assert import_record.rows_failed == 60
+    response = admin_client.get(change_url(import_record))
+    first = response.context["failures"]
+    assert [row.line_number for row in first.rows] == list(range(2, 27))
+    assert first.is_first and first.next_after
+    second = admin_client.get(change_url(import_record) + f"?failures_after={first.next_after}").context["failures"]
+    assert [row.line_number for row in second.rows] == list(range(27, 52))
     with CaptureQueriesContext(connection) as queries:
-        response = admin_client.get(change_url(import_record) + "?failures_page=3")
-    page = response.context["failures"]
-    assert [row.line_number for row in page.rows] == list(range(52, 62))
-    assert "page 3 of 3" in response.content.decode()
+        response = admin_client.get(change_url(import_record) + f"?failures_after={second.next_after}")
+    last = response.context["failures"]
+    assert [row.line_number for row in last.rows] == list(range(52, 62))
+    assert last.next_after is None and last.previous_before
+    assert "lines 52 to 61" in response.content.decode()
     failure_reads = [q["sql"] for q in queries.captured_queries if 'FROM "imports_importfailure"' in q["sql"]]
-    assert any("LIMIT 10 OFFSET 50" in sql for sql in failure_reads), failure_reads
-    assert not any("LIMIT" not in sql and "COUNT" not in sql for sql in failure_reads), failure_reads
+    assert failure_reads and all("LIMIT 26" in sql and "OFFSET" not in sql for sql in failure_reads), failure_reads
+    back = admin_client.get(change_url(import_record) + f"?failures_before={last.previous_before}").context["failures"]
+    assert [row.line_number for row in back.rows] == list(range(27, 52))
+    assert back.previous_before and back.next_after
+    garbled = admin_client.get(change_url(import_record) + "?failures_after=x.y").context["failures"]
+    assert garbled.is_first
 
 
 def test_the_failures_csv_and_the_file_can_be_downloaded(admin_client, member):
@@ -363,3 +374,27 @@ def test_the_columns_table_follows_the_order_of_the_file(admin_client, member):
     )
     rows = admin_client.get(change_url(import_record)).context["header_rows"]
     assert [row.header for row in rows[:4]] == ["fname", "lname", "Spouse-fname", "Spouse-lname"]
+
+
+def test_the_account_list_filter_is_a_search_box_not_a_list_of_every_account_list(admin_client, member):
+    import_record = make_import(
+        account_list=member.account_list, user=member.user, fixture=INVALID_ROWS, mappings=CUSTOM
+    )
+    other = AccountListFactory(name="Someone else's list")
+    make_import(account_list=other, fixture=INVALID_ROWS, mappings=CUSTOM)
+    AccountListFactory.create_batch(50, name="Quiet list")
+    html = admin_client.get(CHANGELIST).content.decode()
+    assert "admin-autocomplete" in html and "autocomplete_filter.js" in html and "select2" in html
+    assert "Quiet list" not in html  # no account list is rendered as a choice
+    key = "account_list__id__exact"
+    response = admin_client.get(CHANGELIST, {key: str(member.account_list.pk)})
+    assert [i.pk for i in response.context["cl"].result_list] == [import_record.pk]
+    assert f'<option value="{member.account_list.pk}" selected>{member.account_list.name}</option>' in (
+        response.content.decode()
+    )
+    # What the box asks while someone types: Django's autocomplete view, searching the account list admin.
+    found = admin_client.get(
+        "/admin/autocomplete/",
+        {"term": "someone", "app_label": "imports", "model_name": "import", "field_name": "account_list"},
+    ).json()
+    assert [item["text"] for item in found["results"]] == ["Someone else's list"]

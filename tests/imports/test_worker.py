@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings as django_settings
 from django.db import connection
+from django_q.brokers import get_broker
 from django_q.conf import Conf
 
 from imports.models import Import
@@ -59,18 +60,20 @@ def stop_worker(worker: subprocess.Popen) -> str:
     return output.decode(errors="replace")
 
 
-def wait_for(predicate, timeout: float = 60) -> bool:
+def wait_for(predicate, timeout: float = 60, interval: float = 0.25) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if predicate():
             return True
-        time.sleep(0.25)
+        time.sleep(interval)
     return False
 
 
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_qcluster_processes_a_queued_import(api, account_list):
+    # CI runs this file twice: with the ORM broker, and with REDIS_URL set (the broker of a real deployment).
+    assert type(get_broker()).__name__ == ("Redis" if django_settings.REDIS_URL else "ORM")
     created = create_csv(api, account_list, "sample_csv_to_import.csv")
     Conf.SYNC = False  # enqueue in the ORM broker instead of running in this process
     try:

@@ -128,3 +128,91 @@ def test_a_live_import_is_not_claimed_twice():
         0,
         0,
     )
+
+
+def dead_process_holder() -> str:
+    """The lease holder of a process of this machine that has ended."""
+    import socket
+    import subprocess
+    import sys
+
+    process = subprocess.Popen([sys.executable, "-c", "pass"])
+    process.wait()
+    return f"{socket.gethostname()}:{process.pid}"
+
+
+def test_an_import_whose_worker_on_this_machine_is_gone_is_resumed_at_once(monkeypatch):
+    import_record = queued_import()
+    Import.objects.filter(pk=import_record.pk).update(
+        status=Import.Status.IMPORTING, attempts=1, heartbeat_at=timezone.now(), lease_holder=dead_process_holder()
+    )
+    queued = []
+    monkeypatch.setattr("imports.pipeline.recovery.enqueue_import", queued.append)
+    assert recover_stalled_imports() == {"resumed": [str(import_record.pk)], "failed": []}
+    assert queued == [import_record.pk]
+    import_record.refresh_from_db()
+    assert (import_record.status, import_record.lease_holder) == (Import.Status.QUEUED, "")
+
+
+def test_a_live_holder_on_this_machine_or_another_keeps_its_import():
+    import os
+    import socket
+
+    import_record = queued_import()
+    for holder in (f"{socket.gethostname()}:{os.getppid()}", "elsewhere:1"):
+        Import.objects.filter(pk=import_record.pk).update(
+            status=Import.Status.IMPORTING, heartbeat_at=timezone.now(), lease_holder=holder
+        )
+        assert recover_stalled_imports() == {"resumed": [], "failed": []}, holder
+
+
+def test_many_watchdogs_seeing_one_stalled_import_queue_it_once(monkeypatch):
+    import_record = queued_import()
+    Import.objects.filter(pk=import_record.pk).update(
+        status=Import.Status.IMPORTING, attempts=1, heartbeat_at=timezone.now() - timedelta(hours=1)
+    )
+    seen_by_both = [Import.objects.get(pk=import_record.pk)] * 2
+    monkeypatch.setattr("imports.pipeline.recovery.stalled_imports", lambda **kwargs: list(seen_by_both))
+    queued = []
+    monkeypatch.setattr("imports.pipeline.recovery.enqueue_import", queued.append)
+    assert recover_stalled_imports()["resumed"] == [str(import_record.pk)]
+    assert queued == [import_record.pk]
+
+
+def test_a_slow_job_whose_import_was_handed_back_commits_nothing(monkeypatch):
+    import_record = queued_import()
+    real_write = ContactWriter.write
+
+    def write_then_be_handed_back(self, drafts):
+        result = real_write(self, drafts)
+        # A watchdog judged this job gone (no beat for too long) and queued the import again.
+        Import.objects.filter(pk=import_record.pk).update(status=Import.Status.QUEUED)
+        return result
+
+    monkeypatch.setattr(ContactWriter, "write", write_then_be_handed_back)
+    run_import(str(import_record.pk))
+    import_record.refresh_from_db()
+    assert import_record.rows_processed == 0  # (the simulated hand-back was rolled back with the batch)
+    assert Contact.objects.count() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_heartbeat_beats_while_the_job_holds_its_lease_and_stops_when_it_does_not(api, account_list, settings):
+    import time
+
+    from imports.pipeline.lease import Heartbeat
+
+    settings.IMPORT_HEARTBEAT_SECONDS = 0.2
+    import_record = queued_import()
+    long_ago = timezone.now() - timedelta(hours=1)
+    Import.objects.filter(pk=import_record.pk).update(status=Import.Status.IMPORTING, attempts=1, heartbeat_at=long_ago)
+    with Heartbeat(import_id=import_record.pk, attempt=1):
+        time.sleep(1)
+    import_record.refresh_from_db()
+    assert import_record.heartbeat_at > long_ago
+
+    Import.objects.filter(pk=import_record.pk).update(attempts=2, heartbeat_at=long_ago)  # another job holds it
+    with Heartbeat(import_id=import_record.pk, attempt=1):
+        time.sleep(1)
+    import_record.refresh_from_db()
+    assert import_record.heartbeat_at == long_ago

@@ -1,4 +1,6 @@
-"""A worker killed with SIGKILL in the middle of an import: a new worker finishes it exactly.
+"""A worker killed with SIGKILL in the middle of an import: a new worker resumes it within a minute, exactly.
+
+It prints the recovery time: from the SIGKILL to the next committed batch.
 
 The short form runs in the suite (FAULT_TEST_ROWS, default 5,000 rows in
 batches of 100); `scripts/fault_test` runs the long form (50,000 rows).
@@ -14,13 +16,12 @@ from django_q.conf import Conf
 from contacts.models import Contact
 from imports import services
 from imports.models import Import
-from imports.pipeline.recovery import recover_stalled_imports
 from tests.imports.helpers import make_import
 from tests.imports.test_worker import start_worker, stop_worker, wait_for
 
 ROWS = int(os.environ.get("FAULT_TEST_ROWS", "5000"))
 BATCH = int(os.environ.get("FAULT_TEST_BATCH", "100"))
-STALL_SECONDS = 2
+RECOVERY_LIMIT_SECONDS = 60
 
 
 def generated_csv(rows: int) -> bytes:
@@ -31,11 +32,11 @@ def generated_csv(rows: int) -> bytes:
 
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
-def test_a_killed_worker_loses_and_duplicates_nothing():
+def test_a_killed_worker_loses_and_duplicates_nothing_and_the_import_moves_again_within_a_minute():
     mappings = {"first_name": "first_name", "last_name": "last_name", "email_1": "email"}
     record = make_import(content=generated_csv(ROWS), mappings=mappings, until="preview")
     import_id = str(record.pk)
-    worker_env = {"IMPORT_BATCH_SIZE": str(BATCH), "IMPORT_STALL_SECONDS": str(STALL_SECONDS)}
+    worker_env = {"IMPORT_BATCH_SIZE": str(BATCH)}  # the default stall limit, heartbeat and watchdog
     Conf.SYNC = False
     try:
         services.start_import(import_record=record)  # queued for the worker once committed
@@ -49,17 +50,20 @@ def test_a_killed_worker_loses_and_duplicates_nothing():
         finally:
             os.killpg(first.pid, signal.SIGKILL)
             first.wait()
+        killed = time.monotonic()
         killed_at = progress()
         assert 0 < killed_at < ROWS, killed_at
         assert Import.objects.get(pk=import_id).status == Import.Status.IMPORTING
 
-        time.sleep(STALL_SECONDS + 1)
-        assert recover_stalled_imports(stall_seconds=STALL_SECONDS)["resumed"] == [import_id]
+        # No manual recovery: the new cluster sees that the import's holder is gone and resumes it.
         second = start_worker(worker_env)
         try:
-            finished = wait_for(lambda: Import.objects.get(pk=import_id).is_finished, timeout=300)
+            moved = wait_for(lambda: progress() > killed_at, timeout=RECOVERY_LIMIT_SECONDS, interval=0.05)
+            recovery_seconds = time.monotonic() - killed
+            finished = moved and wait_for(lambda: Import.objects.get(pk=import_id).is_finished, timeout=300)
         finally:
             output = stop_worker(second)
+        assert moved, f"no batch committed within {RECOVERY_LIMIT_SECONDS} s of the kill\n" + output[-3000:]
         assert finished, output[-3000:]
     finally:
         Conf.SYNC = True
@@ -68,7 +72,8 @@ def test_a_killed_worker_loses_and_duplicates_nothing():
     contacts = Contact.objects.filter(account_list=record.account_list)
     print(
         f"\nfault test: rows expected {ROWS}, killed at {killed_at}, contacts found {contacts.count()}, "
-        f"duplicates {contacts.count() - contacts.values('name').distinct().count()}"
+        f"duplicates {contacts.count() - contacts.values('name').distinct().count()}; "
+        f"recovery {recovery_seconds:.1f} s from SIGKILL to the next committed batch"
     )
     assert import_record.status == Import.Status.COMPLETE, import_record.error
     assert import_record.attempts == 2

@@ -6,7 +6,10 @@ from imports.pipeline.recovery import recover_stalled_imports
 
 
 class Command(BaseCommand):
-    help = "Resume imports whose worker died (no progress for IMPORT_STALL_SECONDS), or fail them after too many tries."
+    help = (
+        "Resume imports whose worker died (no heartbeat for IMPORT_STALL_SECONDS, or its process on this "
+        "machine is gone), or fail them after too many tries."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--stall-seconds", type=int, help="Override IMPORT_STALL_SECONDS")

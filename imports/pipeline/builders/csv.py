@@ -6,9 +6,11 @@ preview shows exactly what the import will write.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from functools import partial
+from typing import Any
 
-from imports.fields import FIELDS_BY_KEY, SUPPORTED_FIELDS, Part, SupportedField
+from imports.fields import FIELDS_BY_KEY, SUPPORTED_FIELDS, Part, SupportedField, text
 from imports.mappings import constant_lookup
 from imports.pipeline.builders.drafts import (
     AddressDraft,
@@ -37,6 +39,10 @@ EMAIL_SLOTS, PHONE_SLOTS = _slots(Part.PERSON, "emails"), _slots(Part.PERSON, "p
 SPOUSE_EMAIL_SLOTS, SPOUSE_PHONE_SLOTS = _slots(Part.SPOUSE, "emails"), _slots(Part.SPOUSE, "phones")
 
 
+# (draft attribute, header key, cleaner) of a mapped field; the cleaner is None when the text is the value.
+Plan = list[tuple[str, str, Callable[[str], Any] | None]]
+
+
 class CsvContactBuilder:
     def __init__(
         self,
@@ -49,21 +55,44 @@ class CsvContactBuilder:
         self.columns = {field: header for field, header in file_headers_mappings.items() if field in FIELDS_BY_KEY}
         self.constants = constant_lookup(file_constants_mappings)
         self.import_tags = split_tags(tag_list)
-        self.contact_fields = [field for field in CONTACT_FIELDS if field.key in self.columns]
+        # Worked out once per import, so that a row costs only its cells.
+        self.contact_plan = self._plan(CONTACT_FIELDS)
+        self.address_plan, self.address_parts_plan = self._plan(ADDRESS_FIELDS), self._plan(ADDRESS_PARTS)
+        self.email_plan, self.phone_plan = self._plan(EMAIL_SLOTS), self._plan(PHONE_SLOTS)
+        self.spouse_email_plan, self.spouse_phone_plan = self._plan(SPOUSE_EMAIL_SLOTS), self._plan(SPOUSE_PHONE_SLOTS)
+
+    def _plan(self, fields: tuple[SupportedField, ...]) -> Plan:
+        plan = []
+        for field in fields:
+            header = self.columns.get(field.key)
+            if header is None:
+                continue
+            if field.is_constant:  # a cell is looked up in the import's constants mappings
+                values = {
+                    text: field.value_of(constant_id) for text, constant_id in self.constants.get(field.key, {}).items()
+                }
+                plan.append((field.attribute, header, values.get))
+            else:
+                plan.append(
+                    (field.attribute, header, None if field.clean is text else partial(field.clean, label=field.label))
+                )
+        return plan
 
     def value(self, values: Mapping[str, str], field: str) -> str:
         header = self.columns.get(field)
         return values.get(header, "").strip() if header else ""
 
-    def cleaned(self, values: Mapping[str, str], field: SupportedField):
-        """The draft value of a field's cell, by its cleaner or its constants; None for a blank or unmapped cell."""
-        text = self.value(values, field.key)
-        if not text:
-            return None
-        if field.is_constant:
-            constant_id = self.constants.get(field.key, {}).get(text)
-            return None if constant_id is None else field.value_of(constant_id)
-        return field.clean(text, field.label)
+    @staticmethod
+    def cleaned(values: Mapping[str, str], plan: Plan) -> list[tuple[str, Any]]:
+        """(attribute, value) of each field of the plan whose cell is filled and (for a constant) mapped."""
+        cleaned = []
+        for attribute, header, clean in plan:
+            cell = values.get(header, "").strip()
+            if cell:
+                value = cell if clean is None else clean(cell)
+                if value is not None:
+                    cleaned.append((attribute, value))
+        return cleaned
 
     def build(self, values: Mapping[str, str]) -> ContactDraft:
         """Raises RowError with a message for the user when the row cannot become a contact."""
@@ -74,11 +103,7 @@ class CsvContactBuilder:
                 "The row has neither a name nor an email address: fill in a first name, last name, "
                 "full name or email address."
             )
-        attributes = {}
-        for field in self.contact_fields:
-            value = self.cleaned(values, field)
-            if value is not None:
-                attributes[field.attribute] = value
+        attributes = dict(self.cleaned(values, self.contact_plan))
         draft = ContactDraft(
             # A newsletter list's subscriber may be known by the address alone: the contact is named after it.
             name=contact_name(
@@ -125,10 +150,10 @@ class CsvContactBuilder:
                 last_name=spouse_last or primary.last_name,
                 is_spouse=True,
             )
-        primary.emails = self._emails(values, EMAIL_SLOTS)
-        primary.phones = self._phones(values, PHONE_SLOTS)
-        spouse_emails = self._emails(values, SPOUSE_EMAIL_SLOTS)
-        spouse_phones = self._phones(values, SPOUSE_PHONE_SLOTS)
+        primary.emails = self._emails(values, self.email_plan)
+        primary.phones = self._phones(values, self.phone_plan)
+        spouse_emails = self._emails(values, self.spouse_email_plan)
+        spouse_phones = self._phones(values, self.spouse_phone_plan)
         if spouse is None and (spouse_emails or spouse_phones):
             # A spouse email without a spouse name still belongs to someone other than the primary person.
             spouse = PersonDraft(last_name=primary.last_name, is_spouse=True)
@@ -136,24 +161,16 @@ class CsvContactBuilder:
             spouse.emails, spouse.phones = spouse_emails, spouse_phones
         return primary, spouse
 
-    def _emails(self, values: Mapping[str, str], slots: tuple[SupportedField, ...]) -> list[EmailDraft]:
-        emails = []
-        for field in slots:
-            address = self.cleaned(values, field)
-            if address:
-                emails.append(EmailDraft(email=address, primary=not emails))
-        return emails
+    def _emails(self, values: Mapping[str, str], plan: Plan) -> list[EmailDraft]:
+        filled = self.cleaned(values, plan)
+        return [EmailDraft(email=address, primary=position == 0) for position, (_, address) in enumerate(filled)]
 
-    def _phones(self, values: Mapping[str, str], slots: tuple[SupportedField, ...]) -> list[PhoneDraft]:
-        phones = []
-        for field in slots:
-            number = self.cleaned(values, field)
-            if number:
-                phones.append(PhoneDraft(number=number, primary=not phones))
-        return phones
+    def _phones(self, values: Mapping[str, str], plan: Plan) -> list[PhoneDraft]:
+        filled = self.cleaned(values, plan)
+        return [PhoneDraft(number=number, primary=position == 0) for position, (_, number) in enumerate(filled)]
 
     def _addresses(self, values: Mapping[str, str]) -> list[AddressDraft]:
-        if not any(self.value(values, field.key) for field in ADDRESS_PARTS):
+        if not any(values.get(header, "").strip() for _, header, _ in self.address_parts_plan):
             return []
-        parts = {field.attribute: self.value(values, field.key) for field in ADDRESS_FIELDS}
+        parts = {attribute: values.get(header, "").strip() for attribute, header, _ in self.address_plan}
         return [AddressDraft(**parts, location="mailing", primary_mailing_address=True)]
