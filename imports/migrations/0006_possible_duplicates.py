@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('contacts', '0004_fewer_indexes'),
-        ('imports', '0004_import_reviewers'),
+        ('imports', '0005_import_lease_holder'),
     ]
 
     operations = [
