@@ -1,18 +1,24 @@
-"""Links to an import's file that only an authorised caller can use.
+"""An import's downloads: its stored file and its failed rows, and the links that open them.
 
-On local storage the link points at our own download view and carries a
-signature of (import, user) with an expiry; on S3 it is a presigned URL.
+On local storage the file's link points at our own download view and
+carries a signature of (import, user) with an expiry; on S3 it is a
+presigned URL. The API and the admin serve both downloads through
+`file_response` and `failures_response`, so they serve the same bytes
+under the same names and types.
 """
 
 from __future__ import annotations
 
 import functools
 import time
+import uuid
 
 from django.conf import settings
 from django.core import signing
+from django.http import FileResponse, StreamingHttpResponse
 from django.urls import get_script_prefix, reverse
 
+from imports.failures import failure_lines, failures_filename
 from imports.models import Import
 
 SALT = "imports.file-download"
@@ -62,7 +68,19 @@ def _signer(secret_key: str) -> signing.TimestampSigner:
 
 def failures_url(*, account_list_id, import_id, origin: str) -> str:
     """The link to an import's failed rows as a CSV (`ImportFailuresView`)."""
-    return f"{origin}/api/v2/account_lists/{account_list_id}/imports/{import_id}/failures"
+    path = _failures_path(get_script_prefix())
+    return origin + path.format(account_list_id=account_list_id, import_id=import_id)
+
+
+_PLACEHOLDER_IDS = (uuid.UUID(int=1), uuid.UUID(int=2))
+
+
+@functools.cache
+def _failures_path(script_prefix: str) -> str:
+    """The failures view's path with the two ids as format fields: `reverse()` once, not for every import of a list."""
+    account_list_id, import_id = _PLACEHOLDER_IDS
+    path = reverse("import-failures", kwargs={"account_list_pk": account_list_id, "pk": import_id})
+    return path.replace(str(account_list_id), "{account_list_id}").replace(str(import_id), "{import_id}")
 
 
 def origin_of(request) -> str:
@@ -90,3 +108,28 @@ def read_download_token(token: str) -> tuple[str, str]:
     if payload.get("e", 0) < time.time():
         raise InvalidDownloadLink("This download link has expired. Read the import again for a fresh file_url.")
     return payload["i"], payload["u"]
+
+
+# What an uploaded file is served as: decided by what the service found it to be, never by its name.
+DOWNLOAD_TYPES = {
+    "csv": "text/csv",
+    "tnt": "application/xml",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "vcard": "text/vcard",
+}
+
+
+def file_response(import_record: Import) -> FileResponse:
+    """The uploaded file as an attachment, under the user's name for it (the import has a file)."""
+    filename = import_record.original_filename or f"import-{import_record.pk}"
+    # The type follows the source, never the uploaded name (which could say .html).
+    kind = "tnt" if import_record.source == Import.Source.TNT else import_record.file_format.get("kind", "csv")
+    content_type = DOWNLOAD_TYPES.get(kind, "application/octet-stream")
+    return FileResponse(import_record.file.open("rb"), as_attachment=True, filename=filename, content_type=content_type)
+
+
+def failures_response(import_record: Import) -> StreamingHttpResponse:
+    """The failed rows as a CSV to fix and upload again: streamed, so a million failures do not fill memory."""
+    response = StreamingHttpResponse(failure_lines(import_record), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{failures_filename(import_record)}"'
+    return response

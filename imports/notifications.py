@@ -5,7 +5,9 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
+from django.urls import reverse
 
+from imports.downloads import failures_url
 from imports.failures import failures_csv_text, failures_filename
 from imports.models import Import
 
@@ -14,7 +16,8 @@ MAX_ATTACHED_FAILURES = 10_000
 
 
 def import_url(import_record: Import) -> str:
-    return f"{settings.SITE_URL}/api/v2/account_lists/{import_record.account_list_id}/imports/{import_record.pk}"
+    ids = {"account_list_pk": import_record.account_list_id, "pk": import_record.pk}
+    return settings.SITE_URL + reverse("import-detail", kwargs=ids)
 
 
 def send_import_finished(*, import_record: Import) -> None:
@@ -25,7 +28,9 @@ def send_import_finished(*, import_record: Import) -> None:
         "user": import_record.user,
         "succeeded": succeeded,
         "import_url": import_url(import_record),
-        "failures_url": f"{import_url(import_record)}/failures",
+        "failures_url": failures_url(
+            account_list_id=import_record.account_list_id, import_id=import_record.pk, origin=settings.SITE_URL
+        ),
         "source": import_record.get_source_display(),
     }
     template = "success" if succeeded else "failure"

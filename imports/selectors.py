@@ -1,8 +1,36 @@
-"""Reads about imports that services need."""
+"""Reads about imports that several faces share."""
 
 from __future__ import annotations
 
+from accounts.models import User
+from accounts.selectors import account_lists_for
+from imports.downloads import read_download_token
 from imports.models import Import
+
+
+class FileNotAvailable(Exception):
+    """No file to give for this link: the import, its file, the user or the user's membership is gone."""
+
+
+def import_for_download(*, token: str) -> Import:
+    """The import whose stored file a signed link opens.
+
+    The link must be valid and unexpired (InvalidDownloadLink otherwise), and
+    its user still active and still a member of the import's account list.
+    Every other refusal is FileNotAvailable, never saying which, so that a
+    link reveals nothing about imports its holder may no longer see.
+    """
+    import_id, user_id = read_download_token(token)
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    import_record = Import.objects.filter(pk=import_id).first()
+    allowed = (
+        user is not None
+        and import_record is not None
+        and account_lists_for(user=user).filter(pk=import_record.account_list_id).exists()
+    )
+    if not allowed or not import_record.file:
+        raise FileNotAvailable("No such file.")
+    return import_record
 
 
 def remembered_mappings(*, account_list_id, header_fingerprint: str, exclude_id=None) -> Import | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from datetime import datetime
 from typing import Any
@@ -30,6 +31,31 @@ ANALYSIS_FIELDS = (
     "file_constants",
     "tnt_groups",
 )
+
+
+class SourceCannotChange(ValidationError):
+    """An update names another source than the import's: a CSV import stays a CSV import."""
+
+    def __init__(self) -> None:
+        super().__init__({"source": ["The source of an import cannot change."]})
+
+
+class ImportNotStartable(Exception):
+    """Only an import in preview can start; this one has left it."""
+
+    def __init__(self, import_record: Import) -> None:
+        self.status = import_record.status
+        super().__init__(f"it is {import_record.get_status_display().lower()}")
+
+
+class ImportNotCancellable(Exception):
+    """Only a queued or running import can be cancelled."""
+
+    def __init__(self, import_record: Import) -> None:
+        self.status = import_record.status
+        super().__init__(
+            f"it is {import_record.get_status_display().lower()}; only queued or running imports can be cancelled"
+        )
 
 
 class StaleImport(Exception):
@@ -187,7 +213,13 @@ def update_import(
     updated_in_db_at: datetime | None,
     overwrite: bool = False,
 ) -> Import:
-    """Change an import with optimistic locking; leaving preview starts it."""
+    """Change an import with optimistic locking; leaving preview starts it.
+
+    `attributes` may name the import's `source` (a client sends back what it
+    read), but never another one: SourceCannotChange.
+    """
+    if attributes.get("source") not in (None, import_record.source):
+        raise SourceCannotChange()
     import_record = Import.objects.select_for_update().get(pk=import_record.pk)
     if not overwrite:
         if updated_in_db_at is None:
@@ -237,7 +269,8 @@ def update_import(
     ):
         rebuild_samples(import_record=import_record)
     if wants_start and import_record.status == Import.Status.PREVIEW:
-        start_import(import_record=import_record)
+        with contextlib.suppress(ImportNotStartable):  # another request started it meanwhile: as asked
+            start_import(import_record=import_record)
     return import_record
 
 
@@ -278,9 +311,12 @@ def start_import(*, import_record: Import, enqueue: bool = True) -> Import:
     """Leave preview and queue the job once the transaction commits, exactly once.
 
     The conditional UPDATE is the guard: of two requests that both leave
-    preview, only one changes a row and only that one enqueues. With
+    preview, only one changes a row and only that one enqueues; the other
+    gets ImportNotStartable, as does an import that has left preview. With
     `enqueue=False` the caller runs the job itself (the import_file command).
     """
+    if import_record.status != Import.Status.PREVIEW:
+        raise ImportNotStartable(import_record)
     validate_for_start(import_record)
     now = timezone.now()
     with transaction.atomic():
@@ -288,7 +324,9 @@ def start_import(*, import_record: Import, enqueue: bool = True) -> Import:
             status=Import.Status.QUEUED, in_preview=False, queued_at=now, updated_at=now
         )
     import_record.refresh_from_db()
-    if won and enqueue:
+    if not won:
+        raise ImportNotStartable(import_record)
+    if enqueue:
         transaction.on_commit(lambda: enqueue_import(import_record.pk))
     return import_record
 
@@ -303,19 +341,16 @@ def enqueue_import(import_id) -> None:
 
 
 def cancel_import(*, import_record: Import) -> Import:
-    """Stop a queued or running import at its next batch; a finished import is left as it is."""
+    """Cancel a queued import at once; a running one stops before its next batch.
+
+    Anything else (in preview, finished) cannot be cancelled: ImportNotCancellable.
+    """
     now = timezone.now()
-    Import.objects.filter(pk=import_record.pk, status=Import.Status.QUEUED).update(
-        status=Import.Status.CANCELLED,
-        cancel_requested=True,
-        completed_at=now,
-        updated_at=now,
-    )
-    Import.objects.filter(pk=import_record.pk, status__in=[Import.Status.IMPORTING, Import.Status.PREVIEW]).update(
-        cancel_requested=True, updated_at=now
-    )
-    Import.objects.filter(pk=import_record.pk, status=Import.Status.PREVIEW).update(
-        status=Import.Status.CANCELLED, completed_at=now, updated_at=now
-    )
+    pending = Import.objects.filter(pk=import_record.pk)
+    changed = pending.filter(status=Import.Status.QUEUED).update(
+        status=Import.Status.CANCELLED, cancel_requested=True, completed_at=now, updated_at=now
+    ) or pending.filter(status=Import.Status.IMPORTING).update(cancel_requested=True, updated_at=now)
     import_record.refresh_from_db()
+    if not changed:
+        raise ImportNotCancellable(import_record)
     return import_record

@@ -11,13 +11,13 @@ from django import forms
 from django.contrib import messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponseNotAllowed, HttpResponseRedirect, StreamingHttpResponse
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 
 from imports import services
 from imports.admin.display import validation_messages
-from imports.failures import failure_lines, failures_filename
+from imports.downloads import failures_response, file_response
 from imports.models import Import
 
 
@@ -40,25 +40,21 @@ def download_file(model_admin, request, object_id: str):
     import_record = _import_for(model_admin, request, object_id)
     if not import_record.file:
         raise Http404("This import has no file.")
-    filename = import_record.original_filename or f"import-{import_record.pk}"
-    return FileResponse(import_record.file.open("rb"), as_attachment=True, filename=filename)
+    return file_response(import_record)
 
 
 def download_failures(model_admin, request, object_id: str):
-    """The failed rows as the CSV the user gets: streamed, so a million failures do not fill memory."""
-    import_record = _import_for(model_admin, request, object_id)
-    response = StreamingHttpResponse(failure_lines(import_record), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{failures_filename(import_record)}"'
-    return response
+    """The failed rows as the CSV the user gets."""
+    return failures_response(_import_for(model_admin, request, object_id))
 
 
 def start_and_report(model_admin, request, import_record: Import) -> bool:
     """Start an import in preview; on invalid mappings show each validation message instead."""
-    if import_record.status != Import.Status.PREVIEW:
-        messages.warning(request, f"{import_record}: not started, it is {import_record.get_status_display().lower()}.")
-        return False
     try:
         services.start_import(import_record=import_record)
+    except services.ImportNotStartable as refused:
+        messages.warning(request, f"{import_record}: not started, {refused}.")
+        return False
     except ValidationError as error:
         for message in validation_messages(error):
             messages.error(request, f"{import_record} cannot start: {message}")
@@ -70,14 +66,11 @@ def start_and_report(model_admin, request, import_record: Import) -> bool:
 
 def cancel_and_report(model_admin, request, import_record: Import) -> bool:
     """Cancel a queued or running import; the job stops before its next batch."""
-    if import_record.status not in (Import.Status.QUEUED, Import.Status.IMPORTING):
-        messages.warning(
-            request,
-            f"{import_record}: not cancelled, it is {import_record.get_status_display().lower()}; "
-            "only queued or running imports can be cancelled.",
-        )
+    try:
+        import_record = services.cancel_import(import_record=import_record)
+    except services.ImportNotCancellable as refused:
+        messages.warning(request, f"{import_record}: not cancelled, {refused}.")
         return False
-    import_record = services.cancel_import(import_record=import_record)
     model_admin.log_change(request, import_record, "Cancelled from the admin.")
     if import_record.status == Import.Status.CANCELLED:
         messages.success(request, f"{import_record}: cancelled.")

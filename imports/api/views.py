@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.http import Http404
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -12,16 +12,16 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework_json_api.views import ModelViewSet
 
-from accounts.models import AccountList, User
-from accounts.selectors import account_list_for, account_lists_for
+from accounts.models import AccountList
+from accounts.selectors import account_list_for
 from config.conditional import is_not_modified, not_modified, validator_headers
 from config.renderers import Document, JSONRenderer
 from imports import services
 from imports.api.documents import ImportDocuments
 from imports.api.serializers import ImportInputSerializer, ImportSerializer
-from imports.downloads import InvalidDownloadLink, read_download_token
-from imports.failures import failure_lines, failures_filename
+from imports.downloads import DOWNLOAD_TYPES, InvalidDownloadLink, failures_response, file_response
 from imports.models import Import
+from imports.selectors import FileNotAvailable, import_for_download
 from imports.services import StaleImport
 
 
@@ -137,8 +137,6 @@ class ImportViewSet(ModelViewSet):
     def update(self, request, *args, **kwargs):
         import_record = self.get_object()
         attributes = self._input()
-        if attributes.get("source") not in (None, import_record.source):
-            raise exceptions.ValidationError({"source": ["The source of an import cannot change."]})
         try:
             services.update_import(
                 import_record=import_record,
@@ -204,18 +202,7 @@ class ImportFailuresView(APIView):
         import_record = Import.objects.filter(account_list=account_list, pk=pk).first()
         if import_record is None:
             raise exceptions.NotFound("No such import.")
-        response = StreamingHttpResponse(failure_lines(import_record), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{failures_filename(import_record)}"'
-        return response
-
-
-# What an uploaded file is served as: decided by what the service found it to be, never by its name.
-DOWNLOAD_TYPES = {
-    "csv": "text/csv",
-    "tnt": "application/xml",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "vcard": "text/vcard",
-}
+        return failures_response(import_record)
 
 
 class ImportFileDownloadView(APIView):
@@ -235,22 +222,8 @@ class ImportFileDownloadView(APIView):
     )
     def get(self, request, token):
         try:
-            import_id, user_id = read_download_token(token)
+            return file_response(import_for_download(token=token))
         except InvalidDownloadLink as invalid:
             raise exceptions.PermissionDenied(str(invalid)) from None
-        user = User.objects.filter(pk=user_id, is_active=True).first()
-        import_record = Import.objects.filter(pk=import_id).first()
-        allowed = (
-            user is not None
-            and import_record is not None
-            and account_lists_for(user=user).filter(pk=import_record.account_list_id).exists()
-        )
-        if not allowed or not import_record.file:
-            raise exceptions.NotFound("No such file.")
-        filename = import_record.original_filename or f"import-{import_record.pk}"
-        # The type follows the source, never the uploaded name (which could say .html).
-        kind = "tnt" if import_record.source == Import.Source.TNT else import_record.file_format.get("kind", "csv")
-        content_type = DOWNLOAD_TYPES.get(kind, "application/octet-stream")
-        return FileResponse(
-            import_record.file.open("rb"), as_attachment=True, filename=filename, content_type=content_type
-        )
+        except FileNotAvailable as missing:
+            raise exceptions.NotFound(str(missing)) from None

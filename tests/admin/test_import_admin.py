@@ -280,6 +280,18 @@ def test_cancel_of_a_finished_import_is_refused_with_a_warning(admin_client, mem
     assert import_record.status == Import.Status.COMPLETE
 
 
+def test_cancel_button_of_an_import_in_preview_is_refused_as_the_service_says(admin_client, member):
+    import_record = make_import(
+        account_list=member.account_list, user=member.user, fixture=INVALID_ROWS, mappings=CUSTOM, until="preview"
+    )
+    response = admin_client.post(admin_url("cancel", import_record), follow=True)
+    assert messages_of(response) == [
+        f"{import_record}: not cancelled, it is in preview; only queued or running imports can be cancelled."
+    ]
+    import_record.refresh_from_db()
+    assert (import_record.status, import_record.cancel_requested) == (Import.Status.PREVIEW, False)
+
+
 def test_reimport_of_the_corrected_failures_csv_makes_a_linked_import_and_runs_it(
     admin_client, member, django_capture_on_commit_callbacks
 ):

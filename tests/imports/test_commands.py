@@ -2,8 +2,10 @@
 
 import json
 import os
+import re
 import subprocess
 import sys
+import tempfile
 from io import StringIO
 from pathlib import Path
 
@@ -39,9 +41,19 @@ def import_file(member, path, *args) -> tuple[dict, str]:
 
 @pytest.fixture
 def in_tmp(tmp_path, monkeypatch):
-    """import_file writes the failures CSV to the working directory."""
+    """A working directory of its own, to see that import_file writes nothing there unasked."""
     monkeypatch.chdir(tmp_path)
     return tmp_path
+
+
+def invalid_rows_mapping(folder: Path) -> Path:
+    """A mapping file for INVALID_ROWS: two of its three rows fail."""
+    mapping = folder / "mapping.json"
+    headers = {k: v for k, v in CUSTOM_HEADERS_MAPPINGS.items() if k != "referred_by"}
+    mapping.write_text(
+        json.dumps({"file_headers_mappings": headers, "file_constants_mappings": CUSTOM_CONSTANTS_MAPPINGS})
+    )
+    return mapping
 
 
 # --- import_file ----------------------------------------------------------------------
@@ -65,18 +77,28 @@ def test_import_file_ends_with_one_json_line_and_exit_status_0(member, in_tmp):
 
 
 def test_failed_rows_still_exit_0_and_are_written_to_a_failures_csv(member, in_tmp):
-    mapping = in_tmp / "mapping.json"
-    headers = {k: v for k, v in CUSTOM_HEADERS_MAPPINGS.items() if k != "referred_by"}
-    mapping.write_text(
-        json.dumps({"file_headers_mappings": headers, "file_constants_mappings": CUSTOM_CONSTANTS_MAPPINGS})
-    )
-    summary, _ = import_file(
-        member, fixture_path("csv", "sample_csv_with_some_invalid_rows.csv"), "--mapping", str(mapping)
-    )
+    summary, _ = import_file(member, fixture_path("csv", INVALID_ROWS), "--mapping", str(invalid_rows_mapping(in_tmp)))
     assert (summary["status"], summary["rows_processed"], summary["rows_failed"]) == ("complete", 3, 1)
     failures = Path(summary["failures_csv"])
-    assert failures.parent == in_tmp
+    assert failures.parent == Path(tempfile.gettempdir())  # never into the working directory
     assert failures.read_text().startswith("Error Message,fname,lname")
+    assert not list(in_tmp.glob("*failures*"))
+    failures.unlink()
+
+
+def test_failures_csv_goes_where_the_option_says(member, in_tmp):
+    wanted = in_tmp / "fix-these.csv"
+    summary, _ = import_file(
+        member,
+        fixture_path("csv", INVALID_ROWS),
+        "--mapping",
+        str(invalid_rows_mapping(in_tmp)),
+        "--failures-csv",
+        str(wanted),
+    )
+    assert summary["rows_failed"] > 0
+    assert summary["failures_csv"] == str(wanted)
+    assert wanted.read_text().startswith("Error Message,")
 
 
 def test_an_import_that_fails_exits_with_status_1_after_its_json_line(member, in_tmp, monkeypatch):
@@ -110,6 +132,7 @@ def test_an_import_that_fails_exits_with_status_1_after_its_json_line(member, in
         ({"user": "nobody@example.com"}, "No user with the email"),
         ({"account_list": "not-a-uuid"}, "is not a member of an account list"),
         ({"extra": ["--mapping", "/no/such/mapping.json"]}, "Cannot read the mapping file"),
+        ({"extra": ["--mapping", "auto", "--failures-csv", "/no/such/folder/f.csv"]}, "No such folder"),
         ({"extra": []}, "must map a name"),  # no mapping at all: nothing to start with
     ],
 )
@@ -177,9 +200,14 @@ def test_progress_on_a_terminal_is_a_bar_with_rows_rate_and_time_left():
     stream = Terminal()
     progress = Progress(OutputWrapper(stream), total=1000)
     progress.update(FakeImport(250))
-    line = stream.getvalue()
-    assert line.startswith("\r[#######")
-    assert "250/1,000 rows" in line and "rows/s" in line and "s left" in line
+    redraw = stream.getvalue().split("\r")[-1]
+    assert "━" in redraw and " 250/1000" in redraw and " rows " in redraw and " rows/s " in redraw
+    assert re.search(
+        r"[-\d]+:[-\d]{2}:[-\d]{2}$", redraw.removesuffix("\x1b[0m")
+    )  # the time left ("-:--:--" until a rate is known)
+    progress.update(FakeImport(1000))
+    progress.done(FakeImport(1000))
+    assert stream.getvalue().endswith("\n\x1b[?25h")  # the bar ends on its own line, cursor shown again
 
 
 def test_progress_without_a_terminal_is_a_plain_line_every_tenth():

@@ -7,19 +7,25 @@ Goes through the same services as the API, runs the job in the foreground
 from __future__ import annotations
 
 import json
+import os
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, ProgressColumn, TextColumn, TimeRemainingColumn
+from rich.progress import Progress as RichProgress
+from rich.text import Text
 
 from accounts.models import User
 from accounts.selectors import account_lists_for
 from contacts.api.serializers import SampleContactSerializer
 from imports import services
-from imports.failures import failures_csv_text
+from imports.failures import failure_lines
 from imports.models import Import
 from imports.pipeline.job import run_import
 
@@ -46,11 +52,20 @@ class Command(BaseCommand):
         parser.add_argument("--tag-list", default="", dest="tag_list", help="Comma-separated tags for every contact")
         parser.add_argument("--override", action="store_true", help="File values replace stored ones")
         parser.add_argument("--preview", action="store_true", help="Print the analysis as JSON and import nothing")
+        parser.add_argument(
+            "--failures-csv",
+            dest="failures_csv",
+            type=Path,
+            help="Where to write the failed rows (default: a new temporary file; the summary line gives its path)",
+        )
 
     def handle(self, *args, **options):
         path = Path(options["path"])
         if not path.is_file():
             raise BadArguments(f"No such file: {path}")
+        failures_csv = options["failures_csv"]
+        if failures_csv is not None and not failures_csv.resolve().parent.is_dir():
+            raise BadArguments(f"No such folder for --failures-csv: {failures_csv.resolve().parent}")
         user, account_list = self._user_and_list(options["user"], options["account_list"])
         source = options["source"] or ("tnt" if path.suffix.lower() == ".xml" else "csv")
         mapping = self._read_mapping(options["mapping"])
@@ -83,7 +98,8 @@ class Command(BaseCommand):
         progress = Progress(self.stderr, total=import_record.rows_total or 0)
         import_record = run_import(str(import_record.pk), on_progress=progress.update)
         progress.done(import_record)
-        self.stdout.write(json.dumps(self._summary(import_record, time.monotonic() - started)))
+        failures_path = self._write_failures(import_record, failures_csv)
+        self.stdout.write(json.dumps(self._summary(import_record, time.monotonic() - started, failures_path)))
         if import_record.status != Import.Status.COMPLETE:
             sys.exit(1)
 
@@ -146,11 +162,22 @@ class Command(BaseCommand):
             "sample_contacts": SampleContactSerializer(import_record.sample_contacts.all(), many=True).data,
         }
 
-    def _summary(self, import_record: Import, seconds: float) -> dict:
-        failures_path = None
-        if import_record.rows_failed:
-            failures_path = Path.cwd() / f"import-{import_record.pk}-failures.csv"
-            failures_path.write_text(failures_csv_text(import_record), encoding="utf-8")
+    def _write_failures(self, import_record: Import, path: Path | None) -> Path | None:
+        """The failed rows as the CSV the user gets, at `path` or in a new temporary file; None when none failed."""
+        if not import_record.rows_failed:
+            return None
+        if path is None:
+            descriptor, name = tempfile.mkstemp(prefix=f"import-{import_record.pk}-failures-", suffix=".csv")
+            os.close(descriptor)
+            path = Path(name)
+        try:
+            with path.open("w", encoding="utf-8", newline="") as handle:
+                handle.writelines(failure_lines(import_record))
+        except OSError as error:
+            raise CommandError(f"Cannot write the failures CSV to {path}: {error}") from None
+        return path
+
+    def _summary(self, import_record: Import, seconds: float, failures_path: Path | None) -> dict:
         return {
             "import_id": str(import_record.pk),
             "status": import_record.status,
@@ -172,35 +199,44 @@ def _messages(error: ValidationError) -> str:
     return "; ".join(error.messages)
 
 
+class RowRate(ProgressColumn):
+    """Rows a second since the start, as the summary line counts them."""
+
+    def render(self, task) -> Text:
+        rate = task.completed / task.elapsed if task.elapsed else 0
+        return Text(f"{rate:,.0f} rows/s")
+
+
 class Progress:
-    """A progress bar on a terminal (rows, rows/s, time left); a line every 10% otherwise."""
+    """A progress bar on a terminal (rows, rows/s, time left); a plain line every 10% otherwise, for logs."""
 
     def __init__(self, stream, *, total: int):
         self.stream = stream
         self.total = total
         self.started = time.monotonic()
-        self.interactive = hasattr(stream, "isatty") and stream.isatty()
         self.next_report = 0.1
+        self.bar = None
+        if hasattr(stream, "isatty") and stream.isatty():
+            # The bar writes to the terminal itself: Django's wrapper would end every redraw with a newline.
+            console = Console(file=getattr(stream, "_out", stream))
+            columns = (BarColumn(), MofNCompleteColumn(), TextColumn("rows"), RowRate(), TimeRemainingColumn())
+            self.bar = RichProgress(*columns, console=console, auto_refresh=False)
+            self.task = self.bar.add_task("import", total=total or None)
+            self.bar.start()
 
     def update(self, import_record: Import) -> None:
         done = import_record.rows_processed
-        elapsed = max(time.monotonic() - self.started, 1e-6)
-        rate = done / elapsed
+        if self.bar is not None:
+            self.bar.update(self.task, completed=done, refresh=True)
+            return
         fraction = done / self.total if self.total else 1.0
-        left = (self.total - done) / rate if rate and self.total else 0
-        if self.interactive:
-            width = 30
-            bar = "#" * int(width * min(fraction, 1.0))
-            self.stream.write(
-                f"\r[{bar:<{width}}] {done:,}/{self.total:,} rows  {rate:,.0f} rows/s  {left:,.0f}s left ",
-                ending="",
-            )
-            self.stream.flush()
-        elif fraction >= self.next_report:
+        if fraction >= self.next_report:
+            rate = done / max(time.monotonic() - self.started, 1e-6)
+            left = (self.total - done) / rate if rate and self.total else 0
             self.stream.write(f"{done:,}/{self.total:,} rows ({fraction:.0%}), {rate:,.0f} rows/s, {left:,.0f}s left")
             while self.next_report <= fraction:
                 self.next_report += 0.1
 
     def done(self, import_record: Import) -> None:
-        if self.interactive:
-            self.stream.write("")
+        if self.bar is not None:
+            self.bar.stop()

@@ -55,10 +55,6 @@ class ReadOnlyStream:
 # --------------------------------------------------------------------------- #
 
 
-def test_fixture_folder_holds_the_expected_files():
-    assert len(ALL_FIXTURES) == 10
-
-
 @pytest.mark.parametrize("name", ALL_FIXTURES)
 def test_every_fixture_reads_the_same_rows_in_analysis_and_in_read_csv(name):
     data = fixture_bytes(name)
