@@ -24,10 +24,9 @@ import uuid
 from datetime import UTC, datetime
 from itertools import islice
 
-from benchmarks.baselines import CONTACT_FIELDS, _address_values
 from contacts.models import email_key, name_key, phone_key
 from imports.pipeline.ids import time_ordered_id
-from imports.pipeline.writer import address_key
+from imports.pipeline.writer import ADDRESS_ATTRIBUTES, MERGED_FIELDS, PERSON_ATTRIBUTES, address_key
 
 # Tables in the order their foreign keys need, with the model that gives each one's columns.
 TABLES = ("contact", "person", "email", "phone", "address", "tag", "imported")
@@ -126,7 +125,7 @@ def graph_rows(draft, *, account_list_id: uuid.UUID, import_id: uuid.UUID, table
     contact_id = time_ordered_id()
     contact = {"id": contact_id, "account_list_id": account_list_id, "name": draft.name}
     contact["name_key"] = name_key(draft.name)
-    contact.update({attr: getattr(draft, source) for attr, source in CONTACT_FIELDS.items()})
+    contact.update({attr: getattr(draft, attr) for attr in MERGED_FIELDS})
     tables["contact"].append(contact)
     people: dict[tuple, dict] = {}
     emails, phones, addresses, tags = set(), set(), set(), set()
@@ -135,18 +134,8 @@ def graph_rows(draft, *, account_list_id: uuid.UUID, import_id: uuid.UUID, table
         who = (first, last) if first else ("", person.is_spouse)
         if who not in people:
             people[who] = {"id": time_ordered_id(), "primary_email": False, "primary_phone": False}
-            tables["person"].append(
-                {
-                    "id": people[who]["id"],
-                    "contact_id": contact_id,
-                    "first_name": person.first_name,
-                    "last_name": person.last_name,
-                    "middle_name": person.middle_name,
-                    "title": person.title,
-                    "suffix": person.suffix,
-                    "is_spouse": person.is_spouse,
-                }
-            )
+            person_row = {attr: getattr(person, attr) for attr in PERSON_ATTRIBUTES}
+            tables["person"].append({"id": people[who]["id"], "contact_id": contact_id, **person_row})
         state = people[who]
         for email in person.emails:
             key = email_key(email.email)
@@ -178,7 +167,7 @@ def graph_rows(draft, *, account_list_id: uuid.UUID, import_id: uuid.UUID, table
         addresses.add(key)
         primary = address.primary_mailing_address and not has_primary_address
         has_primary_address |= primary
-        values = {**_address_values(address), "primary_mailing_address": primary}
+        values = {**{attr: getattr(address, attr) for attr in ADDRESS_ATTRIBUTES}, "primary_mailing_address": primary}
         tables["address"].append({"id": time_ordered_id(), "contact_id": contact_id, **values})
     for tag in draft.tags:
         if tag.casefold() not in tags:
@@ -244,14 +233,13 @@ def _quoted(columns: list[str]) -> list[str]:
 
 def write_floor(import_record, *, batch_size: int) -> dict:
     """Read, build and write the import's file with no Django in the write path; returns the timings."""
-    from django.conf import settings
     from django.db import connection
 
     from imports.pipeline.sources import rows_of
 
     vendor = connection.vendor
     tables = {key: Table(model, vendor) for key, model in models_by_table().items()}
-    database = settings.DATABASES["default"]
+    database = connection.settings_dict  # the test database too, when a test runs it
     if vendor == "sqlite":
         writer = SqliteWriter(str(database["NAME"]), tables)
         import_key = import_record.pk.hex

@@ -21,6 +21,13 @@ from rest_framework import exceptions, status
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from config.middleware import json_too_large_message
+from google_contacts.errors import (
+    AuthorizationRefused,
+    AuthorizationRevoked,
+    GoogleError,
+    GoogleNotConfigured,
+)
+from google_contacts.services import GoogleAccountNotFound
 
 NON_FIELD_KEYS = {"non_field_errors", "__all__", "detail"}
 UNSUPPORTED_MEDIA_TYPE_HINT = (
@@ -39,6 +46,10 @@ def exception_handler(exc, context):
         exc = exceptions.NotFound("Not found.")
     elif isinstance(exc, SuspiciousOperation):
         exc = _suspicious_request(exc)
+    elif isinstance(exc, GoogleAccountNotFound):
+        exc = exceptions.NotFound(str(exc))
+    elif isinstance(exc, GoogleError):
+        exc = _google_error(exc)
     elif isinstance(exc, exceptions.UnsupportedMediaType):
         exc = exceptions.UnsupportedMediaType(
             getattr(exc, "media_type", ""), detail=f"{exc.detail} {UNSUPPORTED_MEDIA_TYPE_HINT}"
@@ -54,6 +65,25 @@ def exception_handler(exc, context):
     if response.status_code == status.HTTP_401_UNAUTHORIZED and "WWW-Authenticate" not in response:
         response["WWW-Authenticate"] = 'Bearer realm="api"'
     return response
+
+
+class BadGateway(exceptions.APIException):
+    status_code = status.HTTP_502_BAD_GATEWAY
+    default_code = "bad_gateway"
+
+
+class NotConfigured(exceptions.APIException):
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_code = "not_configured"
+
+
+def _google_error(exc: GoogleError) -> exceptions.APIException:
+    """Google's refusals are the request's fault (400); this server unconfigured is 503; Google failing is 502."""
+    if isinstance(exc, (AuthorizationRefused, AuthorizationRevoked)):
+        return exceptions.ValidationError(str(exc))
+    if isinstance(exc, GoogleNotConfigured):
+        return NotConfigured(str(exc))
+    return BadGateway(str(exc))
 
 
 def _suspicious_request(exc: SuspiciousOperation) -> exceptions.APIException:

@@ -64,6 +64,8 @@ ERROR_DESCRIPTIONS = {
     "409": "Stale updated_in_db_at, or a resource type or id that does not match the endpoint.",
     "413": "The upload is larger than the limit.",
     "415": "A content type other than application/vnd.api+json or multipart/form-data.",
+    "502": "Google could not be reached, or kept answering errors; the detail says what happened.",
+    "503": "Google Contacts is not configured on this server.",
 }
 WRITE_METHODS = ("POST", "PUT", "PATCH")
 

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "accounts",
     "contacts",
     "imports",
+    "google_contacts",
 ]
 
 MIDDLEWARE = [
@@ -137,21 +138,27 @@ warnings.filterwarnings("ignore", message="No directory at: ")
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = "/media-not-served/"  # uploads are only reachable through signed links
 
+
 # --- File storage: local by default, S3 when a bucket is configured ---------
-AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
-if AWS_STORAGE_BUCKET_NAME:
-    default_storage = {
+def s3_storage(environ) -> dict:
+    """The S3 storage of uploads, from AWS_STORAGE_BUCKET_NAME and friends (the S3 test builds it the same way)."""
+    return {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
-            "bucket_name": AWS_STORAGE_BUCKET_NAME,
-            "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
-            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+            "bucket_name": environ["AWS_STORAGE_BUCKET_NAME"],
+            "region_name": environ.get("AWS_S3_REGION_NAME") or None,
+            "endpoint_url": environ.get("AWS_S3_ENDPOINT_URL") or None,
             "default_acl": "private",
             "querystring_auth": True,
-            "querystring_expire": env_int("FILE_URL_EXPIRY_SECONDS", 3600),
+            "querystring_expire": int(environ.get("FILE_URL_EXPIRY_SECONDS") or 3600),
             "file_overwrite": False,
         },
     }
+
+
+AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
+if AWS_STORAGE_BUCKET_NAME:
+    default_storage = s3_storage(os.environ)
 else:
     default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 STORAGES = {
@@ -184,6 +191,22 @@ IMPORT_HEARTBEAT_SECONDS = env_int("IMPORT_HEARTBEAT_SECONDS", 5)
 IMPORT_STALL_SECONDS = env_int("IMPORT_STALL_SECONDS", 30)
 IMPORT_WATCHDOG_SECONDS = env_int("IMPORT_WATCHDOG_SECONDS", 10)
 IMPORT_MAX_ATTEMPTS = env_int("IMPORT_MAX_ATTEMPTS", 5)
+
+# Google Contacts (see the README): an OAuth client of a Google Cloud project, and Fernet keys for the tokens.
+GOOGLE_OAUTH_CLIENT_ID = os.environ.get("GOOGLE_OAUTH_CLIENT_ID", "")
+GOOGLE_OAUTH_CLIENT_SECRET = os.environ.get("GOOGLE_OAUTH_CLIENT_SECRET", "")
+# Google's own endpoints unless told otherwise (tests and staging point them at a stand-in).
+GOOGLE_OAUTH_AUTHORIZE_URL = os.environ.get(
+    "GOOGLE_OAUTH_AUTHORIZE_URL", "https://accounts.google.com/o/oauth2/v2/auth"
+)
+GOOGLE_OAUTH_TOKEN_URL = os.environ.get("GOOGLE_OAUTH_TOKEN_URL", "https://oauth2.googleapis.com/token")
+GOOGLE_OAUTH_REVOKE_URL = os.environ.get("GOOGLE_OAUTH_REVOKE_URL", "https://oauth2.googleapis.com/revoke")
+GOOGLE_PEOPLE_API_URL = os.environ.get("GOOGLE_PEOPLE_API_URL", "https://people.googleapis.com/v1")
+# Comma-separated Fernet keys: the first encrypts, all decrypt (rotation: README).
+GOOGLE_TOKEN_ENCRYPTION_KEYS = [k for k in os.environ.get("GOOGLE_TOKEN_ENCRYPTION_KEYS", "").split(",") if k.strip()]
+GOOGLE_API_TIMEOUT_SECONDS = env_int("GOOGLE_API_TIMEOUT_SECONDS", 30)
+GOOGLE_API_RETRIES = env_int("GOOGLE_API_RETRIES", 5)  # for 429, 5xx and lost connections, with backoff
+GOOGLE_API_BACKOFF_SECONDS = float(os.environ.get("GOOGLE_API_BACKOFF_SECONDS", "1.0"))
 
 # --- Email ------------------------------------------------------------------
 EMAIL_URL = os.environ.get("EMAIL_URL", "console://")

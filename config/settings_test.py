@@ -14,6 +14,8 @@ from config.settings import DATABASES  # noqa: E402
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 SECURE_SSL_REDIRECT = False
+GOOGLE_TOKEN_ENCRYPTION_KEYS = ["dGVzdHMtb25seS1nb29nbGUtdG9rZW4ta2V5LTMyYnk="]  # a fixed Fernet key
+GOOGLE_API_BACKOFF_SECONDS = 0.01  # retries of the stand-in's 429 and 503 answers without waiting
 IMPORT_BATCH_SIZE = 50  # small batches, so that tests cross batch boundaries
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

@@ -4,10 +4,13 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 
 from accounts.api.views import AccountListViewSet, CurrentUserView
 from contacts.api.views import ContactViewSet
+from google_contacts import views as google_views
+from google_contacts.api.views import ContactGroupsView, GoogleAccountViewSet
 from imports.api.constants import ConstantsView
 from imports.api.possible_duplicates import PossibleDuplicateViewSet
 from imports.api.views import (
     CsvImportViewSet,
+    GoogleImportViewSet,
     ImportFailuresView,
     ImportFileDownloadView,
     ImportViewSet,
@@ -21,6 +24,21 @@ AL = "account_lists/<uuid:account_list_pk>"
 api_v2 = [
     path("user", CurrentUserView.as_view(), name="user"),
     path("constants", ConstantsView.as_view(), name="constants"),
+    path(
+        "user/google_accounts",
+        GoogleAccountViewSet.as_view({"get": "list", "post": "create"}),
+        name="google-account-list",
+    ),
+    path(
+        "user/google_accounts/<uuid:pk>",
+        GoogleAccountViewSet.as_view({"get": "retrieve", "delete": "destroy"}),
+        name="google-account-detail",
+    ),
+    path(
+        "user/google_accounts/<uuid:pk>/contact_groups",
+        ContactGroupsView.as_view(),
+        name="google-account-contact-groups",
+    ),
     path(
         "account_lists",
         AccountListViewSet.as_view({"get": "list"}),
@@ -42,6 +60,12 @@ api_v2 = [
         f"{AL}/imports/tnt/<uuid:pk>",
         TntImportViewSet.as_view(DETAIL),
         name="tnt-import-detail",
+    ),
+    path(f"{AL}/imports/google", GoogleImportViewSet.as_view(LIST), name="google-import-list"),
+    path(
+        f"{AL}/imports/google/<uuid:pk>",
+        GoogleImportViewSet.as_view(DETAIL),
+        name="google-import-detail",
     ),
     path(f"{AL}/imports", ImportViewSet.as_view(LIST), name="import-list"),
     path(f"{AL}/imports/<uuid:pk>", ImportViewSet.as_view(DETAIL), name="import-detail"),
@@ -85,4 +109,7 @@ urlpatterns = [
         name="api-redoc",
     ),
     path("api-auth/", include("rest_framework.urls")),
+    # The browser flow of connecting a Google account (a logged-in session; see google_contacts/views.py).
+    path("google/connect", google_views.connect, name="google-connect"),
+    path("google/callback", google_views.callback, name="google-connect-callback"),
 ]

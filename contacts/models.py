@@ -64,6 +64,11 @@ class Contact(ContactAttributes):
         blank=True,
         help_text="TntConnect's id of the contact, for re-imports",
     )
+    google_resource_name = models.CharField(
+        max_length=255,
+        blank=True,
+        help_text="The People API's resource name (people/...) of the Google contact it came from, for re-imports",
+    )
     referred_by = models.ForeignKey(
         "self",
         null=True,
@@ -79,6 +84,7 @@ class Contact(ContactAttributes):
         indexes = [
             models.Index(fields=["account_list", "name_key"], name="contact_name_key"),
             models.Index(fields=["account_list", "tnt_id"], name="contact_tnt_id"),
+            models.Index(fields=["account_list", "google_resource_name"], name="contact_google_resource_name"),
         ]
 
     class JSONAPIMeta:

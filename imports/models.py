@@ -56,6 +56,7 @@ class Import(models.Model):
     class Source(models.TextChoices):
         CSV = "csv", "CSV"
         TNT = "tnt", "TntConnect XML"
+        GOOGLE = "google", "Google Contacts"
 
     class Status(models.TextChoices):
         PREVIEW = "preview", "In preview"
@@ -122,6 +123,24 @@ class Import(models.Model):
     group_tags = JSONField(default=dict, blank=True)
     import_by_group = models.BooleanField(default=False)
     tnt_groups = JSONField(default=list, blank=True, help_text="Groups found in the TntConnect file")
+
+    # Google Contacts: the connected account read, its groups, and how far the job got through its pages
+    source_account = models.ForeignKey(
+        "google_contacts.GoogleAccount",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="imports",
+        help_text="The connected Google account imported from",
+    )
+    google_groups = JSONField(
+        default=list, blank=True, help_text="The Google account's contact groups: resource name, name, member count"
+    )
+    source_cursor = JSONField(
+        default=dict,
+        blank=True,
+        help_text="Google: the page token of the next page to read, committed with each page's contacts",
+    )
 
     retry_of = models.ForeignKey(
         "self",
@@ -204,6 +223,7 @@ READ, WRITE = False, True
 ATTRIBUTES: dict[str, bool] = {
     "account_list_id": READ,
     "source": READ,  # set on create, never changed (services and the API's input check it)
+    "source_account_id": READ,  # google: the connected account, given on create only
     "file_url": READ,
     "file_headers": READ,
     "file_constants": READ,
@@ -232,6 +252,7 @@ ATTRIBUTES: dict[str, bool] = {
     "file_size": READ,
     "file_version": READ,
     "tnt_groups": READ,
+    "google_groups": READ,
     "rows_total": READ,
     "rows_processed": READ,
     "rows_created": READ,

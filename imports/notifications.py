@@ -32,6 +32,11 @@ def send_import_finished(*, import_record: Import) -> None:
             account_list_id=import_record.account_list_id, import_id=import_record.pk, origin=settings.SITE_URL
         ),
         "source": import_record.get_source_display(),
+        # A Google import that failed because the authorisation no longer works says how to reconnect.
+        "google_reconnect": import_record.source == Import.Source.GOOGLE
+        and import_record.status == Import.Status.FAILED
+        and (import_record.source_account is None or import_record.source_account.needs_reconnect),
+        "google_connect_url": f"{settings.SITE_URL}/google/connect",
     }
     template = "success" if succeeded else "failure"
     subject = render_to_string(f"imports/email/{template}_subject.txt", context).strip()

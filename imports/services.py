@@ -14,6 +14,7 @@ from django.utils import timezone
 from django_q.tasks import async_task
 
 from accounts.models import AccountList, User
+from imports import google
 from imports.mappings import check_mapping_shapes, validate_mappings
 from imports.models import WRITABLE_ATTRIBUTES, Import
 from imports.pipeline.analysis import FileAnalysis, analyze_file
@@ -157,6 +158,14 @@ def create_import(
     """
     if source not in Import.Source.values:
         raise ValidationError({"source": [f"source must be one of {Import.Source.values}, not {source!r}."]})
+    if source == Import.Source.GOOGLE:
+        return _create_google_import(
+            account_list=account_list,
+            user=user,
+            file=file,
+            attributes=attributes,
+            in_preview_default=in_preview_default,
+        )
     if file is None:
         raise ValidationError({"file": ["A file is required: send it as data[attributes][file] in a multipart body."]})
     check_mapping_shapes(
@@ -178,6 +187,38 @@ def create_import(
     wants_start = not import_record.in_preview
     if wants_start:
         _fill_from_suggestions(import_record)
+    import_record.in_preview = True
+    import_record.status = Import.Status.PREVIEW
+    import_record.save()
+    rebuild_samples(import_record=import_record)
+    if wants_start:
+        start_import(import_record=import_record)
+    return import_record
+
+
+def _create_google_import(
+    *, account_list: AccountList, user: User, file: File | None, attributes: dict[str, Any], in_preview_default: bool
+) -> Import:
+    """An import that reads a connected Google account: in preview, its groups and first people are fetched."""
+    if file is not None:
+        raise ValidationError(
+            {"file": ["A Google import reads a connected Google account, not a file: send source_account_id only."]}
+        )
+    account = google.source_account_for(user=user, source_account_id=attributes.get("source_account_id"))
+    import_record = Import(
+        account_list=account_list,
+        user=user,
+        source=Import.Source.GOOGLE,
+        source_account=account,
+        original_filename=account.email,  # what the emails and the admin call the import
+    )
+    for name in WRITABLE_ATTRIBUTES:
+        if name in attributes:
+            setattr(import_record, name, attributes[name])
+    wants_start = not attributes.get("in_preview", in_preview_default)
+    if not wants_start:
+        google.load_preview(import_record)
+        google.check_groups(import_record)
     import_record.in_preview = True
     import_record.status = Import.Status.PREVIEW
     import_record.save()
@@ -254,11 +295,15 @@ def update_import(
     elif sheet_changed:
         _read_sheet_again(import_record)
     filled = wants_start and import_record.status == Import.Status.PREVIEW and _fill_from_suggestions(import_record)
+    regrouped = import_record.source == Import.Source.GOOGLE and {"groups", "import_by_group"} & set(changes)
+    if regrouped and import_record.status == Import.Status.PREVIEW and not wants_start:
+        google.load_preview(import_record)  # samples of the chosen groups' members
     import_record.save()
     if (
         file is not None
         or sheet_changed
         or filled
+        or regrouped
         or {
             "file_headers_mappings",
             "file_constants_mappings",
@@ -303,7 +348,13 @@ def validate_for_start(import_record: Import) -> None:
         )
     elif import_record.import_by_group and not import_record.groups:
         raise ValidationError({"groups": ["import_by_group is true but no groups were chosen."]})
-    if not import_record.file:
+    if import_record.source == Import.Source.GOOGLE:
+        if import_record.source_account_id is None:
+            raise ValidationError(
+                {"source_account_id": ["The Google account of this import was disconnected; connect it again."]}
+            )
+        google.check_groups(import_record)
+    elif not import_record.file:
         raise ValidationError({"file": ["The import has no file."]})
 
 

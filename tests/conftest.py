@@ -85,3 +85,18 @@ def _remove_uploaded_files():
 
     if "imports-test-media-" in str(settings.MEDIA_ROOT):
         shutil.rmtree(settings.MEDIA_ROOT, ignore_errors=True)
+
+
+@pytest.fixture
+def google(settings):
+    """A stand-in for Google's OAuth endpoints and People API on a loopback port, the service pointed at it:
+    250 people over 3 pages (100 a page at most), two user groups and the system groups."""
+    from google_contacts.standin import GoogleStandIn, demo_groups, demo_people
+
+    groups = demo_groups()
+    standin = GoogleStandIn(people=demo_people(250, groups), groups=groups, max_page_size=100)
+    standin.serve()
+    for name, value in standin.settings().items():
+        setattr(settings, name, value)
+    yield standin
+    standin.stop()

@@ -9,10 +9,12 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import ApiToken
+from google_contacts.standin import StandInAccount
 from imports.models import Import
 from tests.conftest import JsonApiClient
 from tests.factories import ApiTokenFactory, ContactFactory
-from tests.imports.helpers import create_csv, make_import, upload
+from tests.google.helpers import REDIRECT_URI, connect, connect_document
+from tests.imports.helpers import create_csv, imports_path, make_import, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -27,8 +29,8 @@ TNT_EXPORT = (
     b"</Contact></Tables></Database>"
 )
 
-# (method, path, what a member of the account list gets). {al} is the list, {csv} and {tnt} imports of
-# it, {contact} one of its contacts.
+# (method, path, what a member of the account list gets). {al} is the list, {csv}, {tnt} and {google}
+# imports of it, {contact} one of its contacts, {ga} the member's connected Google account.
 ENDPOINTS = [
     ("get", "/api/v2/user", 200),
     ("get", "/api/v2/constants", 200),
@@ -51,11 +53,21 @@ ENDPOINTS = [
     ("get", "{al}/imports/tnt/{tnt}", 200),
     ("put", "{al}/imports/tnt/{tnt}", 200),
     ("patch", "{al}/imports/tnt/{tnt}", 200),
+    ("get", "{al}/imports/google", 200),
+    ("post", "{al}/imports/google", 201),
+    ("get", "{al}/imports/google/{google}", 200),
+    ("put", "{al}/imports/google/{google}", 200),
+    ("patch", "{al}/imports/google/{google}", 200),
     ("get", "{al}/contacts", 200),
     ("get", "{al}/contacts/{contact}", 200),
+    ("get", "/api/v2/user/google_accounts", 200),
+    ("post", "/api/v2/user/google_accounts", 201),
+    ("get", "/api/v2/user/google_accounts/{ga}", 200),
+    ("get", "/api/v2/user/google_accounts/{ga}/contact_groups", 200),
+    ("delete", "/api/v2/user/google_accounts/{ga}", 204),  # last: it disconnects the account
 ]
 # Endpoints about the caller rather than an account list: another list's user gets their own answer.
-ABOUT_THE_CALLER = {"/api/v2/user", "/api/v2/constants", "/api/v2/account_lists"}
+ABOUT_THE_CALLER = {"/api/v2/user", "/api/v2/constants", "/api/v2/account_lists", "/api/v2/user/google_accounts"}
 CALLERS = ["anonymous", "bad token", "revoked token", "expired token", "other list's user", "member"]
 
 
@@ -63,21 +75,30 @@ def expected_status(caller: str, path: str, member_status: int) -> int:
     if caller == "member":
         return member_status
     if caller == "other list's user":
-        return 200 if path in ABOUT_THE_CALLER else 404  # 404, never 403: existence is not revealed
+        return member_status if path in ABOUT_THE_CALLER else 404  # 404, never 403: existence is not revealed
     return 401
 
 
 @pytest.fixture
-def records(api, account_list):
-    """A CSV import, a TNT import (both in preview) and a contact of the member's list."""
+def records(api, account_list, google):
+    """A CSV, a TNT and a Google import (all in preview), a contact of the member's list, a Google account."""
     csv_import = make_import(account_list=account_list, fixture="sample_csv_to_import.csv", until="preview")
     tnt = make_import(account_list=account_list, source=Import.Source.TNT, content=TNT_EXPORT, until="preview")
     contact = ContactFactory(account_list=account_list, name="Lee, Ann")
+    account = connect(api, google)
+    google_import = api.post_json(
+        imports_path(account_list, "/google"),
+        {"data": {"type": "imports", "attributes": {"source_account_id": account["id"], "in_preview": True}}},
+    )
+    assert google_import.status_code == 201, google_import.content
     return {
         "al": f"/api/v2/account_lists/{account_list.id}",
         "csv": str(csv_import.pk),
         "tnt": str(tnt.pk),
+        "google": google_import.json()["data"]["id"],
         "contact": str(contact.id),
+        "ga": account["id"],
+        "standin": google,
     }
 
 
@@ -94,10 +115,19 @@ def client_for(caller: str, member, stranger) -> JsonApiClient:
     return JsonApiClient(member.token)
 
 
-def call(client: JsonApiClient, method: str, path: str):
+def call(client: JsonApiClient, method: str, path: str, records: dict):
     """The same request a member would send successfully; only the credentials differ between callers."""
     if method == "get":
         return client.client.get(path)
+    if method == "delete":
+        return client.client.delete(path)
+    if method == "post" and path.endswith("/google_accounts"):
+        other = StandInAccount(email="bob.example@gmail.com", profile_id="people/100000000000000000002")
+        code = records["standin"].issue_code(redirect_uri=REDIRECT_URI, account=other)
+        return client.post_json(path, connect_document(code))
+    if method == "post" and path.endswith("/imports/google"):
+        attributes = {"source_account_id": records["ga"], "in_preview": True}
+        return client.post_json(path, {"data": {"type": "imports", "attributes": attributes}})
     if method == "post":
         source = "tnt" if path.endswith("/tnt") else "csv"
         content = TNT_EXPORT if source == "tnt" else b"First Name,Last Name\nAnn,Lee\n"
@@ -120,7 +150,7 @@ def test_authorization_matrix(caller, member, stranger, account_list, records):
     got, want = {}, {}
     for method, template, member_status in ENDPOINTS:
         path = template.format(**records)
-        response = call(client, method, path)
+        response = call(client, method, path, records)
         got[f"{method.upper()} {template}"] = response.status_code
         want[f"{method.upper()} {template}"] = expected_status(caller, template, member_status)
         if response.status_code >= 400:
@@ -306,7 +336,7 @@ def openapi_path(template: str) -> str:
     if template == "{al}":
         return "/api/v2/account_lists/{id}"
     path = template.replace("{al}", "/api/v2/account_lists/{account_list_pk}")
-    return re.sub(r"\{(csv|tnt|contact)\}", "{id}", path)
+    return re.sub(r"\{(csv|tnt|google|contact|ga)\}", "{id}", path)
 
 
 def test_the_matrix_covers_every_endpoint_and_method_of_the_published_schema(client):

@@ -77,6 +77,7 @@ class ContactSerializer(ModelSerializer):
         fields = [
             *CONTACT_ATTRIBUTES,
             "tnt_id",
+            "google_resource_name",
             "referred_by_id",
             "tags",
             "people",

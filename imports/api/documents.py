@@ -62,6 +62,7 @@ def _date_time(name: str):
 # file_url and failures_url depend on the request: they are filled in by `ImportDocuments`.
 COMPUTED = {
     "account_list_id": lambda row: str(row["account_list_id"]),
+    "source_account_id": lambda row: str(row["source_account_id"]) if row["source_account_id"] else None,
     "file_url": lambda row: None,
     "file_headers": lambda row: ordered_headers(row["file_headers"], row["file_header_order"]),
     "file_sheets": lambda row: file_sheets_of(row["source"], row["file_format"]),

@@ -20,6 +20,7 @@ class ImportSerializer(ModelSerializer):
 
     # The resource is rendered by imports.api.documents; this serializer describes it in the OpenAPI schema.
     account_list_id = drf_serializers.CharField(read_only=True)
+    source_account_id = drf_serializers.CharField(read_only=True, allow_null=True)
     file_url = drf_serializers.CharField(read_only=True, allow_null=True)
     groups = GroupsField(read_only=True)
     updated_in_db_at = UTCDateTimeField(source="updated_at", read_only=True)
@@ -50,6 +51,9 @@ class ImportInputSerializer(drf_serializers.Serializer):
     """What a create or update may send. Unknown and read-only attributes are ignored."""
 
     source = drf_serializers.ChoiceField(choices=Import.Source.values, required=False)
+    source_account_id = drf_serializers.UUIDField(
+        required=False, help_text="google only: the id of one of the user's connected Google accounts"
+    )
     file = UploadField(required=False, allow_empty_file=True)
     file_headers_mappings = JSONObjectField(required=False)
     file_constants_mappings = JSONObjectField(required=False)

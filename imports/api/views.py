@@ -41,7 +41,7 @@ class ImportViewSet(ModelViewSet):
     ordering_fields = ["created_at", "updated_at", "source", "status", "completed_at"]
     ordering = ["-created_at"]
     source: str | None = None  # set by the source-specific endpoints
-    required_on_create: tuple[str, ...] = ("source", "file")  # documented in the schema
+    required_on_create: tuple[str, ...] = ("source",)  # documented in the schema (csv and tnt need a file too)
     in_preview_default = False
 
     def account_list(self) -> AccountList:
@@ -117,7 +117,7 @@ class ImportViewSet(ModelViewSet):
         attributes = self._input()
         source = self.source or attributes.get("source")
         if source is None:
-            raise exceptions.ValidationError({"source": ['source is required: "csv" or "tnt".']})
+            raise exceptions.ValidationError({"source": [f"source is required: one of {Import.Source.values}."]})
         if self.source and attributes.get("source") not in (None, self.source):
             raise exceptions.ValidationError({"source": [f"This endpoint takes {self.source} imports only."]})
         import_record = services.create_import(
@@ -167,6 +167,15 @@ class TntImportViewSet(ImportViewSet):
     source = Import.Source.TNT
     required_on_create = ("file",)
     in_preview_default = False
+
+
+class GoogleImportViewSet(ImportViewSet):
+    """account_lists/{al}/imports/google: import from a connected Google account; starts at once unless in_preview."""
+
+    source = Import.Source.GOOGLE
+    required_on_create = ("source_account_id",)
+    in_preview_default = False
+    schema_error_statuses = ["502", "503"]
 
 
 class CsvRenderer(renderers.BaseRenderer):

@@ -21,8 +21,11 @@ from django.db import DatabaseError, InterfaceError, OperationalError, connectio
 from django.db.models import F
 from django.utils import timezone
 
+from google_contacts.errors import GoogleError
+from imports.google import people_api_for_import, refresh_groups
 from imports.models import Import, ImportFailure
 from imports.notifications import send_import_finished
+from imports.pipeline.google_pages import google_pages
 from imports.pipeline.lease import Heartbeat, holder_is_gone, is_stale, this_process
 from imports.pipeline.read_ahead import read_ahead
 from imports.pipeline.sources import BuiltRow, rows_of
@@ -203,6 +206,9 @@ def _import_rows(import_record: Import, *, on_progress=None) -> None:
         import_record=import_record,
         defer_referrals=import_record.source == Import.Source.TNT,
     )
+    if import_record.source == Import.Source.GOOGLE:
+        _import_google_pages(import_record, writer, on_progress=on_progress)
+        return
     with import_record.file.open("rb") as stream:
         rows = rows_of(import_record, stream)
         # Resume: the rows of committed batches are done already.
@@ -222,6 +228,20 @@ def _import_rows(import_record: Import, *, on_progress=None) -> None:
             writer.link_deferred_referrals()
 
 
+def _import_google_pages(import_record: Import, writer: ContactWriter, *, on_progress=None) -> None:
+    """A Google account's people, a page per batch; the page token commits with it (google_pages.py)."""
+    api = people_api_for_import(import_record)
+    refresh_groups(import_record, api)  # the groups' current names, for the tags
+    Import.objects.filter(pk=import_record.pk).update(google_groups=import_record.google_groups)
+    for number, page in enumerate(google_pages(import_record, api), start=1):
+        _check_not_cancelled(import_record)
+        _write_with_retries(import_record, writer, page.rows, source_cursor=page.cursor)
+        if number in ANALYZE_AFTER_BATCHES:
+            _refresh_planner_statistics()
+        if on_progress:
+            on_progress(import_record)
+
+
 def _refresh_planner_statistics() -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
@@ -238,11 +258,13 @@ def _check_not_cancelled(import_record: Import) -> None:
         raise ImportCancelled()
 
 
-def _write_with_retries(import_record: Import, writer: ContactWriter, batch: list[BuiltRow]) -> None:
+def _write_with_retries(
+    import_record: Import, writer: ContactWriter, batch: list[BuiltRow], *, source_cursor: dict | None = None
+) -> None:
     """A lost connection or a lock timeout is retried; the batch's transaction was rolled back."""
     for attempt in range(1, BATCH_RETRIES + 1):
         try:
-            _write_batch(import_record, writer, batch)
+            _write_batch(import_record, writer, batch, source_cursor=source_cursor)
             return
         except RETRYABLE_ERRORS:
             if attempt == BATCH_RETRIES:
@@ -256,7 +278,10 @@ def _write_with_retries(import_record: Import, writer: ContactWriter, batch: lis
             time.sleep(0.5 * 2**attempt)
 
 
-def _write_batch(import_record: Import, writer: ContactWriter, batch: list[BuiltRow]) -> None:
+def _write_batch(
+    import_record: Import, writer: ContactWriter, batch: list[BuiltRow], *, source_cursor: dict | None = None
+) -> None:
+    """The batch's contacts, failures and counters (and a Google page's cursor) in one transaction."""
     good = [row.draft for row in batch if row.draft is not None]
     lines = [row.line_number for row in batch if row.draft is not None]
     failed = [
@@ -279,6 +304,8 @@ def _write_batch(import_record: Import, writer: ContactWriter, batch: list[Built
             "rows_failed": F("rows_failed") + len(failed),
             "possible_duplicates_count": F("possible_duplicates_count") + (result.possible_duplicates if result else 0),
         }
+        if source_cursor is not None:
+            counters["source_cursor"] = source_cursor
         now = timezone.now()
         owned = Import.objects.filter(
             pk=import_record.pk, attempts=import_record.attempts, status=Import.Status.IMPORTING
@@ -294,6 +321,7 @@ def _write_batch(import_record: Import, writer: ContactWriter, batch: list[Built
             "possible_duplicates_count",
             "heartbeat_at",
             "updated_at",
+            "source_cursor",
         ]
     )
 
@@ -310,6 +338,8 @@ def _finish(import_record: Import, status: str, *, error: str = "") -> None:
 
 
 def _short_error(error: Exception) -> str:
+    if isinstance(error, GoogleError):
+        return str(error)[:1000]  # already a sentence that says what to do
     if isinstance(error, DatabaseError):
         return "The database refused the import's data; our team has been told. Try again later."
     if isinstance(error, (OSError, FileNotFoundError)):

@@ -5,7 +5,7 @@ nobody can take it apart afterwards; a duplicate shows and can be merged. So
 a draft (of any source) is an existing contact, or a contact an earlier draft
 of the same import made, only on evidence, in this order:
 
-1. the same source id (`STRONG_KEYS`: TntConnect id, ...); otherwise
+1. the same source id (`STRONG_KEYS`: Google resource name, TntConnect id); otherwise
 2. the same contact name (`name_key`) and nothing that says otherwise: it
    says otherwise when both sides have identifying values (email addresses,
    phone numbers, streets, websites) and share none of them, or carry
@@ -72,11 +72,20 @@ class StrongKey:
         return rows_in(contacts.values_list(self.contact_field, "id"), f"{self.contact_field}__in", values)
 
 
+def _google_resource_names(draft: ContactDraft) -> list[str]:
+    return [draft.google_resource_name] if draft.google_resource_name else []
+
+
 def _tnt_ids(draft: ContactDraft) -> list[str]:
     return [draft.tnt_id] if draft.tnt_id else []
 
 
-STRONG_KEYS: tuple[StrongKey, ...] = (StrongKey("tnt", _tnt_ids, contact_field="tnt_id"),)
+STRONG_KEYS: tuple[StrongKey, ...] = (
+    StrongKey("google", _google_resource_names, contact_field="google_resource_name"),
+    StrongKey("tnt", _tnt_ids, contact_field="tnt_id"),
+)
+#: The contact columns that hold a source's own id (kept on the contact by the writer).
+SOURCE_IDS = tuple(key.contact_field for key in STRONG_KEYS if key.contact_field)
 
 
 # --- what a draft and a contact say about who they are ------------------------------------

@@ -14,6 +14,7 @@ from imports.models import Import
 from imports.pipeline.analysis import csv_limits
 from imports.pipeline.builders.csv import CsvContactBuilder
 from imports.pipeline.builders.drafts import ContactDraft, RowError
+from imports.pipeline.builders.google import GoogleImportOptions, build_google_contact
 from imports.pipeline.builders.tnt import TntImportOptions, build_tnt_contact
 from imports.pipeline.readers.tabular import read_tabular
 from imports.pipeline.readers.tnt import TntContactRow, TntGroup, analyze_tnt, iter_tnt_contacts
@@ -49,6 +50,14 @@ def tnt_options(import_record: Import, *, group_members: dict[str, list[str]]) -
         version=import_record.file_format.get("version", ""),
         groups_by_id=groups,
         group_members=group_members,
+        group_tags=import_record.group_tags,
+        tag_list=import_record.tag_list,
+    )
+
+
+def google_options(import_record: Import) -> GoogleImportOptions:
+    return GoogleImportOptions(
+        group_names={group["resource_name"]: group["name"] for group in import_record.google_groups},
         group_tags=import_record.group_tags,
         tag_list=import_record.tag_list,
     )
@@ -94,6 +103,8 @@ def failure_headers(import_record: Import) -> list[str]:
     """Column names of the failures CSV after "Error Message": the file's own headers."""
     if import_record.source == Import.Source.TNT:
         return ["TntConnect ID", "File As"]
+    if import_record.source == Import.Source.GOOGLE:
+        return ["Google Resource Name", "Name"]
     return list(import_record.ordered_file_headers.values())
 
 
@@ -110,6 +121,13 @@ def sample_drafts(import_record: Import) -> Iterator[tuple[int, ContactDraft]]:
                 position=stored["line_number"],
             )
             draft, _ = build(lambda r: build_tnt_contact(r, options), row)
+            if draft is not None:
+                yield stored["line_number"], draft
+        return
+    if import_record.source == Import.Source.GOOGLE:
+        options = google_options(import_record)
+        for stored in import_record.sample_rows:
+            draft, _ = build(lambda person: build_google_contact(person, options), stored["person"])
             if draft is not None:
                 yield stored["line_number"], draft
         return

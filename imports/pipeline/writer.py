@@ -32,6 +32,7 @@ from imports.pipeline.builders.drafts import AddressDraft, ContactDraft, PersonD
 from imports.pipeline.bulk_insert import insert_new, loaded_instances, new_instance, rows_in
 from imports.pipeline.ids import time_ordered_id
 from imports.pipeline.matching import (
+    SOURCE_IDS,
     Evidence,
     Identifiers,
     LookAlike,
@@ -46,8 +47,8 @@ from imports.pipeline.matching import (
 )
 
 # The contact attributes a draft fills, by the same names; what `override` replaces or fills.
-# The name is not among them: it is what a contact is matched by.
-MERGED_FIELDS = (*(attribute for attribute in CONTACT_ATTRIBUTES if attribute != "name"), "tnt_id")
+# The name is not among them: it is what a contact is matched by. The sources' own ids are kept too.
+MERGED_FIELDS = (*(attribute for attribute in CONTACT_ATTRIBUTES if attribute != "name"), *SOURCE_IDS)
 PERSON_FIELDS = ("middle_name", "title", "suffix")  # what `override` replaces or fills on a matched person
 # A person's and an address's attributes, by the same names on the draft and the model.
 PERSON_ATTRIBUTES = tuple(f.name for f in fields(PersonDraft) if f.name not in ("emails", "phones"))

@@ -73,6 +73,7 @@ class ContactDraft:
     addresses: list[AddressDraft] = field(default_factory=list)
     referred_by: str = ""  # the name of the contact who referred this one
     tnt_id: str = ""  # TntConnect's own id, for matching re-imports
+    google_resource_name: str = ""  # the People API's people/... of the person, for matching re-imports
 
     @property
     def primary_email(self) -> str:

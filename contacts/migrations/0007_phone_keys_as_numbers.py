@@ -37,7 +37,7 @@ def recompute_phone_keys(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("accounts", "0003_account_list_default_country"),
-        ("contacts", "0005_sample_newsletter_choices"),
+        ("contacts", "0006_contact_google_resource_name"),
     ]
 
     operations = [migrations.RunPython(recompute_phone_keys, migrations.RunPython.noop)]

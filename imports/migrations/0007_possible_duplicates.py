@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('contacts', '0004_fewer_indexes'),
-        ('imports', '0005_import_lease_holder'),
+        ('imports', '0006_google_source'),
     ]
 
     operations = [
