@@ -63,6 +63,10 @@ class AccountList(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     name = models.CharField(max_length=200)
     users = models.ManyToManyField(User, through="AccountListMembership", related_name="account_lists")
+    monthly_goal = models.DecimalField(
+        max_digits=14, decimal_places=2, null=True, blank=True, help_text="Monthly support goal"
+    )
+    default_currency = models.CharField(max_length=3, blank=True, help_text="ISO 4217 code, e.g. USD")
     default_country = models.CharField(
         max_length=2,
         blank=True,

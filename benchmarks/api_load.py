@@ -7,9 +7,10 @@ endpoints with `wrk` from a second process for a bounded time:
 - GET account_lists/{al}/imports/{id}?include=sample_contacts (what a client polls)
 - GET account_lists/{al}/imports (the list)
 
-It prints requests per second and the p50/p99 latency of each, then stops
-gunicorn. Only loopback is ever addressed. Needs `wrk` (Debian: apt-get
-install wrk).
+and each again with `If-None-Match` set to the ETag it answered (a poll that
+finds nothing changed: 304 Not Modified), when it gives one. It prints
+requests per second and the p50/p99 latency of each, then stops gunicorn.
+Only loopback is ever addressed. Needs `wrk` (Debian: apt-get install wrk).
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 from benchmarks.data import csv_path, write_csv
@@ -81,18 +84,28 @@ def stop(server: subprocess.Popen) -> None:
         os.killpg(server.pid, signal.SIGKILL)
 
 
-def run_wrk(url: str, token: str, *, seconds: int, connections: int) -> dict:
-    """wrk's requests/s and latency percentiles; any non-2xx answer fails the run."""
-    command = [
-        "wrk",
-        "-t1",
-        f"-c{connections}",
-        f"-d{seconds}s",
-        "--latency",
-        "-H",
-        f"Authorization: Bearer {token}",
-        url,
-    ]
+def etag_of(url: str, token: str) -> str | None:
+    """The ETag the URL answers with, checked to answer 304 when sent back; None when it gives none."""
+    request = urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"})
+    with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 (loopback only)
+        etag = response.headers.get("ETag")
+    if etag is None:
+        return None
+    request.add_header("If-None-Match", etag)
+    try:
+        urllib.request.urlopen(request, timeout=30)  # noqa: S310
+    except urllib.error.HTTPError as answer:
+        if answer.code == 304:
+            return etag
+    raise SystemExit(f"{url} did not answer 304 to its own ETag")
+
+
+def run_wrk(url: str, token: str, *, seconds: int, connections: int, headers: tuple[str, ...] = ()) -> dict:
+    """wrk's requests/s and latency percentiles; any answer but 2xx and 3xx fails the run."""
+    command = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", "-H", f"Authorization: Bearer {token}"]
+    for header in headers:
+        command += ["-H", header]
+    command.append(url)
     output = subprocess.run(command, capture_output=True, text=True, check=True, timeout=seconds + 60).stdout
     if "Non-2xx or 3xx responses" in output:
         raise SystemExit(f"wrk got error responses from {url}:\n{output}")
@@ -148,10 +161,18 @@ def main(argv: list[str] | None = None) -> int:
         say(f"database: {setup['vendor']}; gunicorn {args.workers} workers x {args.threads} threads on {HOST}:{port}; "
             f"wrk {args.connections} connections, {args.seconds} s per endpoint")  # fmt: skip
         run_wrk(endpoints["import list"], fixture["token"], seconds=2, connections=args.connections)  # warm up
+        runs = []
         for label, url in endpoints.items():
-            figures = run_wrk(url, fixture["token"], seconds=args.seconds, connections=args.connections)
+            runs.append((label, url, ()))
+            etag = etag_of(url, fixture["token"])
+            if etag is not None:
+                runs.append((f"{label}, 304", url, (f"If-None-Match: {etag}",)))
+        for label, url, headers in runs:
+            figures = run_wrk(
+                url, fixture["token"], seconds=args.seconds, connections=args.connections, headers=headers
+            )
             results[label] = figures
-            say(f"{label:<40} {figures['requests_per_second']:>8,.0f} requests/s  p50 {figures['p50_ms']:>6.1f} ms"
+            say(f"{label:<45} {figures['requests_per_second']:>8,.0f} requests/s  p50 {figures['p50_ms']:>6.1f} ms"
                 f"  p99 {figures['p99_ms']:>6.1f} ms  ({figures['requests']:,} requests)")  # fmt: skip
     finally:
         stop(server)

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "accounts",
     "contacts",
     "imports",
+    "fundraising",
     "google_contacts",
 ]
 

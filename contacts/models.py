@@ -46,6 +46,22 @@ class ContactAttributes(models.Model):
     church_name = models.CharField(max_length=255, blank=True)
     website = models.CharField(max_length=1000, blank=True)
     notes = models.TextField(blank=True)
+    # The commitment's start and whether its first gift came; what to ask next and when.
+    pledge_start_date = models.DateField(null=True, blank=True)
+    pledge_received = models.BooleanField(null=True, blank=True)
+    next_ask = models.DateField(null=True, blank=True)
+    next_ask_amount = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    estimated_annual_capacity = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    direct_deposit = models.BooleanField(null=True, blank=True)
+    magazine = models.BooleanField(null=True, blank=True)
+    is_organization = models.BooleanField(null=True, blank=True)
+    # When each kind of contact last happened (TntConnect keeps these per contact).
+    last_activity = models.DateField(null=True, blank=True)
+    last_appointment = models.DateField(null=True, blank=True)
+    last_letter = models.DateField(null=True, blank=True)
+    last_call = models.DateField(null=True, blank=True)
+    last_pre_call = models.DateField(null=True, blank=True)
+    last_thank = models.DateField(null=True, blank=True)
 
     class Meta:
         abstract = True
@@ -124,6 +140,17 @@ class Person(models.Model):
     title = models.CharField(max_length=50, blank=True)
     suffix = models.CharField(max_length=50, blank=True)
     is_spouse = models.BooleanField(default=False)
+    # A birthday or anniversary is often known without its year: the parts are kept apart.
+    birthday_month = models.PositiveSmallIntegerField(null=True, blank=True)
+    birthday_day = models.PositiveSmallIntegerField(null=True, blank=True)
+    birthday_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    anniversary_month = models.PositiveSmallIntegerField(null=True, blank=True)
+    anniversary_day = models.PositiveSmallIntegerField(null=True, blank=True)
+    anniversary_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    occupation = models.CharField(max_length=255, blank=True)
+    employer = models.CharField(max_length=255, blank=True)
+    deceased = models.BooleanField(default=False)
+    websites = models.TextField(blank=True, help_text="Web pages and social accounts, one per line, as written")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -24,10 +24,6 @@ from imports.models import Import
 SALT = "imports.file-download"
 
 
-def file_url_for(*, import_record: Import, user, request) -> str | None:
-    return file_url(import_id=import_record.pk, file_name=import_record.file.name, user=user, origin=origin_of(request))
-
-
 def file_url(*, import_id, file_name: str | None, user, origin: str) -> str | None:
     """The link to an import's stored file (by its id and storage name), or None when it has none.
 
@@ -38,32 +34,8 @@ def file_url(*, import_id, file_name: str | None, user, origin: str) -> str | No
     storage = Import._meta.get_field("file").storage
     if hasattr(storage, "bucket_name"):
         return storage.url(file_name)  # presigned, expires after FILE_URL_EXPIRY_SECONDS
-    return origin + _download_path_prefix(get_script_prefix()) + _token(str(import_id), str(user.pk))
-
-
-def _token(import_id: str, user_id: str) -> str:
-    """The signed (import, user, expiry) of a link. Signing gives the same token all through a second
-    (its timestamp and expiry are whole seconds), so this second's tokens are kept: a client polling
-    a list, or many, signs each link once a second at most."""
-    now, secret, lifetime = int(time.time()), settings.SECRET_KEY, settings.FILE_URL_EXPIRY_SECONDS
-    if _tokens_this_second.get("second") != (now, secret, lifetime):
-        _tokens_this_second.clear()
-        _tokens_this_second["second"] = (now, secret, lifetime)
-    token = _tokens_this_second.get((import_id, user_id))
-    if token is None:
-        payload = {"i": import_id, "u": user_id, "e": now + lifetime}
-        token = _tokens_this_second[(import_id, user_id)] = _signer(secret).sign_object(payload)
-    return token
-
-
-_tokens_this_second: dict = {}
-
-
-@functools.cache
-def _signer(secret_key: str) -> signing.TimestampSigner:
-    """One signer per secret key. `signing.dumps` makes one (reading the settings) for every link, and
-    compressing a payload of two UUIDs saves a few characters: together most of a link's cost."""
-    return signing.TimestampSigner(key=secret_key, salt=SALT)
+    payload = {"i": str(import_id), "u": str(user.pk), "e": int(time.time()) + settings.FILE_URL_EXPIRY_SECONDS}
+    return origin + reverse("import-file-download", kwargs={"token": signing.dumps(payload, salt=SALT)})
 
 
 def failures_url(*, account_list_id, import_id, origin: str) -> str:
@@ -86,13 +58,6 @@ def _failures_path(script_prefix: str) -> str:
 def origin_of(request) -> str:
     """The scheme and host of the request, as `build_absolute_uri` writes them before a path."""
     return request.build_absolute_uri("/")[:-1]
-
-
-@functools.cache
-def _download_path_prefix(script_prefix: str) -> str:
-    """The download view's path up to the token. `reverse()` walks the URLconf: ten links cost more
-    than signing them. A token (URL-safe base64, ":" and ".") is never quoted by `reverse()`."""
-    return reverse("import-file-download", kwargs={"token": "-"})[:-1]
 
 
 class InvalidDownloadLink(Exception):

@@ -5,9 +5,10 @@ says what a column mapped to a field becomes: the field's key (as used in
 `file_headers_mappings`) and label, the part of the contact draft it fills and
 the attribute there, the cleaner that turns a cell into that attribute's value
 (the widget), its constants, and the words and spellings by which headers and
-file values name it. The constants endpoint, the mapping validator, the
-suggestions, the CSV builder and the contact model's newsletter choices all
-read it; address parts and email and phone slots are derived from it.
+file values name it (a TntConnect database by its codes). The constants
+endpoint, the mapping rules (`imports.mappings`), the suggestions, the CSV and
+TNT builders and the contact model's newsletter choices all read it; address
+parts and email and phone slots are derived from it.
 
 Nothing here knows Django: the builders that read it do not either.
 """

@@ -114,15 +114,11 @@ def _constant_value_errors(file_constants, file_headers_mappings, file_constants
             if missing:
                 values_not_found.setdefault(field_key, []).extend(missing)
 
-    uncovered: dict[str, list[str]] = {}
-    for field_key in CONSTANT_FIELDS:
-        header_key = file_headers_mappings.get(field_key)
-        if header_key is None or header_key not in file_constants:
-            continue
-        covered = {value for entry in file_constants_mappings.get(field_key, []) for value in entry["values"]}
-        left = [value for value in file_constants[header_key] if value.strip() and value not in covered]
-        if left:
-            uncovered[field_key] = left
+    uncovered = uncovered_values(
+        file_constants=file_constants,
+        file_headers_mappings=file_headers_mappings,
+        file_constants_mappings=file_constants_mappings,
+    )
 
     messages = []
     if invalid_ids:
@@ -132,6 +128,25 @@ def _constant_value_errors(file_constants, file_headers_mappings, file_constants
     if uncovered:
         messages.append(f"file_constants_mappings does not cover these values found in the file: {uncovered}")
     return messages
+
+
+def uncovered_values(
+    *,
+    file_constants: Mapping[str, list[str]],
+    file_headers_mappings: Mapping[str, str],
+    file_constants_mappings: Mapping[str, list],
+) -> dict[str, list[str]]:
+    """Constant field -> the non-blank values of its column that no constants mapping covers."""
+    uncovered: dict[str, list[str]] = {}
+    for field_key in CONSTANT_FIELDS:
+        header_key = file_headers_mappings.get(field_key)
+        if header_key is None or header_key not in file_constants:
+            continue
+        covered = {value for entry in file_constants_mappings.get(field_key, []) for value in entry["values"]}
+        left = [value for value in file_constants[header_key] if value.strip() and value not in covered]
+        if left:
+            uncovered[field_key] = left
+    return uncovered
 
 
 def _is_valid_constant_id(field: SupportedField, constant_id: str) -> bool:

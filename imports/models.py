@@ -39,6 +39,30 @@ def header_line_of(source: str, file_format: dict) -> int | None:
     return file_format.get("header_line") if source == Import.Source.CSV else None
 
 
+SUMMARY_COUNTERS = ("created", "updated", "skipped", "failed")
+
+
+def tnt_summary_of(source: str, import_record) -> dict[str, dict[str, int]]:
+    """The counters of a TntConnect import per table: the contacts' from the import's rows, the rest per step."""
+    if source != Import.Source.TNT:
+        return {}
+    contacts = {
+        "created": import_record.rows_created,
+        "updated": import_record.rows_updated,
+        "skipped": 0,
+        "failed": import_record.rows_failed,
+    }
+    steps = import_record.tnt_steps or {}
+    return {
+        "contacts": contacts,
+        **{
+            name: {key: counters.get(key, 0) for key in SUMMARY_COUNTERS}
+            for name, counters in steps.items()
+            if name != "contacts"  # its counters are the import's rows_* (above); the step only notes it is done
+        },
+    }
+
+
 def import_file_path(instance: "Import", filename: str) -> str:
     """A generated storage name; the uploaded name is only kept as display text.
 
@@ -175,6 +199,12 @@ class Import(models.Model):
     possible_duplicates_count = models.PositiveIntegerField(
         default=0, help_text="Rows kept apart from a contact that looks alike (see possible duplicates)"
     )
+    tnt_steps = JSONField(
+        default=dict,
+        blank=True,
+        help_text="TntConnect: per step after the contacts (tasks, history, gifts...), rows processed, "
+        "created, updated, skipped and failed, and whether the step is done",
+    )
     cancel_requested = models.BooleanField(default=False)
     attempts = models.PositiveSmallIntegerField(default=0, help_text="How many times a worker started the job")
 
@@ -209,6 +239,11 @@ class Import(models.Model):
     def ordered_file_headers(self) -> dict[str, str]:
         """file_headers in the file's column order (imports made before the order was stored: as stored)."""
         return ordered_headers(self.file_headers, self.file_header_order)
+
+    @property
+    def tnt_summary(self) -> dict[str, dict[str, int]]:
+        """TntConnect imports: what each table gave (contacts, referrals, tasks, history, ...); {} otherwise."""
+        return tnt_summary_of(self.source, self)
 
     @property
     def is_finished(self) -> bool:

@@ -16,6 +16,7 @@ from django.db.models import Q
 
 from contacts.models import Contact
 from imports.fields import CONSTANT_FIELDS, FIELDS_BY_KEY
+from imports.mappings import uncovered_values
 from imports.models import Import, ImportFailure, PossibleDuplicate
 from imports.pipeline.sources import failure_headers
 from imports.services import validate_for_start
@@ -81,15 +82,12 @@ def constant_rows(import_record: Import) -> list[ConstantRow]:
     for field_key, entries in import_record.file_constants_mappings.items():
         for entry in entries:
             rows.append(ConstantRow(field_label(field_key), constant_label(field_key, entry["id"]), entry["values"]))
-    for field_key in CONSTANT_FIELDS:
-        header_key = import_record.file_headers_mappings.get(field_key)
-        found = import_record.file_constants.get(header_key, []) if header_key else []
-        covered = {
-            value for entry in import_record.file_constants_mappings.get(field_key, []) for value in entry["values"]
-        }
-        left = [value for value in found if value.strip() and value not in covered]
-        if left:
-            rows.append(ConstantRow(field_label(field_key), "", left))
+    uncovered = uncovered_values(
+        file_constants=import_record.file_constants,
+        file_headers_mappings=import_record.file_headers_mappings,
+        file_constants_mappings=import_record.file_constants_mappings,
+    )
+    rows += [ConstantRow(field_label(field_key), "", left) for field_key, left in uncovered.items()]
     return rows
 
 

@@ -1,8 +1,8 @@
 """The Import resource: its JSON:API representation, and the input a client may send."""
 
 from rest_framework import serializers as drf_serializers
+from rest_framework_json_api.relations import ResourceRelatedField
 
-from config.relations import RelatedResourceField
 from config.serializers import ModelSerializer, UTCDateTimeField
 from contacts.models import SampleContact
 from imports.api.fields import (
@@ -31,9 +31,9 @@ class ImportSerializer(ModelSerializer):
     # In the file's column order, also on PostgreSQL (whose jsonb reorders object keys).
     file_headers = drf_serializers.JSONField(read_only=True)
 
-    user = RelatedResourceField(read_only=True)
-    account_list = RelatedResourceField(read_only=True)
-    sample_contacts = RelatedResourceField(many=True, read_only=True, model=SampleContact)
+    user = ResourceRelatedField(read_only=True)
+    account_list = ResourceRelatedField(read_only=True)
+    sample_contacts = ResourceRelatedField(many=True, read_only=True, model=SampleContact)
 
     included_serializers = {
         "user": "accounts.api.serializers.UserSerializer",

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from imports.models import Import
+from imports.pipeline.builders.tnt_lookups import LOOKUP_TABLES, TntLookups
 from imports.pipeline.readers import FileReadError
 from imports.pipeline.readers.tabular import SheetNotApplicable, analyze_tabular
 from imports.pipeline.readers.tnt import analyze_tnt
@@ -99,9 +100,15 @@ def _refuse_markup(stream: BinaryIO) -> None:
 
 
 def _analyze_tnt(stream: BinaryIO) -> FileAnalysis:
-    analysis = analyze_tnt(stream)
+    analysis = analyze_tnt(stream, extra_tables=LOOKUP_TABLES)
     return FileAnalysis(
-        file_format={"application": analysis.application, "version": analysis.version},
+        file_format={
+            "application": analysis.application,
+            "version": analysis.version,
+            # Which tables the file holds, in file order, with their row counts: the job plans its passes on it.
+            "tables": list(analysis.tables.items()),
+            "lookups": TntLookups.from_rows(analysis.extra_rows).as_json(),
+        },
         rows_total=analysis.contact_count,
         sample_rows=[
             {

@@ -25,10 +25,13 @@ from google_contacts.errors import GoogleError
 from imports.google import people_api_for_import, refresh_groups
 from imports.models import Import, ImportFailure
 from imports.notifications import send_import_finished
+from imports.pipeline.builders.tnt_lookups import TntLookups
 from imports.pipeline.google_pages import google_pages
 from imports.pipeline.lease import Heartbeat, holder_is_gone, is_stale, this_process
 from imports.pipeline.read_ahead import read_ahead
+from imports.pipeline.readers.tnt import analyze_tnt
 from imports.pipeline.sources import BuiltRow, rows_of
+from imports.pipeline.tnt_steps import BookSteps, commit_steps
 from imports.pipeline.writer import ContactWriter
 
 logger = logging.getLogger(__name__)
@@ -210,22 +213,73 @@ def _import_rows(import_record: Import, *, on_progress=None) -> None:
         _import_google_pages(import_record, writer, on_progress=on_progress)
         return
     with import_record.file.open("rb") as stream:
-        rows = rows_of(import_record, stream)
-        # Resume: the rows of committed batches are done already.
-        rows = islice(rows, import_record.rows_processed, None)
-        # The next batch is read and built while this one is written (see imports/read_ahead.py);
-        # closing() stops that reading before the file closes, whatever ends the loop.
-        with closing(read_ahead(_batches(rows, settings.IMPORT_BATCH_SIZE))) as batches:
-            for number, batch in enumerate(batches, start=1):
-                _check_not_cancelled(import_record)
-                _write_with_retries(import_record, writer, batch)
-                if number in ANALYZE_AFTER_BATCHES:
-                    _refresh_planner_statistics()
-                if on_progress:
-                    on_progress(import_record)
-    if writer.deferred_referrals:
-        with transaction.atomic():
-            writer.link_deferred_referrals()
+        if not _contacts_done(import_record):
+            _import_contacts(import_record, writer, stream, on_progress=on_progress)
+        if import_record.source == Import.Source.TNT:
+            _import_book(import_record, stream, on_progress=on_progress)
+    # TntConnect's referrals are linked by a step of their own (imports/pipeline/tnt_referrals.py).
+
+
+def _contacts_done(import_record: Import) -> bool:
+    return bool(import_record.tnt_steps.get("contacts", {}).get("done"))
+
+
+def _import_contacts(import_record: Import, writer: ContactWriter, stream, *, on_progress=None) -> None:
+    rows = rows_of(import_record, stream)
+    # Resume: the rows of committed batches are done already.
+    rows = islice(rows, import_record.rows_processed, None)
+    # The next batch is read and built while this one is written (see imports/read_ahead.py);
+    # closing() stops that reading before the file closes, whatever ends the loop.
+    with closing(read_ahead(_batches(rows, settings.IMPORT_BATCH_SIZE))) as batches:
+        for number, batch in enumerate(batches, start=1):
+            _check_not_cancelled(import_record)
+            _write_with_retries(import_record, writer, batch)
+            if number in ANALYZE_AFTER_BATCHES:
+                _refresh_planner_statistics()
+            if on_progress:
+                on_progress(import_record)
+    if import_record.source == Import.Source.TNT:
+        _commit_with_retries(import_record, lambda: {**import_record.tnt_steps, "contacts": {"done": True}})
+
+
+def _import_book(import_record: Import, stream, *, on_progress=None) -> None:
+    """TntConnect: the tables after the contacts (referrals, tasks, history, appeals, gifts, settings)."""
+    tables = import_record.file_format.get("tables")
+    if tables is None:  # uploaded before the file's tables were noted at upload
+        stream.seek(0)
+        tables = list(analyze_tnt(stream).tables.items())
+
+    def before_batch() -> None:
+        _check_not_cancelled(import_record)
+        if on_progress:
+            on_progress(import_record)
+
+    BookSteps(
+        import_record=import_record,
+        lookups=TntLookups.from_json(import_record.file_format.get("lookups", {})),
+        before_batch=before_batch,
+        commit=lambda write: _commit_with_retries(import_record, write),
+    ).run(stream, tables)
+
+
+def _commit_with_retries(import_record: Import, write) -> None:
+    """Run `write` (it returns the new tnt_steps) and store its counters in one transaction, under the lease."""
+    owned = Import.objects.filter(pk=import_record.pk, attempts=import_record.attempts, status=Import.Status.IMPORTING)
+
+    def owned_update(**fields) -> None:
+        if not owned.update(**fields):
+            raise LostLease()  # rolls the batch back
+
+    commit = commit_steps(import_record, owned_update)
+    for attempt in range(1, BATCH_RETRIES + 1):
+        try:
+            commit(write)
+            return
+        except RETRYABLE_ERRORS:
+            if attempt == BATCH_RETRIES:
+                raise
+            logger.warning("Import %s: batch failed (attempt %s), retrying", import_record.pk, attempt, exc_info=True)
+            time.sleep(0.5 * 2**attempt)
 
 
 def _import_google_pages(import_record: Import, writer: ContactWriter, *, on_progress=None) -> None:

@@ -16,6 +16,7 @@ from imports.pipeline.builders.csv import CsvContactBuilder
 from imports.pipeline.builders.drafts import ContactDraft, RowError
 from imports.pipeline.builders.google import GoogleImportOptions, build_google_contact
 from imports.pipeline.builders.tnt import TntImportOptions, build_tnt_contact
+from imports.pipeline.builders.tnt_lookups import TntLookups
 from imports.pipeline.readers.tabular import read_tabular
 from imports.pipeline.readers.tnt import TntContactRow, TntGroup, analyze_tnt, iter_tnt_contacts
 
@@ -52,6 +53,7 @@ def tnt_options(import_record: Import, *, group_members: dict[str, list[str]]) -
         group_members=group_members,
         group_tags=import_record.group_tags,
         tag_list=import_record.tag_list,
+        lookups=TntLookups.from_json(import_record.file_format.get("lookups", {})),
     )
 
 
@@ -89,7 +91,7 @@ def tnt_rows(import_record: Import, stream: BinaryIO) -> Iterator[BuiltRow]:
         if import_record.import_by_group and not wanted_groups & set(analysis.group_members.get(row.tnt_id, [])):
             continue
         draft, error = build(lambda r: build_tnt_contact(r, options), row)
-        cells = [row.tnt_id, row.fields.get("FileAs", "")]
+        cells = ["Contact", row.tnt_id, row.fields.get("FileAs", "")]
         yield BuiltRow(line_number=row.position, cells=cells, draft=draft, error=error)
 
 
@@ -102,7 +104,7 @@ def rows_of(import_record: Import, stream: BinaryIO) -> Iterator[BuiltRow]:
 def failure_headers(import_record: Import) -> list[str]:
     """Column names of the failures CSV after "Error Message": the file's own headers."""
     if import_record.source == Import.Source.TNT:
-        return ["TntConnect ID", "File As"]
+        return ["Table", "TntConnect ID", "Name"]
     if import_record.source == Import.Source.GOOGLE:
         return ["Google Resource Name", "Name"]
     return list(import_record.ordered_file_headers.values())

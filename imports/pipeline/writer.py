@@ -49,7 +49,22 @@ from imports.pipeline.matching import (
 # The contact attributes a draft fills, by the same names; what `override` replaces or fills.
 # The name is not among them: it is what a contact is matched by. The sources' own ids are kept too.
 MERGED_FIELDS = (*(attribute for attribute in CONTACT_ATTRIBUTES if attribute != "name"), *SOURCE_IDS)
-PERSON_FIELDS = ("middle_name", "title", "suffix")  # what `override` replaces or fills on a matched person
+# What `override` replaces or fills on a matched person.
+PERSON_FIELDS = (
+    "middle_name",
+    "title",
+    "suffix",
+    "birthday_month",
+    "birthday_day",
+    "birthday_year",
+    "anniversary_month",
+    "anniversary_day",
+    "anniversary_year",
+    "occupation",
+    "employer",
+    "deceased",
+    "websites",
+)
 # A person's and an address's attributes, by the same names on the draft and the model.
 PERSON_ATTRIBUTES = tuple(f.name for f in fields(PersonDraft) if f.name not in ("emails", "phones"))
 ADDRESS_ATTRIBUTES = tuple(f.name for f in fields(AddressDraft) if f.name != "primary_mailing_address")
@@ -73,6 +88,8 @@ class PersonState:
     person: Person
     has_primary_email: bool = False
     has_primary_phone: bool = False
+    # A household number (TntConnect's home phone) belongs to both people: phones are kept once per person.
+    phone_keys: set[str] = field(default_factory=set)
 
 
 @dataclass
@@ -281,6 +298,7 @@ class ContactWriter:
         for person_id, key, primary in rows_in(phones, "person_id__in", people):
             person_state = people[person_id]
             states[person_state.person.contact_id].phone_keys.add(key)
+            person_state.phone_keys.add(key)
             person_state.has_primary_phone |= primary
         return states
 
@@ -392,9 +410,10 @@ class ContactWriter:
     ) -> None:
         for phone in draft.phones:
             key = phone_key(phone.number, self.phone_country) or phone.number.strip().casefold()
-            if key in state.phone_keys:
+            if key in person_state.phone_keys:
                 continue
             state.phone_keys.add(key)
+            person_state.phone_keys.add(key)
             primary = phone.primary and not person_state.has_primary_phone
             person_state.has_primary_phone |= primary
             batch.phones.append(

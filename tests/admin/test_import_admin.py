@@ -13,7 +13,16 @@ from contacts.models import Contact
 from imports.models import Import
 from tests.conftest import fixture_path
 from tests.factories import AccountListFactory, ImportFactory, UserFactory
-from tests.imports.helpers import CUSTOM, INVALID_ROWS, make_import, named_rows, nameless_rows, upload
+from tests.imports.helpers import (
+    CUSTOM,
+    CUSTOM_HEADERS_MAPPINGS,
+    INVALID_ROWS,
+    Mappings,
+    make_import,
+    named_rows,
+    nameless_rows,
+    upload,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -386,6 +395,18 @@ def test_the_columns_table_follows_the_order_of_the_file(admin_client, member):
     )
     rows = admin_client.get(change_url(import_record)).context["header_rows"]
     assert [row.header for row in rows[:4]] == ["fname", "lname", "Spouse-fname", "Spouse-lname"]
+
+
+def test_the_page_of_an_import_in_preview_lists_the_values_no_constant_covers(admin_client, member):
+    only_praying = Mappings(CUSTOM_HEADERS_MAPPINGS, {"status": [{"id": "Partner - Pray", "values": ["Praying"]}]})
+    import_record = make_import(
+        account_list=member.account_list, user=member.user, fixture=INVALID_ROWS, mappings=only_praying, until="preview"
+    )
+    response = admin_client.get(change_url(import_record))
+    constants = {(row.field, row.constant): row.values for row in response.context["constant_rows"]}
+    assert constants[("Status", "Partner - Pray")] == ["Praying"]
+    assert "Praying and giving" in constants[("Status", "")]
+    assert "Praying" not in constants[("Status", "")]
 
 
 def test_the_account_list_filter_is_a_search_box_not_a_list_of_every_account_list(admin_client, member):

@@ -25,7 +25,7 @@ from config.rows import RowsByKey
 from config.serializers import UTCDateTimeField
 from contacts.models import SampleContact
 from imports.api.documents import IMPORT_COLUMNS, IMPORT_ROWS, SAMPLE_KEYS, _when
-from imports.downloads import SALT, file_url, origin_of, read_download_token
+from imports.downloads import SALT, file_url, origin_of
 from imports.models import Import
 from tests.conftest import JsonApiClient
 
@@ -191,23 +191,3 @@ def test_file_links_are_the_links_reverse_and_build_absolute_uri_give(script_pre
 
 def test_an_import_without_a_file_has_no_link():
     assert file_url(import_id=uuid.uuid4(), file_name="", user=None, origin="http://x") is None
-
-
-def test_a_link_signed_this_second_is_the_one_signing_again_gives(monkeypatch, settings):
-    clock = [2_000_000_000.2]
-    monkeypatch.setattr(time, "time", lambda: clock[0])
-    user = SimpleNamespace(pk=uuid.UUID(int=3))
-    import_id = uuid.UUID(int=5)
-
-    def signed_now() -> str:
-        payload = {"i": str(import_id), "u": str(user.pk), "e": int(clock[0]) + settings.FILE_URL_EXPIRY_SECONDS}
-        return "http://x/api/v2/files/imports/" + signing.dumps(payload, salt=SALT)
-
-    first = file_url(import_id=import_id, file_name="a.csv", user=user, origin="http://x")
-    clock[0] += 0.5
-    assert file_url(import_id=import_id, file_name="a.csv", user=user, origin="http://x") == first == signed_now()
-    clock[0] += 1
-    settings.FILE_URL_EXPIRY_SECONDS = 60
-    later = file_url(import_id=import_id, file_name="a.csv", user=user, origin="http://x")
-    assert later != first and later == signed_now()
-    assert read_download_token(later.rsplit("/", 1)[-1]) == (str(import_id), str(user.pk))

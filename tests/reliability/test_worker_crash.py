@@ -13,10 +13,12 @@ import time
 import pytest
 from django_q.conf import Conf
 
+from benchmarks.tnt_export import ExportSize, export_bytes
 from contacts.models import Contact
+from fundraising.models import Donation, Task, TaskContact
 from imports import services
 from imports.models import Import
-from tests.imports.helpers import make_import
+from tests.imports.helpers import make_import, upload
 from tests.imports.test_worker import start_worker, stop_worker, wait_for
 
 ROWS = int(os.environ.get("FAULT_TEST_ROWS", "5000"))
@@ -80,3 +82,57 @@ def test_a_killed_worker_loses_and_duplicates_nothing_and_the_import_moves_again
     assert (import_record.rows_processed, import_record.rows_created, import_record.rows_failed) == (ROWS, ROWS, 0)
     assert contacts.count() == ROWS
     assert contacts.values("name").distinct().count() == ROWS
+
+
+TNT_HISTORY = int(os.environ.get("FAULT_TEST_TNT_HISTORY", "3000"))
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_a_tnt_import_killed_in_its_history_step_resumes_with_exact_counts(api, account_list):
+    size = ExportSize(contacts=60, tasks=30, history=TNT_HISTORY, gifts=40)
+    worker_env = {"IMPORT_BATCH_SIZE": str(BATCH)}  # the default stall limit, heartbeat and watchdog
+    Conf.SYNC = False
+    try:
+        response = api.post_multipart(
+            f"/api/v2/account_lists/{account_list.id}/imports/tnt",
+            {"data[attributes][file]": upload("export.xml", kind="tnt", content=export_bytes(size))},
+        )
+        assert response.status_code == 201, response.content
+        import_id = response.json()["data"]["id"]
+
+        def history_read() -> int:
+            return Import.objects.get(pk=import_id).tnt_steps.get("history", {}).get("processed", 0)
+
+        first = start_worker(worker_env)
+        try:
+            assert wait_for(lambda: history_read() >= TNT_HISTORY // 4, timeout=180), "no progress in history"
+        finally:
+            os.killpg(first.pid, signal.SIGKILL)
+            first.wait()
+        killed_at = history_read()
+        assert 0 < killed_at < TNT_HISTORY, killed_at
+
+        # No manual recovery: the new cluster sees that the import's holder is gone and resumes it.
+        second = start_worker(worker_env)
+        try:
+            finished = wait_for(lambda: Import.objects.get(pk=import_id).is_finished, timeout=300)
+        finally:
+            output = stop_worker(second)
+        assert finished, output[-3000:]
+    finally:
+        Conf.SYNC = True
+
+    import_record = Import.objects.get(pk=import_id)
+    assert import_record.status == Import.Status.COMPLETE, import_record.error
+    assert import_record.attempts == 2 and import_record.failures.count() == 0
+    summary = import_record.tnt_summary
+    history = Task.objects.filter(account_list=account_list, tnt_table="History")
+    # Every history row is either a task or a skipped Data Change entry, exactly once.
+    assert summary["history"]["created"] == history.count()
+    assert summary["history"]["created"] + summary["history"]["skipped"] == TNT_HISTORY
+    assert history.values("tnt_id").distinct().count() == history.count()
+    assert summary["history_contacts"]["created"] == TaskContact.objects.filter(task__in=history).count()
+    assert summary["tasks"]["created"] == Task.objects.filter(tnt_table="Task").count() == size.tasks
+    assert summary["donations"]["created"] == Donation.objects.filter(account_list=account_list).count() == size.gifts
+    assert Contact.objects.filter(account_list=account_list).count() == size.contacts

@@ -8,6 +8,7 @@ writer turns a whole batch of them into bulk inserts at once.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 
 
@@ -34,6 +35,17 @@ class PersonDraft:
     title: str = ""
     suffix: str = ""
     is_spouse: bool = False
+    # Birthdays and anniversaries are often known without the year: each part may be None.
+    birthday_month: int | None = None
+    birthday_day: int | None = None
+    birthday_year: int | None = None
+    anniversary_month: int | None = None
+    anniversary_day: int | None = None
+    anniversary_year: int | None = None
+    occupation: str = ""
+    employer: str = ""
+    deceased: bool = False
+    websites: str = ""  # web pages and social accounts, one per line
     emails: list[EmailDraft] = field(default_factory=list)
     phones: list[PhoneDraft] = field(default_factory=list)
 
@@ -71,6 +83,21 @@ class ContactDraft:
     tags: list[str] = field(default_factory=list)
     people: list[PersonDraft] = field(default_factory=list)
     addresses: list[AddressDraft] = field(default_factory=list)
+    # The commitment's start and receipt, the next ask, and when each kind of contact last happened.
+    pledge_start_date: date | None = None
+    pledge_received: bool | None = None
+    next_ask: date | None = None
+    next_ask_amount: Decimal | None = None
+    estimated_annual_capacity: Decimal | None = None
+    direct_deposit: bool | None = None
+    magazine: bool | None = None
+    is_organization: bool | None = None
+    last_activity: date | None = None
+    last_appointment: date | None = None
+    last_letter: date | None = None
+    last_call: date | None = None
+    last_pre_call: date | None = None
+    last_thank: date | None = None
     referred_by: str = ""  # the name of the contact who referred this one
     tnt_id: str = ""  # TntConnect's own id, for matching re-imports
     google_resource_name: str = ""  # the People API's people/... of the person, for matching re-imports

@@ -44,37 +44,43 @@ COUNTRY_ALIASES = {"united states of america": "United States"}
 # Human-meaningful fields with no home in a contact, appended to its notes as
 # "Label: value" lines.  Bookkeeping (*IsCustom, *IsValid, LastEdit, ids),
 # values derived from other fields (Salutation, ShortName, address blocks)
-# and gift statistics are deliberately left out.
+# and gift statistics are deliberately left out; profession, business name,
+# birthdays, websites and user fields have homes of their own.
 NOTE_FIELDS: tuple[tuple[str, str], ...] = (
     ("Children", "Children"),
     ("Interests", "Interests"),
     ("Nickname", "Nickname"),
-    ("Profession", "Profession"),
-    ("BusinessName", "Business name"),
     ("SpouseInterests", "Spouse interests"),
     ("SpouseNickname", "Spouse nickname"),
-    ("SpouseProfession", "Spouse profession"),
-    ("SpouseBusinessName", "Spouse business name"),
     ("OrganizationName", "Organization"),
-    ("OrgContactPerson", "Organization contact person"),
     ("Categories", "Categories"),
     ("UserStatus", "User status"),
-    *((f"User{n}", f"User field {n}") for n in range(1, 9)),
-    ("WebPage2", "Second web page"),
     ("VoiceSkype", "Skype"),
     ("IMAddress", "IM address"),
-    *((f"SocialWeb{n}", f"Social web {n}") for n in range(1, 5)),
-    ("SpouseWebPage1", "Spouse web page"),
-    ("SpouseWebPage2", "Spouse second web page"),
     ("SpouseVoiceSkype", "Spouse Skype"),
     ("SpouseIMAddress", "Spouse IM address"),
-    *((f"SpouseSocialWeb{n}", f"Spouse social web {n}") for n in range(1, 5)),
 )
-# Label -> field prefix of a date kept as separate Month/Day/Year fields.
-NOTE_DATES: tuple[tuple[str, str], ...] = (
-    ("Birthday", "Birthday"),
-    ("Spouse birthday", "SpouseBirthday"),
-    ("Anniversary", "Anniversary"),
+# The home and other phones (and faxes) are the household's: both people get them.
+SHARED_PHONE_PREFIXES = ("HomePhone", "HomeFax", "OtherPhone", "OtherFax")
+# A person's web pages and social accounts, in TntConnect's order (the spouse's are prefixed "Spouse").
+WEBSITE_FIELDS = ("WebPage1", "WebPage2", "SocialWeb1", "SocialWeb2", "SocialWeb3", "SocialWeb4")
+# The contact's own dates, amounts and flags: (attribute, TntConnect field).
+CONTACT_DATES = (
+    ("pledge_start_date", "PledgeStartDate"),
+    ("next_ask", "NextAsk"),
+    ("last_activity", "LastActivity"),
+    ("last_appointment", "LastAppointment"),
+    ("last_letter", "LastLetter"),
+    ("last_call", "LastCall"),
+    ("last_pre_call", "LastPreCall"),
+    ("last_thank", "LastThank"),
+)
+CONTACT_AMOUNTS = (("next_ask_amount", "NextAskAmount"), ("estimated_annual_capacity", "EstimatedAnnualCapacity"))
+CONTACT_FLAGS = (
+    ("pledge_received", "PledgeReceived"),
+    ("direct_deposit", "DirectDeposit"),
+    ("magazine", "Magazine"),
+    ("is_organization", "IsOrganization"),
 )
 
 NAME_PARTS = ("FirstName", "LastName", "MiddleName", "Title", "Suffix")

@@ -43,8 +43,10 @@ __all__ = [
     "TntContactRow",
     "TntFileError",
     "TntGroup",
+    "TntRow",
     "analyze_tnt",
     "iter_tnt_contacts",
+    "iter_tnt_rows",
 ]
 
 SAMPLE_SIZE = 4
@@ -111,6 +113,16 @@ class TntContactRow:
     position: int  # 1-based index in the Contact table: the "line" of a failure
 
 
+@dataclass(frozen=True)
+class TntRow:
+    """A row of any table: its table, id, fields and 1-based position in its table."""
+
+    table: str
+    tnt_id: str
+    fields: dict[str, str] = field(hash=False)
+    position: int
+
+
 @dataclass
 class TntAnalysis:
     application: str  # "TntConnect" or "TntMPD" ("" if the file does not say)
@@ -119,28 +131,34 @@ class TntAnalysis:
     group_members: dict[str, list[str]]  # contact tnt_id -> group ids
     contact_count: int
     samples: list[TntContactRow]  # the first SAMPLE_SIZE contacts
+    tables: dict[str, int] = field(default_factory=dict)  # every table with rows, in file order -> row count
+    extra_rows: list[TntRow] = field(default_factory=list)  # the rows of the `extra_tables` asked for
 
 
-def analyze_tnt(stream: BinaryIO) -> TntAnalysis:
+def analyze_tnt(stream: BinaryIO, *, extra_tables: frozenset[str] = frozenset()) -> TntAnalysis:
     """Validate an export and collect what the upload needs, in one pass.
 
     Groups and memberships are small (they are needed whole to filter and tag
     contacts); contacts are only counted, and the first few kept as samples.
+    `extra_tables` are small tables kept whole (settings such as Currency).
     """
     document = _TntDocument(stream)
     groups: list[TntGroup] = []
     members: dict[str, list[str]] = {}
     samples: list[TntContactRow] = []
+    extra: list[TntRow] = []
     count = 0
-    for table, row_id, fields in document.rows({"Contact", "Group", "GroupContact"}):
+    for table, row_id, fields in document.rows({"Contact", "Group", "GroupContact", *extra_tables}):
         if table == "Contact":
             count += 1
             if len(samples) < SAMPLE_SIZE:
                 samples.append(TntContactRow(row_id, fields, count))
         elif table == "Group":
             groups.append(_group(row_id, fields))
-        else:
+        elif table == "GroupContact":
             _add_membership(members, fields)
+        else:
+            extra.append(TntRow(table, row_id, fields, len(extra) + 1))
     return TntAnalysis(
         application=document.application,
         version=document.version,
@@ -148,6 +166,8 @@ def analyze_tnt(stream: BinaryIO) -> TntAnalysis:
         group_members=members,
         contact_count=count,
         samples=samples,
+        tables=document.table_rows,
+        extra_rows=extra,
     )
 
 
@@ -161,6 +181,21 @@ def iter_tnt_contacts(stream: BinaryIO) -> Iterator[TntContactRow]:
     rows = document.rows({"Contact"}, stop_after="Contact")
     for position, (_table, row_id, fields) in enumerate(rows, start=1):
         yield TntContactRow(row_id, fields, position)
+
+
+def iter_tnt_rows(stream: BinaryIO, tables: set[str], *, stop_after: str | None = None) -> Iterator[TntRow]:
+    """Yield the rows of the named tables, one at a time, in file order; every other table is skipped.
+
+    A real export holds dozens of tables nobody imports (Login, Picture,
+    LocalProperty, PendingAction, ...): they are parsed and dropped row by
+    row like the rest, so they cost time but no memory. Positions count
+    each table's rows on their own.
+    """
+    document = _TntDocument(stream)
+    positions: dict[str, int] = {}
+    for table, row_id, fields in document.rows(tables, stop_after=stop_after):
+        positions[table] = position = positions.get(table, 0) + 1
+        yield TntRow(table, row_id, fields, position)
 
 
 def _group(row_id: str, fields: dict[str, str]) -> TntGroup:
@@ -195,6 +230,7 @@ class _TntDocument:
         self._root_seen = False
         self._tables_seen = False
         self._row_elements = 0  # elements opened inside the current row
+        self.table_rows: dict[str, int] = {}  # rows seen per table, in file order
         self.application = ""
         self.version = ""
 
@@ -238,8 +274,11 @@ class _TntDocument:
                 return  # anything after the root element is ignored
             if depth == 1:
                 self._read_header(element)
-            elif depth == 3 and _is_row(stack, element) and stack[2].tag in tables:
-                yield stack[2].tag, element.get("id", ""), _row_fields(element)
+            elif depth == 3 and _is_row(stack, element):
+                table = stack[2].tag
+                self.table_rows[table] = self.table_rows.get(table, 0) + 1
+                if table in tables:
+                    yield table, element.get("id", ""), _row_fields(element)
             if depth <= 3:
                 self._row_elements = 0
                 element.clear()

@@ -105,7 +105,8 @@ def test_smith_people_emails_and_phones(exported: list[ContactDraft]) -> None:
         ("213-211-1111", "mobile", False, False),
         ("(515) 555-9771;ext=301", "work", False, False),
     ]
-    assert phones_of(jane) == [("212-222-2222", "mobile", True, False)]
+    # The home phone is the household's: Jane has it too, after her own mobile (her primary).
+    assert phones_of(jane) == [("212-222-2222", "mobile", True, False), ("(515) 555-1234", "home", False, False)]
     assert exported[0].primary_email == "same@example.com"
 
 
@@ -144,12 +145,12 @@ def test_doe_contact(exported: list[ContactDraft]) -> None:
         ("fake@example.com", True, False),
         ("fake2@example.com", False, False),
     ]
-    # PreferredPhoneType 3 = OtherPhone; shared phones stay on the primary person.
+    # PreferredPhoneType 3 = OtherPhone; home and other phones are both people's.
     assert phones_of(bob) == [
         ("(515) 234-2345", "home", False, False),
         ("212-333-7890", "other", True, False),
     ]
-    assert phones_of(dawn) == []
+    assert phones_of(dawn) == phones_of(bob)
     (home,) = doe.addresses
     assert (home.street, home.city, home.country) == ("2345 Capa Dr.", "State", "United States")
     assert home.primary_mailing_address is True
@@ -398,6 +399,7 @@ def test_notes_gather_fields_without_a_home() -> None:
     contact = build(
         {
             "FileAs": "x",
+            "FirstName": "Ann",
             "Notes": "Met at church.",
             "Children": "Mark\nRobert",
             "Profession": "Teacher",
@@ -415,16 +417,13 @@ def test_notes_gather_fields_without_a_home() -> None:
         }
     )
 
-    assert contact.notes == (
-        "Met at church.\n\n"
-        "Children: Mark; Robert\n"
-        "Profession: Teacher\n"
-        "Spouse nickname: Bee\n"
-        "User field 3: Board member\n"
-        "Birthday: March 5, 1970\n"
-        "Anniversary: June 1\n"
-        "Deceased: yes"
-    )
+    # Profession, birthday, anniversary, Deceased and the user fields have homes of their own now.
+    assert contact.notes == "Met at church.\n\nChildren: Mark; Robert\nSpouse nickname: Bee"
+    (ann,) = contact.people
+    assert (ann.occupation, ann.deceased) == ("Teacher", True)
+    assert (ann.birthday_month, ann.birthday_day, ann.birthday_year) == (3, 5, 1970)
+    assert (ann.anniversary_month, ann.anniversary_day, ann.anniversary_year) == (6, 1, None)
+    assert contact.tags == ["Board-member"]
     assert build({"FileAs": "x"}).notes == ""
     assert build({"FileAs": "x", "Nickname": "Bo"}).notes == "Nickname: Bo"
 
@@ -580,7 +579,7 @@ def all_phones(preferred: int) -> dict[str, str]:
 def test_preferred_phone_type_indexes_the_19_fields(preferred: int) -> None:
     john, jane = build(all_phones(preferred)).people
 
-    phones = john.phones + jane.phones
+    phones = john.phones + [phone for phone in jane.phones if phone.number not in HOUSEHOLD_NUMBERS]
     assert [phone.number for phone in phones] == [f"555-01{n:02d}" for n in range(19)]
     assert [phone.location for phone in phones] == EXPECTED_LOCATIONS
     preferred_phone = phones[preferred]
@@ -591,11 +590,15 @@ def test_preferred_phone_type_indexes_the_19_fields(preferred: int) -> None:
     assert [p for p in other.phones if p.primary] == [other.phones[0]]
 
 
-def test_shared_phones_are_on_the_primary_person_and_spouse_phones_on_the_spouse() -> None:
+HOUSEHOLD_NUMBERS = [f"555-01{n:02d}" for n in range(5)]  # HomePhone, HomePhone2, HomeFax, OtherPhone, OtherFax
+
+
+def test_home_and_other_phones_are_on_both_people_and_spouse_phones_on_the_spouse() -> None:
     john, jane = build(all_phones(0)).people
 
     assert [p.number for p in john.phones] == [f"555-01{n:02d}" for n in range(12)]
-    assert [p.number for p in jane.phones] == [f"555-01{n:02d}" for n in range(12, 19)]
+    assert [p.number for p in jane.phones] == [f"555-01{n:02d}" for n in range(12, 19)] + HOUSEHOLD_NUMBERS
+    assert [p.primary for p in jane.phones].count(True) == 1 and jane.phones[0].primary
 
 
 def test_spouse_phones_without_a_spouse_stay_with_the_household() -> None:

@@ -36,8 +36,8 @@ def recompute_phone_keys(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accounts", "0003_account_list_default_country"),
-        ("contacts", "0006_contact_google_resource_name"),
+        ("accounts", "0004_account_list_default_country"),
+        ("contacts", "0007_contact_and_person_extras"),
     ]
 
     operations = [migrations.RunPython(recompute_phone_keys, migrations.RunPython.noop)]

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('contacts', '0004_fewer_indexes'),
-        ('imports', '0006_google_source'),
+        ('imports', '0007_tnt_steps'),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0002_alter_apitoken_options'),
+        ('accounts', '0003_account_list_goal_and_currency'),
     ]
 
     operations = [

@@ -1,0 +1,346 @@
+"""TntConnect rows beyond contacts -> drafts of tasks, appeals, pledges, donor accounts and gifts.
+
+Pure and database-free, like the contact builder: a draft names the rows it
+refers to by their TntConnect ids (a task's appeal, a gift's donor), and the
+writer resolves those ids through the database, batch by batch, so no
+dictionary of the whole file is ever held. Only the small settings tables
+(Currency, User, Organization, Property) are read whole, into `TntLookups`.
+
+The rules are the "The rest of the database" section of docs/imports-api.md.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from decimal import Decimal
+
+from imports.pipeline.builders.drafts import RowError
+from imports.pipeline.builders.tnt_lookups import TntLookups
+from imports.pipeline.builders.tnt_tags import normalize_tag
+from imports.pipeline.builders.tnt_values import Fields, boolean, decimal, integer, iso_date, positive_amount
+from imports.pipeline.readers.tnt import TntRow
+
+__all__ = [
+    "DATA_CHANGE_TYPE",
+    "AppealDraft",
+    "DonationDraft",
+    "DonorAccountDraft",
+    "GiftSplitDraft",
+    "PledgeDraft",
+    "SkipRow",
+    "TaskDraft",
+    "build_appeal",
+    "build_donation",
+    "build_donor_account",
+    "build_gift_split",
+    "build_history",
+    "build_pledge",
+    "build_task",
+    "designated_line",
+]
+
+# TaskTypeID -> (activity type, the name TntConnect gave it when ours differs or is none).
+TASK_TYPES: dict[int, tuple[str, str]] = {
+    1: ("Appointment", ""),
+    2: ("Thank", ""),
+    3: ("To Do", ""),
+    20: ("Call", ""),
+    30: ("Reminder Letter", ""),
+    40: ("Support Letter", ""),
+    50: ("Letter", ""),
+    60: ("Newsletter - Physical", ""),
+    65: ("Newsletter - Email", ""),
+    70: ("Pre Call Letter", ""),
+    100: ("Email", ""),
+    140: ("Facebook Message", ""),
+    150: ("Text Message", ""),
+    160: ("", "Present"),
+    170: ("Email", "MailChimp"),
+    180: ("Text Message", "WhatsApp"),
+}
+DATA_CHANGE_TYPE = 190  # TntConnect's own log of edits: not something that happened with a person
+HISTORY_RESULTS = {1: "Done", 2: "Received", 3: "Attempted"}
+COMPLETED_STATUS = 2
+IMPORTED_MEMO = "This donation was imported from Tnt."
+CURRENCY_SYMBOLS = {"USD": "$", "CAD": "$", "AUD": "$", "NZD": "$", "EUR": "\u20ac", "GBP": "\u00a3"}
+# TntConnect writes its "no date" as the zero of its calendar.
+NO_DATE = date(1899, 12, 30)
+_TAG_SEPARATORS = re.compile(r"[,;]")
+
+
+class SkipRow(Exception):
+    """A row that is deliberately not imported (counted as skipped, not failed); str() says why."""
+
+
+# ---------------------------------------------------------------- tasks and history
+
+
+@dataclass
+class TaskDraft:
+    tnt_table: str  # "Task" or "History"
+    tnt_id: str
+    activity_type: str
+    subject: str
+    start_at: datetime | None
+    completed: bool
+    completed_at: datetime | None
+    result: str
+    tags: list[str]
+    comments: list[str]
+    appeal_tnt_id: str
+
+
+def build_task(row: TntRow, lookups: TntLookups) -> TaskDraft:
+    """A Task row: a to-do, completed when its Status is 2 (at its LastEdit)."""
+    fields = Fields(row.fields)
+    start = _datetime(fields["TaskDate"], time_of=fields["TaskTime"])
+    completed = integer(fields["Status"]) == COMPLETED_STATUS
+    completed_at = _datetime(fields["LastEdit"]) if completed else None
+    return _task_draft(row, fields, lookups, start=start, completed=completed, completed_at=completed_at, result="")
+
+
+def build_history(row: TntRow, lookups: TntLookups) -> TaskDraft:
+    """A History row: something that happened, so a task completed when it started."""
+    fields = Fields(row.fields)
+    start = _datetime(fields["HistoryDate"])
+    result = HISTORY_RESULTS.get(integer(fields["HistoryResultID"]) or 0, "")
+    return _task_draft(row, fields, lookups, start=start, completed=True, completed_at=start, result=result)
+
+
+def _task_draft(row, fields, lookups, *, start, completed, completed_at, result) -> TaskDraft:
+    type_id = integer(fields["TaskTypeID"])
+    if type_id == DATA_CHANGE_TYPE:
+        raise SkipRow("a Data Change entry (TntConnect's log of edits)")
+    activity_type, tnt_type_name = TASK_TYPES.get(type_id or 0, ("", ""))
+    comments = [fields["Notes"]] if fields["Notes"] else []
+    if tnt_type_name:
+        comments.append(f'This task was given the type "{tnt_type_name}" in TntConnect.')
+    if completed and (logged_by := lookups.user_name(fields["LoggedByUserID"])):
+        comments.append(f"Completed By: {logged_by}")
+    tags = [lookups.user_name(fields["AssignedToUserID"]), *_TAG_SEPARATORS.split(fields["Categories"])]
+    subject = fields["Description"] or activity_type or tnt_type_name
+    if not subject:
+        raise RowError(
+            f"{row.table} {row.tnt_id} has neither a description nor a known type ({fields['TaskTypeID']!r})."
+        )
+    return TaskDraft(
+        tnt_table=row.table,
+        tnt_id=row.tnt_id,
+        activity_type=activity_type,
+        subject=subject[:2000],
+        start_at=start,
+        completed=completed,
+        completed_at=completed_at,
+        result=result,
+        tags=_unique_tags(tags),
+        comments=comments,
+        appeal_tnt_id=_reference(fields.first("AppealID", "CampaignID")),
+    )
+
+
+# ---------------------------------------------------------------- appeals and pledges
+
+
+@dataclass
+class AppealDraft:
+    tnt_id: str
+    name: str
+    amount: Decimal | None
+    monthly_amount: Decimal | None
+    active: bool
+
+
+def build_appeal(row: TntRow, lookups: TntLookups) -> AppealDraft:
+    """An Appeal (before 3.2) or Campaign (from 3.2) row."""
+    fields = Fields(row.fields)
+    name = fields["Description"]
+    if not name:
+        raise RowError(f"{row.table} {row.tnt_id} has no description, which would be its name.")
+    active = fields["Active"]
+    return AppealDraft(
+        tnt_id=row.tnt_id,
+        name=name[:255],
+        amount=positive_amount(fields["SpecialGoal"]),
+        monthly_amount=positive_amount(fields["MonthlyGoal"]),
+        active=boolean(active) is not False,
+    )
+
+
+@dataclass
+class PledgeDraft:
+    tnt_id: str
+    contact_tnt_id: str
+    appeal_tnt_id: str
+    amount: Decimal
+    currency: str  # "" -> the account list's currency
+    expected_date: date | None
+
+
+def build_pledge(row: TntRow, lookups: TntLookups) -> PledgeDraft:
+    """A Promise row."""
+    fields = Fields(row.fields)
+    amount = _amount(fields["Amount"])
+    if amount is None:
+        raise RowError(f"Promise {row.tnt_id} has no readable amount ({fields['Amount']!r}).")
+    contact = _reference(fields["ContactID"])
+    if not contact:
+        raise RowError(f"Promise {row.tnt_id} names no contact.")
+    return PledgeDraft(
+        tnt_id=row.tnt_id,
+        contact_tnt_id=contact,
+        appeal_tnt_id=_reference(fields.first("AppealID", "CampaignID")),
+        amount=amount,
+        currency=lookups.currency(fields["CurrencyID"]),
+        expected_date=iso_date(fields["DateDue"]),
+    )
+
+
+# ---------------------------------------------------------------- donors and gifts
+
+
+@dataclass
+class DonorAccountDraft:
+    tnt_id: str
+    contact_tnt_id: str
+    organization_tnt_id: str
+    account_number: str
+    name: str  # the organisation's name for the donor; the writer prefers the contact's
+    street: str
+    city: str
+    state: str
+    postal_code: str
+    country: str
+
+
+def build_donor_account(row: TntRow, lookups: TntLookups) -> DonorAccountDraft:
+    """A Donor row: the contact's account number at one organisation."""
+    fields = Fields(row.fields)
+    number = fields["OrgDonorCode"]
+    if not number:
+        raise RowError(f"Donor {row.tnt_id} has no OrgDonorCode (its account number at the organisation).")
+    return DonorAccountDraft(
+        tnt_id=row.tnt_id,
+        contact_tnt_id=_reference(fields["ContactID"]),
+        organization_tnt_id=_reference(fields["OrganizationID"]),
+        account_number=number[:100],
+        name=fields["OrgDonorName"][:255],
+        street=fields["StreetAddress"],
+        city=fields["City"][:255],
+        state=fields["State"][:255],
+        postal_code=fields["PostalCode"][:50],
+        country=fields["Country"][:255],
+    )
+
+
+@dataclass
+class DonationDraft:
+    tnt_id: str
+    contact_tnt_id: str
+    donor_tnt_id: str
+    organization_tnt_id: str
+    amount: Decimal
+    currency: str
+    tendered_amount: Decimal
+    tendered_currency: str
+    donation_date: date
+    remote_id: str
+    motivation: str
+    appeal_tnt_id: str  # before 3.2; from 3.2 the GiftSplit rows name the campaigns
+    appeal_amount: Decimal | None
+    memo: str = IMPORTED_MEMO
+
+
+def build_donation(row: TntRow, lookups: TntLookups) -> DonationDraft:
+    """A Gift row; its currency is the base currency, its tendered one what the donor gave in."""
+    fields = Fields(row.fields)
+    tendered = _amount(fields["Amount"])
+    if tendered is None:
+        raise RowError(f"Gift {row.tnt_id} has no readable amount ({fields['Amount']!r}).")
+    gift_date = iso_date(fields["GiftDate"])
+    if gift_date is None:
+        raise RowError(f"Gift {row.tnt_id} has no readable date ({fields['GiftDate']!r}).")
+    tendered_currency = lookups.currency(fields["CurrencyID"], lookups.base_currency)
+    currency = lookups.currency(fields["BaseCurrencyID"], tendered_currency)
+    amount = _amount(fields["BaseAmount"]) if fields["BaseAmount"] else tendered
+    appeal = _reference(fields["AppealID"])
+    appeal_amount = positive_amount(fields["AppealAmount"])
+    return DonationDraft(
+        tnt_id=row.tnt_id,
+        contact_tnt_id=_reference(fields["ContactID"]),
+        donor_tnt_id=_reference(fields["DonorID"]),
+        organization_tnt_id=_reference(fields["OrganizationID"]),
+        amount=amount if amount is not None else tendered,
+        currency=currency,
+        tendered_amount=tendered,
+        tendered_currency=tendered_currency,
+        donation_date=gift_date,
+        remote_id=fields["OrgGiftCode"][:100],
+        motivation=fields["OrgMotivationCode"][:255],
+        appeal_tnt_id=appeal,
+        appeal_amount=(appeal_amount or amount) if appeal else None,
+    )
+
+
+@dataclass
+class GiftSplitDraft:
+    tnt_id: str
+    gift_tnt_id: str
+    appeal_tnt_id: str
+    amount: Decimal
+    currency: str
+
+
+def build_gift_split(row: TntRow, lookups: TntLookups) -> GiftSplitDraft:
+    """A GiftSplit row (3.2): the part of a gift that went to one campaign."""
+    fields = Fields(row.fields)
+    amount = _amount(fields.first("BaseAmount", "Amount"))
+    gift = _reference(fields["GiftID"])
+    if amount is None or not gift:
+        raise RowError(f"GiftSplit {row.tnt_id} has no readable gift or amount.")
+    currency = lookups.currency(fields.first("BaseCurrencyID", "CurrencyID"), lookups.base_currency)
+    return GiftSplitDraft(row.tnt_id, gift, _reference(fields["CampaignID"]), amount, currency)
+
+
+def designated_line(amount: Decimal, currency: str, appeal_name: str) -> str:
+    """The memo line of a split that is not the donation's own appeal: '$25.00 is designated to the "X" appeal.'"""
+    symbol = CURRENCY_SYMBOLS.get(currency)
+    money = f"{symbol}{amount:,.2f}" if symbol else f"{amount:,.2f} {currency}".strip()
+    return f'{money} is designated to the "{appeal_name}" appeal.'
+
+
+# ---------------------------------------------------------------- values
+
+
+def _reference(text: str) -> str:
+    """A TntConnect row id naming another row; "0" and blank name none."""
+    text = text.strip()
+    return "" if text in ("", "0") else text
+
+
+def _amount(text: str) -> Decimal | None:
+    return decimal(text.replace(",", ""))
+
+
+def _datetime(text: str, *, time_of: str = "") -> datetime | None:
+    """TntConnect's "2006-09-09" or "2004-08-26 19:00:00" (local time, kept as UTC); its zero date is none."""
+    text = text.strip()
+    try:
+        parsed = datetime.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+    if parsed is None or parsed.date() == NO_DATE:
+        return None
+    if time_of:
+        try:
+            clock = datetime.fromisoformat(time_of.strip()).time()
+        except ValueError:
+            clock = time()
+        parsed = datetime.combine(parsed.date(), clock)
+    return parsed.replace(tzinfo=UTC)
+
+
+def _unique_tags(names) -> list[str]:
+    tags = (normalize_tag(name) for name in names if name)
+    return list(dict.fromkeys(tag for tag in tags if tag))

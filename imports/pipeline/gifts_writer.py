@@ -1,0 +1,332 @@
+"""Writes batches of TntConnect's Donor, Gift and GiftSplit rows: donor accounts, donations and their appeals.
+
+Part of the book writer (see book_writer.py): a fixed number of statements
+per batch, references resolved through indexed TntConnect ids.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+
+from django.utils import timezone
+
+from contacts.models import Contact
+from fundraising.models import (
+    AppealContact,
+    DesignationAccount,
+    Donation,
+    DonorAccount,
+    DonorAccountContact,
+    Organization,
+    Pledge,
+)
+from imports.pipeline.book_writer import (
+    BookContext,
+    StepResult,
+    appeals_by_tnt_id,
+    contacts_by_tnt_id,
+    ids_by_tnt_id,
+    result_of,
+    upsert,
+)
+from imports.pipeline.builders.tnt_book import DonationDraft, DonorAccountDraft, GiftSplitDraft, designated_line
+from imports.pipeline.writer import insert_new, loaded_instances, new_instance, rows_in, time_ordered_id
+
+PERSONAL_ORGANIZATION = "0"  # gifts TntConnect records without an organisation (personally received)
+
+
+# ---------------------------------------------------------------- organisations and donor accounts
+
+
+def organizations_for(context: BookContext, tnt_ids: Iterable[str]) -> dict[str, uuid.UUID]:
+    """Our organisation for each TntConnect OrganizationID, made when missing (found by its code too).
+
+    An id the Organization table does not describe still gets one, named
+    after the id, so that no gift is lost for want of it.
+    """
+    wanted = {tnt_id or PERSONAL_ORGANIZATION for tnt_id in tnt_ids}
+    found = ids_by_tnt_id(context, Organization, wanted)
+    missing = wanted - set(found)
+    if not missing:
+        return found
+    codes = {context.lookups.organizations.get(tnt_id, {}).get("Code", ""): tnt_id for tnt_id in missing}
+    codes.pop("", None)
+    for record in Organization.objects.filter(account_list_id=context.account_list_id, code__in=list(codes)):
+        tnt_id = codes[record.code]
+        found[tnt_id] = record.id
+        missing.discard(tnt_id)
+        if not record.tnt_id:
+            Organization.objects.filter(pk=record.pk).update(tnt_id=tnt_id)
+    new = []
+    for tnt_id in sorted(missing):
+        fields = context.lookups.organizations.get(tnt_id, {})
+        if tnt_id == PERSONAL_ORGANIZATION:
+            name = "Personally received (Imported from TntConnect)"
+        else:
+            name = fields.get("Description") or fields.get("QueryIniName") or fields.get("Name") or fields.get("Code")
+            name = name or f"Organization {tnt_id} (Imported from TntConnect)"
+        record = new_instance(
+            Organization,
+            id=time_ordered_id(),
+            account_list_id=context.account_list_id,
+            import_record_id=context.import_id,
+            tnt_id=tnt_id,
+            name=name[:255],
+            code=fields.get("Code", "")[:100],
+            default_currency="",
+        )
+        new.append(record)
+        found[tnt_id] = record.id
+    insert_new(Organization, new, timezone.now())
+    return found
+
+
+def write_donor_accounts(context: BookContext, drafts: list[DonorAccountDraft]) -> StepResult:
+    """Donor rows: the account, named after its contact, at its organisation; linked to the contact."""
+    organizations = organizations_for(context, (d.organization_tnt_id for d in drafts))
+    contacts = contacts_by_tnt_id(context, (d.contact_tnt_id for d in drafts))
+    names = dict(rows_in(Contact.objects.values_list("id", "name"), "id__in", set(contacts.values())))
+    # An account the organisation already told us of (a TntDataSync file) is the same account.
+    numbers = {
+        (organization_id, number): tnt_id
+        for organization_id, number, tnt_id in rows_in(
+            DonorAccount.objects.filter(account_list_id=context.account_list_id).values_list(
+                "organization_id", "account_number", "tnt_id"
+            ),
+            "account_number__in",
+            {d.account_number for d in drafts},
+        )
+    }
+    rows, failures = [], []
+    for draft in drafts:
+        organization_id = organizations[draft.organization_tnt_id or PERSONAL_ORGANIZATION]
+        known_as = numbers.get((organization_id, draft.account_number))
+        if known_as and known_as != draft.tnt_id:
+            failures.append((draft.tnt_id, f"Donor {draft.tnt_id} has the account number of Donor {known_as}."))
+            continue
+        if known_as == "":  # an account the organisation told us of: from now on found by this id
+            _adopt_donor_account(context, organization_id, draft)
+        numbers[(organization_id, draft.account_number)] = draft.tnt_id
+        contact_id = contacts.get(draft.contact_tnt_id)
+        values = {
+            "organization_id": organization_id,
+            "account_number": draft.account_number,
+            "name": (names.get(contact_id) or draft.name)[:255],
+            "street": draft.street,
+            "city": draft.city,
+            "state": draft.state,
+            "postal_code": draft.postal_code,
+            "country": draft.country,
+        }
+        rows.append((draft.tnt_id, values))
+    outcome = upsert(context, DonorAccount, rows, now=timezone.now())
+    linked = [d for d in drafts if d.contact_tnt_id in contacts and d.tnt_id in outcome.by_tnt_id]
+    _link_donor_accounts([(outcome.by_tnt_id[d.tnt_id].id, contacts[d.contact_tnt_id]) for d in linked])
+    return result_of(outcome, failures)
+
+
+def _adopt_donor_account(context: BookContext, organization_id: uuid.UUID, draft: DonorAccountDraft) -> None:
+    DonorAccount.objects.filter(
+        account_list_id=context.account_list_id, organization_id=organization_id, account_number=draft.account_number
+    ).update(tnt_id=draft.tnt_id)
+
+
+def _link_donor_accounts(pairs: list[tuple[uuid.UUID, uuid.UUID]]) -> None:
+    links = [
+        new_instance(DonorAccountContact, donor_account_id=account_id, contact_id=contact_id)
+        for account_id, contact_id in dict.fromkeys(pairs)
+    ]
+    insert_new(DonorAccountContact, links, timezone.now(), ignore_conflicts=True)
+
+
+# ---------------------------------------------------------------- donations
+
+
+def designation_account_for(context: BookContext) -> uuid.UUID:
+    """The account list's "USER NAME (Imported from TntConnect)" designation account, made once."""
+    record, _ = DesignationAccount.objects.get_or_create(
+        account_list_id=context.account_list_id,
+        designation_number="",
+        name=context.designation_name[:255],
+        defaults={"import_record_id": context.import_id},
+    )
+    return record.id
+
+
+def write_donations(context: BookContext, drafts: list[DonationDraft]) -> StepResult:
+    """Gift rows: donations of the contact's donor account, with the appeal (before 3.2) and its pledge."""
+    now = timezone.now()
+    designation_id = designation_account_for(context)
+    contacts = contacts_by_tnt_id(context, (d.contact_tnt_id for d in drafts))
+    appeals = appeals_by_tnt_id(context, (d.appeal_tnt_id for d in drafts))
+    donors = ids_by_tnt_id(context, DonorAccount, (d.donor_tnt_id for d in drafts))
+    own_accounts = _accounts_made_for_contacts(
+        context, [d for d in drafts if d.donor_tnt_id not in donors and d.contact_tnt_id in contacts], contacts
+    )
+    rows, failures, contact_of = [], [], {}
+    for draft in drafts:
+        contact_id = contacts.get(draft.contact_tnt_id)
+        account_id = donors.get(draft.donor_tnt_id) or own_accounts.get(draft.contact_tnt_id)
+        if account_id is None:
+            failures.append(
+                (draft.tnt_id, f"Gift {draft.tnt_id} is of contact {draft.contact_tnt_id}, who was not imported.")
+            )
+            continue
+        appeal_id = appeals.get(draft.appeal_tnt_id, (None, ""))[0]
+        contact_of[draft.tnt_id] = contact_id
+        values = {
+            "donor_account_id": account_id,
+            "designation_account_id": designation_id,
+            "amount": draft.amount,
+            "currency": draft.currency or context.currency,
+            "tendered_amount": draft.tendered_amount,
+            "tendered_currency": draft.tendered_currency or draft.currency or context.currency,
+            "donation_date": draft.donation_date,
+            "remote_id": draft.remote_id,
+            "motivation": draft.motivation,
+            "memo": draft.memo,
+            "appeal_id": appeal_id,
+            "appeal_amount": draft.appeal_amount if appeal_id else None,
+        }
+        rows.append((draft.tnt_id, values))
+    outcome = upsert(context, Donation, rows, now=now)
+    appealed = [(record, contact_of[record.tnt_id]) for record in [*outcome.new, *outcome.changed] if record.appeal_id]
+    add_appeal_pledges(context, appealed, now=now)
+    return result_of(outcome, failures)
+
+
+def _accounts_made_for_contacts(context: BookContext, drafts: list[DonationDraft], contacts: dict) -> dict:
+    """A gift without a Donor row is of a donor account made for its contact ("TNT-" and the contact's id)."""
+    if not drafts:
+        return {}
+    organizations = organizations_for(context, (d.organization_tnt_id for d in drafts))
+    wanted = {}
+    for draft in drafts:
+        organization_id = organizations[draft.organization_tnt_id or PERSONAL_ORGANIZATION]
+        wanted[draft.contact_tnt_id] = (organization_id, f"TNT-{draft.contact_tnt_id}")
+    existing = {
+        (organization_id, number): pk
+        for organization_id, number, pk in rows_in(
+            DonorAccount.objects.filter(account_list_id=context.account_list_id).values_list(
+                "organization_id", "account_number", "id"
+            ),
+            "account_number__in",
+            {number for _, number in wanted.values()},
+        )
+    }
+    names = dict(rows_in(Contact.objects.values_list("id", "name"), "id__in", {contacts[c] for c in wanted}))
+    made, new = {}, []
+    for contact_tnt_id, key in wanted.items():
+        if key in existing:
+            made[contact_tnt_id] = existing[key]
+            continue
+        record = new_instance(
+            DonorAccount,
+            id=time_ordered_id(),
+            account_list_id=context.account_list_id,
+            import_record_id=context.import_id,
+            organization_id=key[0],
+            account_number=key[1],
+            name=names.get(contacts[contact_tnt_id], "")[:255],
+        )
+        existing[key] = made[contact_tnt_id] = record.id
+        new.append(record)
+    insert_new(DonorAccount, new, timezone.now())
+    _link_donor_accounts([(made[c], contacts[c]) for c in wanted])
+    return made
+
+
+def add_appeal_pledges(context: BookContext, donations: list[tuple[Donation, uuid.UUID | None]], *, now) -> None:
+    """A donation to an appeal fulfils a pledge to it: one per donation, made once; the contact joins the appeal."""
+    donations = [(donation, contact_id) for donation, contact_id in donations if contact_id is not None]
+    if not donations:
+        return
+    pledged = set(
+        rows_in(Pledge.objects.values_list("donation_id", flat=True), "donation_id__in", [d.id for d, _ in donations])
+    )
+    pledges = [
+        new_instance(
+            Pledge,
+            id=time_ordered_id(),
+            account_list_id=context.account_list_id,
+            import_record_id=context.import_id,
+            contact_id=contact_id,
+            appeal_id=donation.appeal_id,
+            donation_id=donation.id,
+            amount=donation.appeal_amount or donation.amount,
+            amount_currency=donation.currency,
+            expected_date=donation.donation_date,
+        )
+        for donation, contact_id in donations
+        if donation.id not in pledged
+    ]
+    insert_new(Pledge, pledges, now)
+    links = [new_instance(AppealContact, appeal_id=d.appeal_id, contact_id=c) for d, c in dict(donations).items()]
+    insert_new(AppealContact, links, now, ignore_conflicts=True)
+
+
+def write_gift_splits(context: BookContext, drafts: list[GiftSplitDraft]) -> StepResult:
+    """GiftSplit rows (3.2): a gift's first campaign is its appeal; the others are told in its memo.
+
+    Idempotent without bookkeeping: a split whose appeal the donation has,
+    or whose line its memo holds, was applied already.
+    """
+    now = timezone.now()
+    fields = (
+        "id",
+        "tnt_id",
+        "appeal_id",
+        "appeal_amount",
+        "amount",
+        "currency",
+        "memo",
+        "donation_date",
+        "donor_account_id",
+    )
+    donations = {
+        d.tnt_id: d
+        for d in loaded_instances(
+            Donation.objects.filter(account_list_id=context.account_list_id),
+            fields,
+            "tnt_id__in",
+            {draft.gift_tnt_id for draft in drafts},
+        )
+    }
+    appeals = appeals_by_tnt_id(context, (d.appeal_tnt_id for d in drafts))
+    result, changed, appealed = StepResult(), {}, []
+    for draft in drafts:
+        donation = donations.get(draft.gift_tnt_id)
+        if donation is None:
+            result.skipped += 1  # its gift failed or was skipped, and says so
+            continue
+        appeal_id, appeal_name = appeals.get(draft.appeal_tnt_id, (None, ""))
+        if appeal_id is not None and donation.appeal_id in (None, appeal_id):
+            if donation.appeal_id == appeal_id and donation.appeal_amount == draft.amount:
+                result.skipped += 1
+                continue
+            donation.appeal_id, donation.appeal_amount = appeal_id, draft.amount
+            appealed.append(donation)
+        else:
+            name = appeal_name or f"TntConnect campaign {draft.appeal_tnt_id or 'none'} (not in the file)"
+            line = designated_line(draft.amount, draft.currency or donation.currency or context.currency, name)
+            if line in donation.memo:
+                result.skipped += 1
+                continue
+            donation.memo = f"{donation.memo}\n{line}" if donation.memo else line
+        changed[donation.id] = donation
+        result.updated += 1
+    for donation in changed.values():
+        donation.updated_at = now
+    Donation.objects.bulk_update(changed.values(), ["appeal_id", "appeal_amount", "memo", "updated_at"])
+    owners = _first_contact_of_accounts({d.donor_account_id for d in appealed})
+    add_appeal_pledges(context, [(d, owners.get(d.donor_account_id)) for d in appealed], now=now)
+    return result
+
+
+def _first_contact_of_accounts(account_ids: set[uuid.UUID]) -> dict[uuid.UUID, uuid.UUID]:
+    links = DonorAccountContact.objects.order_by("id").values_list("donor_account_id", "contact_id")
+    owners: dict[uuid.UUID, uuid.UUID] = {}
+    for account_id, contact_id in rows_in(links, "donor_account_id__in", account_ids):
+        owners.setdefault(account_id, contact_id)
+    return owners
