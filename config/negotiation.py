@@ -6,7 +6,9 @@ Content-Type at all) would slip through to the view and get a misleading 400.
 This check runs in every API view's `initial()`, before any view code: a write
 whose Content-Type none of the view's parsers takes is refused with 415, and
 so is a body with no Content-Type. An empty write without a Content-Type (an
-action such as `check` or `undo`) is accepted.
+action such as `check` or `undo`) is accepted, and so is a DELETE without a body
+whatever it says: nothing is parsed, and servers such as runserver (wsgiref)
+report a missing Content-Type as text/plain.
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ class WritesOfParsableMediaTypes(DefaultContentNegotiation):
         return super().select_renderer(request, renderers, format_suffix)
 
     def _check_request_media_type(self, request) -> None:
+        if request.method == "DELETE" and not _has_body(request):
+            return
         content_type = request.content_type.strip()
         if not content_type:
             if _has_body(request):

@@ -209,6 +209,10 @@ class ImportAdmin(AutocompleteFilterMedia, admin.ModelAdmin):
             in_preview = obj is not None and obj.status == Import.Status.PREVIEW
             classes = () if in_preview else ("collapse",)
             fieldsets.append(("Mappings as JSON", {"classes": classes, "fields": CSV_MAPPINGS}))
+        if obj is not None and obj.source == Import.Source.GOOGLE:
+            google = ("source_account", "google_groups", "source_cursor")
+            fieldsets.append(("Google account", {"fields": google}))
+            return fieldsets
         analysis = ("file_format", "file_headers", "file_constants") if csv else ("file_format", "tnt_groups")
         fieldsets.append(("File analysis", {"classes": ("collapse",), "fields": analysis}))
         return fieldsets

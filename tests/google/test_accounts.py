@@ -204,3 +204,11 @@ def test_rotating_the_key_reencrypts_every_token(api, google, settings):
     call_command("rotate_google_token_key")
     settings.GOOGLE_TOKEN_ENCRYPTION_KEYS = settings.GOOGLE_TOKEN_ENCRYPTION_KEYS[:1]  # the old key removed
     assert GoogleAccount.objects.get().refresh_token == token
+
+
+def test_disconnecting_needs_no_content_type(api, google):
+    """curl -X DELETE sends none, and runserver reports that as text/plain."""
+    account = connect(api, google)
+    response = api.client.generic("DELETE", f"{ACCOUNTS}/{account['id']}", b"", content_type="text/plain")
+    assert response.status_code == 204
+    assert not GoogleAccount.objects.exists()

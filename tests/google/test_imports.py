@@ -281,3 +281,19 @@ def test_a_google_import_refuses_a_file(api, account_list, google):
     response = api.post_json(imports_path(account_list, "/google"), document)
     assert response.status_code == 400
     assert "not a file" in json.dumps(response.json())
+
+
+def test_the_admin_shows_a_google_import_with_its_account_and_groups(
+    client, api, account_list, google, django_capture_on_commit_callbacks
+):
+    from tests.factories import UserFactory
+
+    account = connect(api, google)
+    import_record = start_google_import(api, account_list, google, django_capture_on_commit_callbacks, account["id"])
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    for path in ("/admin/imports/import/", f"/admin/imports/import/{import_record.pk}/change/"):
+        page = client.get(path)
+        assert page.status_code == 200
+        assert b"ann.example@gmail.com" in page.content
+        assert_no_token_in(page.content, google)
+    assert b"contactGroups/3c1a2b4d5e6f7a8b" in page.content

@@ -43,6 +43,7 @@ from imports.pipeline.readers.wide_text import bomless_wide_encoding
 __all__ = [
     "VCARD_HEADERS",
     "VcardFileError",
+    "VcardReader",
     "analyze_vcard",
     "looks_like_vcard",
     "read_vcard",
