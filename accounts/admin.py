@@ -42,13 +42,16 @@ class UserEditForm(UserChangeForm):
         return User.objects.normalize_email(self.cleaned_data["email"]).lower()
 
 
-class MembershipOfUserInline(admin.TabularInline):
+class MembershipInline(admin.TabularInline):
+    """Memberships on a user's page (their account lists) or on an account list's (its members)."""
+
     model = AccountListMembership
-    fk_name = "user"
     extra = 0
-    raw_id_fields = ("account_list",)
-    verbose_name = "account list"
-    verbose_name_plural = "account lists"
+
+
+class MembershipOfUserInline(MembershipInline):
+    fk_name, raw_id_fields = "user", ("account_list",)
+    verbose_name, verbose_name_plural = "account list", "account lists"
 
 
 class ApiTokenInline(admin.TabularInline):
@@ -92,13 +95,9 @@ def _count_of(model, fk: str) -> Coalesce:
     return Coalesce(Subquery(counts, output_field=IntegerField()), 0)
 
 
-class MembershipOfListInline(admin.TabularInline):
-    model = AccountListMembership
-    fk_name = "account_list"
-    extra = 0
-    raw_id_fields = ("user",)
-    verbose_name = "member"
-    verbose_name_plural = "members"
+class MembershipOfListInline(MembershipInline):
+    fk_name, raw_id_fields = "account_list", ("user",)
+    verbose_name, verbose_name_plural = "member", "members"
 
 
 @admin.register(AccountList)

@@ -79,20 +79,21 @@ def cancel_and_report(model_admin, request, import_record: Import) -> bool:
     return True
 
 
-def start(model_admin, request, object_id: str):
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
-    import_record = _import_for(model_admin, request, object_id, permission="start")
-    start_and_report(model_admin, request, import_record)
-    return HttpResponseRedirect(change_url(import_record))
+def _button(permission: str, act):
+    """The view of a button on the import's page: POST only, then back to the page with act's message."""
+
+    def view(model_admin, request, object_id: str):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        import_record = _import_for(model_admin, request, object_id, permission=permission)
+        act(model_admin, request, import_record)
+        return HttpResponseRedirect(change_url(import_record))
+
+    return view
 
 
-def cancel(model_admin, request, object_id: str):
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
-    import_record = _import_for(model_admin, request, object_id, permission="cancel")
-    cancel_and_report(model_admin, request, import_record)
-    return HttpResponseRedirect(change_url(import_record))
+start = _button("start", start_and_report)
+cancel = _button("cancel", cancel_and_report)
 
 
 class ReimportForm(forms.Form):

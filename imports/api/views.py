@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -134,9 +135,8 @@ class ImportViewSet(ModelViewSet):
             in_preview_default=self.in_preview_default,
         )
         data = self._document_of(import_record)
-        location = request.build_absolute_uri(
-            f"/api/v2/account_lists/{import_record.account_list_id}/imports/{import_record.pk}"
-        )
+        ids = {"account_list_pk": import_record.account_list_id, "pk": import_record.pk}
+        location = request.build_absolute_uri(reverse("import-detail", kwargs=ids))
         return Response(data, status=status.HTTP_201_CREATED, headers={"Location": location})
 
     def update(self, request, *args, **kwargs):

@@ -146,7 +146,7 @@ class TableInsert:
         first = convert(now) if convert else now
         if isinstance(first, str):
             # SQLite keeps a datetime as the text of its naive UTC value (`str(datetime)`): convert
-            # once, then write the microseconds into that text (the same text, five times faster).
+            # once, then write the microseconds into that text (the same text, without a datetime a row).
             naive = datetime.fromisoformat(first)
             second, start = str(naive.replace(microsecond=0)), naive.microsecond
             return [

@@ -38,8 +38,8 @@ def time_ordered_id() -> uuid.UUID:
     together, so a batch's inserts land at the end of each primary-key and
     foreign-key index rather than all over it. With random (version 4) keys
     every insert touched another index page, and an import slowed down as
-    the tables grew (on SQLite, to half speed at 100,000 contacts); with
-    these the cost per row stays flat.
+    the tables grew (benchmarks/README.md); with these the cost per row
+    stays flat.
     """
     milliseconds = time.time_ns() // 1_000_000
     random_bits = _random_bits.next()
@@ -57,7 +57,7 @@ _set_slot = object.__setattr__
 
 
 def _uuid_of(value: int) -> uuid.UUID:
-    """`uuid.UUID(int=value)` for a value known to be a valid 128-bit UUID, without its checks (3x faster)."""
+    """`uuid.UUID(int=value)` for a value known to be a valid 128-bit UUID, without its checks."""
     made = uuid.UUID.__new__(uuid.UUID)
     _set_slot(made, "int", value)
     _set_slot(made, "is_safe", uuid.SafeUUID.unknown)

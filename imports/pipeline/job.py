@@ -182,12 +182,12 @@ def _larger_sqlite_cache():
 
     Names and email addresses put each batch's inserts all over their
     indexes; with SQLite's 2 MB default those pages are read back for every
-    batch (100,000 rows: 3,200 rows/s with this cache, 2,600 with 16 MiB).
-    A batch writes more than the 1,000 pages after which SQLite copies the
-    write-ahead log back into the database, so by default every commit did
-    it, copying the same index pages again and again; every 10,000 pages
-    (40 MB of log) is 5% faster. Both are given back at the end, so an idle
-    worker keeps neither. PostgreSQL has its own.
+    batch. A batch writes more than the 1,000 pages after which SQLite
+    copies the write-ahead log back into the database, so by default every
+    commit did it, copying the same index pages again and again; here it is
+    every 10,000 pages (40 MB of log). Both are given back at the end, so an
+    idle worker keeps neither. PostgreSQL has its own. (The gains measured:
+    benchmarks/README.md.)
     """
     if connection.vendor != "sqlite":
         yield

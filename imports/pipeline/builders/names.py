@@ -53,7 +53,7 @@ _INITIAL = re.compile(r"[A-Z]\.\Z")
 
 
 def _parse_plain(text: str) -> ParsedName | None:
-    """Everyday names without asking nameparser, which costs ~0.2 ms a name.
+    """Everyday names without asking nameparser, otherwise the costliest step of a row.
 
     Reads one or two plain words ("John", "John Smith"), optionally with a
     common title before, a middle initial between and a generational

@@ -54,8 +54,8 @@ def parse_amount(text: str) -> Decimal | None:
 def _is_plain_valid_email(address: str) -> bool:
     """True for the common shape of address that email-validator always accepts.
 
-    email-validator costs ~70 us an address, most of a row's budget; this
-    regex takes ~1 us. It answers only "certainly valid": a special-use
+    email-validator costs most of a row's budget (benchmarks/README.md);
+    this regex a fraction of it. It answers only "certainly valid": a special-use
     domain (.test, .local ...), a "--" label (Punycode rules), an over-long
     part or anything unusual returns False and the library decides, so a
     refused address gets the library's message as before.

@@ -39,6 +39,10 @@ from defusedxml.ElementTree import iterparse
 from imports.pipeline.readers import FileReadError
 
 __all__ = [
+    "DTD_MESSAGE",
+    "EMPTY_MESSAGE",
+    "NOT_TNT_MESSAGE",
+    "TRUNCATED_MESSAGE",
     "TntAnalysis",
     "TntContactRow",
     "TntFileError",

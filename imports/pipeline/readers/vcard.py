@@ -41,6 +41,7 @@ from imports.pipeline.readers.rows import (
 __all__ = [
     "VCARD_HEADERS",
     "VcardFileError",
+    "VcardReader",
     "analyze_vcard",
     "looks_like_vcard",
     "read_vcard",

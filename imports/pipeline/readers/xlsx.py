@@ -33,8 +33,11 @@ from imports.pipeline.readers.rows import (
 
 __all__ = [
     "XlsxFileError",
+    "XlsxReader",
     "XlsxSheetError",
     "analyze_xlsx",
+    "cell_text",
+    "check_archive",
     "read_xlsx",
 ]
 
