@@ -17,6 +17,7 @@ links with at least half their lifetime left.
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
 import time
 from operator import itemgetter
@@ -97,6 +98,33 @@ SAMPLE_KEYS = RowsByKey(SampleContact, ("import_record_id", "id"), key="import_r
 SAMPLE_ROWS = RowsByKey(
     SampleContact, ("import_record_id", "id", *SAMPLE_ATTRIBUTES), key="import_record", order_by=("position",)
 )
+
+
+KEY_COLUMNS = ("id", "user_id", "account_list_id", "file")
+
+
+def _stored_import(raw: tuple) -> tuple[dict, dict]:
+    """An import's keys and attributes (but for the links, which depend on the request), from its
+    row as the database gives it."""
+    row = IMPORT_ROWS.converted([raw])[0]
+    return {name: row[name] for name in KEY_COLUMNS}, {name: read(row) for name, read in READERS}
+
+
+_kept_stored_import = functools.lru_cache(maxsize=512)(_stored_import)
+
+
+def stored_import(raw: tuple) -> tuple[dict, dict]:
+    """`_stored_import`, kept for the last rows read.
+
+    Its outcome is a function of the stored values alone, so it is kept keyed by those values: it
+    cannot be stale, whatever wrote the row and whether or not `updated_at` moved. A client polling a
+    list reads the same rows again and again, and converting them (an import holds kilobytes of
+    JSON) is most of a list's work. The attributes are shared: callers copy before adding to them.
+    """
+    try:
+        return _kept_stored_import(raw)
+    except TypeError:  # a value the database gives that cannot be a key (none does today): not kept
+        return _stored_import(raw)
 
 
 class Included:
@@ -194,18 +222,22 @@ class ImportDocuments:
     def document(self, *, links: dict | None = None, meta: dict | None = None, many: bool):
         """The document of the fetched imports; None for a single import that does not exist.
         File links are signed by `sign_file_links`."""
-        rows = IMPORT_ROWS.in_order(IMPORT_ROWS.converted(self._raw_imports), self._import_ids)
+        by_id = {}
+        for raw in self._raw_imports:
+            keys, attributes = stored_import(raw)
+            by_id[keys["id"]] = (keys, attributes)
+        rows = [by_id[key] for key in self._import_ids if key in by_id]
         if not many and not rows:
             return None
         sample_rows = SAMPLE_ROWS if "sample_contacts" in self.included else SAMPLE_KEYS
         samples: dict = {}  # import id -> its samples in file order
         for sample in sample_rows.converted(self._raw_samples):
             samples.setdefault(sample["import_record_id"], []).append(sample)
-        data = [self._import_resource(row, samples.get(row["id"], [])) for row in rows]
+        data = [self._import_resource(keys, attributes, samples.get(keys["id"], [])) for keys, attributes in rows]
         document = Document({"links": links} if links else {})
         document["data"] = data if many else data[0]
         if self.included:
-            document["included"] = self._included(rows, samples)
+            document["included"] = self._included([keys for keys, _ in rows], samples)
         if meta:
             document["meta"] = meta
         return document
@@ -215,8 +247,8 @@ class ImportDocuments:
         for attributes, import_id, file_name in self._files:
             attributes["file_url"] = file_url(import_id=import_id, file_name=file_name, user=user, origin=self.origin)
 
-    def _import_resource(self, row: dict, samples: list[dict]) -> dict:
-        attributes = {name: read(row) for name, read in READERS}
+    def _import_resource(self, row: dict, stored_attributes: dict, samples: list[dict]) -> dict:
+        attributes = dict(stored_attributes)  # the kept one is shared: this request adds its links
         attributes["failures_url"] = failures_url(
             account_list_id=row["account_list_id"], import_id=row["id"], origin=self.origin
         )
