@@ -8,6 +8,7 @@ from fundraising.api.views import VIEWSETS as BOOK_VIEWSETS
 from google_contacts import views as google_views
 from google_contacts.api.views import ContactGroupsView, GoogleAccountViewSet
 from imports.api.constants import ConstantsView
+from imports.api.possible_duplicates import PossibleDuplicateViewSet
 from imports.api.views import (
     CsvImportViewSet,
     GoogleImportViewSet,
@@ -81,6 +82,11 @@ api_v2 = [
             path(f"{AL}/{name}", viewset.as_view({"get": "list"}), name=f"{name}-list"),
             path(f"{AL}/{name}/<uuid:pk>", viewset.as_view({"get": "retrieve"}), name=f"{name}-detail"),
         )
+    ),
+    path(
+        f"{AL}/imports/<uuid:pk>/possible_duplicates",
+        PossibleDuplicateViewSet.as_view({"get": "list"}),
+        name="import-possible-duplicates",
     ),
     path(f"{AL}/contacts", ContactViewSet.as_view({"get": "list"}), name="contact-list"),
     path(

@@ -34,6 +34,7 @@ class ImportSerializer(ModelSerializer):
         "donor_accounts, donations, gift_splits, settings...), how many rows were created, updated, "
         "skipped and failed; {} for other sources",
     )
+    header_line = drf_serializers.IntegerField(read_only=True, allow_null=True)
     # In the file's column order, also on PostgreSQL (whose jsonb reorders object keys).
     file_headers = drf_serializers.JSONField(read_only=True)
 
