@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from rest_framework.test import APIClient
 
-from tests.factories import AccountListFactory, MembershipFactory, UserFactory, issue_token
+from tests.factories import AccountListFactory, MembershipFactory, issue_token
 
 FIXTURES = Path(__file__).resolve().parent.parent.parent / "shared" / "fixtures"
 JSONAPI = "application/vnd.api+json"
@@ -68,11 +68,6 @@ def stranger(db):
     """A user with a valid token who belongs to another account list."""
     other = MembershipFactory(account_list=AccountListFactory())
     return JsonApiClient(issue_token(other.user))
-
-
-@pytest.fixture
-def user_factory(db):
-    return UserFactory
 
 
 @pytest.fixture(scope="session", autouse=True)

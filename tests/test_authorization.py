@@ -11,8 +11,8 @@ from django.utils import timezone
 from accounts.models import ApiToken
 from google_contacts.standin import StandInAccount
 from imports.models import Import
-from tests.conftest import JsonApiClient
-from tests.factories import ApiTokenFactory, ContactFactory
+from tests.conftest import JsonApiClient, fixture_path
+from tests.factories import ApiTokenFactory, ContactFactory, MembershipFactory, UserFactory
 from tests.google.helpers import REDIRECT_URI, connect, connect_document
 from tests.imports.helpers import create_csv, imports_path, make_import, upload
 
@@ -143,7 +143,9 @@ def call(client: JsonApiClient, method: str, path: str, records: dict):
 
 
 @pytest.mark.parametrize("caller", CALLERS)
-def test_authorization_matrix(caller, member, stranger, account_list, records):
+def test_each_kind_of_caller_gets_the_status_listed_for_every_endpoint_and_method(
+    caller, member, stranger, account_list, records
+):
     client = client_for(caller, member, stranger)
     imports_before = Import.objects.count()
     got, want = {}, {}
@@ -205,7 +207,6 @@ def test_an_unknown_account_list_or_import_is_404(api, account_list):
 
 
 def test_an_import_is_not_reachable_through_another_account_list_of_the_same_user(api, member, account_list):
-    from tests.factories import MembershipFactory
 
     other_list = MembershipFactory(user=member.user).account_list
     created = make_import(account_list=account_list, user=member.user, fixture="sample_csv_to_import.csv")
@@ -234,8 +235,6 @@ def test_user_endpoint_says_who_i_am(api, member):
 
 def test_file_url_downloads_the_file_for_its_holder_only_until_it_expires(api, account_list, settings, monkeypatch):
     import time
-
-    from tests.conftest import fixture_path
 
     created = create_csv(api, account_list, "sample_csv_to_import.csv")
     url = created["attributes"]["file_url"]
@@ -267,7 +266,6 @@ def test_a_file_url_is_bound_to_its_import_and_user(api, member, stranger, accou
     from django.urls import reverse
 
     from imports.downloads import SALT
-    from tests.factories import UserFactory
 
     created = create_csv(api, account_list, "sample_csv_to_import.csv")
     outsider = UserFactory()
@@ -324,8 +322,8 @@ def test_an_admin_page_sends_an_anonymous_visitor_or_an_api_token_to_the_login(p
 
 
 @pytest.mark.parametrize("path", ADMIN_PAGES)
-def test_an_admin_page_opens_for_a_staff_session(path, client, user_factory):
-    staff = user_factory(email="staff@example.com", is_staff=True, is_superuser=True)
+def test_an_admin_page_opens_for_a_staff_session(path, client):
+    staff = UserFactory(email="staff@example.com", is_staff=True, is_superuser=True)
     client.force_login(staff)
     assert client.get(path).status_code == 200
 

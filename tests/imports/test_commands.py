@@ -19,6 +19,7 @@ from contacts.models import Contact
 from imports.management.commands.import_file import Progress
 from imports.models import Import
 from tests.conftest import JsonApiClient, fixture_path
+from tests.factories import ImportFactory
 from tests.imports.helpers import CUSTOM, CUSTOM_CONSTANTS_MAPPINGS, CUSTOM_HEADERS_MAPPINGS, INVALID_ROWS, make_import
 
 pytestmark = pytest.mark.django_db
@@ -186,11 +187,6 @@ def test_preview_prints_the_analysis_and_imports_nothing(member, in_tmp):
     assert not Contact.objects.exists()
 
 
-class FakeImport:
-    def __init__(self, rows_processed: int):
-        self.rows_processed = rows_processed
-
-
 class Terminal(StringIO):
     def isatty(self) -> bool:
         return True
@@ -199,14 +195,14 @@ class Terminal(StringIO):
 def test_progress_on_a_terminal_is_a_bar_with_rows_rate_and_time_left():
     stream = Terminal()
     progress = Progress(OutputWrapper(stream), total=1000)
-    progress.update(FakeImport(250))
+    progress.update(ImportFactory.build(rows_processed=250))
     redraw = stream.getvalue().split("\r")[-1]
     assert "━" in redraw and " 250/1000" in redraw and " rows " in redraw and " rows/s " in redraw
     assert re.search(
         r"[-\d]+:[-\d]{2}:[-\d]{2}$", redraw.removesuffix("\x1b[0m")
     )  # the time left ("-:--:--" until a rate is known)
-    progress.update(FakeImport(1000))
-    progress.done(FakeImport(1000))
+    progress.update(ImportFactory.build(rows_processed=1000))
+    progress.done(ImportFactory.build(rows_processed=1000))
     assert stream.getvalue().endswith("\n\x1b[?25h")  # the bar ends on its own line, cursor shown again
 
 
@@ -214,7 +210,7 @@ def test_progress_without_a_terminal_is_a_plain_line_every_tenth():
     stream = StringIO()
     progress = Progress(OutputWrapper(stream), total=100)
     for done in range(5, 101, 5):
-        progress.update(FakeImport(done))
+        progress.update(ImportFactory.build(rows_processed=done))
     lines = stream.getvalue().splitlines()
     assert len(lines) == 10
     assert lines[0].startswith("10/100 rows (10%)") and "rows/s" in lines[0] and "s left" in lines[0]

@@ -43,7 +43,9 @@ def phones(person: dict) -> list[str]:
     return [phone["number"] for phone in person["phone_numbers"]]
 
 
-def test_five_step_flow_with_custom_headers(api, account_list, django_capture_on_commit_callbacks):
+def test_a_csv_is_uploaded_mapped_previewed_and_started_over_http_and_every_field_is_written(
+    api, account_list, django_capture_on_commit_callbacks
+):
     # 1. Upload: the analysis is in the response at once.
     created = create_csv(api, account_list, "sample_csv_with_custom_headers.csv")
     attributes = created["attributes"]

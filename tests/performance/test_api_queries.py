@@ -6,6 +6,7 @@ from django.test.utils import CaptureQueriesContext
 
 from tests.conftest import JsonApiClient
 from tests.factories import MembershipFactory
+from tests.imports.helpers import GENERATED, make_import
 
 pytestmark = pytest.mark.django_db
 
@@ -39,10 +40,10 @@ def two_lists(member):
     return api, MembershipFactory(user=member.user).account_list, MembershipFactory(user=member.user).account_list
 
 
-def test_import_detail_with_included_samples_and_user(two_lists, generated_csv, run_csv_import):
+def test_import_detail_with_included_samples_and_user(two_lists, generated_csv):
     api, small, large = two_lists
-    few = run_csv_import(generated_csv(1), account_list=small)  # one sample
-    many = run_csv_import(generated_csv(20), account_list=large)  # four samples
+    few = make_import(account_list=small, content=generated_csv(1), mappings=GENERATED)  # one sample
+    many = make_import(account_list=large, content=generated_csv(20), mappings=GENERATED)  # four samples
     assert (few.sample_contacts.count(), many.sample_contacts.count()) == (1, 4)
     for include, expected in [
         ("sample_contacts,user", DETAIL_QUERIES + INCLUDED_USERS),
@@ -53,11 +54,11 @@ def test_import_detail_with_included_samples_and_user(two_lists, generated_csv, 
         assert one == four == expected
 
 
-def test_import_list(two_lists, generated_csv, run_csv_import):
+def test_an_import_list_costs_the_same_queries_for_one_import_or_six(two_lists, generated_csv):
     api, small, large = two_lists
-    run_csv_import(generated_csv(5), account_list=small)
+    make_import(account_list=small, content=generated_csv(5), mappings=GENERATED)
     for seed in range(6):
-        run_csv_import(generated_csv(5, seed=seed), account_list=large)
+        make_import(account_list=large, content=generated_csv(5, seed=seed), mappings=GENERATED)
     params = {"include": "sample_contacts", "page[size]": 50}
     one = queries_of(api, f"/api/v2/account_lists/{small.id}/imports", **params)
     six = queries_of(api, f"/api/v2/account_lists/{large.id}/imports", **params)
@@ -69,20 +70,20 @@ def test_import_list(two_lists, generated_csv, run_csv_import):
     assert one == six == LIST_QUERIES + INCLUDED_USERS
 
 
-def test_a_full_page_of_imports_also_counts_them(two_lists, generated_csv, run_csv_import):
+def test_a_full_page_of_imports_also_counts_them(two_lists, generated_csv):
     api, _, large = two_lists
     for seed in range(3):
-        run_csv_import(generated_csv(5, seed=seed), account_list=large)
+        make_import(account_list=large, content=generated_csv(5, seed=seed), mappings=GENERATED)
     path = f"/api/v2/account_lists/{large.id}/imports"
     assert queries_of(api, path, **{"page[size]": 3}) == LIST_QUERIES + COUNT_QUERY
     assert queries_of(api, path, **{"page[size]": 2}) == LIST_QUERIES + COUNT_QUERY
     assert queries_of(api, path, **{"page[size]": 2, "page[number]": 2}) == LIST_QUERIES
 
 
-def test_contacts_list_with_people_emails_phones_addresses_and_tags(two_lists, generated_csv, run_csv_import):
+def test_contacts_list_with_people_emails_phones_addresses_and_tags(two_lists, generated_csv):
     api, small, large = two_lists
-    run_csv_import(generated_csv(2), account_list=small, tag_list="imported")
-    run_csv_import(generated_csv(60), account_list=large, tag_list="imported")
+    make_import(account_list=small, content=generated_csv(2), mappings=GENERATED, tag_list="imported")
+    make_import(account_list=large, content=generated_csv(60), mappings=GENERATED, tag_list="imported")
     path = "/api/v2/account_lists/{}/contacts"
     two = queries_of(api, path.format(small.id), **{"page[size]": 100})
     sixty = queries_of(api, path.format(large.id), **{"page[size]": 100})
@@ -91,10 +92,10 @@ def test_contacts_list_with_people_emails_phones_addresses_and_tags(two_lists, g
     assert filtered == sixty
 
 
-def test_contact_detail(two_lists, generated_csv, run_csv_import):
+def test_a_contact_costs_a_fixed_number_of_queries(two_lists, generated_csv):
     from contacts.models import Contact
 
     api, small, _ = two_lists
-    run_csv_import(generated_csv(3), account_list=small)
+    make_import(account_list=small, content=generated_csv(3), mappings=GENERATED)
     contact = Contact.objects.filter(account_list=small).first()
     assert queries_of(api, f"/api/v2/account_lists/{small.id}/contacts/{contact.id}") == CONTACT_QUERIES

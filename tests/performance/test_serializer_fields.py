@@ -11,6 +11,7 @@ from imports.api.serializers import ImportSerializer
 from imports.downloads import read_download_token
 from tests.conftest import JsonApiClient
 from tests.factories import MembershipFactory, UserFactory, issue_token
+from tests.imports.helpers import GENERATED, make_import
 
 
 def request_of(user) -> Request:
@@ -83,8 +84,10 @@ def test_a_subclass_keeps_fields_of_its_own():
 
 
 @pytest.mark.django_db
-def test_each_user_gets_a_file_link_of_their_own(member, run_csv_import, generated_csv):
-    record = run_csv_import(generated_csv(5))
+def test_each_user_gets_a_file_link_of_their_own(member, generated_csv):
+    record = make_import(
+        account_list=member.account_list, user=member.user, content=generated_csv(5), mappings=GENERATED
+    )
     other = MembershipFactory(account_list=member.account_list).user
     path = f"/api/v2/account_lists/{member.account_list.id}/imports/{record.pk}"
     for user, token in [(member.user, member.token), (other, issue_token(other)), (member.user, member.token)]:

@@ -22,6 +22,7 @@ from django.test import RequestFactory
 from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 
 from config.middleware import SizeLimitedTemporaryFileUploadHandler, UploadSizeLimitMiddleware, too_large_message
+from tests.factories import UserFactory
 from tests.imports.helpers import imports_path, upload
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -120,10 +121,22 @@ def test_responses_carry_the_security_headers(client):
     assert response["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
 
 
-def test_session_and_csrf_cookies_are_secure_and_http_only():
-    assert settings.SESSION_COOKIE_SECURE and settings.CSRF_COOKIE_SECURE
-    assert settings.SESSION_COOKIE_HTTPONLY
-    assert settings.SESSION_COOKIE_SAMESITE == "Lax"
+@pytest.mark.django_db
+def test_the_session_and_csrf_cookies_of_a_login_are_secure_same_site_and_the_session_http_only(client):
+    staff = UserFactory(is_staff=True)
+    staff.set_password("a password")
+    staff.save()
+    csrf = client.get("/admin/login/", secure=True).cookies["csrftoken"]
+    response = client.post(
+        "/admin/login/",
+        {"username": staff.email, "password": "a password", "csrfmiddlewaretoken": csrf.value},
+        secure=True,
+    )
+    assert response.status_code == 302, response.content
+    session = response.cookies["sessionid"]
+    assert session["secure"] and csrf["secure"]
+    assert session["httponly"]
+    assert session["samesite"] == csrf["samesite"] == "Lax"
 
 
 # --------------------------------------------------------------------------- #
@@ -132,7 +145,6 @@ def test_session_and_csrf_cookies_are_secure_and_http_only():
 
 
 def test_every_upload_streams_to_a_temporary_file_even_a_small_one():
-    assert settings.FILE_UPLOAD_HANDLERS == ["config.middleware.SizeLimitedTemporaryFileUploadHandler"]
     body = encode_multipart(BOUNDARY, {"data[attributes][file]": upload("small.csv", content=b"First Name\nAnn\n")})
     request = RequestFactory().generic("POST", "/", body, content_type=MULTIPART_CONTENT)
     uploaded = request.FILES["data[attributes][file]"]
