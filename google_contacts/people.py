@@ -24,7 +24,8 @@ from google_contacts.errors import AuthorizationRevoked, GoogleUnavailable
 logger = logging.getLogger(__name__)
 
 # What an import reads of each person (the contract's list: names, nicknames, emails, phones,
-# addresses, organisations, birthdays, websites, biographies and group memberships).
+# addresses, organisations, birthdays, websites, biographies and group memberships; and events, for
+# anniversaries).
 PERSON_FIELDS = (
     "names",
     "nicknames",
@@ -33,6 +34,7 @@ PERSON_FIELDS = (
     "addresses",
     "organizations",
     "birthdays",
+    "events",
     "urls",
     "biographies",
     "memberships",

@@ -579,6 +579,9 @@ def demo_person(person_id: str, first: str, last: str, index: int, memberships: 
         ]
         if index % 5 == 1
         else [],
+        "events": [_field({"date": {"year": 2005, "month": 6, "day": 18}, "type": "anniversary"})]
+        if index % 9 == 0
+        else [],
         "urls": [
             _field(
                 {

@@ -107,8 +107,12 @@ def test_importing_250_people_over_3_pages_with_their_groups_as_tags(
         "62701",
     )
     assert address.primary_mailing_address
-    assert "Met at the 0th picnic." in first.notes and "Work: Engineer, Acme Corp" in first.notes
-    assert first.website == "https://example.com/james0"
+    assert first.notes == "Met at the 0th picnic.\nNickname: Jam"
+    assert (person.occupation, person.employer) == ("Engineer", "Acme Corp")
+    assert (person.anniversary_year, person.anniversary_month, person.anniversary_day) == (2005, 6, 18)
+    assert first.website == person.websites == "https://example.com/james0"
+    second = contacts_of(account_list).get(google_resource_name=google.state.people[1]["resourceName"]).people.get()
+    assert (second.birthday_year, second.birthday_month, second.birthday_day) == (1981, 2, 2)
     assert Tag.objects.filter(contact__account_list=account_list, name="Church").count() == 84
 
     failure = import_record.failures.get()

@@ -1,8 +1,9 @@
 """A People API person (as people.connections.list gives it) -> a contact draft. No Django, no network.
 
-Names, emails, phones (with their types), addresses, organisations,
-birthdays, websites, biographies and nicknames are read from the fields the
-import asks for (`google_contacts.people.PERSON_FIELDS`); every contact
+Names, emails, phones (with their types), addresses, organisations
+(employer and occupation), birthdays and anniversaries, websites,
+biographies and nicknames are read from the fields the import asks for
+(`google_contacts.people.PERSON_FIELDS`); every contact
 group the person is in becomes a tag, except the system groups that every
 contact or a mere star puts them in.
 """
@@ -72,9 +73,7 @@ def build_google_contact(person: dict, options: GoogleImportOptions) -> ContactD
     if not resource_name.startswith("people/"):
         raise RowError("The person has no People API resource name.")
     someone = _person(person)
-    organization = _primary(person.get("organizations"))
-    employer = (organization.get("name") or "").strip()
-    name = contact_name(someone.first_name, someone.last_name) or employer
+    name = contact_name(someone.first_name, someone.last_name) or someone.employer
     if not name:
         email = someone.emails[0].email if someone.emails else ""
         name = email
@@ -84,7 +83,7 @@ def build_google_contact(person: dict, options: GoogleImportOptions) -> ContactD
         name=name,
         greeting=greeting_for(someone.first_name),
         website=_website(person),
-        notes=_notes(person, organization),
+        notes=_notes(person),
         tags=_tags(person, options),
         people=[someone],
         addresses=_addresses(person),
@@ -108,12 +107,26 @@ def _person(person: dict) -> PersonDraft:
     if not (first or last):
         parsed, _ = parse_full_name(name.get("unstructuredName") or name.get("displayName") or "")
         first, last, middle = parsed.first, parsed.last, middle or parsed.middle
+    organization = _primary(person.get("organizations"))
+    birthday = (_primary(person.get("birthdays")).get("date")) or {}
+    anniversary = next((e.get("date") or {} for e in person.get("events", []) if e.get("type") == "anniversary"), {})
     return PersonDraft(
         first_name=first,
         last_name=last,
         middle_name=middle,
         title=(name.get("honorificPrefix") or "").strip()[:50],
         suffix=(name.get("honorificSuffix") or "").strip()[:50],
+        birthday_month=birthday.get("month") or None,
+        birthday_day=birthday.get("day") or None,
+        birthday_year=birthday.get("year") or None,
+        anniversary_month=anniversary.get("month") or None,
+        anniversary_day=anniversary.get("day") or None,
+        anniversary_year=anniversary.get("year") or None,
+        occupation=(organization.get("title") or "").strip()[:255],
+        employer=(organization.get("name") or "").strip()[:255],
+        websites="\n".join(
+            url for url in (u.get("value", "").strip() for u in _primary_first(person.get("urls"))) if url
+        ),
         emails=_emails(person),
         phones=_phones(person),
     )
@@ -180,36 +193,19 @@ def _website(person: dict) -> str:
     return (_primary(person.get("urls")).get("value") or "").strip()[:1000]
 
 
-def _notes(person: dict, organization: dict) -> str:
-    """The biography, then what has no field of its own: nickname, birthday, work, further websites."""
+def _notes(person: dict) -> str:
+    """The biography, then what has no field of its own: the nickname, a birthday Google has only as text."""
     lines = [(_primary(person.get("biographies")).get("value") or "").strip()]
     nickname = (_primary(person.get("nicknames")).get("value") or "").strip()
     if nickname:
         lines.append(f"Nickname: {nickname}")
-    birthday = _birthday(_primary(person.get("birthdays")))
-    if birthday:
-        lines.append(f"Birthday: {birthday}")
-    work = ", ".join(
-        part for part in ((organization.get("title") or "").strip(), (organization.get("name") or "").strip()) if part
-    )
-    if work:
-        lines.append(f"Work: {work}")
-    urls = [entry.get("value", "").strip() for entry in _primary_first(person.get("urls"))[1:]]
-    if any(urls):
-        lines.append("Websites: " + " ".join(url for url in urls if url))
+    birthday = _primary(person.get("birthdays"))
+    if not birthday.get("date") and (birthday.get("text") or "").strip():
+        lines.append(f"Birthday: {birthday['text'].strip()}")
     invalid = _valid_emails(person)[1]
     if invalid:
         lines.append("Not valid email addresses: " + ", ".join(invalid))  # kept in words, not lost
     return "\n".join(line for line in lines if line)
-
-
-def _birthday(entry: dict) -> str:
-    """ISO 8601 for a full date, "--MM-DD" when the year is unknown (as vCard writes it), else Google's text."""
-    date = entry.get("date") or {}
-    month, day, year = date.get("month"), date.get("day"), date.get("year")
-    if month and day:
-        return f"{year:04d}-{month:02d}-{day:02d}" if year else f"--{month:02d}-{day:02d}"
-    return (entry.get("text") or "").strip()
 
 
 def _tags(person: dict, options: GoogleImportOptions) -> list[str]:

@@ -47,7 +47,8 @@ def test_the_primary_name_wins_and_an_unstructured_one_is_parsed():
 
 def test_without_a_name_the_organisation_then_the_email_names_the_contact():
     organisation = build_google_contact(person(organizations=[{"name": "Acme Corp", "title": "Buyer"}]), OPTIONS)
-    assert organisation.name == "Acme Corp" and "Work: Buyer, Acme Corp" in organisation.notes
+    assert organisation.name == "Acme Corp"
+    assert (organisation.people[0].employer, organisation.people[0].occupation) == ("Acme Corp", "Buyer")
     email_only = build_google_contact(person(emailAddresses=[{"value": "x@example.com"}]), OPTIONS)
     assert email_only.name == "x@example.com"
     assert email_only.people[0].emails[0].email == "x@example.com"
@@ -98,24 +99,42 @@ def test_addresses_keep_po_box_and_extended_lines_and_free_text():
     assert free.street == "Somewhere 5, Bergen"
 
 
+def test_birthdays_anniversaries_and_websites_have_fields_of_their_own():
+    events = [
+        {"type": "other", "date": {"month": 1, "day": 1}},
+        {"type": "anniversary", "date": {"year": 2001, "month": 5, "day": 4}},
+    ]
+    draft = build_google_contact(
+        person(
+            names=[{"givenName": "A", "familyName": "B"}],
+            birthdays=[{"date": {"month": 2, "day": 29}}],
+            events=events,
+            urls=[{"value": "https://a.example"}, {"value": "https://b.example", "metadata": {"primary": True}}],
+        ),
+        OPTIONS,
+    )
+    (someone,) = draft.people
+    assert (someone.birthday_year, someone.birthday_month, someone.birthday_day) == (None, 2, 29)
+    assert (someone.anniversary_year, someone.anniversary_month, someone.anniversary_day) == (2001, 5, 4)
+    assert draft.website == "https://b.example"
+    assert someone.websites == "https://b.example\nhttps://a.example"
+
+
 def test_what_has_no_field_goes_to_the_notes_and_an_invalid_email_is_kept_there():
     draft = build_google_contact(
         person(
             names=[{"givenName": "A", "familyName": "B"}],
             biographies=[{"value": "Likes tea."}],
             nicknames=[{"value": "Al"}],
-            birthdays=[{"date": {"month": 2, "day": 29}}],
-            urls=[{"value": "https://a.example"}, {"value": "https://b.example"}],
+            birthdays=[{"text": "spring 1970"}],
             emailAddresses=[{"value": "not an email"}, {"value": "a@example.com"}],
         ),
         OPTIONS,
     )
-    assert draft.website == "https://a.example"
     assert draft.notes.splitlines() == [
         "Likes tea.",
         "Nickname: Al",
-        "Birthday: --02-29",
-        "Websites: https://b.example",
+        "Birthday: spring 1970",
         "Not valid email addresses: not an email",
     ]
     assert [e.email for e in draft.people[0].emails] == ["a@example.com"]
