@@ -31,17 +31,33 @@ class RowsByKey:
 
     def fetch(self, keys: list, *, using: str = "default") -> list[dict]:
         """The rows whose key is one of `keys`, in the order of `order_by` (else as the database gives them)."""
+        return self.converted(self.fetch_raw(keys, using=using), using=using)
+
+    def fetch_raw(self, keys: list, *, using: str = "default") -> list[tuple]:
+        """The same rows as tuples of the values as the database gives them, before any converter:
+        cheap to compare or digest (`converted` makes them what `fetch` gives)."""
         if not keys:
             return []
         connection = connections[using]
         params = [self.key.get_db_prep_value(key, connection) for key in keys]
         with connection.cursor() as cursor:
             cursor.execute(self._statement(connection, len(keys)), params)
-            return [self._row(values, connection) for values in cursor.fetchall()]
+            return cursor.fetchall()
+
+    def converted(self, raw_rows: list[tuple], *, using: str = "default") -> list[dict]:
+        connection = connections[using]
+        return [self._row(values, connection) for values in raw_rows]
+
+    def column_index(self, name: str) -> int:
+        return self.columns.index(name)
 
     def fetch_in_order(self, keys: list, *, using: str = "default") -> list[dict]:
         """The rows of these unique keys, in the keys' order; a key without a row is left out."""
-        by_key = {row[self.key.attname]: row for row in self.fetch(keys, using=using)}
+        return self.in_order(self.fetch(keys, using=using), keys)
+
+    def in_order(self, rows: list[dict], keys: list) -> list[dict]:
+        """Converted rows in the order of these unique keys; a key without a row is left out."""
+        by_key = {row[self.key.attname]: row for row in rows}
         return [by_key[key] for key in keys if key in by_key]
 
     def instances_in_order(self, keys: list, *, using: str = "default") -> list:

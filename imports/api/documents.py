@@ -17,6 +17,7 @@ links with at least half their lifetime left.
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
 import time
 from operator import itemgetter
@@ -34,7 +35,7 @@ from config.rows import RowsByKey
 from contacts.api.serializers import SampleContactSerializer
 from contacts.models import SampleContact
 from imports.downloads import failures_url, file_url, origin_of
-from imports.models import ATTRIBUTES, Import, file_sheets_of, file_version_of, ordered_headers
+from imports.models import ATTRIBUTES, Import, file_sheets_of, file_version_of, header_line_of, ordered_headers
 
 DATETIME_FORMAT = settings.REST_FRAMEWORK["DATETIME_FORMAT"]
 ISO_FORMAT_IS_THE_API_FORMAT = DATETIME_FORMAT == "%Y-%m-%dT%H:%M:%S.%fZ"
@@ -66,6 +67,7 @@ COMPUTED = {
     "file_url": lambda row: None,
     "file_headers": lambda row: ordered_headers(row["file_headers"], row["file_header_order"]),
     "file_sheets": lambda row: file_sheets_of(row["source"], row["file_format"]),
+    "header_line": lambda row: header_line_of(row["source"], row["file_format"]),
     "groups": lambda row: [str(group) for group in row["groups"]],
     "updated_in_db_at": _date_time("updated_at"),
     "file_version": lambda row: file_version_of(row["source"], row["file_format"]),
@@ -97,6 +99,33 @@ SAMPLE_KEYS = RowsByKey(SampleContact, ("import_record_id", "id"), key="import_r
 SAMPLE_ROWS = RowsByKey(
     SampleContact, ("import_record_id", "id", *SAMPLE_ATTRIBUTES), key="import_record", order_by=("position",)
 )
+
+
+KEY_COLUMNS = ("id", "user_id", "account_list_id", "file")
+
+
+def _stored_import(raw: tuple) -> tuple[dict, dict]:
+    """An import's keys and attributes (but for the links, which depend on the request), from its
+    row as the database gives it."""
+    row = IMPORT_ROWS.converted([raw])[0]
+    return {name: row[name] for name in KEY_COLUMNS}, {name: read(row) for name, read in READERS}
+
+
+_kept_stored_import = functools.lru_cache(maxsize=512)(_stored_import)
+
+
+def stored_import(raw: tuple) -> tuple[dict, dict]:
+    """`_stored_import`, kept for the last rows read.
+
+    Its outcome is a function of the stored values alone, so it is kept keyed by those values: it
+    cannot be stale, whatever wrote the row and whether or not `updated_at` moved. A client polling a
+    list reads the same rows again and again, and converting them (an import holds kilobytes of
+    JSON) is most of a list's work. The attributes are shared: callers copy before adding to them.
+    """
+    try:
+        return _kept_stored_import(raw)
+    except TypeError:  # a value the database gives that cannot be a key (none does today): not kept
+        return _stored_import(raw)
 
 
 class Included:
@@ -146,36 +175,81 @@ class ImportDocuments:
         self.origin = origin_of(request)
         self._files: list[tuple[dict, object, str]] = []  # (attributes, import id, storage name) to link
 
-    def document(self, import_ids: list, *, links: dict | None = None, meta: dict | None = None, many: bool):
-        """The document of these imports (in this order; one that is gone is left out); None for a
-        single import that does not exist. File links are signed by `sign_file_links`."""
-        rows = IMPORT_ROWS.fetch_in_order(import_ids)
+    def fetch(self, import_ids: list) -> None:
+        """Read what the document of these imports is made of (in this order; one that is gone is left
+        out), as the database gives it: enough for `etag`, and converted only by `document`."""
+        self._import_ids = list(import_ids)
+        self._raw_imports = IMPORT_ROWS.fetch_raw(self._import_ids)
+        samples = SAMPLE_ROWS if "sample_contacts" in self.included else SAMPLE_KEYS
+        self._raw_samples = samples.fetch_raw(self._import_ids)
+        fieldset = self.fieldsets.get("imports")
+        self._raw_included = {}
+        for name, kind in INCLUDED_TO_ONE.items():
+            if name in self.included and (fieldset is None or name in fieldset):
+                column = IMPORT_ROWS.column_index(f"{name}_id")
+                keys = list(dict.fromkeys(row[column] for row in self._raw_imports))
+                self._raw_included[name] = kind.rows.fetch_raw(keys)
+
+    @property
+    def found(self) -> bool:
+        return bool(self._raw_imports)
+
+    def etag(self, *, links: dict | None = None, meta: dict | None = None) -> str:
+        """A weak validator of the document as this user reads it, until its links are half expired.
+
+        A digest of what the document is made of: the rows as the database gave them, the request
+        (path, query: includes, sparse fieldsets, page, sort, filters), the reader, the origin of its
+        links, the pagination's links and meta, the resource's attribute names and the period of the
+        signed links. The document is a function of these, so equal digests mean equal documents; a
+        304 is answered without converting or rendering anything.
+        """
+        link_period = int(time.time()) // max(settings.FILE_URL_EXPIRY_SECONDS // 2, 1)
+        made_of = [
+            [str(key) for key in self._import_ids],
+            self._raw_imports,
+            self._raw_samples,
+            self._raw_included,
+            self.request.get_full_path(),
+            str(self.request.user.pk),
+            self.origin,
+            links,
+            meta,
+            link_period,
+            tuple(ATTRIBUTES),
+        ]
+        digest = hashlib.blake2b(orjson.dumps(made_of, default=_as_text), digest_size=16)
+        return f'W/"{digest.hexdigest()}"'
+
+    def document(self, *, links: dict | None = None, meta: dict | None = None, many: bool):
+        """The document of the fetched imports; None for a single import that does not exist.
+        File links are signed by `sign_file_links`."""
+        by_id = {}
+        for raw in self._raw_imports:
+            keys, attributes = stored_import(raw)
+            by_id[keys["id"]] = (keys, attributes)
+        rows = [by_id[key] for key in self._import_ids if key in by_id]
         if not many and not rows:
             return None
-        samples = self._samples_of([row["id"] for row in rows])
-        data = [self._import_resource(row, samples.get(row["id"], [])) for row in rows]
+        sample_rows = SAMPLE_ROWS if "sample_contacts" in self.included else SAMPLE_KEYS
+        samples: dict = {}  # import id -> its samples in file order
+        for sample in sample_rows.converted(self._raw_samples):
+            samples.setdefault(sample["import_record_id"], []).append(sample)
+        data = [self._import_resource(keys, attributes, samples.get(keys["id"], [])) for keys, attributes in rows]
         document = Document({"links": links} if links else {})
         document["data"] = data if many else data[0]
         if self.included:
-            document["included"] = self._included(rows, samples)
+            document["included"] = self._included([keys for keys, _ in rows], samples)
         if meta:
             document["meta"] = meta
         return document
-
-    def etag(self, document: Document) -> str:
-        """A weak validator of the document as this user reads it, until its links are half expired."""
-        link_period = int(time.time()) // max(settings.FILE_URL_EXPIRY_SECONDS // 2, 1)
-        digest = hashlib.blake2b(orjson.dumps(document, default=_as_text), digest_size=16)
-        digest.update(orjson.dumps([str(self.request.user.pk), link_period, [name for _, _, name in self._files]]))
-        return f'W/"{digest.hexdigest()}"'
 
     def sign_file_links(self) -> None:
         user = self.request.user
         for attributes, import_id, file_name in self._files:
             attributes["file_url"] = file_url(import_id=import_id, file_name=file_name, user=user, origin=self.origin)
 
-    def _import_resource(self, row: dict, samples: list[dict]) -> dict:
-        attributes = {name: read(row) for name, read in READERS}
+    def _import_resource(self, row: dict, stored_attributes: dict, samples: list[dict]) -> dict:
+        attributes = dict(stored_attributes)  # the kept one is shared: this request adds its links
         attributes["failures_url"] = failures_url(
             account_list_id=row["account_list_id"], import_id=row["id"], origin=self.origin
         )
@@ -195,28 +269,19 @@ class ImportDocuments:
             self._files.append((attributes, row["id"], row["file"]))
         return self._resource("imports", row["id"], attributes, relationships)
 
-    def _samples_of(self, import_ids: list) -> dict:
-        """import id -> its samples in file order."""
-        samples: dict = {}
-        rows = SAMPLE_ROWS if "sample_contacts" in self.included else SAMPLE_KEYS
-        for sample in rows.fetch(import_ids):
-            samples.setdefault(sample["import_record_id"], []).append(sample)
-        return samples
-
     def _included(self, rows: list[dict], samples: dict) -> list[dict]:
         """The included resources in the library's order: by type, then by id.
 
         A to-one resource is included where the import's relationship is rendered (a sparse
         fieldset may leave it out); the samples whenever they are asked for.
         """
-        fieldset = self.fieldsets.get("imports")
         included = []
-        for name, kind in INCLUDED_TO_ONE.items():
-            if name in self.included and (fieldset is None or name in fieldset):
-                keys = list(dict.fromkeys(row[f"{name}_id"] for row in rows))
-                for row in kind.rows.fetch_in_order(keys):
-                    attributes = self._sparse(kind.resource_type, kind.attributes(row))
-                    included.append(self._resource(kind.resource_type, row["id"], attributes))
+        for name, raw_rows in self._raw_included.items():
+            kind = INCLUDED_TO_ONE[name]
+            keys = list(dict.fromkeys(row[f"{name}_id"] for row in rows))
+            for row in kind.rows.in_order(kind.rows.converted(raw_rows), keys):
+                attributes = self._sparse(kind.resource_type, kind.attributes(row))
+                included.append(self._resource(kind.resource_type, row["id"], attributes))
         if "sample_contacts" in self.included:
             included += [
                 self._resource(

@@ -65,8 +65,9 @@ class ImportViewSet(ModelViewSet):
     def list(self, request, *args, **kwargs):
         keys = self.paginate_queryset(self.filter_queryset(self.imports()).values_list("pk", flat=True))
         documents = ImportDocuments(request)
+        documents.fetch(keys)
         page = self.get_paginated_response([]).data  # the pagination's links and meta
-        return self._read(documents, documents.document(keys, links=page["links"], meta=page["meta"], many=True))
+        return self._read(documents, links=page["links"], meta=page["meta"], many=True)
 
     def retrieve(self, request, *args, **kwargs):
         found = self.filter_queryset(self.imports()).filter(pk=self.kwargs["pk"]).values_list("pk", "updated_at")
@@ -74,24 +75,28 @@ class ImportViewSet(ModelViewSet):
         if found is None:
             raise Http404("No Import matches the given query.")  # as get_object() says it
         documents = ImportDocuments(request)
+        documents.fetch([found[0]])
+        if not documents.found:  # gone since
+            raise Http404("No Import matches the given query.")
         # The users and account lists it includes do not move the import's updated_at: only the ETag tells.
         last_modified = None if {"user", "account_list"} & set(documents.included) else found[1]
-        document = documents.document([found[0]], many=False)
-        if document is None:  # gone since
-            raise Http404("No Import matches the given query.")
-        return self._read(documents, document, last_modified=last_modified)
+        return self._read(documents, last_modified=last_modified, many=False)
 
-    def _read(self, documents: ImportDocuments, document: Document, *, last_modified=None):
-        """The document, or 304 when the client's copy is still this one (config.conditional)."""
-        headers = validator_headers(etag=documents.etag(document), last_modified=last_modified, now=timezone.now())
+    def _read(self, documents: ImportDocuments, *, links=None, meta=None, many: bool, last_modified=None):
+        """The document, or 304 when the client's copy is still this one (config.conditional): the
+        validator is known before anything is rendered."""
+        etag = documents.etag(links=links, meta=meta)
+        headers = validator_headers(etag=etag, last_modified=last_modified, now=timezone.now())
         if is_not_modified(self.request, headers):
             return not_modified(headers)
+        document = documents.document(links=links, meta=meta, many=many)
         documents.sign_file_links()
         return Response(document, headers=headers)
 
     def _document_of(self, import_record: Import) -> Document:
         documents = ImportDocuments(self.request)
-        document = documents.document([import_record.pk], many=False)
+        documents.fetch([import_record.pk])
+        document = documents.document(many=False)
         documents.sign_file_links()
         return document
 
