@@ -106,7 +106,7 @@ class AccountListAdmin(admin.ModelAdmin):
     search_fields = ("name", "memberships__user__email")
     ordering = ("name",)
     readonly_fields = ("id", "created_at", "updated_at", "contacts_link", "recent_imports")
-    fields = ("id", "name", "created_at", "updated_at", "contacts_link", "recent_imports")
+    fields = ("id", "name", "default_country", "created_at", "updated_at", "contacts_link", "recent_imports")
     inlines = (MembershipOfListInline,)
 
     def get_queryset(self, request):

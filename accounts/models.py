@@ -4,6 +4,7 @@ import hashlib
 import secrets
 import uuid
 
+from django.conf import settings
 from django.contrib.auth.models import (
     AbstractBaseUser,
     BaseUserManager,
@@ -66,6 +67,12 @@ class AccountList(models.Model):
         max_digits=14, decimal_places=2, null=True, blank=True, help_text="Monthly support goal"
     )
     default_currency = models.CharField(max_length=3, blank=True, help_text="ISO 4217 code, e.g. USD")
+    default_country = models.CharField(
+        max_length=2,
+        blank=True,
+        help_text="ISO 3166 code (US, GB, DE...) of phone numbers written without a country code; "
+        "blank: the service's DEFAULT_PHONE_COUNTRY",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -77,6 +84,11 @@ class AccountList(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def phone_country(self) -> str:
+        """The country of the list's phone numbers written without a country code."""
+        return self.default_country or settings.DEFAULT_PHONE_COUNTRY
 
 
 class AccountListMembership(models.Model):

@@ -1,12 +1,15 @@
 """How good are the suggested mappings? Precision and recall on realistic exports.
 
-    python -m benchmarks.mapping_quality [FIXTURES_DIR]      (or scripts/mapping_quality)
+    python -m benchmarks.mapping_quality [FIXTURES_DIR] [--quiet]      (or scripts/mapping_quality)
 
-FIXTURES_DIR (default ``tests/fixtures/exports``) holds export files (CSV,
-.xlsx, .vcf) and ``expected.json``: for each file the mappings a careful
-person makes (and, for a workbook, the sheet). Each file is read by the same
-readers as an upload and the suggestions are made as at upload; then, for
-every file and overall:
+A fixtures directory holds export files (CSV, .xlsx, .vcf) and
+``expected.json``: for each file the mappings a careful person makes (and,
+for a workbook, the sheet). Without FIXTURES_DIR two parts are measured and
+reported separately: ``tests/fixtures/exports`` (the exports the rules were
+tuned on) and ``tests/fixtures/exports_kept_aside`` (exports of other
+applications, kept aside while tuning: how the rules do on files they were
+not written for). Each file is read by the same readers as an upload and the
+suggestions are made as at upload; then, for every file and overall:
 
 - header precision: suggested (field, column) pairs that are right / all suggested;
 - header recall: right pairs / all expected pairs;
@@ -14,8 +17,10 @@ every file and overall:
   with the constant suggestions made on the *suggested* header mappings (what
   a person really gets).
 
-Exits 1 when overall header precision < 0.97, header recall < 0.9 or
-constant precision < 0.97. Needs no database and no Django settings.
+Exits 1 below the targets: on the tuned part header precision 0.97, header
+recall 0.9, constant precision 0.97; on the kept-aside part header precision
+0.98, header recall 0.95, constant precision 0.97. Needs no database and no
+Django settings.
 """
 
 from __future__ import annotations
@@ -29,8 +34,11 @@ from pathlib import Path
 from imports.pipeline.readers.tabular import analyze_tabular
 from imports.suggestions import suggest_mappings
 
-DEFAULT_DIRECTORY = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "exports"
+FIXTURES = Path(__file__).resolve().parent.parent / "tests" / "fixtures"
+DEFAULT_DIRECTORY = FIXTURES / "exports"
+KEPT_ASIDE_DIRECTORY = FIXTURES / "exports_kept_aside"
 TARGETS = {"header_precision": 0.97, "header_recall": 0.9, "constant_precision": 0.97}
+KEPT_ASIDE_TARGETS = {"header_precision": 0.98, "header_recall": 0.95, "constant_precision": 0.97}
 
 
 @dataclass
@@ -73,13 +81,14 @@ class Report:
     files: list[FileResult]
     headers: Counts
     constants: Counts
+    targets: Mapping[str, float] = field(default_factory=lambda: TARGETS)
 
     @property
     def meets_targets(self) -> bool:
         return (
-            self.headers.precision >= TARGETS["header_precision"]
-            and self.headers.recall >= TARGETS["header_recall"]
-            and self.constants.precision >= TARGETS["constant_precision"]
+            self.headers.precision >= self.targets["header_precision"]
+            and self.headers.recall >= self.targets["header_recall"]
+            and self.constants.precision >= self.targets["constant_precision"]
         )
 
 
@@ -116,14 +125,14 @@ def measure_file(path: Path, expected: Mapping) -> FileResult:
     return result
 
 
-def measure(directory: Path = DEFAULT_DIRECTORY) -> Report:
+def measure(directory: Path = DEFAULT_DIRECTORY, targets: Mapping[str, float] = TARGETS) -> Report:
     expected_by_file = json.loads((directory / "expected.json").read_text(encoding="utf-8"))
     files = [measure_file(directory / name, expected) for name, expected in expected_by_file.items()]
     headers, constants = Counts(), Counts()
     for result in files:
         headers += result.headers
         constants += result.constants
-    return Report(files=files, headers=headers, constants=constants)
+    return Report(files=files, headers=headers, constants=constants, targets=targets)
 
 
 def _ratio(value: float) -> str:
@@ -132,13 +141,13 @@ def _ratio(value: float) -> str:
 
 def format_report(report: Report, *, verbose: bool = True) -> str:
     lines = [
-        f"{'file':<28} {'header P':>9} {'header R':>9} {'const P':>8} {'const R':>8}",
+        f"{'file':<40} {'header P':>9} {'header R':>9} {'const P':>8} {'const R':>8}",
     ]
     for result in report.files:
         constants_p = _ratio(result.constants.precision) if result.constants.suggested else "-"
         constants_r = _ratio(result.constants.recall) if result.constants.expected else "-"
         lines.append(
-            f"{result.name:<28} {_ratio(result.headers.precision):>9} {_ratio(result.headers.recall):>9} "
+            f"{result.name:<40} {_ratio(result.headers.precision):>9} {_ratio(result.headers.recall):>9} "
             f"{constants_p:>8} {constants_r:>8}"
         )
         if verbose:
@@ -151,8 +160,9 @@ def format_report(report: Report, *, verbose: bool = True) -> str:
         f"recall {_ratio(h.recall)} ({h.right}/{h.expected})",
         f"constants: precision {_ratio(c.precision)} ({c.right}/{c.suggested}), "
         f"recall {_ratio(c.recall)} ({c.right}/{c.expected})",
-        f"targets:   header precision >= {TARGETS['header_precision']}, header recall >= {TARGETS['header_recall']}, "
-        f"constant precision >= {TARGETS['constant_precision']}: {'met' if report.meets_targets else 'NOT MET'}",
+        f"targets:   header precision >= {report.targets['header_precision']}, "
+        f"header recall >= {report.targets['header_recall']}, "
+        f"constant precision >= {report.targets['constant_precision']}: {'met' if report.meets_targets else 'NOT MET'}",
     ]
     return "\n".join(lines)
 
@@ -161,10 +171,17 @@ def main(argv: list[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     quiet = "--quiet" in args
     args = [arg for arg in args if arg != "--quiet"]
-    directory = Path(args[0]) if args else DEFAULT_DIRECTORY
-    report = measure(directory)
-    print(format_report(report, verbose=not quiet))
-    return 0 if report.meets_targets else 1
+    if args:
+        parts = [(Path(args[0]).name, measure(Path(args[0])))]
+    else:
+        parts = [
+            ("tuned (tests/fixtures/exports)", measure(DEFAULT_DIRECTORY)),
+            ("kept aside (tests/fixtures/exports_kept_aside)", measure(KEPT_ASIDE_DIRECTORY, KEPT_ASIDE_TARGETS)),
+        ]
+    for number, (title, report) in enumerate(parts):
+        print(("\n" if number else "") + f"== {title}")
+        print(format_report(report, verbose=not quiet))
+    return 0 if all(report.meets_targets for _, report in parts) else 1
 
 
 if __name__ == "__main__":

@@ -180,6 +180,9 @@ FILE_URL_EXPIRY_SECONDS = env_int("FILE_URL_EXPIRY_SECONDS", 3600)
 IMPORT_CSV_MAX_FIELD_SIZE = env_int("IMPORT_CSV_MAX_FIELD_SIZE", 1_000_000)
 IMPORT_CSV_MAX_COLUMNS = env_int("IMPORT_CSV_MAX_COLUMNS", 1_000)
 IMPORT_BATCH_SIZE = env_int("IMPORT_BATCH_SIZE", 2_000)
+# The country (ISO 3166 alpha-2) of phone numbers written without a country code, for account
+# lists that name none: "(213) 222-3333" and "+1 213 222 3333" match as one number under "US".
+DEFAULT_PHONE_COUNTRY = os.environ.get("DEFAULT_PHONE_COUNTRY", "US").upper()
 # A running job beats every IMPORT_HEARTBEAT_SECONDS (a thread, also while one batch is written).
 # An import "importing" without a beat for IMPORT_STALL_SECONDS is taken to have lost its worker
 # (at once when that worker ran on this machine and its process is gone): every worker checks

@@ -7,6 +7,7 @@ from contacts.api.views import ContactViewSet
 from google_contacts import views as google_views
 from google_contacts.api.views import ContactGroupsView, GoogleAccountViewSet
 from imports.api.constants import ConstantsView
+from imports.api.possible_duplicates import PossibleDuplicateViewSet
 from imports.api.views import (
     CsvImportViewSet,
     GoogleImportViewSet,
@@ -72,6 +73,11 @@ api_v2 = [
         f"{AL}/imports/<uuid:pk>/failures",
         ImportFailuresView.as_view(),
         name="import-failures",
+    ),
+    path(
+        f"{AL}/imports/<uuid:pk>/possible_duplicates",
+        PossibleDuplicateViewSet.as_view({"get": "list"}),
+        name="import-possible-duplicates",
     ),
     path(f"{AL}/contacts", ContactViewSet.as_view({"get": "list"}), name="contact-list"),
     path(

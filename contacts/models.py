@@ -5,14 +5,16 @@ value as written, so that an import of a million rows can match against the
 existing contacts with indexed equality instead of per-row fuzzy queries.
 """
 
-import re
 import uuid
 
 from django.db import models
 
 from accounts.models import AccountList
 from config.model_fields import JSONField
+from contacts.phones import phone_key
 from imports.fields import choices
+
+__all__ = ["phone_key"]  # matching keys live beside the models that store them
 
 
 def name_key(name: str) -> str:
@@ -22,11 +24,6 @@ def name_key(name: str) -> str:
 
 def email_key(email: str) -> str:
     return email.strip().casefold()
-
-
-def phone_key(number: str) -> str:
-    """Digits only, so '(213) 222-3333' and '213.222.3333' match."""
-    return re.sub(r"\D", "", number)
 
 
 class ContactAttributes(models.Model):
@@ -204,7 +201,7 @@ class PhoneNumber(models.Model):
         return self.number
 
     def save(self, *args, **kwargs):
-        self.number_key = phone_key(self.number)
+        self.number_key = phone_key(self.number, self.person.contact.account_list.phone_country)
         super().save(*args, **kwargs)
 
 

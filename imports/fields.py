@@ -303,6 +303,8 @@ del C, P, S, A
 FIELDS_BY_KEY: dict[str, SupportedField] = {field.key: field for field in SUPPORTED_FIELDS}
 CONSTANT_FIELDS: dict[str, SupportedField] = {f.key: f for f in SUPPORTED_FIELDS if f.is_constant}
 NAME_FIELDS = ("full_name", "first_name", "last_name")
+# Rule 3: a row is someone when it has a name or, failing that, an email address to be named after.
+IDENTIFYING_FIELDS = (*NAME_FIELDS, "email_1")
 ADDRESS_PARTS = tuple(field.key for field in SUPPORTED_FIELDS if field.part is Part.ADDRESS)
 # Slot group -> its fields in order: "email" -> ("email_1", "email_2"), "spouse_phone" -> ("spouse_phone",).
 SLOT_GROUPS: dict[str, tuple[str, ...]] = {

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 
 from django.core.exceptions import ValidationError
 
-from imports.fields import CONSTANT_FIELDS, FIELDS_BY_KEY, NAME_FIELDS, SupportedField
+from imports.fields import CONSTANT_FIELDS, FIELDS_BY_KEY, IDENTIFYING_FIELDS, SupportedField
 
 # --- Shape of the mappings (checked on every write, even in preview) -------------
 
@@ -73,9 +73,10 @@ def validate_mappings(
     missing_headers = sorted({v for v in file_headers_mappings.values() if v not in file_headers})
     if missing_headers:
         headers_errors.append(f"file_headers_mappings maps to headers not in the file: {missing_headers}")
-    if not any(file_headers_mappings.get(name) for name in NAME_FIELDS):
+    if not any(file_headers_mappings.get(name) for name in IDENTIFYING_FIELDS):
         headers_errors.append(
-            "file_headers_mappings must map a name: at least one of full_name, first_name or last_name."
+            "file_headers_mappings must map a name or an email: at least one of full_name, first_name, "
+            "last_name or email_1."
         )
 
     unmapped_constants = sorted(

@@ -34,6 +34,11 @@ def file_sheets_of(source: str, file_format: dict) -> list[str]:
     return list(file_format.get("sheets", [])) if source == Import.Source.CSV else []
 
 
+def header_line_of(source: str, file_format: dict) -> int | None:
+    """The line (sheet row) of a CSV or Excel file that holds its column names; None for other files."""
+    return file_format.get("header_line") if source == Import.Source.CSV else None
+
+
 SUMMARY_COUNTERS = ("created", "updated", "skipped", "failed")
 
 
@@ -191,6 +196,9 @@ class Import(models.Model):
     rows_created = models.PositiveIntegerField(default=0)
     rows_updated = models.PositiveIntegerField(default=0)
     rows_failed = models.PositiveIntegerField(default=0)
+    possible_duplicates_count = models.PositiveIntegerField(
+        default=0, help_text="Rows kept apart from a contact that looks alike (see possible duplicates)"
+    )
     tnt_steps = JSONField(
         default=dict,
         blank=True,
@@ -262,6 +270,7 @@ ATTRIBUTES: dict[str, bool] = {
     "suggested_mappings_origin": READ,
     "file_sheet": WRITE,
     "file_sheets": READ,
+    "header_line": READ,  # where the column names are (after a preamble, not always line 1)
     "tag_list": WRITE,
     "groups": WRITE,
     "group_tags": WRITE,
@@ -284,6 +293,7 @@ ATTRIBUTES: dict[str, bool] = {
     "rows_created": READ,
     "rows_updated": READ,
     "rows_failed": READ,
+    "possible_duplicates_count": READ,
     "queued_at": READ,
     "started_at": READ,
     "completed_at": READ,
@@ -326,3 +336,40 @@ class ImportedContact(models.Model):
 
     def __str__(self) -> str:
         return f"{'created' if self.created else 'updated'} by {self.import_record_id}"
+
+
+class PossibleDuplicate(models.Model):
+    """A contact an import kept apart from another that looks alike, with the evidence.
+
+    Nothing is merged on a guess: a row with the name of a contact whose
+    emails, phones, streets and websites all differ, or with the email
+    address of a differently named person, becomes a contact of its own, and
+    the pair is recorded here for a person to review.
+    """
+
+    class Reason(models.TextChoices):
+        SAME_NAME = "same_name", "Same name, but nothing else in common"
+        SAME_EMAIL = "same_email", "Same email address, but another person"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    import_record = models.ForeignKey(Import, on_delete=models.CASCADE, related_name="possible_duplicates")
+    contact = models.ForeignKey(
+        Contact, on_delete=models.CASCADE, related_name="+", help_text="The contact the import made of the row"
+    )
+    other_contact = models.ForeignKey(
+        Contact, on_delete=models.CASCADE, related_name="+", help_text="The contact it looks like"
+    )
+    reason = models.CharField(max_length=20, choices=Reason.choices)
+    evidence = JSONField(default=dict, help_text="What each side holds: names, emails, phones, streets, websites")
+    line_number = models.PositiveIntegerField(null=True, blank=True, help_text="The row's line in the file")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["import_record", "created_at"], name="duplicate_by_import")]
+
+    class JSONAPIMeta:
+        resource_name = "possible_duplicates"
+
+    def __str__(self) -> str:
+        return f"{self.get_reason_display()} (line {self.line_number})"

@@ -42,6 +42,7 @@ ENDPOINTS = [
     ("put", "{al}/imports/{csv}", 200),
     ("patch", "{al}/imports/{csv}", 200),
     ("get", "{al}/imports/{csv}/failures", 200),
+    ("get", "{al}/imports/{csv}/possible_duplicates", 200),
     ("get", "{al}/imports/csv", 200),
     ("post", "{al}/imports/csv", 201),
     ("get", "{al}/imports/csv/{csv}", 200),

@@ -12,5 +12,5 @@ class UserSerializer(ModelSerializer):
 class AccountListSerializer(ModelSerializer):
     class Meta:
         model = AccountList
-        fields = ["name", "created_at", "updated_at"]
+        fields = ["name", "default_country", "created_at", "updated_at"]
         read_only_fields = fields

@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 
+from contacts.models import Contact
 from imports.fields import CONSTANT_FIELDS, FIELDS_BY_KEY
 from imports.mappings import uncovered_values
-from imports.models import Import, ImportFailure
+from imports.models import Import, ImportFailure, PossibleDuplicate
 from imports.pipeline.sources import failure_headers
 from imports.services import validate_for_start
 
@@ -169,3 +170,47 @@ def labelled_cells(headers: list[str], cells: list) -> list[tuple[str, str]]:
             header = headers[position] if position < len(headers) else f"Column {position + 1}"
             labelled.append((header, text))
     return labelled
+
+
+@dataclass
+class DuplicateRow:
+    line_number: int | None
+    reason: str
+    contact: Contact
+    other_contact: Contact
+    evidence: list[tuple[str, str]]  # (label, what was found)
+
+
+#: The pairs shown on the import's page; the API lists them all (GET .../possible_duplicates).
+POSSIBLE_DUPLICATES_SHOWN = 50
+
+
+def possible_duplicate_rows(import_record: Import) -> list[DuplicateRow]:
+    """The first pairs the import kept apart though they look alike, with their evidence (one query)."""
+    pairs = (
+        PossibleDuplicate.objects.filter(import_record=import_record)
+        .select_related("contact", "other_contact")
+        .order_by("created_at", "id")[:POSSIBLE_DUPLICATES_SHOWN]
+    )
+    return [
+        DuplicateRow(pair.line_number, pair.get_reason_display(), pair.contact, pair.other_contact, _evidence(pair))
+        for pair in pairs
+    ]
+
+
+def _evidence(pair: PossibleDuplicate) -> list[tuple[str, str]]:
+    evidence = pair.evidence or {}
+    found = []
+    if "email" in evidence:
+        found.append(("email", evidence["email"]))
+    for side, label in (("this_row", "this row"), ("existing", "existing")):
+        value = evidence.get(side)
+        if isinstance(value, dict):
+            text = "; ".join(f"{kind}: {', '.join(values)}" for kind, values in value.items())
+        else:
+            text = str(value or "")
+        if text:
+            found.append((label, text))
+    for kind, ids in (evidence.get("different_ids") or {}).items():
+        found.append((f"{kind} ids", " / ".join(ids)))
+    return found

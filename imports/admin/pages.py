@@ -38,7 +38,13 @@ LIFECYCLE_FIELDSETS = (
     (None, {"fields": ("account_list", "user", "source", "status", "file_link", "retry_of", "retries_links")}),
     (
         "Progress",
-        {"fields": (("rows_total", "rows_processed", "rows_failed"), ("rows_created", "rows_updated"), "error")},
+        {
+            "fields": (
+                ("rows_total", "rows_processed", "rows_failed"),
+                ("rows_created", "rows_updated", "possible_duplicates_count"),
+                "error",
+            )
+        },
     ),
     (
         "Times",
@@ -261,6 +267,7 @@ class ImportAdmin(AutocompleteFilterMedia, admin.ModelAdmin):
             "failures": admin_display.failures_page(
                 import_record, after=request.GET.get("failures_after"), before=request.GET.get("failures_before")
             ),
+            "possible_duplicates": admin_display.possible_duplicate_rows(import_record),
             "contacts_url": reverse("admin:contacts_contact_changelist") + f"?import={import_record.pk}",
         }
 

@@ -53,7 +53,9 @@ def constants_document(*, max_file_size: int) -> dict:
     return {
         "csv_import": {
             "supported_headers": {field.key: field.label for field in SUPPORTED_FIELDS},
-            "required_headers": {"full_name | first_name | last_name": "At least one name column"},
+            "required_headers": {
+                "full_name | first_name | last_name | email_1": "At least one name column, or an email column"
+            },
             "constants": {
                 field.key: [{"id": c.id, "value": c.label} for c in field.constants]
                 for field in CONSTANT_FIELDS.values()

@@ -35,7 +35,7 @@ from config.rows import RowsByKey
 from contacts.api.serializers import SampleContactSerializer
 from contacts.models import SampleContact
 from imports.downloads import failures_url, file_url, origin_of
-from imports.models import ATTRIBUTES, Import, file_sheets_of, file_version_of, ordered_headers
+from imports.models import ATTRIBUTES, Import, file_sheets_of, file_version_of, header_line_of, ordered_headers
 
 DATETIME_FORMAT = settings.REST_FRAMEWORK["DATETIME_FORMAT"]
 ISO_FORMAT_IS_THE_API_FORMAT = DATETIME_FORMAT == "%Y-%m-%dT%H:%M:%S.%fZ"
@@ -67,6 +67,7 @@ COMPUTED = {
     "file_url": lambda row: None,
     "file_headers": lambda row: ordered_headers(row["file_headers"], row["file_header_order"]),
     "file_sheets": lambda row: file_sheets_of(row["source"], row["file_format"]),
+    "header_line": lambda row: header_line_of(row["source"], row["file_format"]),
     "groups": lambda row: [str(group) for group in row["groups"]],
     "updated_in_db_at": _date_time("updated_at"),
     "file_version": lambda row: file_version_of(row["source"], row["file_format"]),

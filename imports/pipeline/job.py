@@ -337,6 +337,7 @@ def _write_batch(
 ) -> None:
     """The batch's contacts, failures and counters (and a Google page's cursor) in one transaction."""
     good = [row.draft for row in batch if row.draft is not None]
+    lines = [row.line_number for row in batch if row.draft is not None]
     failed = [
         ImportFailure(
             import_record_id=import_record.pk,
@@ -348,13 +349,14 @@ def _write_batch(
         if row.draft is None
     ]
     with transaction.atomic():
-        result = writer.write(good) if good else None
+        result = writer.write(good, lines) if good else None
         ImportFailure.objects.bulk_create(failed)
         counters = {
             "rows_processed": F("rows_processed") + len(batch),
             "rows_created": F("rows_created") + (result.created if result else 0),
             "rows_updated": F("rows_updated") + (result.updated if result else 0),
             "rows_failed": F("rows_failed") + len(failed),
+            "possible_duplicates_count": F("possible_duplicates_count") + (result.possible_duplicates if result else 0),
         }
         if source_cursor is not None:
             counters["source_cursor"] = source_cursor
@@ -370,6 +372,7 @@ def _write_batch(
             "rows_created",
             "rows_updated",
             "rows_failed",
+            "possible_duplicates_count",
             "heartbeat_at",
             "updated_at",
             "source_cursor",

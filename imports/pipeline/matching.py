@@ -1,64 +1,207 @@
-"""Which existing contact a draft is: its keys, the contacts that share one, the match.
+"""Which contact a draft is, on evidence, and which look-alikes it was kept apart from.
 
-A draft is the oldest contact of its account list that shares its
-Google resource name, else its TntConnect id, else its name, else its primary email (names and emails
-compare as keys: `name_key`, `email_key`). A batch costs three lookups
+Merging two people is the worst thing an import can do: it is silent and
+nobody can take it apart afterwards; a duplicate shows and can be merged. So
+a draft (of any source) is an existing contact, or a contact an earlier draft
+of the same import made, only on evidence, in this order:
+
+1. the same source id (`STRONG_KEYS`: Google resource name, TntConnect id); otherwise
+2. the same contact name (`name_key`) and nothing that says otherwise: it
+   says otherwise when both sides have identifying values (email addresses,
+   phone numbers, streets, websites) and share none of them, or carry
+   different source ids; otherwise
+3. the same primary email and the same person: a person of the draft has the
+   first and last name of one of the contact's people, or one side has no
+   name at all. An email address is evidence of a person, not of a household.
+
+Among several contacts a rule finds, one that shares an identifying value
+wins over one that merely does not contradict, and the older over the newer.
+What a draft was kept apart from although it looks alike (same name, same
+email) comes back with the evidence, and the writer records it as a possible
+duplicate when the draft becomes a contact of its own.
+
+A batch costs one lookup per kind of key (source ids, names, emails)
 whatever its size, each chunked to fit the database's parameter limit.
-Drafts of one batch match each other too: the first creates the contact,
-the later ones merge into it. A referrer named in a file is found by name
-the same way.
+
+To add a source id (the strongest evidence): append a `StrongKey` to
+`STRONG_KEYS`. One stored on the contact needs only its kind, the draft
+attribute and the contact field; one stored elsewhere (donor account
+numbers) gives its own `lookup`.
 """
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Callable, Iterable
-from typing import Generic, TypeVar
+from dataclasses import dataclass, field
+from typing import Generic, Protocol, TypeVar
 
-from contacts.models import Contact, EmailAddress, email_key, name_key
+from contacts.models import Contact, EmailAddress, email_key, name_key, phone_key
 from imports.pipeline.builders.drafts import ContactDraft
 from imports.pipeline.builders.names import as_contact_name
 from imports.pipeline.bulk_insert import rows_in
 
-Key = tuple[str, str]  # ("google" | "tnt" | "name" | "email", key)
-# A source's own id of a contact: the same one is the strongest evidence, two different ones say "two people".
-SOURCE_IDS = ("google_resource_name", "tnt_id")
-State = TypeVar("State")
+Key = tuple[str, str]  # (kind, key): a StrongKey's kind, "name" or "email"
+State = TypeVar("State", bound="MatchableContact")
 
 MISSING_REFERRAL_TAG = "missing-csv-referred-by"
+#: Contacts looked at per name or email key; a shared office address held by thousands of
+#: contacts must not load them all for every batch.
+CANDIDATES_PER_KEY = 50
 
 
-def draft_keys(draft: ContactDraft) -> list[Key]:
-    """The keys a draft matches on, strongest first."""
-    keys = []
-    if draft.google_resource_name:
-        keys.append(("google", draft.google_resource_name))
-    if draft.tnt_id:
-        keys.append(("tnt", draft.tnt_id))
-    keys.append(("name", name_key(draft.name)))
-    if draft.primary_email:
-        keys.append(("email", email_key(draft.primary_email)))
-    return keys
+# --- the strongest evidence: a source's own id --------------------------------------------
 
 
-def contacts_by_key(account_list_id, keys_of_drafts: Iterable[list[Key]]) -> dict[Key, uuid.UUID]:
-    """Key -> id of the oldest contact of the account list with that key, for every key of the drafts."""
-    wanted: dict[str, set[str]] = {"google": set(), "tnt": set(), "name": set(), "email": set()}
-    for keys in keys_of_drafts:
-        for kind, key in keys:
-            wanted[kind].add(key)
+@dataclass(frozen=True)
+class StrongKey:
+    """An id a source gives a contact: the same one is the strongest evidence; two different ones
+    (on the contact's own field) say "two people", whatever the name."""
+
+    kind: str
+    of_draft: Callable[[ContactDraft], Iterable[str]]
+    contact_field: str = ""  # the Contact column that holds it, if it is stored on the contact
+    lookup: Callable[[object, set[str]], Iterable[tuple[str, uuid.UUID]]] | None = None
+
+    def contacts_with(self, account_list_id, values: set[str]) -> Iterable[tuple[str, uuid.UUID]]:
+        """(value, contact id) of the account list's contacts with these ids, oldest first."""
+        if self.lookup is not None:
+            return self.lookup(account_list_id, values)
+        contacts = Contact.objects.filter(account_list_id=account_list_id).order_by("created_at")
+        return rows_in(contacts.values_list(self.contact_field, "id"), f"{self.contact_field}__in", values)
+
+
+def _google_resource_names(draft: ContactDraft) -> list[str]:
+    return [draft.google_resource_name] if draft.google_resource_name else []
+
+
+def _tnt_ids(draft: ContactDraft) -> list[str]:
+    return [draft.tnt_id] if draft.tnt_id else []
+
+
+STRONG_KEYS: tuple[StrongKey, ...] = (
+    StrongKey("google", _google_resource_names, contact_field="google_resource_name"),
+    StrongKey("tnt", _tnt_ids, contact_field="tnt_id"),
+)
+#: The contact columns that hold a source's own id (kept on the contact by the writer).
+SOURCE_IDS = tuple(key.contact_field for key in STRONG_KEYS if key.contact_field)
+
+
+# --- what a draft and a contact say about who they are ------------------------------------
+
+
+_URL_PREFIX = re.compile(r"^(?:[a-z][a-z0-9+.-]*://)?(?:www\.)?", re.IGNORECASE)
+
+
+def website_key(url: str) -> str:
+    """'https://www.Example.org/' and 'example.org' are one website."""
+    return _URL_PREFIX.sub("", url.strip()).rstrip("/").casefold()
+
+
+def street_key(street: str) -> str:
+    return " ".join(street.split()).casefold()
+
+
+def person_key(first: str, last: str) -> tuple[str, str] | None:
+    """A person's first and last name, case and spacing ignored; None unless both are known."""
+    first, last = " ".join(first.split()).casefold(), " ".join(last.split()).casefold()
+    return (first, last) if first and last else None
+
+
+@dataclass(frozen=True)
+class Identifiers:
+    """The values that tell people apart: two contacts sharing none of them are two people."""
+
+    emails: frozenset[str] = frozenset()
+    phones: frozenset[str] = frozenset()
+    streets: frozenset[str] = frozenset()
+    websites: frozenset[str] = frozenset()
+
+    def __bool__(self) -> bool:
+        return bool(self.emails or self.phones or self.streets or self.websites)
+
+    def shares_any(self, other: Identifiers) -> bool:
+        return bool(
+            self.emails & other.emails
+            or self.phones & other.phones
+            or self.streets & other.streets
+            or self.websites & other.websites
+        )
+
+    def as_evidence(self) -> dict[str, list[str]]:
+        values = {"emails": self.emails, "phones": self.phones, "streets": self.streets, "websites": self.websites}
+        return {name: sorted(found) for name, found in values.items() if found}
+
+
+class MatchableContact(Protocol):
+    """What matching reads of a contact (the writer's state of it, kept current as drafts merge in)."""
+
+    contact: Contact
+
+    def identifiers(self) -> Identifiers: ...
+
+    def person_keys(self) -> set[tuple[str, str]]: ...
+
+    def has_named_person(self) -> bool: ...
+
+
+@dataclass
+class Evidence:
+    """What one draft says about who it is."""
+
+    strong: list[Key]
+    contact_name: str  # as the draft writes it
+    name: str  # the contact name's key
+    email: str  # the primary email's key, "" without one
+    people: set[tuple[str, str]]
+    named: bool  # some person of the draft has a first or last name
+    identifiers: Identifiers
+
+    @property
+    def keys(self) -> list[Key]:
+        keys = [*self.strong, ("name", self.name)]
+        return [*keys, ("email", self.email)] if self.email else keys
+
+
+def evidence_of(draft: ContactDraft, *, phone_country: str) -> Evidence:
+    people = {key for person in draft.people if (key := person_key(person.first_name, person.last_name))}
+    phones = (phone_key(phone.number, phone_country) for person in draft.people for phone in person.phones)
+    return Evidence(
+        strong=[(key.kind, value) for key in STRONG_KEYS for value in key.of_draft(draft)],
+        contact_name=draft.name,
+        name=name_key(draft.name),
+        email=email_key(draft.primary_email) if draft.primary_email else "",
+        people=people,
+        named=any(person.first_name or person.last_name for person in draft.people),
+        identifiers=Identifiers(
+            emails=frozenset(email_key(e.email) for person in draft.people for e in person.emails),
+            phones=frozenset(filter(None, phones)),
+            streets=frozenset(filter(None, (street_key(address.street) for address in draft.addresses))),
+            websites=frozenset(filter(None, [website_key(draft.website)])),
+        ),
+    )
+
+
+# --- finding the candidates ------------------------------------------------------------------
+
+
+def candidate_contacts(account_list_id, evidences: Iterable[Evidence]) -> dict[Key, list[uuid.UUID]]:
+    """Key -> ids of the account list's contacts with that key (oldest first), for every key of the drafts."""
+    wanted: dict[str, set[str]] = {}
+    for evidence in evidences:
+        for kind, value in evidence.keys:
+            wanted.setdefault(kind, set()).add(value)
+    found: dict[Key, list[uuid.UUID]] = {}
+    for strong in STRONG_KEYS:
+        for value, contact_id in strong.contacts_with(account_list_id, wanted.get(strong.kind, set())):
+            found.setdefault((strong.kind, value), []).append(contact_id)
     contacts = Contact.objects.filter(account_list_id=account_list_id).order_by("created_at")
-    found: dict[Key, uuid.UUID] = {}
-    google = contacts.values_list("google_resource_name", "id")
-    for resource_name, contact_id in rows_in(google, "google_resource_name__in", wanted["google"]):
-        found.setdefault(("google", resource_name), contact_id)
-    for tnt_id, contact_id in rows_in(contacts.values_list("tnt_id", "id"), "tnt_id__in", wanted["tnt"]):
-        found.setdefault(("tnt", tnt_id), contact_id)
-    for key, contact_id in contacts_by_name_key(account_list_id, wanted["name"]).items():
-        found[("name", key)] = contact_id
-    for key, contact_id in _contacts_by_primary_email(account_list_id, wanted["email"]):
-        found.setdefault(("email", key), contact_id)
-    return found
+    for value, contact_id in rows_in(contacts.values_list("name_key", "id"), "name_key__in", wanted.get("name", ())):
+        found.setdefault(("name", value), []).append(contact_id)
+    for value, contact_id in _contacts_by_primary_email(account_list_id, wanted.get("email", set())):
+        found.setdefault(("email", value), []).append(contact_id)
+    return {key: ids[:CANDIDATES_PER_KEY] for key, ids in found.items()}
 
 
 def contacts_by_name_key(account_list_id, keys: Iterable[str]) -> dict[str, uuid.UUID]:
@@ -91,33 +234,106 @@ def _contacts_by_primary_email(account_list_id, keys: set[str]) -> list[tuple[st
     ]
 
 
-class BatchMatches(Generic[State]):
-    """What each draft of a batch is: a contact found in the database, or one an earlier draft made."""
+# --- deciding ----------------------------------------------------------------------------------
 
-    def __init__(self, existing: dict[Key, State]) -> None:
+
+@dataclass
+class LookAlike(Generic[State]):
+    """A contact a draft was kept apart from although it looks alike, and why."""
+
+    state: State
+    reason: str  # "same_name" or "same_email"
+    evidence: dict
+
+
+@dataclass
+class Match(Generic[State]):
+    state: State | None  # None: the draft is a new contact
+    look_alikes: list[LookAlike[State]] = field(default_factory=list)
+
+
+class Matcher(Generic[State]):
+    """Decides what each draft of a batch is: a contact of the database, one an earlier draft made, or new."""
+
+    def __init__(self, existing: dict[Key, list[State]]) -> None:
         self.existing = existing
-        self.in_batch: dict[Key, State] = {}
+        self.in_batch: dict[Key, list[State]] = {}
 
-    def find(self, keys: list[Key], *, accepts: Callable[[State], bool] = lambda state: True) -> State | None:
-        """The first contact a key finds that `accepts` does not rule out."""
-        for key in keys:
-            state = self.in_batch.get(key) or self.existing.get(key)
-            if state is not None and accepts(state):
-                return state
+    def candidates(self, key: Key) -> list[State]:
+        found = [*self.existing.get(key, ()), *self.in_batch.get(key, ())]
+        return list({id(state): state for state in found}.values())  # once each, oldest first
+
+    def match(self, evidence: Evidence) -> Match[State]:
+        for key in evidence.strong:
+            found = self.candidates(key)
+            if found:
+                return Match(found[0])
+        look_alikes: list[LookAlike[State]] = []
+        same_name = self.candidates(("name", evidence.name))
+        agreeing = []
+        for state in same_name:
+            says_otherwise = self._says_otherwise(evidence, state)
+            if says_otherwise is None:
+                agreeing.append(state)
+            else:
+                look_alikes.append(LookAlike(state, "same_name", says_otherwise))
+        if agreeing:
+            sharing = [state for state in agreeing if evidence.identifiers.shares_any(state.identifiers())]
+            return Match((sharing or agreeing)[0])
+        if evidence.email:
+            for state in self.candidates(("email", evidence.email)):
+                if self._different_source_ids(evidence, state):
+                    continue
+                if self._same_person(evidence, state):
+                    return Match(state)
+                if all(alike.state is not state for alike in look_alikes):
+                    look_alikes.append(LookAlike(state, "same_email", self._people_evidence(evidence, state)))
+        return Match(None, look_alikes)
+
+    def remember(self, evidence: Evidence, state: State) -> None:
+        """Later drafts of the batch with any of these keys may be this contact too."""
+        for key in evidence.keys:
+            found = self.in_batch.setdefault(key, [])
+            if all(other is not state for other in found):
+                found.append(state)
+
+    # -- the rules
+
+    def _says_otherwise(self, evidence: Evidence, state: State) -> dict | None:
+        """Why a contact of the same name is someone else (the evidence), or None when nothing says so."""
+        differing = self._different_source_ids(evidence, state)
+        if differing:
+            return {"name": evidence.contact_name, "different_ids": differing}
+        theirs = state.identifiers()
+        if evidence.identifiers and theirs and not evidence.identifiers.shares_any(theirs):
+            return {
+                "name": evidence.contact_name,
+                "this_row": evidence.identifiers.as_evidence(),
+                "existing": theirs.as_evidence(),
+            }
         return None
 
-    def remember(self, keys: list[Key], state: State) -> None:
-        """Later drafts of the batch with any of these keys are this contact too."""
-        for key in keys:
-            self.in_batch.setdefault(key, state)
+    @staticmethod
+    def _different_source_ids(evidence: Evidence, state: State) -> dict[str, list[str]]:
+        differing = {}
+        for strong in STRONG_KEYS:
+            if not strong.contact_field:
+                continue
+            ours = [value for kind, value in evidence.strong if kind == strong.kind]
+            theirs = getattr(state.contact, strong.contact_field, "") or ""
+            if ours and theirs and theirs not in ours:
+                differing[strong.kind] = [ours[0], theirs]
+        return differing
 
+    @staticmethod
+    def _same_person(evidence: Evidence, state: State) -> bool:
+        if not evidence.named or not state.has_named_person():
+            return True  # one side has no name at all: the address is all there is to go by
+        return bool(evidence.people & state.person_keys())
 
-def source_ids_differ(contact: Contact, draft: ContactDraft) -> bool:
-    """Both carry a source's own id (Google resource name, TNT id) and they differ: two people, whatever the name."""
-    return any(
-        getattr(contact, name) and getattr(draft, name) and getattr(contact, name) != getattr(draft, name)
-        for name in SOURCE_IDS
-    )
+    @staticmethod
+    def _people_evidence(evidence: Evidence, state: State) -> dict:
+        return {"email": evidence.email, "this_row": evidence.contact_name, "existing": state.contact.name}
 
 
 def referral_keys(name: str) -> list[str]:

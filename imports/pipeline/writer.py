@@ -27,18 +27,23 @@ from contacts.models import (
     name_key,
     phone_key,
 )
-from imports.models import Import, ImportedContact
+from imports.models import Import, ImportedContact, PossibleDuplicate
 from imports.pipeline.builders.drafts import AddressDraft, ContactDraft, PersonDraft
 from imports.pipeline.bulk_insert import insert_new, loaded_instances, new_instance, rows_in
 from imports.pipeline.ids import time_ordered_id
 from imports.pipeline.matching import (
     SOURCE_IDS,
-    BatchMatches,
-    contacts_by_key,
-    draft_keys,
+    Evidence,
+    Identifiers,
+    LookAlike,
+    Matcher,
+    candidate_contacts,
+    evidence_of,
     find_referrers,
     note_missing_referral,
-    source_ids_differ,
+    person_key,
+    street_key,
+    website_key,
 )
 
 # The contact attributes a draft fills, by the same names; what `override` replaces or fills.
@@ -97,15 +102,34 @@ class ContactState:
     email_keys: set[str] = field(default_factory=set)
     phone_keys: set[str] = field(default_factory=set)
     address_keys: set[tuple] = field(default_factory=set)
+    street_keys: set[str] = field(default_factory=set)
     primary_addresses: list[Address] = field(default_factory=list)
     tag_keys: set[str] = field(default_factory=set)
     changed: bool = False
+
+    # What matching reads (imports.pipeline.matching.MatchableContact), current as drafts merge in.
+
+    def identifiers(self) -> Identifiers:
+        website = website_key(self.contact.website or "")
+        return Identifiers(
+            emails=frozenset(self.email_keys),
+            phones=frozenset(self.phone_keys),
+            streets=frozenset(self.street_keys),
+            websites=frozenset([website] if website else ()),
+        )
+
+    def person_keys(self) -> set[tuple[str, str]]:
+        return {key for state in self.people if (key := person_key(state.person.first_name, state.person.last_name))}
+
+    def has_named_person(self) -> bool:
+        return any(state.person.first_name or state.person.last_name for state in self.people)
 
 
 @dataclass
 class BatchResult:
     created: int = 0
     updated: int = 0
+    possible_duplicates: int = 0
 
 
 class BatchWriter:
@@ -163,31 +187,36 @@ class ContactWriter:
     def __init__(self, *, import_record: Import, defer_referrals: bool = False) -> None:
         self.import_record = import_record
         self.account_list_id = import_record.account_list_id
+        self.phone_country = AccountList.objects.only("default_country").get(pk=self.account_list_id).phone_country
         self.override = import_record.override
         self.defer_referrals = defer_referrals
         self.deferred_referrals: list[tuple[uuid.UUID, str]] = []
 
-    def write(self, drafts: list[ContactDraft]) -> BatchResult:
-        """Write one batch. Call inside a transaction."""
+    def write(self, drafts: list[ContactDraft], line_numbers: list[int] | None = None) -> BatchResult:
+        """Write one batch (`line_numbers`: where each draft is in the file). Call inside a transaction."""
         AccountList.objects.select_for_update().filter(pk=self.account_list_id).first()
-        keys_of_drafts = [draft_keys(draft) for draft in drafts]
-        matches = self._load_matches(keys_of_drafts)
+        evidences = [evidence_of(draft, phone_country=self.phone_country) for draft in drafts]
+        matcher = self._matcher(evidences)
         referrers = self._resolve_referrals(drafts)
         batch = BatchWriter()
         result = BatchResult()
         touched: dict[uuid.UUID, bool] = {}
-        for draft, keys in zip(drafts, keys_of_drafts, strict=True):
+        look_alikes: list[tuple[ContactState, LookAlike[ContactState], int | None]] = []
+        for position, (draft, evidence) in enumerate(zip(drafts, evidences, strict=True)):
             if draft.referred_by and not self.defer_referrals and draft.referred_by not in referrers:
                 note_missing_referral(draft)
-            state = matches.find(keys, accepts=lambda state, draft=draft: not source_ids_differ(state.contact, draft))
+            match = matcher.match(evidence)
+            state = match.state
             if state is None:
                 state = self._new_state(draft, batch)
                 result.created += 1
+                line_number = line_numbers[position] if line_numbers else None
+                look_alikes += [(state, alike, line_number) for alike in self._first_of_each_reason(match.look_alikes)]
             else:
                 result.updated += 1
                 self._merge_contact(state, draft, batch)
-            matches.remember(keys, state)
             self._merge_children(state, draft, batch)
+            matcher.remember(evidence, state)
             self._link_referral(state, draft, referrers, batch)
             touched.setdefault(state.contact.id, state.is_new)
         batch.flush()
@@ -199,13 +228,38 @@ class ContactWriter:
         # one created by this batch cannot be, and then the fastest insert does.
         may_conflict = not all(touched.values())
         insert_new(ImportedContact, imported, timezone.now(), ignore_conflicts=may_conflict)
+        result.possible_duplicates = self._record_look_alikes(look_alikes)
         return result
 
-    def _load_matches(self, keys_of_drafts: list[list[tuple[str, str]]]) -> BatchMatches[ContactState]:
-        """The existing contacts that the drafts match, with what they already have."""
-        contact_ids = contacts_by_key(self.account_list_id, keys_of_drafts)
-        states = self._load_states(set(contact_ids.values()))
-        return BatchMatches({key: states[contact_id] for key, contact_id in contact_ids.items()})
+    def _matcher(self, evidences: list[Evidence]) -> Matcher[ContactState]:
+        """A matcher that knows the existing contacts the drafts may be, with what they already have."""
+        candidates = candidate_contacts(self.account_list_id, evidences)
+        states = self._load_states({contact_id for ids in candidates.values() for contact_id in ids})
+        return Matcher({key: [states[contact_id] for contact_id in ids] for key, ids in candidates.items()})
+
+    @staticmethod
+    def _first_of_each_reason(look_alikes: list[LookAlike[ContactState]]) -> list[LookAlike[ContactState]]:
+        """One look-alike per reason (the oldest): 133 rows sharing one address make 132 pairs, not 8,778."""
+        first: dict[str, LookAlike[ContactState]] = {}
+        for alike in look_alikes:
+            first.setdefault(alike.reason, alike)
+        return list(first.values())
+
+    def _record_look_alikes(self, look_alikes: list[tuple[ContactState, LookAlike[ContactState], int | None]]) -> int:
+        PossibleDuplicate.objects.bulk_create(
+            [
+                PossibleDuplicate(
+                    import_record_id=self.import_record.pk,
+                    contact_id=state.contact.id,
+                    other_contact_id=alike.state.contact.id,
+                    reason=alike.reason,
+                    evidence=alike.evidence,
+                    line_number=line_number,
+                )
+                for state, alike, line_number in look_alikes
+            ]
+        )
+        return len(look_alikes)
 
     def _load_states(self, contact_ids: set[uuid.UUID]) -> dict[uuid.UUID, ContactState]:
         """What the matched contacts already have; only the columns that merging reads or writes.
@@ -231,6 +285,8 @@ class ContactWriter:
         for address in loaded_instances(Address.objects.all(), address_fields, "contact_id__in", contact_ids):
             state = states[address.contact_id]
             state.address_keys.add(address_key(address))
+            if key := street_key(address.street):
+                state.street_keys.add(key)
             if address.primary_mailing_address:
                 state.primary_addresses.append(address)
         emails = EmailAddress.objects.values_list("person_id", "email_key", "primary")
@@ -345,15 +401,15 @@ class ContactWriter:
                 )
             )
 
-    @staticmethod
     def _add_phones(
+        self,
         state: ContactState,
         person_state: PersonState,
         draft: PersonDraft,
         batch: BatchWriter,
     ) -> None:
         for phone in draft.phones:
-            key = phone_key(phone.number) or phone.number.strip().casefold()
+            key = phone_key(phone.number, self.phone_country) or phone.number.strip().casefold()
             if key in person_state.phone_keys:
                 continue
             state.phone_keys.add(key)
@@ -378,6 +434,8 @@ class ContactWriter:
         if key in state.address_keys:
             return
         state.address_keys.add(key)
+        if street := street_key(draft.street):
+            state.street_keys.add(street)
         primary = draft.primary_mailing_address and not state.primary_addresses
         if draft.primary_mailing_address and state.primary_addresses and self.override:
             # The file's mailing address replaces the stored one as the primary.

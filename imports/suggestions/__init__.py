@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from imports.pipeline.readers.vcard import VCARD_FILE_HEADERS, VCARD_HEADERS_MAPPINGS
 from imports.suggestions.assignment import suggest_header_mappings
 from imports.suggestions.columns import ColumnGuess, guess_column
 from imports.suggestions.constants import match_constant, suggest_constant_mappings
@@ -47,6 +48,12 @@ def suggest_mappings(
     file_constants: Mapping[str, Sequence[str]],
     sample_rows: Sequence[Mapping] = (),
 ) -> tuple[dict[str, str], dict[str, list[dict]]]:
-    """(file_headers_mappings, file_constants_mappings) suggested for a file."""
-    headers = suggest_header_mappings(file_headers, file_constants, sample_rows)
+    """(file_headers_mappings, file_constants_mappings) suggested for a file.
+
+    A vCard file's columns are the reader's fixed ones: they map completely, by the reader's table.
+    """
+    if dict(file_headers) == VCARD_FILE_HEADERS:
+        headers = dict(VCARD_HEADERS_MAPPINGS)
+    else:
+        headers = suggest_header_mappings(file_headers, file_constants, sample_rows)
     return headers, suggest_constant_mappings(file_constants, headers)

@@ -14,6 +14,13 @@ from dataclasses import dataclass
 from imports.fields import ADDRESS_PARTS
 from imports.suggestions.words import EXCLUDING_WORDS, NOISE_WORDS, QUALIFIERS, SPOUSE_WORDS, header_words
 
+# Words that describe another column's value ("E-mail 1 - Label", "E-mail Display Name") name a
+# field of their own when they are the whole header.
+_STANDING_ALONE = {
+    ("label",): ("tags", 90),  # Google's and Ghost's "Labels"
+    ("display", "name"): ("full_name", 90),  # Thunderbird's, CiviCRM's, Outlook.com's "Display Name"
+}
+
 
 @dataclass(frozen=True)
 class ColumnGuess:
@@ -28,6 +35,9 @@ class ColumnGuess:
 def guess_column(header: str) -> ColumnGuess | None:
     """The field a header names, from its words alone; None when it names none (or something else)."""
     words = header_words(header)
+    standing_alone = _STANDING_ALONE.get(tuple(words))
+    if standing_alone is not None:
+        return ColumnGuess(target=standing_alone[0], score=standing_alone[1])
     if not words or any(word in EXCLUDING_WORDS for word in words):
         return None
     digits = [int(word) for word in words if word.isdigit()]
@@ -72,6 +82,9 @@ def _concept(plain: set[str], words: Sequence[str], spouse: bool) -> tuple[str, 
         return ("spouse_phone" if spouse else "phone"), 100
     if not plain and _qualifier(words) == "mobile":  # "Mobile", "Cell"
         return ("spouse_phone" if spouse else "phone"), 90
+    if not plain and _qualifier(words) in {"home", "work"}:
+        # "Home", "Work" beside "Mobile" (church and donor systems): a phone, unless the values say otherwise.
+        return ("spouse_phone" if spouse else "phone"), 70
 
     # Names come before the address words: "Mailing Name" is an envelope greeting, not an address.
     if "name" in plain or plain in ({"first"}, {"last"}):
@@ -86,11 +99,15 @@ def _concept(plain: set[str], words: Sequence[str], spouse: bool) -> tuple[str, 
     if plain == {"description"}:
         return "notes", 85  # Salesforce's free-text field
     if "referred" in plain:
+        if plain & {"code", "link", "url", "source", "count"}:
+            return None  # "Referral Code", "Referral Link": the newsletter's referral program, no person
         return "referred_by", 100
     if plain & {"tags"}:
         return "tags", 100
     if plain & {"categories"}:
         return "tags", 90
+    if plain & {"groups", "group"} and not plain - {"groups", "group", "s", "contact", "constituent"}:
+        return "tags", 80  # a contact's groups become tags, as TntConnect's do
     if "greeting" in plain or "salutation" in plain or plain == {"dear"}:
         if plain & {"envelope", "mailing", "address", "formal"} or _qualifier(words) == "mailing":
             return "envelope_greeting", 100
@@ -105,6 +122,8 @@ def _concept(plain: set[str], words: Sequence[str], spouse: bool) -> tuple[str, 
         return "pledge_frequency", 100
     if "currency" in plain:
         return "pledge_currency", 100
+    if plain & {"last", "contrib", "contribution", "paid"} and "amount" in plain:
+        return None  # "Last Contrib Amt": a gift that was given, not a commitment
     if "amount" in plain or plain & {"pledge", "commitment", "pledged"}:
         return "pledge_amount", 100 if plain & {"pledge", "commitment", "pledged"} else 95
     if "newsletter" in plain:
@@ -122,6 +141,8 @@ def _concept(plain: set[str], words: Sequence[str], spouse: bool) -> tuple[str, 
 
 def _name_concept(plain: set[str], spouse: bool) -> tuple[str, int] | None:
     others = plain - {"name", "first", "last", "given", "family", "full", "contact"}
+    if others == {"informal"} and not spouse:
+        return "greeting", 85  # "Informal Name": the name to greet someone by
     if others:
         if others <= {"mailing", "envelope", "address", "addressee"} and not spouse:
             return "envelope_greeting", 90  # "Mailing Name", "Envelope Name"

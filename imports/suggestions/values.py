@@ -14,6 +14,8 @@ from imports.suggestions.constants import match_constant, value_key
 
 _EMAIL_VALUE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _PHONE_VALUE = re.compile(r"^\+?[\d\s\-.()/]+(?:\s*(?:x|ext\.?|extension)\s*\d+)?$", re.IGNORECASE)
+# Dates and times have a phone number's digits and dashes: "2023-01-04", "03/14/1985", "2024-02-10 09:12".
+_DATE_VALUE = re.compile(r"^(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[/.]\d{1,2}[/.]\d{2,4})(?:[ T]\d{1,2}:\d{2}.*)?$")
 
 
 def is_email_value(value: str) -> bool:
@@ -23,7 +25,7 @@ def is_email_value(value: str) -> bool:
 def is_phone_value(value: str) -> bool:
     value = value.strip()
     digits = sum(ch.isdigit() for ch in value)
-    return 7 <= digits <= 15 and bool(_PHONE_VALUE.match(value))
+    return 7 <= digits <= 15 and bool(_PHONE_VALUE.match(value)) and not _DATE_VALUE.match(value)
 
 
 def share(values: Sequence[str], test) -> float:

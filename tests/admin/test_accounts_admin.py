@@ -47,8 +47,8 @@ def test_account_lists_show_member_contact_and_import_counts_in_a_fixed_number_o
         response = admin_client.get(reverse("admin:accounts_accountlist_changelist"))
     assert len(many_lists) == len(one_list)
     counted = next(a for a in response.context["cl"].result_list if a.pk == member.account_list.pk)
-    assert (counted.member_count, counted.contact_count, counted.import_count) == (2, 1, 1)
-    assert Contact.objects.filter(account_list=member.account_list).count() == 1
+    assert (counted.member_count, counted.contact_count, counted.import_count) == (2, 2, 1)
+    assert Contact.objects.filter(account_list=member.account_list).count() == 2
 
 
 def test_an_account_list_page_links_its_members_recent_imports_and_contacts(admin_client, member):
@@ -61,7 +61,7 @@ def test_an_account_list_page_links_its_members_recent_imports_and_contacts(admi
     assert member.user.email in html
     assert reverse("admin:imports_import_change", args=[import_record.pk]) in html
     assert f"?account_list__id__exact={member.account_list.pk}" in html
-    assert "1 contacts" in html
+    assert "2 contacts" in html
 
 
 def test_a_token_issued_in_the_admin_is_shown_once_and_works(admin_client, member):

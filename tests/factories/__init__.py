@@ -14,7 +14,12 @@ from tests.factories.contacts import (
     SampleContactFactory,
     TagFactory,
 )
-from tests.factories.imports import ImportedContactFactory, ImportFactory, ImportFailureFactory
+from tests.factories.imports import (
+    ImportedContactFactory,
+    ImportFactory,
+    ImportFailureFactory,
+    PossibleDuplicateFactory,
+)
 
 __all__ = [
     "AccountListFactory",
@@ -28,6 +33,7 @@ __all__ = [
     "MembershipFactory",
     "PersonFactory",
     "PhoneNumberFactory",
+    "PossibleDuplicateFactory",
     "SampleContactFactory",
     "TagFactory",
     "UserFactory",

@@ -8,7 +8,7 @@ from `tests.imports.helpers.make_import`.
 import factory
 
 from accounts.models import AccountListMembership
-from imports.models import Import, ImportedContact, ImportFailure
+from imports.models import Import, ImportedContact, ImportFailure, PossibleDuplicate
 from tests.factories.accounts import AccountListFactory, UserFactory
 from tests.factories.contacts import ContactFactory
 
@@ -38,7 +38,9 @@ class ImportFailureFactory(factory.django.DjangoModelFactory):
 
     import_record = factory.SubFactory(ImportFactory)
     line_number = factory.Sequence(lambda n: n + 2)
-    message = "The row has no name: map a name column or fill it in."
+    message = (
+        "The row has neither a name nor an email address: fill in a first name, last name, full name or email address."
+    )
     fields = factory.LazyFunction(lambda: ["", "", "someone@example.com"])
 
 
@@ -49,3 +51,19 @@ class ImportedContactFactory(factory.django.DjangoModelFactory):
     import_record = factory.SubFactory(ImportFactory)
     contact = factory.SubFactory(ContactFactory, account_list=factory.SelfAttribute("..import_record.account_list"))
     created = True
+
+
+class PossibleDuplicateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PossibleDuplicate
+
+    import_record = factory.SubFactory(ImportFactory)
+    contact = factory.SubFactory(ContactFactory, account_list=factory.SelfAttribute("..import_record.account_list"))
+    other_contact = factory.SubFactory(
+        ContactFactory, account_list=factory.SelfAttribute("..import_record.account_list")
+    )
+    reason = PossibleDuplicate.Reason.SAME_EMAIL
+    evidence = factory.LazyFunction(
+        lambda: {"email": "office@example.com", "this_row": "Lee, Bo", "existing": "Lee, Ann"}
+    )
+    line_number = factory.Sequence(lambda n: n + 2)

@@ -253,8 +253,10 @@ def csv_content(header: list[str], rows: list[list[str]]) -> bytes:
 
 
 def nameless_rows(count: int) -> bytes:
-    """A file whose every row fails (no name): `count` failures, one per line."""
-    return csv_content(["fname", "lname", "email-address"], [["", "", f"person{n}@example.com"] for n in range(count)])
+    """A file whose every row fails (neither a name nor an email): `count` failures, one per line."""
+    return csv_content(
+        ["fname", "lname", "email-address", "extra-notes"], [["", "", "", f"note {n}"] for n in range(count)]
+    )
 
 
 def named_rows(count: int) -> bytes:

@@ -50,12 +50,12 @@ def test_rows_not_imported_are_counted_explained_and_attached_as_a_csv(member, s
         account_list=member.account_list, user=member.user, fixture=INVALID_ROWS, mappings=CUSTOM
     )
     [message] = mail.outbox
-    assert message.subject == f"Your CSV import into {member.account_list.name} finished with 2 rows not imported"
-    assert "Rows not imported:  2" in message.body
+    assert message.subject == f"Your CSV import into {member.account_list.name} finished with 1 row not imported"
+    assert "Rows not imported:  1" in message.body
     assert "Rows read:          3 of 3" in message.body
     assert "What to do next" in message.body and f"{api_link(import_record)}/failures" in message.body
     html = html_of(message)
-    assert "<strong>2 rows</strong> could not be imported" in html
+    assert "<strong>1 row</strong> could not be imported" in html
     assert f'href="{api_link(import_record)}/failures"' in html
     [(filename, content, media_type)] = message.attachments
     assert (filename, media_type) == (f"import-{import_record.pk}-failures.csv", "text/csv")

@@ -68,7 +68,12 @@ def test_an_excel_workbook_uploads_with_its_sheets_samples_and_suggestions(api, 
     assert attributes["file_constants"]["frequency"] == ["Monthly", "Annually", "per month", "", "Quarterly", "mo"]
     assert attributes["suggested_file_headers_mappings"]["pledge_amount"] == "amount"
     record = Import.objects.get(pk=response.json()["data"]["id"])
-    assert record.file_format == {"kind": "xlsx", "sheet": "Donors", "sheets": ["Instructions", "Donors", "Gifts"]}
+    assert record.file_format == {
+        "kind": "xlsx",
+        "sheet": "Donors",
+        "sheets": ["Instructions", "Donors", "Gifts"],
+        "header_line": 1,
+    }
     assert record.file.name.endswith(".xlsx")
     # Numbers stored as numbers read as a person sees them; the blank row 5 is skipped, row numbers kept.
     assert [row["line_number"] for row in record.sample_rows] == [2, 3, 4, 6]
@@ -113,33 +118,22 @@ def test_failed_excel_rows_are_reported_with_their_sheet_row_number(
                 [],
                 ["Bo", "Ray", "not an email"],
                 [None, None, "nobody@example.com"],
-            ]
-        }
-    )
-    upload = SimpleUploadedFile("people.xlsx", content)
-    created = create_csv(api, account_list, "people.xlsx", file=upload)
-    # The first non-empty row is the header row, as in a CSV file: here the title.
-    assert list(created["attributes"]["file_headers"].values()) == ["Contacts exported 2024-05-01"]
-    content = workbook_bytes(
-        {
-            "People": [
-                ["First Name", "Last Name", "Email"],
-                ["Ann", "Lee", "ann@example.com"],
-                [],
-                ["Bo", "Ray", "not an email"],
-                [None, None, "nobody@example.com"],
+                [None, None, None, "a note without a name or an address"],
             ]
         }
     )
     created = create_csv(api, account_list, "people.xlsx", file=SimpleUploadedFile("people.xlsx", content))
+    # The header is the first row that the rows below agree with in width, not the title.
+    assert list(created["attributes"]["file_headers"].values()) == ["First Name", "Last Name", "Email"]
+    assert created["attributes"]["header_line"] == 3
     final = start(api, account_list, created, django_capture_on_commit_callbacks)
-    assert (final["rows_processed"], final["rows_created"], final["rows_failed"]) == (3, 1, 2)
+    assert (final["rows_processed"], final["rows_created"], final["rows_failed"]) == (4, 2, 2)
     failures = list(ImportFailure.objects.filter(import_record_id=created["id"]).order_by("line_number"))
-    assert [f.line_number for f in failures] == [4, 5]
-    assert "not an email" in failures[0].message and "no name" in failures[1].message
+    assert [f.line_number for f in failures] == [6, 8]
+    assert "not an email" in failures[0].message and "neither a name nor an email" in failures[1].message
     rows = failures_csv(api, account_list, created["id"])
     assert rows[0] == ["Error Message", "First Name", "Last Name", "Email"]
-    assert rows[1][0].startswith("Line 4: ") and rows[1][1:] == ["Bo", "Ray", "not an email"]
+    assert rows[1][0].startswith("Line 6: ") and rows[1][1:] == ["Bo", "Ray", "not an email"]
 
 
 def test_the_first_sheet_is_read_unless_another_is_chosen(api, account_list):
@@ -285,14 +279,14 @@ def test_failed_vcard_contacts_are_reported_at_the_line_where_they_start(
         b"BEGIN:VCARD\nVERSION:3.0\nN:Lee;Ann;;;\nFN:Ann Lee\nEMAIL:ann@example.com\nEND:VCARD\n"
         b"BEGIN:VCARD\nVERSION:3.0\nN:Ray;Bo;;;\nFN:Bo Ray\nEMAIL:bo at example\nEND:VCARD\n"
         b"\n"
-        b"BEGIN:VCARD\nVERSION:3.0\nEMAIL:nobody@example.com\nEND:VCARD\n"
+        b"BEGIN:VCARD\nVERSION:3.0\nNOTE:nobody\nEND:VCARD\n"
     )
     created = create_csv(api, account_list, "c.vcf", file=SimpleUploadedFile("c.vcf", content))
     final = start(api, account_list, created, django_capture_on_commit_callbacks)
     assert (final["rows_processed"], final["rows_created"], final["rows_failed"]) == (3, 1, 2)
     failures = list(ImportFailure.objects.filter(import_record_id=created["id"]).order_by("line_number"))
     assert [f.line_number for f in failures] == [7, 14]
-    assert "bo at example" in failures[0].message and "no name" in failures[1].message
+    assert "bo at example" in failures[0].message and "neither a name nor an email" in failures[1].message
     rows = failures_csv(api, account_list, created["id"])
     assert rows[0][:5] == ["Error Message", "Full Name", "First Name", "Middle Name", "Last Name"]
     assert rows[1][0].startswith("Line 7: ") and rows[1][1] == "Bo Ray"

@@ -56,22 +56,22 @@ def test_rule_2_every_value_must_be_a_header_of_the_file(api, account_list, uplo
     assert_still_in_preview(uploaded)
 
 
-def test_rule_3_a_name_must_be_mapped(api, account_list, uploaded):
-    headers = {k: v for k, v in CUSTOM_HEADERS_MAPPINGS.items() if k not in ("first_name", "last_name")}
+def test_rule_3_a_name_or_an_email_must_be_mapped(api, account_list, uploaded):
+    headers = {k: v for k, v in CUSTOM_HEADERS_MAPPINGS.items() if k not in ("first_name", "last_name", "email_1")}
     response = start(api, account_list, uploaded, headers=headers)
     (message,) = errors_at(response, HEADERS)
-    assert "at least one of full_name, first_name or last_name" in message
+    assert "at least one of full_name, first_name, last_name or email_1" in message
     assert_still_in_preview(uploaded)
 
 
-@pytest.mark.parametrize("name_field", ["full_name", "first_name", "last_name"])
+@pytest.mark.parametrize("name_field", ["full_name", "first_name", "last_name", "email_1"])
 def test_rule_3_any_one_name_field_is_enough(
     name_field, api, account_list, uploaded, django_capture_on_commit_callbacks
 ):
-    source = {"full_name": "fullname", "first_name": "fname", "last_name": "lname"}[name_field]
-    headers = {k: v for k, v in CUSTOM_HEADERS_MAPPINGS.items() if k not in ("first_name", "last_name")}
+    source = {"full_name": "fullname", "first_name": "fname", "last_name": "lname", "email_1": "email_address"}
+    headers = {k: v for k, v in CUSTOM_HEADERS_MAPPINGS.items() if k not in ("first_name", "last_name", "email_1")}
     with django_capture_on_commit_callbacks(execute=True):
-        response = start(api, account_list, uploaded, headers={**headers, name_field: source})
+        response = start(api, account_list, uploaded, headers={**headers, name_field: source[name_field]})
     assert response.status_code == 200, response.content
 
 
@@ -119,7 +119,7 @@ def test_rule_7_blank_cells_need_no_mapping(api, account_list, uploaded, django_
 
 
 def test_every_failed_rule_is_its_own_error(api, account_list, uploaded):
-    headers = {"shoe_size": "x", "email_1": "e_mail"}
+    headers = {"shoe_size": "x", "email_2": "e_mail"}
     constants = {"status": [{"id": "Nope", "values": ["Gone"]}]}
     response = start(api, account_list, uploaded, headers=headers, constants=constants)
     assert len(errors_at(response, HEADERS)) == 3

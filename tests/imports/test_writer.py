@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 
 from contacts.models import Address, Contact, EmailAddress, Person, PhoneNumber, Tag
-from imports.models import ImportedContact
+from imports.models import ImportedContact, PossibleDuplicate
 from imports.pipeline.builders.drafts import AddressDraft, ContactDraft, EmailDraft, PersonDraft, PhoneDraft
 from imports.pipeline.writer import ContactWriter
 from tests.factories import (
@@ -32,10 +32,10 @@ def account_list():
     return AccountListFactory()
 
 
-def write(account_list, *drafts: ContactDraft, override: bool = False):
+def write(account_list, *drafts: ContactDraft, override: bool = False, line_numbers: list[int] | None = None):
     """One batch of one import into the account list."""
     import_record = ImportFactory(account_list=account_list, override=override)
-    return ContactWriter(import_record=import_record).write(list(drafts)), import_record
+    return ContactWriter(import_record=import_record).write(list(drafts), line_numbers), import_record
 
 
 def john(**attributes) -> ContactDraft:
@@ -86,7 +86,8 @@ def test_a_draft_that_matches_nothing_creates_the_contact_with_everything_it_hol
 
 
 def test_two_drafts_of_one_batch_with_the_same_name_make_one_contact(account_list):
-    second = john(emails=[EmailDraft("jd@work.example.com", primary=True)], phones=[])
+    # The second shares John's phone, written another way: nothing says they are two people.
+    second = john(emails=[EmailDraft("jd@work.example.com", primary=True)], phones=[PhoneDraft("+1 213 222 3333")])
     result, _ = write(account_list, john(), second)
     assert (result.created, result.updated) == (1, 1)
     contact = Contact.objects.get(account_list=account_list)
@@ -94,6 +95,15 @@ def test_two_drafts_of_one_batch_with_the_same_name_make_one_contact(account_lis
         "jd@work.example.com",
         "john@example.com",
     ]
+
+
+def test_two_drafts_of_one_name_with_nothing_in_common_stay_two_and_are_recorded(account_list):
+    second = john(emails=[EmailDraft("jd@work.example.com", primary=True)], phones=[])
+    result, import_record = write(account_list, john(), second, line_numbers=[2, 3])
+    assert (result.created, result.updated, result.possible_duplicates) == (2, 0, 1)
+    (pair,) = PossibleDuplicate.objects.filter(import_record=import_record)
+    assert (pair.reason, pair.line_number) == ("same_name", 3)
+    assert pair.evidence["existing"] == {"emails": ["john@example.com"], "phones": ["12132223333"]}
 
 
 # --- matching --------------------------------------------------------------------------

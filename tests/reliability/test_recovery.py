@@ -30,11 +30,11 @@ def test_a_database_error_in_a_batch_is_retried_and_the_import_continues(monkeyp
     real_write = ContactWriter.write
     calls = {"n": 0}
 
-    def flaky_write(self, drafts):
+    def flaky_write(self, drafts, line_numbers=None):
         calls["n"] += 1
         if calls["n"] == 2:
             raise OperationalError("database is locked")
-        return real_write(self, drafts)
+        return real_write(self, drafts, line_numbers)
 
     monkeypatch.setattr(ContactWriter, "write", flaky_write)
     monkeypatch.setattr("imports.pipeline.job.time.sleep", lambda seconds: None)
@@ -104,8 +104,8 @@ def test_a_worker_wrongly_thought_dead_cannot_write_beside_its_successor(monkeyp
     import_record = queued_import()
     real_write = ContactWriter.write
 
-    def write_then_lose_the_import(self, drafts):
-        result = real_write(self, drafts)
+    def write_then_lose_the_import(self, drafts, line_numbers=None):
+        result = real_write(self, drafts, line_numbers)
         # Meanwhile the recovery handed the import to another worker, which claimed it.
         Import.objects.filter(pk=import_record.pk).update(attempts=F("attempts") + 1)
         return result

@@ -129,10 +129,16 @@ UNBALANCED_QUOTES = (
     'would be read as one cell. Close that quote (write a quote inside a cell as two quotes "") and upload the '
     "file again."
 )
-UTF16_NO_BOM = (
-    "This file looks like UTF-16 text without a byte-order mark, which cannot be read reliably. "
-    'Save it as UTF-8 CSV ("CSV UTF-8" in Excel) and upload it again.'
+UNDECODABLE_UTF16_CSV = (
+    "Line 3 contains bytes that are not valid UTF-16 text. "
+    'Save the file as UTF-8 CSV ("CSV UTF-8" in Excel) and upload it again.'
 )
+UNDECODABLE_UTF16_VCARD = (
+    "The file contains bytes that are not valid UTF-16 text, so it cannot be read. "
+    "Export the contacts again as a vCard file (.vcf) and upload that."
+)
+# An unpaired UTF-16 surrogate: the one thing such text cannot hold.
+LONE_SURROGATE = b"\x00\xd8"
 DTD = "The file declares a DTD or entities, which TntConnect exports never contain; it was not processed."
 OTHER_APPLICATION = (
     "This is not a TntConnect export: the file says it was written by \u201cMicrosoft Excel\u201d; expected an "
@@ -217,19 +223,21 @@ CASES = [
         b'First Name,Last Name\nAnn,Lee\nBo,"Diaz\nCy,Park\n',
         UNBALANCED_QUOTES,
     ),
+    # UTF-16 and UTF-32 with or without a byte-order mark are read; only what cannot be decoded is refused.
     Hostile(
-        "UTF-16 LE without a BOM",
+        "UTF-16 CSV with an unpaired surrogate",
         "/csv",
         "contacts.csv",
-        "First Name,Last Name\nAnn,Lee\nBo,Diaz\n".encode("utf-16-le"),
-        UTF16_NO_BOM,
+        "First Name,Last Name\nAnn,Lee\nBo,".encode("utf-16-le") + LONE_SURROGATE + "\n".encode("utf-16-le"),
+        UNDECODABLE_UTF16_CSV,
     ),
     Hostile(
-        "UTF-16 BE without a BOM",
+        "UTF-16 vCard with an unpaired surrogate",
         "/csv",
-        "contacts.csv",
-        "First Name,Last Name\nAnn,Lee\nBo,Diaz\n".encode("utf-16-be"),
-        UTF16_NO_BOM,
+        "contacts.vcf",
+        "BEGIN:VCARD\nVERSION:3.0\nFN:Bo ".encode("utf-16-le") + LONE_SURROGATE + "\nEND:VCARD\n".encode("utf-16-le"),
+        UNDECODABLE_UTF16_VCARD,
+        content_type="text/vcard",
     ),
     Hostile("billion laughs", "/tnt", "export.xml", billion_laughs(), DTD, content_type="text/xml"),
     Hostile(

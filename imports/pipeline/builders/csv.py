@@ -97,16 +97,23 @@ class CsvContactBuilder:
     def build(self, values: Mapping[str, str]) -> ContactDraft:
         """Raises RowError with a message for the user when the row cannot become a contact."""
         primary, spouse = self._people(values)
-        if not (primary.first_name or primary.last_name):
-            raise RowError("The row has no name: fill in a first name, last name or full name.")
+        named = bool(primary.first_name or primary.last_name)
+        if not named and not primary.emails:
+            raise RowError(
+                "The row has neither a name nor an email address: fill in a first name, last name, "
+                "full name or email address."
+            )
         attributes = dict(self.cleaned(values, self.contact_plan))
         draft = ContactDraft(
+            # A newsletter list's subscriber may be known by the address alone: the contact is named after it.
             name=contact_name(
                 primary.first_name,
                 primary.last_name,
                 spouse.first_name if spouse else "",
                 spouse.last_name if spouse else "",
-            ),
+            )
+            if named
+            else primary.emails[0].email,
             people=[person for person in (primary, spouse) if person],
             addresses=self._addresses(values),
             **attributes,

@@ -79,8 +79,29 @@ def normalize_email(text: str) -> str:
     return address
 
 
+# A quoted tag, a separator (comma, semicolon, Google's ":::"), or a run of other text.
+_TAG_TOKEN = re.compile(r'"([^"]*)"?|(,|;|:::|\|)|([^",;:|]+|:)')
+
+
 def split_tags(text: str) -> list[str]:
-    return [tag.strip() for tag in text.split(",") if tag.strip()]
+    """Tags as real exports write them, trimmed, without quotes.
+
+    Commas (most exports), semicolons (Outlook's categories), " ::: "
+    (Google's labels), pipes (Bloomerang's groups) and quoted lists
+    (Mailchimp's '"Donors","Board"', where a quoted tag may hold a comma) all
+    separate tags; a quote is never part of a tag, even an unbalanced one.
+    """
+    if '"' not in text and ";" not in text and ":::" not in text and "|" not in text:
+        return [tag.strip() for tag in text.split(",") if tag.strip()]
+    tags, current = [], []
+    for quoted, separator, plain in _TAG_TOKEN.findall(text):
+        if separator:
+            tags.append("".join(current).strip())
+            current = []
+        else:
+            current.append(quoted or plain)
+    tags.append("".join(current).strip())
+    return [tag for tag in tags if tag]
 
 
 def merge_tags(*groups: list[str]) -> list[str]:

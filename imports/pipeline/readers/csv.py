@@ -27,6 +27,7 @@ from imports.pipeline.readers.encodings import (
     guess_legacy_encoding,
     looks_binary,
 )
+from imports.pipeline.readers.header_row import NoHeaderRow, find_header, no_header_message
 from imports.pipeline.readers.rows import (
     DEFAULT_MAX_COLUMNS,
     DEFAULT_MAX_FIELD_SIZE,
@@ -137,12 +138,15 @@ class CsvReader:
             max_columns=max_columns,
         )
         self._parser = csv.reader(iter(self._lines), **self._dialect)
-        self._records = self._read_records()
-        header = next(self._records, None)
-        if header is None:
+        try:
+            found = find_header(self._read_records())
+        except NoHeaderRow as error:
+            raise FileReadError(no_header_message(error.looked_at)) from None
+        if found is None:
             raise FileReadError(
                 "The file is empty: it has no header row. Upload a CSV file whose first line names the columns."
             )
+        header, self._records = found
         self.header_line_number, header_cells, _ = header
         self.headers = header_keys(header_cells)
 
@@ -229,7 +233,7 @@ def _analyze_pass(stream: BinaryIO, csv_format: CsvFormat, max_field_size: int, 
     reader = CsvReader(stream, csv_format, max_field_size=max_field_size, max_columns=max_columns)
     constants, samples, row_count = summarize_rows(reader.headers, iter(reader))
     return CsvAnalysis(
-        file_format=csv_format.as_file_format(),
+        file_format={**csv_format.as_file_format(), "header_line": reader.header_line_number},
         headers=reader.headers,
         constants=constants,
         samples=samples,
@@ -363,7 +367,11 @@ def _undecodable_message(line: int, encoding: str) -> str:
         "utf-8": "UTF-8",
         "utf-8-sig": "UTF-8",
         "utf-16": "UTF-16",
+        "utf-16-le": "UTF-16",
+        "utf-16-be": "UTF-16",
         "utf-32": "UTF-32",
+        "utf-32-le": "UTF-32",
+        "utf-32-be": "UTF-32",
     }.get(encoding, encoding)
     return (
         f"Line {line:,} contains bytes that are not valid {name} text. "

@@ -6,28 +6,32 @@ import codecs
 import csv
 import io
 
+from imports.pipeline.readers.header_row import PREAMBLE_ROWS, filled_width, header_index
 from imports.pipeline.readers.streams import HEAD_SIZE
 
 _DELIMITERS = (",", ";", "\t", "|")  # in order of preference when tied
-_SNIFF_ROW_COUNT = 20
+_SNIFF_ROW_COUNT = PREAMBLE_ROWS + 10
 
 
 def sniff_delimiter(head: bytes, encoding: str) -> str:
     """The delimiter that splits the header into the most columns, consistently with the next rows.
 
     Each candidate is tried with the csv parser itself, so a quoted cell that
-    contains another candidate does not count. Consistency comes first, so that
-    a semicolon inside a comma file's header cannot win; then the number of
-    columns; ties go to the comma. A single-column file reads as comma.
+    contains another candidate does not count, and the header is found for
+    each as the reader finds it (after a preamble, `header_row`).
+    Consistency comes first, so that a semicolon inside a comma file's header
+    cannot win; then the number of columns; ties go to the comma. A
+    single-column file reads as comma.
     """
     text = _decode_head(head, encoding)
     best, best_score = ",", (-1.0, 1)
     for delimiter in _DELIMITERS:
         rows = _first_rows(text, delimiter)
-        if not rows or len(rows[0]) < 2:
+        index = header_index([[cell.strip() for cell in cells] for cells in rows]) if rows else None
+        if index is None or len(rows[index]) < 2:
             continue
-        width = len(rows[0])
-        score = (_consistency(rows[1:], width), width)
+        width = len(rows[index])
+        score = (_consistency(rows[index + 1 :], width), width)
         if score > best_score:
             best, best_score = delimiter, score
     return best
@@ -61,13 +65,5 @@ def _consistency(rows: list[list[str]], width: int) -> float:
     """Share of rows that split into several cells and no more non-blank cells than the header."""
     if not rows:
         return 1.0
-    fitting = sum(1 for cells in rows if len(cells) > 1 and _filled_width(cells) <= width)
+    fitting = sum(1 for cells in rows if len(cells) > 1 and filled_width(cells) <= width)
     return fitting / len(rows)
-
-
-def _filled_width(cells: list[str]) -> int:
-    """Number of cells up to the last non-blank one (exports often add trailing delimiters)."""
-    width = len(cells)
-    while width and not cells[width - 1].strip():
-        width -= 1
-    return width

@@ -13,6 +13,7 @@ from charset_normalizer import from_bytes
 
 from imports.pipeline.readers import FileReadError
 from imports.pipeline.readers.streams import HEAD_SIZE
+from imports.pipeline.readers.wide_text import bomless_wide_encoding
 
 DETECTION_CONTEXT = 4096  # bytes either side of the first undecodable byte
 # UTF-32 first: its little-endian BOM starts with the UTF-16 one.
@@ -72,10 +73,14 @@ _NON_CONTROL_BYTES = bytes(b for b in range(256) if b not in _CONTROL_BYTES)
 
 
 def encoding_from_head(head: bytes) -> tuple[str, bool]:
-    """Return (encoding, certain). Only a BOM makes it certain; binary data is refused here."""
+    """Return (encoding, certain). A BOM makes it certain, and so does the zero-byte pattern of UTF-16
+    or UTF-32 without one (`wide_text`); binary data is refused here."""
     for bom, encoding in _BOMS:
         if head.startswith(bom):
             return encoding, True
+    wide = bomless_wide_encoding(head)
+    if wide is not None:
+        return wide, True
     _refuse_binary(head)
     at_end = len(head) < HEAD_SIZE
     try:
@@ -128,25 +133,8 @@ def _refuse_binary(head: bytes) -> None:
     for magic, kind in _MAGIC_NUMBERS:
         if head.startswith(magic):
             raise FileReadError(_binary_file_message(f": it looks like {kind}"))
-    if b"\0" in head:
-        if _looks_like_utf16(head):
-            raise FileReadError(
-                "This file looks like UTF-16 text without a byte-order mark, which cannot be read reliably. "
-                'Save it as UTF-8 CSV ("CSV UTF-8" in Excel) and upload it again.'
-            )
-        raise FileReadError(_binary_file_message(""))
     if looks_binary(head):
         raise FileReadError(_binary_file_message(""))
-
-
-def _looks_like_utf16(head: bytes) -> bool:
-    """UTF-16 text of mostly Latin letters has a NUL in every other byte, on one side only."""
-    sample = head[:4096]
-    even, odd = sample[0::2], sample[1::2]
-    if not odd:
-        return False
-    nul_even, nul_odd = even.count(0) / len(even), odd.count(0) / len(odd)
-    return max(nul_even, nul_odd) > 0.4 and min(nul_even, nul_odd) < 0.05
 
 
 def looks_binary(data: bytes) -> bool:

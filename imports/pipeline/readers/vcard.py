@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from typing import BinaryIO
 
 from imports.pipeline.readers import FileReadError
+from imports.pipeline.readers.encodings import guess_legacy_encoding
 from imports.pipeline.readers.rows import (
     DEFAULT_MAX_COLUMNS,
     DEFAULT_MAX_FIELD_SIZE,
@@ -37,6 +38,7 @@ from imports.pipeline.readers.rows import (
     header_keys,
     summarize_rows,
 )
+from imports.pipeline.readers.wide_text import bomless_wide_encoding
 
 __all__ = [
     "VCARD_HEADERS",
@@ -69,10 +71,32 @@ VCARD_HEADERS = (
     "Notes",
 )
 _KEYS = tuple(header_keys(list(VCARD_HEADERS)))
+VCARD_FILE_HEADERS = dict(zip(_KEYS, VCARD_HEADERS, strict=True))
+#: A vCard's columns are fixed, so is their mapping: every one that a supported field holds, always,
+#: whether or not this file's cards fill it (middle name, organisation and a third email have none).
+VCARD_HEADERS_MAPPINGS = {
+    "full_name": "full_name",
+    "first_name": "first_name",
+    "last_name": "last_name",
+    "email_1": "email_1",
+    "email_2": "email_2",
+    "phone_1": "phone_1",
+    "phone_2": "phone_2",
+    "phone_3": "phone_3",
+    "street": "street",
+    "city": "city",
+    "state": "state",
+    "zip": "postal_code",
+    "country": "country",
+    "website": "website",
+    "tags": "categories",
+    "notes": "notes",
+}
 _SKIPPED_PROPERTIES = {b"PHOTO", b"LOGO", b"SOUND", b"KEY"}
 _NOT_PHONES = {"FAX", "PAGER"}
 _BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF16_LE, "utf-16"))
 _BOMS += ((codecs.BOM_UTF16_BE, "utf-16"),)
+_BARE_ENCODINGS = {"QUOTED-PRINTABLE", "BASE64", "8BIT", "7BIT"}
 _UNESCAPE = re.compile(r"\\(.)", re.DOTALL)
 
 
@@ -80,12 +104,19 @@ class VcardFileError(FileReadError):
     """The file cannot be read as vCard; ``str(error)`` is shown to the user."""
 
 
-def looks_like_vcard(head: bytes) -> bool:
-    """The file's first text is BEGIN:VCARD (after a byte-order mark and blank lines)."""
+def _wide_encoding(head: bytes) -> str | None:
+    """The codec of a UTF-16 or UTF-32 file, with a byte-order mark (which the codec drops) or without."""
     for bom, encoding in _BOMS:
         if head.startswith(bom):
-            head = head.decode(encoding, errors="ignore").encode("utf-8")
-            break
+            return encoding
+    return bomless_wide_encoding(head)
+
+
+def looks_like_vcard(head: bytes) -> bool:
+    """The file's first text is BEGIN:VCARD (after a byte-order mark and blank lines)."""
+    wide = _wide_encoding(head)
+    if wide is not None:
+        head = codecs.getincrementaldecoder(wide)(errors="ignore").decode(head).encode("utf-8")
     head = head.removeprefix(codecs.BOM_UTF8).lstrip()
     return head[:11].upper() == b"BEGIN:VCARD"
 
@@ -116,7 +147,7 @@ class VcardReader:
     """The contacts of a vCard file as rows, read lazily in one pass; iterate it once."""
 
     def __init__(self, stream: BinaryIO, *, max_field_size: int = DEFAULT_MAX_FIELD_SIZE) -> None:
-        self.headers = dict(zip(_KEYS, VCARD_HEADERS, strict=True))
+        self.headers = dict(VCARD_FILE_HEADERS)
         self._stream = stream
         self._max_field_size = max_field_size
 
@@ -131,20 +162,31 @@ class VcardReader:
     # -- lines ---------------------------------------------------------------
 
     def _physical_lines(self) -> Iterator[bytes]:
-        """The file's lines without their line ends, as bytes (UTF-16 files re-encoded as UTF-8)."""
-        head = self._stream.read(4)
-        for bom, encoding in _BOMS:
-            if head.startswith(bom):
-                raw = io.BufferedReader(_Prefixed(head, self._stream))
-                for line in io.TextIOWrapper(raw, encoding=encoding, errors="replace", newline=None):
-                    yield line.rstrip("\r\n").encode("utf-8")
-                return
+        """The file's lines without their line ends, as bytes (UTF-16 and UTF-32 files re-encoded as UTF-8)."""
+        head = self._stream.read(4096)
+        wide = _wide_encoding(head)
+        if wide is not None:
+            yield from self._wide_lines(head, wide)
+            return
         buffered = io.BufferedReader(_Prefixed(head.removeprefix(codecs.BOM_UTF8), self._stream))
         limit = max(4 * self._max_field_size, 1 << 20)
         while line := buffered.readline(limit):
             if b"\0" in line:
                 raise VcardFileError("This file contains binary data, so it is not a vCard text file.")
             yield line.rstrip(b"\r\n")
+
+    def _wide_lines(self, head: bytes, encoding: str) -> Iterator[bytes]:
+        """Only text that cannot be decoded is refused; the advice is a vCard's."""
+        raw = io.BufferedReader(_Prefixed(head, self._stream))
+        try:
+            for line in io.TextIOWrapper(raw, encoding=encoding, newline=None):
+                yield line.rstrip("\r\n").encode("utf-8")
+        except UnicodeDecodeError:
+            name = "UTF-32" if "32" in encoding else "UTF-16"
+            raise VcardFileError(
+                f"The file contains bytes that are not valid {name} text, so it cannot be read. "
+                "Export the contacts again as a vCard file (.vcf) and upload that."
+            ) from None
 
     def _logical_lines(self) -> Iterator[tuple[int, bytes]]:
         """(line number, unfolded content line); quoted-printable soft breaks joined too."""
@@ -265,7 +307,8 @@ class _Property:
         try:
             return data.decode("utf-8")
         except UnicodeDecodeError:
-            return data.decode("cp1252", errors="replace")
+            # No CHARSET and not UTF-8: the legacy code page the bytes fit (Windows-1252 for Western text).
+            return data.decode(guess_legacy_encoding(data, set()), errors="replace")
 
     def components(self) -> list[str]:
         """A structured value (N, ADR, ORG) split on unescaped ';' and unescaped."""
@@ -292,6 +335,8 @@ def _parse_property(line: bytes) -> _Property | None:
         if "=" in part:
             key, value = part.split("=", 1)
             params.setdefault(key.strip().upper(), []).append(value.strip().strip('"'))
+        elif part.strip().upper() in _BARE_ENCODINGS:
+            params.setdefault("ENCODING", []).append(part.strip())  # 2.1: N;QUOTED-PRINTABLE:
         elif part.strip():
             params.setdefault("TYPE", []).append(part.strip())  # 2.1: TEL;HOME;VOICE:
     encoding = {v.upper() for v in params.get("ENCODING", [])}
@@ -365,7 +410,8 @@ def _contact_cells(properties: list[_Property]) -> list[str]:
     if addresses:
         parts = addresses[0].components() + [""] * 7
         street_lines = [line.strip() for line in parts[2].splitlines() if line.strip()]
-        street_lines += [parts[1].strip()] if parts[1].strip() else []
+        # The extended address (suite, floor) and the post office box are part of where letters go.
+        street_lines += [part.strip() for part in (parts[1], parts[0]) if part.strip()]
         street = ", ".join(street_lines)
         city, region, postal_code, country = parts[3], parts[4], parts[5], parts[6]
     website = first["URL"].value() if "URL" in first else ""

@@ -22,6 +22,7 @@ from decimal import Decimal
 from typing import BinaryIO
 
 from imports.pipeline.readers import FileReadError
+from imports.pipeline.readers.header_row import NoHeaderRow, find_header, no_header_message
 from imports.pipeline.readers.rows import (
     DEFAULT_MAX_COLUMNS,
     DEFAULT_MAX_FIELD_SIZE,
@@ -72,7 +73,12 @@ def analyze_xlsx(
     """Headers, constants, samples and row count of one sheet (the first unless ``sheet`` names one)."""
     reader = read_xlsx(stream, sheet=sheet, max_field_size=max_field_size, max_columns=max_columns)
     constants, samples, row_count = summarize_rows(reader.headers, iter(reader))
-    file_format = {"kind": "xlsx", "sheet": reader.sheet, "sheets": reader.sheets}
+    file_format = {
+        "kind": "xlsx",
+        "sheet": reader.sheet,
+        "sheets": reader.sheets,
+        "header_line": reader.header_line_number,
+    }
     return TabularAnalysis(file_format, reader.headers, constants, samples, row_count)
 
 
@@ -115,14 +121,18 @@ class XlsxReader:
         self.sheet = sheet or self.sheets[0]
         worksheet = self._workbook[self.sheet]
         worksheet.reset_dimensions()  # some writers store wrong dimensions; read what is there
-        self._rows = self._non_empty_rows(worksheet.iter_rows(values_only=True))
-        header = next(self._rows, None)
-        if header is None:
+        try:
+            found = find_header(self._non_empty_rows(worksheet.iter_rows(values_only=True)))
+        except NoHeaderRow as error:
+            self.close()
+            raise XlsxFileError(no_header_message(error.looked_at)) from None
+        if found is None:
             self.close()
             raise XlsxFileError(
                 f"The sheet {self.sheet!r} is empty: it has no header row. "
                 "Put the column names in the first row of the sheet and upload it again."
             )
+        header, self._rows = found
         self.header_line_number, header_cells, _ = header
         self.headers = header_keys(list(header_cells))
 

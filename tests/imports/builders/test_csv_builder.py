@@ -69,9 +69,15 @@ def test_name_columns_win_over_a_full_name():
     assert names(draft) == [("John", "Doe", False)]
 
 
-def test_a_row_without_any_name_is_refused_with_a_message_for_the_user():
-    with pytest.raises(RowError, match="no name"):
-        build(email_1="john@example.com", city="Springfield")
+def test_a_row_with_neither_a_name_nor_an_email_is_refused_with_a_message_for_the_user():
+    with pytest.raises(RowError, match="neither a name nor an email address"):
+        build(city="Springfield")
+
+
+def test_a_row_with_only_an_email_is_named_after_it():
+    draft = build(email_1="john@example.com", city="Springfield")
+    assert draft.name == "john@example.com"
+    assert [email.email for email in draft.people[0].emails] == ["john@example.com"]
 
 
 def test_cells_are_read_without_the_spaces_around_them():

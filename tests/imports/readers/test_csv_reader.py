@@ -358,10 +358,18 @@ def test_excel_workbook_is_refused_with_how_to_save_as_csv():
         analyze(data)
 
 
-def test_utf16_without_bom_is_refused_as_such():
-    data = TEXT.encode("utf-16-le")
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"])
+def test_utf16_and_utf32_without_bom_are_recognised_by_their_zero_bytes(encoding):
+    analysis = analyze(TEXT.encode(encoding))
 
-    with pytest.raises(FileReadError, match="UTF-16 text without a byte-order mark"):
+    assert analysis.format.encoding == encoding
+    assert [row.values["name"] for row in analysis.samples] == ["Zoë", "José"]
+
+
+def test_binary_data_with_scattered_zero_bytes_is_not_taken_for_utf16():
+    data = TEXT.encode("utf-16-le")[:40] + bytes(range(256)) * 4
+
+    with pytest.raises(FileReadError, match="binary data"):
         analyze(data)
 
 

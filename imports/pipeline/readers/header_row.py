@@ -1,0 +1,91 @@
+"""Which row of a table is its header: the first that the rows after it agree with in width.
+
+Exports do not always start with their header. LinkedIn's Connections.csv
+opens with a "Notes:" preamble and a blank line; report tools write a title
+and a date above the table; a hand-made sheet may have a line of
+instructions. Such lines are narrower than the table: a row is taken as the
+header when the rows that follow it mostly fit under it (they hold no value
+beyond its last named column). Line numbers stay the file's own, so the
+lines above the header are simply not part of the table.
+
+Readers hand in their records as (line number, cells, stripped cells) and get
+back the header record and the records after it, in order; only the first
+few records are held to decide, so memory does not grow with the file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from itertools import chain, islice
+
+__all__ = ["PREAMBLE_ROWS", "NoHeaderRow", "filled_width", "find_header", "header_index", "no_header_message"]
+
+#: The most rows above the header that are looked through.
+PREAMBLE_ROWS = 20
+#: How many of the rows after a candidate decide whether they agree with it.
+_AGREEING_ROWS = 10
+#: The share of those rows that must fit under the candidate: ragged rows are tolerated, a
+#: preamble line is narrower than nearly every row after it.
+_AGREEMENT = 0.5
+
+Record = tuple[int, list[str], list[str]]  # (line number, cells as read, stripped cells)
+
+
+class NoHeaderRow(Exception):
+    """No row among the first ones is followed by rows that fit under it."""
+
+    def __init__(self, looked_at: int) -> None:
+        super().__init__(looked_at)
+        self.looked_at = looked_at
+
+
+def filled_width(cells: list[str]) -> int:
+    """Number of cells up to the last non-blank one (exports often add trailing delimiters)."""
+    width = len(cells)
+    while width and not cells[width - 1].strip():
+        width -= 1
+    return width
+
+
+def header_index(rows: list[list[str]]) -> int | None:
+    """The position of the header among the first rows of a table, or None when no row agrees.
+
+    `rows` are the first non-empty rows (stripped), as many as
+    `PREAMBLE_ROWS + _AGREEING_ROWS` when the table has them. A candidate
+    must name most of its cells (a title padded with empty cells, as a
+    spreadsheet saves it, does not), and at least half the rows after it must
+    hold no value beyond its last cell. The last row stands alone (a header with
+    no rows after it to judge by).
+    """
+    widths = [filled_width(cells) for cells in rows]
+    for index in range(min(PREAMBLE_ROWS, len(rows))):
+        cells = rows[index]
+        if 2 * sum(1 for cell in cells if cell) < len(cells):
+            continue
+        following = widths[index + 1 : index + 1 + _AGREEING_ROWS]
+        fitting = sum(1 for width in following if width <= len(cells))
+        if fitting >= _AGREEMENT * len(following):
+            return index
+    return None
+
+
+def find_header(records: Iterator[Record]) -> tuple[Record, Iterator[Record]] | None:
+    """(header record, the records after it); None for a table without any record.
+
+    Raises `NoHeaderRow` when none of the first rows looks like a header.
+    """
+    first = list(islice(records, PREAMBLE_ROWS + _AGREEING_ROWS))
+    if not first:
+        return None
+    index = header_index([stripped for _, _, stripped in first])
+    if index is None:
+        raise NoHeaderRow(min(PREAMBLE_ROWS, len(first)))
+    return first[index], chain(first[index + 1 :], records)
+
+
+def no_header_message(looked_at: int) -> str:
+    return (
+        f"No header row found: none of the first {looked_at:,} lines is followed by rows of the same width, "
+        "so the file does not look like a table with a row of column names. Check that it is a CSV export "
+        "of your contacts (one contact per line, under one line of column names) and upload it again."
+    )

@@ -1,0 +1,195 @@
+"""What people really upload from other applications, through the API and the real job.
+
+Each file is written here in the layout its application exports (fictitious
+people): LinkedIn's preamble, a Mac Address Book vCard in UTF-16 without a
+byte-order mark, Mailchimp's quoted tag lists, Outlook's semicolon
+categories, Google's " ::: " labels, newsletter lists of bare addresses.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from imports.models import ImportFailure
+from tests.imports.helpers import create_csv, imports_path, update
+from tests.imports.suggestions.helpers import contacts_by_name, emails
+
+pytestmark = pytest.mark.django_db
+
+
+def upload(name: str, content: bytes) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, content, content_type="application/octet-stream")
+
+
+def run(api, account_list, created: dict, capture, **attributes) -> dict:
+    """Leave preview (with the suggestions unless mappings are given) and run the job."""
+    with capture(execute=True):
+        response = update(api, account_list, created, {**attributes, "in_preview": False})
+    assert response.status_code == 200, response.content
+    return api.get(imports_path(account_list, f"/{created['id']}")).json()["data"]["attributes"]
+
+
+LINKEDIN_CONNECTIONS = (
+    b"Notes:\r\n"
+    b'"When exporting your connection data, you may notice that some of the email addresses are missing. '
+    b"You will only see email addresses for connections who have allowed their connections to see or download "
+    b'their email address using this setting https://www.linkedin.com/psettings/privacy/email."\r\n'
+    b"\r\n"
+    b"First Name,Last Name,URL,Email Address,Company,Position,Connected On\r\n"
+    b"Tomasz,Nowicki,https://www.linkedin.com/in/tomasz-nowicki-1a2b3c,,Vistula Freight,Logistics Lead,14 Feb 2024\r\n"
+    b"Grace,Okafor,https://www.linkedin.com/in/graceokafor,grace.okafor@example.com,Lagos Health,Nurse,02 Jan 2023\r\n"
+    b"Mei,Lin,https://www.linkedin.com/in/mei-lin-design,,Studio Nine,Designer,19 Nov 2022\r\n"
+)
+
+
+def test_linkedin_connections_are_read_below_the_notes_preamble_and_import(
+    api, account_list, django_capture_on_commit_callbacks
+):
+    created = create_csv(api, account_list, "Connections.csv", file=upload("Connections.csv", LINKEDIN_CONNECTIONS))
+    attributes = created["attributes"]
+    assert list(attributes["file_headers"].values()) == [
+        "First Name",
+        "Last Name",
+        "URL",
+        "Email Address",
+        "Company",
+        "Position",
+        "Connected On",
+    ]
+    assert attributes["header_line"] == 4
+    assert attributes["rows_total"] == 3
+    final = run(api, account_list, created, django_capture_on_commit_callbacks)
+    assert final["status"] == "complete", final["error"]
+    assert (final["rows_created"], final["rows_failed"]) == (3, 0)
+    contacts = contacts_by_name(api, account_list)
+    assert set(contacts) == {"Nowicki, Tomasz", "Okafor, Grace", "Lin, Mei"}
+    assert emails(contacts["Okafor, Grace"]["people"][0]) == ["grace.okafor@example.com"]
+
+
+def test_a_failed_row_below_a_preamble_is_reported_at_its_own_line(
+    api, account_list, django_capture_on_commit_callbacks
+):
+    content = LINKEDIN_CONNECTIONS + b"Sam,Reed,,not-an-address,,,01 Mar 2021\r\n"
+    created = create_csv(api, account_list, "Connections.csv", file=upload("Connections.csv", content))
+    final = run(api, account_list, created, django_capture_on_commit_callbacks)
+    assert final["rows_failed"] == 1
+    assert ImportFailure.objects.get(import_record_id=created["id"]).line_number == 8
+
+
+def test_a_file_in_which_nothing_looks_like_a_header_is_refused_saying_so(api, account_list):
+    lines = [",".join(["x"] * width) for width in range(1, 40)]  # every row wider than the one before
+    content = ("\n".join(lines) + "\n").encode()
+    fields = {"data[type]": "imports", "data[attributes][file]": upload("odd.csv", content)}
+    response = api.post_multipart(imports_path(account_list, "/csv"), fields)
+    assert response.status_code == 400
+    (error,) = response.json()["errors"]
+    assert error["source"]["pointer"] == "/data/attributes/file"
+    assert error["detail"].startswith("No header row found: none of the first 20 lines is followed by rows")
+
+
+MAC_ADDRESS_BOOK = (
+    "BEGIN:VCARD\r\nVERSION:3.0\r\nN:Åberg;Sven;;;\r\nFN:Sven Åberg\r\n"
+    "EMAIL;type=INTERNET;type=HOME;type=pref:sven.aberg@example.se\r\n"
+    "item1.ADR;type=HOME;type=pref:Box 118;Lgh 1102;Storgatan 3;Uppsala;;753 20;Sverige\r\n"
+    "END:VCARD\r\n"
+    "BEGIN:VCARD\r\nVERSION:3.0\r\nN:Iksiński;Jan;;;\r\nFN:Jan Iksiński\r\nTEL;type=CELL:+48 601 555 010\r\n"
+    "END:VCARD\r\n"
+)
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_a_mac_address_book_vcard_in_utf16_without_a_byte_order_mark_imports(
+    encoding, api, account_list, django_capture_on_commit_callbacks
+):
+    created = create_csv(api, account_list, "a.vcf", file=upload("a.vcf", MAC_ADDRESS_BOOK.encode(encoding)))
+    final = run(api, account_list, created, django_capture_on_commit_callbacks)
+    assert final["status"] == "complete", final["error"]
+    assert (final["rows_created"], final["rows_failed"]) == (2, 0)
+    contacts = contacts_by_name(api, account_list)
+    assert set(contacts) == {"Åberg, Sven", "Iksiński, Jan"}
+    (address,) = contacts["Åberg, Sven"]["addresses"]
+    assert address["street"] == "Storgatan 3, Lgh 1102, Box 118"  # extended address and PO box kept
+
+
+def test_a_vcard_21_quoted_printable_name_without_charset_is_read_as_utf8(
+    api, account_list, django_capture_on_commit_callbacks
+):
+    content = (
+        b"BEGIN:VCARD\r\nVERSION:2.1\r\nN;ENCODING=QUOTED-PRINTABLE:Iksi=C5=84ski;Jan;;;\r\n"
+        b"FN;QUOTED-PRINTABLE:Jan Iksi=C5=84ski\r\nEND:VCARD\r\n"
+        b"BEGIN:VCARD\r\nVERSION:2.1\r\nN;ENCODING=QUOTED-PRINTABLE:M=FCller;J=FCrgen;;;\r\nEND:VCARD\r\n"
+    )
+    created = create_csv(api, account_list, "c.vcf", file=upload("c.vcf", content))
+    run(api, account_list, created, django_capture_on_commit_callbacks)
+    assert set(contacts_by_name(api, account_list)) == {"Iksiński, Jan", "Müller, Jürgen"}  # else the legacy page
+
+
+MAILCHIMP_AUDIENCE = (
+    b"Email Address,First Name,Last Name,Address,Phone Number,MEMBER_RATING,OPTIN_TIME,OPTIN_IP,CONFIRM_TIME,"
+    b"CONFIRM_IP,LATITUDE,LONGITUDE,GMTOFF,DSTOFF,TIMEZONE,CC,REGION,LAST_CHANGED,LEID,EUID,NOTES,TAGS\n"
+    b"lorem.ipsum@example.com,Lorem,Ipsum,,,2,2024-03-01 10:00:00,,,,,,,,,,,2024-03-01 10:00:00,1,a1,,"
+    b'"""Lorem Editors"""\n'
+    b"reader1@example.com,,,,,2,2024-03-02 10:00:00,,,,,,,,,,,2024-03-02 10:00:00,2,a2,,"
+    b'"""Donors"",""Monthly, Updates"""\n'
+    b"reader2@example.org,,,,,2,2024-03-03 10:00:00,,,,,,,,,,,2024-03-03 10:00:00,3,a3,,\n"
+    b'reader3@example.net,,,,,1,2024-03-04 10:00:00,,,,,,,,,,,2024-03-04 10:00:00,4,a4,,"""Lorem Editors"""\n'
+    b"reader4@example.com,,,,,1,2024-03-05 10:00:00,,,,,,,,,,,2024-03-05 10:00:00,5,a5,,\n"
+)
+
+
+def test_a_mailchimp_audience_imports_all_five_rows_with_clean_tags(
+    api, account_list, django_capture_on_commit_callbacks
+):
+    created = create_csv(api, account_list, "audience.csv", file=upload("audience.csv", MAILCHIMP_AUDIENCE))
+    final = run(api, account_list, created, django_capture_on_commit_callbacks)
+    assert final["status"] == "complete", final["error"]
+    assert (final["rows_created"], final["rows_failed"]) == (5, 0)
+    contacts = contacts_by_name(api, account_list)
+    assert set(contacts) == {
+        "Ipsum, Lorem",
+        "reader1@example.com",
+        "reader2@example.org",
+        "reader3@example.net",
+        "reader4@example.com",
+    }
+    assert contacts["Ipsum, Lorem"]["tags"] == ["Lorem Editors"]
+    assert sorted(contacts["reader1@example.com"]["tags"]) == ["Donors", "Monthly, Updates"]
+    (person,) = contacts["reader3@example.net"]["people"]
+    assert emails(person) == ["reader3@example.net"]
+
+
+@pytest.mark.parametrize(
+    ("cell", "tags"),
+    [
+        ("Family;VIP;Newsletter", ["Family", "Newsletter", "VIP"]),  # Outlook's categories
+        ("* myContacts ::: Church ::: Board", ["* myContacts", "Board", "Church"]),  # Google's labels
+        ('"Church","Board"', ["Board", "Church"]),  # Mailchimp's quoted list
+        ("Church, Board", ["Board", "Church"]),
+    ],
+)
+def test_tags_are_split_as_real_exports_write_them(cell, tags, api, account_list, django_capture_on_commit_callbacks):
+    content = ("Name,E-mail,Tags\nAnn Lee,ann@example.com," + '"' + cell.replace('"', '""') + '"\n').encode()
+    created = create_csv(api, account_list, "t.csv", file=upload("t.csv", content))
+    mappings = {"full_name": "name", "email_1": "e_mail", "tags": "tags"}
+    run(api, account_list, created, django_capture_on_commit_callbacks, file_headers_mappings=mappings)
+    assert sorted(contacts_by_name(api, account_list)["Lee, Ann"]["tags"]) == tags
+
+
+def test_only_a_row_with_neither_a_name_nor_an_email_fails(api, account_list, django_capture_on_commit_callbacks):
+    content = b"First Name,Last Name,Email,Notes\nAnn,Lee,,\n,,bo@example.com,\n,,,a note and nothing else\n"
+    created = create_csv(api, account_list, "n.csv", file=upload("n.csv", content))
+    mappings = {"first_name": "first_name", "last_name": "last_name", "email_1": "email", "notes": "notes"}
+    final = run(api, account_list, created, django_capture_on_commit_callbacks, file_headers_mappings=mappings)
+    assert (final["rows_created"], final["rows_failed"]) == (2, 1)
+    failure = ImportFailure.objects.get(import_record_id=created["id"])
+    assert failure.line_number == 4 and "neither a name nor an email address" in failure.message
+
+
+def test_an_email_column_alone_is_mapping_enough(api, account_list, django_capture_on_commit_callbacks):
+    content = b"Subscriber\nann@example.com\nbo@example.com\n"
+    created = create_csv(api, account_list, "s.csv", file=upload("s.csv", content))
+    final = run(
+        api, account_list, created, django_capture_on_commit_callbacks, file_headers_mappings={"email_1": "subscriber"}
+    )
+    assert final["status"] == "complete" and final["rows_created"] == 2
