@@ -187,13 +187,7 @@ def create_import(
     wants_start = not import_record.in_preview
     if wants_start:
         _fill_from_suggestions(import_record)
-    import_record.in_preview = True
-    import_record.status = Import.Status.PREVIEW
-    import_record.save()
-    rebuild_samples(import_record=import_record)
-    if wants_start:
-        start_import(import_record=import_record)
-    return import_record
+    return _save_new(import_record, start=wants_start)
 
 
 def _create_google_import(
@@ -219,11 +213,16 @@ def _create_google_import(
     if not wants_start:
         google.load_preview(import_record)
         google.check_groups(import_record)
+    return _save_new(import_record, start=wants_start)
+
+
+def _save_new(import_record: Import, *, start: bool) -> Import:
+    """Store a new import in preview with its samples; `start`: leave preview at once (validation still judges)."""
     import_record.in_preview = True
     import_record.status = Import.Status.PREVIEW
     import_record.save()
     rebuild_samples(import_record=import_record)
-    if wants_start:
+    if start:
         start_import(import_record=import_record)
     return import_record
 
