@@ -4,6 +4,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 
 from accounts.api.views import AccountListViewSet, CurrentUserView
 from contacts.api.views import ContactViewSet
+from fundraising.api.views import VIEWSETS as BOOK_VIEWSETS
 from google_contacts import views as google_views
 from google_contacts.api.views import ContactGroupsView, GoogleAccountViewSet
 from imports.api.constants import ConstantsView
@@ -73,6 +74,14 @@ api_v2 = [
         f"{AL}/imports/<uuid:pk>/failures",
         ImportFailuresView.as_view(),
         name="import-failures",
+    ),
+    *(
+        route
+        for name, viewset in BOOK_VIEWSETS.items()
+        for route in (
+            path(f"{AL}/{name}", viewset.as_view({"get": "list"}), name=f"{name}-list"),
+            path(f"{AL}/{name}/<uuid:pk>", viewset.as_view({"get": "retrieve"}), name=f"{name}-detail"),
+        )
     ),
     path(
         f"{AL}/imports/<uuid:pk>/possible_duplicates",

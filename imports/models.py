@@ -42,17 +42,20 @@ def header_line_of(source: str, file_format: dict) -> int | None:
 SUMMARY_COUNTERS = ("created", "updated", "skipped", "failed")
 
 
-def tnt_summary_of(source: str, import_record) -> dict[str, dict[str, int]]:
-    """The counters of a TntConnect import per table: the contacts' from the import's rows, the rest per step."""
-    if source != Import.Source.TNT:
+def tnt_summary_of(row: dict) -> dict[str, dict[str, int]]:
+    """The counters of a TntConnect import per table: the contacts' from the import's rows, the rest per step.
+
+    `row` holds the import's source, rows_created, rows_updated, rows_failed and tnt_steps.
+    """
+    if row["source"] != Import.Source.TNT:
         return {}
     contacts = {
-        "created": import_record.rows_created,
-        "updated": import_record.rows_updated,
+        "created": row["rows_created"],
+        "updated": row["rows_updated"],
         "skipped": 0,
-        "failed": import_record.rows_failed,
+        "failed": row["rows_failed"],
     }
-    steps = import_record.tnt_steps or {}
+    steps = row["tnt_steps"] or {}
     return {
         "contacts": contacts,
         **{
@@ -243,7 +246,17 @@ class Import(models.Model):
     @property
     def tnt_summary(self) -> dict[str, dict[str, int]]:
         """TntConnect imports: what each table gave (contacts, referrals, tasks, history, ...); {} otherwise."""
-        return tnt_summary_of(self.source, self)
+        return tnt_summary_of(
+            {
+                name: getattr(self, name)
+                for name in ("source", "rows_created", "rows_updated", "rows_failed", "tnt_steps")
+            }
+        )
+
+    @property
+    def tnt_summary_rows(self) -> list[tuple[str, dict[str, int]]]:
+        """tnt_summary for people to read (the emails, the admin): ("Task contacts", counters), ..."""
+        return [(name.replace("_", " ").capitalize(), counters) for name, counters in self.tnt_summary.items()]
 
     @property
     def is_finished(self) -> bool:
@@ -293,6 +306,7 @@ ATTRIBUTES: dict[str, bool] = {
     "rows_created": READ,
     "rows_updated": READ,
     "rows_failed": READ,
+    "tnt_summary": READ,  # TntConnect: created, updated, skipped and failed per table
     "possible_duplicates_count": READ,
     "queued_at": READ,
     "started_at": READ,

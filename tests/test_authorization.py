@@ -3,12 +3,13 @@
 import json
 import re
 import uuid
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.utils import timezone
 
 from accounts.models import ApiToken
+from fundraising.models import Appeal, DesignationAccount, Donation, DonorAccount, Organization, Pledge, Task
 from google_contacts.standin import StandInAccount
 from imports.models import Import
 from tests.conftest import JsonApiClient, fixture_path
@@ -31,6 +32,7 @@ TNT_EXPORT = (
 
 # (method, path, what a member of the account list gets). {al} is the list, {csv}, {tnt} and {google}
 # imports of it, {contact} one of its contacts, {ga} the member's connected Google account.
+BOOK_RESOURCES = ("tasks", "appeals", "pledges", "donations", "donor_accounts", "designation_accounts")
 ENDPOINTS = [
     ("get", "/api/v2/user", 200),
     ("get", "/api/v2/constants", 200),
@@ -60,6 +62,11 @@ ENDPOINTS = [
     ("patch", "{al}/imports/google/{google}", 200),
     ("get", "{al}/contacts", 200),
     ("get", "{al}/contacts/{contact}", 200),
+    *(
+        endpoint
+        for resource in BOOK_RESOURCES
+        for endpoint in (("get", f"{{al}}/{resource}", 200), ("get", f"{{al}}/{resource}/{{{resource}}}", 200))
+    ),
     ("get", "/api/v2/user/google_accounts", 200),
     ("post", "/api/v2/user/google_accounts", 201),
     ("get", "/api/v2/user/google_accounts/{ga}", 200),
@@ -92,6 +99,7 @@ def records(api, account_list, google):
     )
     assert google_import.status_code == 201, google_import.content
     return {
+        **book_records(account_list, contact),
         "al": f"/api/v2/account_lists/{account_list.id}",
         "csv": str(csv_import.pk),
         "tnt": str(tnt.pk),
@@ -100,6 +108,28 @@ def records(api, account_list, google):
         "ga": account["id"],
         "standin": google,
     }
+
+
+def book_records(account_list, contact) -> dict[str, str]:
+    """One record of each of the book's resources in the member's list."""
+    appeal = Appeal.objects.create(account_list=account_list, name="CSU")
+    task = Task.objects.create(account_list=account_list, subject="Call", appeal=appeal)
+    organization = Organization.objects.create(account_list=account_list, name="Cru")
+    donor_account = DonorAccount.objects.create(
+        account_list=account_list, organization=organization, account_number="1"
+    )
+    designation = DesignationAccount.objects.create(account_list=account_list, name="Staff")
+    donation = Donation.objects.create(
+        account_list=account_list,
+        donor_account=donor_account,
+        designation_account=designation,
+        amount=50,
+        donation_date=date(2020, 1, 1),
+    )
+    pledge = Pledge.objects.create(account_list=account_list, contact=contact, amount=50)
+    records = {"tasks": task, "appeals": appeal, "pledges": pledge, "donations": donation}
+    records |= {"donor_accounts": donor_account, "designation_accounts": designation}
+    return {name: str(record.pk) for name, record in records.items()}
 
 
 def client_for(caller: str, member, stranger) -> JsonApiClient:
@@ -334,7 +364,7 @@ def openapi_path(template: str) -> str:
     if template == "{al}":
         return "/api/v2/account_lists/{id}"
     path = template.replace("{al}", "/api/v2/account_lists/{account_list_pk}")
-    return re.sub(r"\{(csv|tnt|google|contact|ga)\}", "{id}", path)
+    return re.sub(r"\{(csv|tnt|google|contact|ga|" + "|".join(BOOK_RESOURCES) + r")\}", "{id}", path)
 
 
 def test_the_matrix_covers_every_endpoint_and_method_of_the_published_schema(client):

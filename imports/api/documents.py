@@ -35,7 +35,15 @@ from config.rows import RowsByKey
 from contacts.api.serializers import SampleContactSerializer
 from contacts.models import SampleContact
 from imports.downloads import failures_url, file_url, origin_of
-from imports.models import ATTRIBUTES, Import, file_sheets_of, file_version_of, header_line_of, ordered_headers
+from imports.models import (
+    ATTRIBUTES,
+    Import,
+    file_sheets_of,
+    file_version_of,
+    header_line_of,
+    ordered_headers,
+    tnt_summary_of,
+)
 
 DATETIME_FORMAT = settings.REST_FRAMEWORK["DATETIME_FORMAT"]
 ISO_FORMAT_IS_THE_API_FORMAT = DATETIME_FORMAT == "%Y-%m-%dT%H:%M:%S.%fZ"
@@ -72,6 +80,7 @@ COMPUTED = {
     "updated_in_db_at": _date_time("updated_at"),
     "file_version": lambda row: file_version_of(row["source"], row["file_format"]),
     "failures_url": lambda row: None,
+    "tnt_summary": tnt_summary_of,
 }
 STORED = {name for field in Import._meta.concrete_fields for name in (field.name, field.attname)}
 IMPORT_COLUMNS = (
@@ -80,6 +89,7 @@ IMPORT_COLUMNS = (
     "file",
     "file_format",
     "file_header_order",
+    "tnt_steps",
     *(name for name in ATTRIBUTES if name in STORED),
 )
 READERS = [

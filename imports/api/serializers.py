@@ -27,6 +27,13 @@ class ImportSerializer(ModelSerializer):
     file_version = drf_serializers.CharField(read_only=True, allow_null=True)
     failures_url = drf_serializers.CharField(read_only=True, allow_null=True)
     file_sheets = drf_serializers.ListField(child=drf_serializers.CharField(), read_only=True)
+    tnt_summary = drf_serializers.DictField(
+        child=drf_serializers.DictField(child=drf_serializers.IntegerField()),
+        read_only=True,
+        help_text="TntConnect imports: per table (contacts, referrals, appeals, tasks, history, pledges, "
+        "donor_accounts, donations, gift_splits, settings...), how many rows were created, updated, "
+        "skipped and failed; {} for other sources",
+    )
     header_line = drf_serializers.IntegerField(read_only=True, allow_null=True)
     # In the file's column order, also on PostgreSQL (whose jsonb reorders object keys).
     file_headers = drf_serializers.JSONField(read_only=True)

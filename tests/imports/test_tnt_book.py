@@ -284,3 +284,20 @@ def test_links_before_their_tasks_in_the_file_are_read_in_a_second_pass():
     plan = plan_passes([("Gift", 2), ("Donor", 1), ("GiftSplit", 1)])
     assert (plan["donor_accounts"], plan["donations"], plan["gift_splits"]) == (1, 2, 2)
     assert plan["tasks"] == 0  # no Task rows: nothing to read
+
+
+def test_the_counters_per_table_are_in_the_email_the_admin_page_and_import_files_last_line(
+    api, account_list, member, admin_client, django_capture_on_commit_callbacks, mailoutbox
+):
+    import_record = run_tnt(api, account_list, "tnt_export.xml", django_capture_on_commit_callbacks)
+    (email,) = mailoutbox
+    assert "What each table of the TntConnect file gave" in email.body
+    assert "Task contacts" in email.body and "History" in email.body
+    page = admin_client.get(f"/admin/imports/import/{import_record.pk}/change/").content.decode()
+    assert "What each table of the TntConnect file gave" in page and "Donor accounts" in page
+
+    from tests.imports.test_commands import import_file
+
+    summary, _ = import_file(member, TNT / "tnt_export_with_multiple_task_contacts.xml", "--source", "tnt")
+    assert summary["tnt_summary"]["task_contacts"] == {"created": 1, "updated": 0, "skipped": 1, "failed": 0}
+    assert summary["tnt_summary"]["tasks"]["skipped"] == 1  # the same task as the first import's

@@ -19,8 +19,9 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from drf_spectacular.validation import validate_schema
 from schemathesis.core.transport import Response
 
+from imports.models import Import
 from tests.conftest import JsonApiClient
-from tests.imports.helpers import create_csv, imports_path, upload
+from tests.imports.helpers import create_csv, imports_path, make_import, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -164,6 +165,16 @@ def conforms(contract, path_template: str, method: str, response, url: str) -> N
     contract[path_template][method.upper()].validate_response(wrapped)
 
 
+BOOK_INCLUDES = {
+    "tasks": "contacts,appeal",
+    "appeals": "contacts",
+    "pledges": "contact,appeal,donation",
+    "donations": "donor_account,designation_account,appeal",
+    "donor_accounts": "contacts",
+    "designation_accounts": "",
+}
+
+
 def test_real_responses_conform_to_the_schema(contract, api, stranger, account_list):
     al = f"/api/v2/account_lists/{account_list.id}"
     prefix = "/api/v2/account_lists/{account_list_pk}"
@@ -204,6 +215,15 @@ def test_real_responses_conform_to_the_schema(contract, api, stranger, account_l
     checks.append((f"{prefix}/imports", "post", malformed, f"{al}/imports"))
     statuses = [response.status_code for _path, _method, response, _url in checks]
     assert statuses == [200, 200, 200, 200, 200, 200, 200, 404, 401, 400, 404, 201, 400, 415, 409, 400]
+    # What a TntConnect import brought, read back: lists with their includes, details, and a stranger's 404.
+    make_import(account_list=account_list, source=Import.Source.TNT, fixture="tnt_3_0_export_appeals.xml")
+    for resource, include in BOOK_INCLUDES.items():
+        listed = api.client.get(f"{al}/{resource}?include={include}")
+        checks.append((f"{prefix}/{resource}", "get", listed, f"{al}/{resource}"))
+        (first, *_) = listed.json()["data"]
+        url = f"{al}/{resource}/{first['id']}"
+        checks.append((f"{prefix}/{resource}/{{id}}", "get", api.client.get(url), url))
+        checks.append((f"{prefix}/{resource}/{{id}}", "get", stranger.client.get(url), url))
     for path_template, method, response, url in checks:
         conforms(contract, path_template, method, response, url)
 

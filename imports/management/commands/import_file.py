@@ -185,6 +185,7 @@ class Command(BaseCommand):
             "rows_created": import_record.rows_created,
             "rows_updated": import_record.rows_updated,
             "rows_failed": import_record.rows_failed,
+            "tnt_summary": import_record.tnt_summary,
             "seconds": round(seconds, 3),
             "failures_csv": str(failures_path) if failures_path else None,
             "error": import_record.error or None,

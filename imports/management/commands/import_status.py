@@ -48,6 +48,7 @@ def facts(import_record: Import) -> dict:
         "rows_created": import_record.rows_created,
         "rows_updated": import_record.rows_updated,
         "rows_failed": import_record.rows_failed,
+        "tnt_summary": import_record.tnt_summary,
         "error": import_record.error or None,
         "cancel_requested": import_record.cancel_requested,
         "attempts": import_record.attempts,

@@ -1,0 +1,152 @@
+"""The book's resources: tasks (with comments), appeals, pledges, donations, donor and designation accounts."""
+
+from rest_framework import serializers as drf_serializers
+from rest_framework_json_api.relations import ResourceRelatedField
+
+from config.serializers import ModelSerializer
+from contacts.models import Contact
+from fundraising.models import Appeal, DesignationAccount, Donation, DonorAccount, Pledge, Task
+
+
+def money(**options) -> drf_serializers.DecimalField:
+    return drf_serializers.DecimalField(
+        max_digits=14, decimal_places=2, coerce_to_string=False, read_only=True, **options
+    )
+
+
+class TaskSerializer(ModelSerializer):
+    """A to-do or, when completed, a history entry; `comments` in the order they were written."""
+
+    comments = drf_serializers.SerializerMethodField()
+    contacts = ResourceRelatedField(many=True, read_only=True, model=Contact)
+    appeal = ResourceRelatedField(read_only=True, allow_null=True, model=Appeal)
+    included_serializers = {
+        "contacts": "contacts.api.serializers.ContactSerializer",
+        "appeal": "fundraising.api.serializers.AppealSerializer",
+    }
+
+    class Meta:
+        model = Task
+        fields = [
+            "activity_type",
+            "subject",
+            "start_at",
+            "completed",
+            "completed_at",
+            "result",
+            "tags",
+            "comments",
+            "tnt_id",
+            "created_at",
+            "updated_at",
+            "contacts",
+            "appeal",
+        ]
+        read_only_fields = fields
+
+    def get_comments(self, task) -> list[str]:
+        return [comment.body for comment in task.comments.all()]
+
+
+class AppealSerializer(ModelSerializer):
+    """A fundraising campaign: its goals, and the contacts it reached."""
+
+    amount = money(allow_null=True)
+    monthly_amount = money(allow_null=True)
+    contacts = ResourceRelatedField(many=True, read_only=True, model=Contact)
+    included_serializers = {"contacts": "contacts.api.serializers.ContactSerializer"}
+
+    class Meta:
+        model = Appeal
+        fields = ["name", "amount", "monthly_amount", "active", "tnt_id", "created_at", "updated_at", "contacts"]
+        read_only_fields = fields
+
+
+class PledgeSerializer(ModelSerializer):
+    """A promised gift, of a contact, possibly to an appeal (and fulfilled by a donation)."""
+
+    amount = money()
+    contact = ResourceRelatedField(read_only=True, model=Contact)
+    appeal = ResourceRelatedField(read_only=True, allow_null=True, model=Appeal)
+    donation = ResourceRelatedField(read_only=True, allow_null=True, model=Donation)
+    included_serializers = {
+        "contact": "contacts.api.serializers.ContactSerializer",
+        "appeal": "fundraising.api.serializers.AppealSerializer",
+        "donation": "fundraising.api.serializers.DonationSerializer",
+    }
+
+    class Meta:
+        model = Pledge
+        fields = [
+            "amount",
+            "amount_currency",
+            "expected_date",
+            "tnt_id",
+            "created_at",
+            "updated_at",
+            "contact",
+            "appeal",
+            "donation",
+        ]
+        read_only_fields = fields
+
+
+class DonorAccountSerializer(ModelSerializer):
+    """A donor's account number at a giving organisation, and the contacts who give through it."""
+
+    organization = drf_serializers.CharField(source="organization.name", read_only=True)
+    contacts = ResourceRelatedField(many=True, read_only=True, model=Contact)
+    included_serializers = {"contacts": "contacts.api.serializers.ContactSerializer"}
+
+    class Meta:
+        model = DonorAccount
+        fields = ["account_number", "name", "organization", "tnt_id", "created_at", "updated_at", "contacts"]
+        read_only_fields = fields
+
+
+class DesignationAccountSerializer(ModelSerializer):
+    """Where gifts go."""
+
+    organization = drf_serializers.CharField(source="organization.name", read_only=True, allow_null=True)
+
+    class Meta:
+        model = DesignationAccount
+        fields = ["name", "designation_number", "organization", "created_at", "updated_at"]
+        read_only_fields = fields
+
+
+class DonationSerializer(ModelSerializer):
+    """One gift: amounts in the base and the tendered currency, its date, memo and appeal."""
+
+    amount = money()
+    tendered_amount = money(allow_null=True)
+    appeal_amount = money(allow_null=True)
+    donor_account = ResourceRelatedField(read_only=True, model=DonorAccount)
+    designation_account = ResourceRelatedField(read_only=True, model=DesignationAccount)
+    appeal = ResourceRelatedField(read_only=True, allow_null=True, model=Appeal)
+    included_serializers = {
+        "donor_account": "fundraising.api.serializers.DonorAccountSerializer",
+        "designation_account": "fundraising.api.serializers.DesignationAccountSerializer",
+        "appeal": "fundraising.api.serializers.AppealSerializer",
+    }
+
+    class Meta:
+        model = Donation
+        fields = [
+            "amount",
+            "currency",
+            "tendered_amount",
+            "tendered_currency",
+            "donation_date",
+            "memo",
+            "motivation",
+            "remote_id",
+            "tnt_id",
+            "appeal_amount",
+            "created_at",
+            "updated_at",
+            "donor_account",
+            "designation_account",
+            "appeal",
+        ]
+        read_only_fields = fields
