@@ -110,3 +110,58 @@ def test_an_invalid_address_is_refused_with_the_librarys_message(address):
     with pytest.raises(ValueError) as ours:
         normalize_email(address)
     assert str(ours.value) == f"{address!r} is not a valid email address ({library.value})"
+
+
+def phone_samples() -> list[tuple[str, str]]:
+    """(number as written, account list country): the shapes real files hold, and some odd ones."""
+    rng = random.Random(11)
+
+    def digits(count: int) -> str:
+        return "".join(rng.choice(string.digits) for _ in range(count))
+
+    samples = []
+    for _ in range(3_000):
+        country = rng.choice(["US", "CA", "GB", "DE", ""])
+        separator = rng.choice([" ", "-", ".", " - ", ""])
+        shape = rng.random()
+        if shape < 0.3:
+            number = f"({rng.randint(100, 999)}) {digits(3)}-{digits(4)}"
+        elif shape < 0.5:
+            number = f"{rng.choice(['', '1' + separator])}{digits(3)}{separator}{digits(3)}{separator}{digits(4)}"
+        elif shape < 0.85:
+            code = rng.choice(["1", "44", "49", "33", "39", "7", "353", "91", "86", "61", "34", "52"])
+            parts = [digits(rng.randint(2, 4)), digits(rng.randint(3, 4)), digits(rng.randint(2, 4))]
+            number = f"+{code}{separator}{separator.join(parts)}"
+        else:
+            number = rng.choice(
+                [
+                    "+44 (0)20 7946 0958",
+                    "0171 5550122",
+                    "555-0142",
+                    "+1 (213) 222-3333",
+                    "+999 1234 5678",
+                    "+1-800-FLOWERS",
+                    "12",
+                    "+44 020 7946 0958",
+                    "+7 8146 3760 563",
+                ]  # fmt: skip
+            )
+        samples.append((number, country))
+    return samples
+
+
+def test_the_phone_key_fast_path_gives_the_libraries_answer():
+    """contacts.phones reads common shapes without phonenumbers; the answer must be the library's."""
+    import phonenumbers
+
+    from contacts.phones import phone_key
+
+    def library_key(number: str, country: str) -> str:
+        try:
+            parsed = phonenumbers.parse(number.strip(), country or None)
+        except phonenumbers.NumberParseException:
+            return "".join(ch for ch in number if ch.isdigit())
+        return f"{parsed.country_code}{phonenumbers.national_significant_number(parsed)}"
+
+    mismatches = [(n, c) for n, c in phone_samples() if phone_key(n, c) != library_key(n, c)]
+    assert mismatches == []
