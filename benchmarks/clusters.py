@@ -62,13 +62,14 @@ class Started:
 
 
 def write_file(path: Path, rows: int, label: str) -> Path:
-    """Distinct people per file (so every import's created count is exact), with a nameless row now and then."""
-    lines = ["First Name,Last Name,Email"]
+    """Distinct people per file (so every import's created count is exact), and now and then a row with
+    neither a name nor an email address (only a note), which fails."""
+    lines = ["First Name,Last Name,Email,Notes"]
     for n in range(rows):
         if n % FAILING_EVERY == FAILING_EVERY - 1:
-            lines.append(f",,nobody{n}.{label}@example.com")
+            lines.append(f",,,A row that names nobody ({n}, {label})")
         else:
-            lines.append(f"Person{n},{label.capitalize()},person{n}.{label}@example.com")
+            lines.append(f"Person{n},{label.capitalize()},person{n}.{label}@example.com,")
     path.write_text("\n".join(lines) + "\n")
     return path
 
