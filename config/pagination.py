@@ -3,6 +3,8 @@
 from django.core.paginator import Paginator
 from drf_spectacular_jsonapi.schemas.pagination import JsonApiPageNumberPagination
 
+MAX_OFFSET = 2**62  # under the 64-bit integers databases take for OFFSET
+
 
 class CountWhenNeededPaginator(Paginator):
     """Django's paginator, reading the page first and counting only when the page does not tell.
@@ -19,6 +21,8 @@ class CountWhenNeededPaginator(Paginator):
             return super().page(number)
         number = int(number)
         bottom = (number - 1) * self.per_page
+        if bottom > MAX_OFFSET:  # no database takes such an OFFSET; Django's way counts first and says "no page"
+            return super().page(number)
         rows = list(self.object_list[bottom : bottom + self.per_page])
         if not rows and number > 1:
             return super().page(number)
