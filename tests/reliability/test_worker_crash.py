@@ -84,14 +84,16 @@ def test_a_killed_worker_loses_and_duplicates_nothing_and_the_import_moves_again
     assert contacts.values("name").distinct().count() == ROWS
 
 
-TNT_HISTORY = int(os.environ.get("FAULT_TEST_TNT_HISTORY", "3000"))
+# Enough history rows, in small batches, that the step is still running when the kill lands on a quiet machine.
+TNT_HISTORY = int(os.environ.get("FAULT_TEST_TNT_HISTORY", "12000"))
+TNT_BATCH = int(os.environ.get("FAULT_TEST_TNT_BATCH", "50"))
 
 
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_a_tnt_import_killed_in_its_history_step_resumes_with_exact_counts(api, account_list):
     size = ExportSize(contacts=60, tasks=30, history=TNT_HISTORY, gifts=40)
-    worker_env = {"IMPORT_BATCH_SIZE": str(BATCH)}  # the default stall limit, heartbeat and watchdog
+    worker_env = {"IMPORT_BATCH_SIZE": str(TNT_BATCH)}  # the default stall limit, heartbeat and watchdog
     Conf.SYNC = False
     try:
         response = api.post_multipart(
@@ -106,7 +108,9 @@ def test_a_tnt_import_killed_in_its_history_step_resumes_with_exact_counts(api, 
 
         first = start_worker(worker_env)
         try:
-            assert wait_for(lambda: history_read() >= TNT_HISTORY // 4, timeout=180), "no progress in history"
+            assert wait_for(lambda: history_read() >= TNT_HISTORY // 4, timeout=180, interval=0.02), (
+                "no progress in history"
+            )
         finally:
             os.killpg(first.pid, signal.SIGKILL)
             first.wait()
