@@ -38,9 +38,9 @@ def file_url(*, import_id, file_name: str | None, user, origin: str) -> str | No
     return origin + reverse("import-file-download", kwargs={"token": signing.dumps(payload, salt=SALT)})
 
 
-def failures_url(*, account_list_id, import_id, origin: str) -> str:
-    """The link to an import's failed rows as a CSV (`ImportFailuresView`)."""
-    path = _failures_path(get_script_prefix())
+def failures_url(*, account_list_id, import_id, origin: str, of_check: bool = False) -> str:
+    """The link to an import's failed rows as a CSV (`ImportFailuresView`), or its check's (`of_check`)."""
+    path = _failures_path(get_script_prefix(), "import-check-failures" if of_check else "import-failures")
     return origin + path.format(account_list_id=account_list_id, import_id=import_id)
 
 
@@ -48,10 +48,10 @@ _PLACEHOLDER_IDS = (uuid.UUID(int=1), uuid.UUID(int=2))
 
 
 @functools.cache
-def _failures_path(script_prefix: str) -> str:
-    """The failures view's path with the two ids as format fields: `reverse()` once, not for every import of a list."""
+def _failures_path(script_prefix: str, view_name: str) -> str:
+    """A failures view's path with the two ids as format fields: `reverse()` once, not for every import of a list."""
     account_list_id, import_id = _PLACEHOLDER_IDS
-    path = reverse("import-failures", kwargs={"account_list_pk": account_list_id, "pk": import_id})
+    path = reverse(view_name, kwargs={"account_list_pk": account_list_id, "pk": import_id})
     return path.replace(str(account_list_id), "{account_list_id}").replace(str(import_id), "{import_id}")
 
 
@@ -93,8 +93,13 @@ def file_response(import_record: Import) -> FileResponse:
     return FileResponse(import_record.file.open("rb"), as_attachment=True, filename=filename, content_type=content_type)
 
 
-def failures_response(import_record: Import) -> StreamingHttpResponse:
-    """The failed rows as a CSV to fix and upload again: streamed, so a million failures do not fill memory."""
-    response = StreamingHttpResponse(failure_lines(import_record), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{failures_filename(import_record)}"'
+def failures_response(import_record: Import, *, of_check: bool = False) -> StreamingHttpResponse:
+    """The failed rows as a CSV to fix and upload again: streamed, so a million failures do not fill memory.
+
+    `of_check`: the rows the check found the import would fail.
+    """
+    lines = failure_lines(import_record, of_check=of_check)
+    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
+    filename = failures_filename(import_record, of_check=of_check)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
