@@ -188,6 +188,8 @@ class Evidence:
     people: set[tuple[str, str]]
     named: bool  # some person of the draft has a first or last name
     identifiers: Identifiers
+    # Each person's phones' keys, in the draft's order ("" for a number without digits); the writer stores them.
+    phone_keys: list[list[str]]
 
     @property
     def keys(self) -> list[Key]:
@@ -197,7 +199,7 @@ class Evidence:
 
 def evidence_of(draft: ContactDraft, *, phone_country: str) -> Evidence:
     people = {key for person in draft.people if (key := person_key(person.first_name, person.last_name))}
-    phones = (phone_key(phone.number, phone_country) for person in draft.people for phone in person.phones)
+    phone_keys = [[phone_key(phone.number, phone_country) for phone in person.phones] for person in draft.people]
     return Evidence(
         strong=[(key.kind, value) for key in STRONG_KEYS for value in key.of_draft(draft)],
         contact_name=draft.name,
@@ -207,10 +209,11 @@ def evidence_of(draft: ContactDraft, *, phone_country: str) -> Evidence:
         named=any(person.first_name or person.last_name for person in draft.people),
         identifiers=Identifiers(
             emails=frozenset(email_key(e.email) for person in draft.people for e in person.emails),
-            phones=frozenset(filter(None, phones)),
+            phones=frozenset(key for keys in phone_keys for key in keys if key),
             streets=frozenset(filter(None, (street_key(address.street) for address in draft.addresses))),
             websites=frozenset(filter(None, [website_key(draft.website)])),
         ),
+        phone_keys=phone_keys,
     )
 
 
