@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import uuid
 
+from django.apps import apps
 from django.db import transaction
 from django.utils import timezone
 
@@ -165,8 +166,7 @@ def state_as_json(state: ContactState) -> dict:
                 "first_name": person_state.person.first_name,
                 "last_name": person_state.person.last_name,
                 "is_spouse": person_state.person.is_spouse,
-                "has_primary_email": person_state.has_primary_email,
-                "has_primary_phone": person_state.has_primary_phone,
+                "primary_kinds": sorted(kind._meta.label for kind in person_state.primary_kinds),
                 "phone_keys": sorted(person_state.phone_keys),
             }
             for person_state in state.people
@@ -197,8 +197,7 @@ def state_from_json(contact_id: uuid.UUID, data: dict, account_list_id) -> Conta
         people.append(
             PersonState(
                 person=instance,
-                has_primary_email=person["has_primary_email"],
-                has_primary_phone=person["has_primary_phone"],
+                primary_kinds={apps.get_model(label) for label in person["primary_kinds"]},
                 phone_keys=set(person["phone_keys"]),
             )
         )
