@@ -244,7 +244,7 @@ class ImportCheckView(APIView):
     resource_name = "imports"
     action_without_body = True  # config.negotiation: an empty POST passes whatever its Content-Type
 
-    @extend_schema(request=None, responses={202: ImportSerializer})
+    @extend_schema(request=None, responses={202: ImportSerializer()})
     def post(self, request, account_list_pk, pk):
         import_record = import_for(user=request.user, account_list_id=account_list_pk, import_id=pk)
         try:
