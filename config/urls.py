@@ -50,23 +50,13 @@ api_v2 = [
         AccountListViewSet.as_view({"get": "retrieve"}),
         name="account-list-detail",
     ),
-    path(f"{AL}/imports/csv", CsvImportViewSet.as_view(LIST), name="csv-import-list"),
-    path(
-        f"{AL}/imports/csv/<uuid:pk>",
-        CsvImportViewSet.as_view(DETAIL),
-        name="csv-import-detail",
-    ),
-    path(f"{AL}/imports/tnt", TntImportViewSet.as_view(LIST), name="tnt-import-list"),
-    path(
-        f"{AL}/imports/tnt/<uuid:pk>",
-        TntImportViewSet.as_view(DETAIL),
-        name="tnt-import-detail",
-    ),
-    path(f"{AL}/imports/google", GoogleImportViewSet.as_view(LIST), name="google-import-list"),
-    path(
-        f"{AL}/imports/google/<uuid:pk>",
-        GoogleImportViewSet.as_view(DETAIL),
-        name="google-import-detail",
+    *(
+        route
+        for source, viewset in (("csv", CsvImportViewSet), ("tnt", TntImportViewSet), ("google", GoogleImportViewSet))
+        for route in (
+            path(f"{AL}/imports/{source}", viewset.as_view(LIST), name=f"{source}-import-list"),
+            path(f"{AL}/imports/{source}/<uuid:pk>", viewset.as_view(DETAIL), name=f"{source}-import-detail"),
+        )
     ),
     path(f"{AL}/imports", ImportViewSet.as_view(LIST), name="import-list"),
     path(f"{AL}/imports/<uuid:pk>", ImportViewSet.as_view(DETAIL), name="import-detail"),
