@@ -15,12 +15,23 @@ from imports.api.views import (
     ImportFailuresView,
     ImportFileDownloadView,
     ImportViewSet,
+    TntDataSyncImportViewSet,
     TntImportViewSet,
 )
 
 LIST = {"get": "list", "post": "create"}
 DETAIL = {"get": "retrieve", "put": "update", "patch": "partial_update"}
 AL = "account_lists/<uuid:account_list_pk>"
+
+
+def source_routes(segment: str, viewset) -> list:
+    """The list and detail of one source's imports (imports/csv, imports/tnt_data_sync, ...)."""
+    name = segment.replace("_", "-")
+    return [
+        path(f"{AL}/imports/{segment}", viewset.as_view(LIST), name=f"{name}-import-list"),
+        path(f"{AL}/imports/{segment}/<uuid:pk>", viewset.as_view(DETAIL), name=f"{name}-import-detail"),
+    ]
+
 
 api_v2 = [
     path("user", CurrentUserView.as_view(), name="user"),
@@ -50,14 +61,10 @@ api_v2 = [
         AccountListViewSet.as_view({"get": "retrieve"}),
         name="account-list-detail",
     ),
-    *(
-        route
-        for source, viewset in (("csv", CsvImportViewSet), ("tnt", TntImportViewSet), ("google", GoogleImportViewSet))
-        for route in (
-            path(f"{AL}/imports/{source}", viewset.as_view(LIST), name=f"{source}-import-list"),
-            path(f"{AL}/imports/{source}/<uuid:pk>", viewset.as_view(DETAIL), name=f"{source}-import-detail"),
-        )
-    ),
+    *source_routes("csv", CsvImportViewSet),
+    *source_routes("tnt", TntImportViewSet),
+    *source_routes("tnt_data_sync", TntDataSyncImportViewSet),
+    *source_routes("google", GoogleImportViewSet),
     path(f"{AL}/imports", ImportViewSet.as_view(LIST), name="import-list"),
     path(f"{AL}/imports/<uuid:pk>", ImportViewSet.as_view(DETAIL), name="import-detail"),
     path(

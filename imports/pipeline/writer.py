@@ -136,6 +136,7 @@ class BatchResult:
     created: int = 0
     updated: int = 0
     possible_duplicates: int = 0
+    contact_ids: list[uuid.UUID] = field(default_factory=list)  # the contact each draft became, in order
 
 
 class BatchWriter:
@@ -225,6 +226,7 @@ class ContactWriter:
             matcher.remember(evidence, state)
             self._link_referral(state, draft, referrers, batch)
             touched.setdefault(state.contact.id, state.is_new)
+            result.contact_ids.append(state.contact.id)
         batch.flush()
         imported = [
             new_instance(ImportedContact, import_record_id=self.import_record.pk, contact_id=cid, created=new)
