@@ -11,7 +11,7 @@ def drop_schedule(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("imports", "0008_possible_duplicates"),
+        ("imports", "0009_tnt_data_sync_source"),
         ("django_q", "0018_task_success_index"),
     ]
 
