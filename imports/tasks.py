@@ -2,15 +2,10 @@
 
 from imports.pipeline.check_job import run_check as _run_check
 from imports.pipeline.job import run_import as _run_import
-from imports.pipeline.recovery import recover_stalled_imports as _recover_stalled_imports
 
 
 def run_import(import_id: str) -> None:
     _run_import(import_id)
-
-
-def recover_stalled_imports() -> dict[str, list[str]]:
-    return _recover_stalled_imports()
 
 
 def run_check(import_id: str, generation: int) -> None:

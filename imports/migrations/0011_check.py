@@ -14,7 +14,7 @@ def grant_check_to_reviewers(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('imports', '0009_tnt_data_sync_source'),
+        ('imports', '0010_drop_recovery_schedule'),
         ('accounts', '0002_alter_apitoken_options'),
         ('auth', '0012_alter_user_first_name_max_length'),
     ]
