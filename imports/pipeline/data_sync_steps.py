@@ -20,7 +20,13 @@ from imports.models import SUMMARY_COUNTERS, Import, ImportFailure
 from imports.pipeline.book_writer import StepResult
 from imports.pipeline.builders.drafts import RowError
 from imports.pipeline.builders.tnt_data_sync import build_gift
-from imports.pipeline.data_sync_writer import DataSyncContext, organization_for, write_donations, write_donor_accounts
+from imports.pipeline.data_sync_writer import (
+    DataSyncContext,
+    data_sync_context,
+    organization_for,
+    write_donations,
+    write_donor_accounts,
+)
 from imports.pipeline.readers.tnt_data_sync import GIFTS, DataSyncRow, iter_section
 from imports.pipeline.sources import BuiltRow, data_sync_cells, data_sync_options
 from imports.pipeline.writer import BatchResult
@@ -35,12 +41,7 @@ def prepare(import_record: Import) -> DataSyncContext:
     organization = organization_for(
         account_list_id=import_record.account_list_id, import_id=import_record.pk, organization=options.organization
     )
-    return DataSyncContext(
-        account_list_id=import_record.account_list_id,
-        import_id=import_record.pk,
-        override=import_record.override,
-        organization=organization,
-    )
+    return data_sync_context(import_record, organization)
 
 
 def initial_steps(import_record: Import) -> dict:
