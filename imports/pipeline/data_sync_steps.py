@@ -17,6 +17,7 @@ from typing import BinaryIO
 from django.conf import settings
 
 from imports.models import SUMMARY_COUNTERS, Import, ImportFailure
+from imports.pipeline.analysis import data_sync_limits
 from imports.pipeline.book_writer import StepResult
 from imports.pipeline.builders.drafts import RowError
 from imports.pipeline.builders.tnt_data_sync import build_gift
@@ -70,7 +71,7 @@ def import_gifts(
     counters = import_record.tnt_steps.get(DONATIONS_STEP, {})
     if counters.get("done"):
         return
-    rows = iter_section(stream, GIFTS, encoding=import_record.file_format["encoding"])
+    rows = iter_section(stream, GIFTS, encoding=import_record.file_format["encoding"], **data_sync_limits())
     rows = islice(rows, counters.get("processed", 0), None)
     for batch in _batches(rows, settings.IMPORT_BATCH_SIZE):
         before_batch()
@@ -89,8 +90,7 @@ def _write_gifts(import_record: Import, context: DataSyncContext, rows: list[Dat
     result = write_donations(context, gifts) if gifts else StepResult()
     by_id = {row.fields.get("DONATION_ID", ""): row for row in rows}
     failures += [
-        _failure(import_record, by_id[donation_id], f"[GIFTS] line {by_id[donation_id].line_number}: {message}")
-        for donation_id, message in result.failures
+        _failure(import_record, by_id[donation_id], f"[GIFTS] {message}") for donation_id, message in result.failures
     ]
     ImportFailure.objects.bulk_create(failures)
     return _add(import_record, DONATIONS_STEP, processed=len(rows), result=result, failed=len(failures))

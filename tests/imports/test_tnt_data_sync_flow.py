@@ -158,9 +158,13 @@ def test_bad_gift_rows_fail_with_their_section_and_line(api, account_list, djang
     failures = {f.line_number: f.message for f in ImportFailure.objects.filter(import_record=import_record)}
     # [ORGANIZATION] (4 lines), a blank line, [DONORS] (3 lines), a blank line, [GIFTS] and its header: line 12 on.
     assert set(failures) == {12, 13, 14}
-    assert failures[12].startswith("[GIFTS] line 12:") and "date" in failures[12]
-    assert failures[13].startswith("[GIFTS] line 13:") and "amount" in failures[13]
-    assert failures[14].startswith("[GIFTS] line 14:") and "999" in failures[14]
+    assert failures[12] == "[GIFTS] gift G1 has no readable date ('13/45/2020'; expected month/day/year)."
+    assert failures[13] == "[GIFTS] gift G2 has no readable amount ('ten')."
+    assert failures[14] == (
+        "[GIFTS] gift G3 is of donor 999, who is neither in the [DONORS] section nor known from an earlier import."
+    )
+    cells = ImportFailure.objects.get(import_record=import_record, line_number=14).fields
+    assert cells == ["GIFTS", "G3", "Nobody"]
     assert import_record.tnt_summary["donations"] == {"created": 1, "updated": 0, "skipped": 0, "failed": 3}
 
 
