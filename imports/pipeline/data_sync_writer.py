@@ -13,6 +13,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
+from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import AccountList
@@ -52,8 +53,14 @@ def data_sync_context(import_record, organization: Organization) -> DataSyncCont
 # ---------------------------------------------------------------- the organisation
 
 
+@transaction.atomic
 def organization_for(*, account_list_id, import_id, organization: DataSyncOrganization) -> Organization:
-    """Find or make the organisation; a found one without a code or currency gets the file's."""
+    """Find or make the organisation; a found one without a code or currency gets the file's.
+
+    Imports into one account list take turns here (its row lock), so two of
+    them cannot both make the organisation.
+    """
+    AccountList.objects.select_for_update().filter(pk=account_list_id).first()
     # Found by its code first: a TntConnect import of the same organisation made it, with its code.
     found = organization_named(account_list_id=account_list_id, code=organization.code, name=organization.name)
     if found is None:
