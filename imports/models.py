@@ -4,6 +4,7 @@ Fields and small derived properties only; the lifecycle is driven by
 `imports.services` and the job in `imports.pipeline.job`.
 """
 
+import datetime
 import uuid
 from pathlib import PurePath
 
@@ -70,6 +71,11 @@ def tnt_summary_of(row: dict) -> dict[str, dict[str, int]]:
 CHECK_STATUSES = ("running", "complete", "failed")
 CHECK_COUNTERS = ("rows", "would_create", "would_update", "would_fail", "possible_duplicates")
 CHECK_KEYS = ("status", "started_at", "completed_at", *CHECK_COUNTERS, "tables", "error")
+
+
+def api_time(moment) -> str:
+    """A date-time as the API writes it (the check's times are kept so in its JSON)."""
+    return moment.astimezone(datetime.UTC).strftime(settings.REST_FRAMEWORK["DATETIME_FORMAT"])
 
 
 def check_of(check_result: dict) -> dict | None:

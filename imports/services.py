@@ -7,7 +7,6 @@ import logging
 from datetime import datetime
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
@@ -18,7 +17,7 @@ from accounts.models import AccountList, User
 from imports import google
 from imports.check_models import CheckFailure
 from imports.mappings import check_mapping_shapes, validate_mappings
-from imports.models import WRITABLE_ATTRIBUTES, Import
+from imports.models import WRITABLE_ATTRIBUTES, Import, api_time
 from imports.pipeline.analysis import FileAnalysis, analyze_file
 from imports.pipeline.check_writer import discard_scratch
 from imports.pipeline.samples import rebuild_samples
@@ -27,7 +26,6 @@ from imports.suggestions import header_fingerprint, merge_remembered, suggest_ma
 
 logger = logging.getLogger(__name__)
 
-DATETIME_FORMAT = settings.REST_FRAMEWORK["DATETIME_FORMAT"]
 
 ANALYSIS_FIELDS = (
     "file_format",
@@ -411,13 +409,13 @@ def enqueue_import(import_id) -> None:
     )
 
 
-def check_import(*, import_: Import, user: User) -> Import:
+def check_import(*, import_: Import, user: User, enqueue: bool = True) -> Import:
     """Read the whole file as the import would, writing nothing, in a background task; a new check
     replaces the old one.
 
     Only an import in preview (ImportNotCheckable) whose mappings pass the rules of the start
     (ValidationError, the same errors) is checked. The check's outcome is the import's `check_result`;
-    the task is queued once the transaction commits.
+    the task is queued once the transaction commits (`enqueue=False`: the caller runs it, as import_file does).
     """
     with transaction.atomic():
         import_record = Import.objects.select_for_update().get(pk=import_.pk)
@@ -426,16 +424,15 @@ def check_import(*, import_: Import, user: User) -> Import:
         filled = _fill_from_suggestions(import_record)  # what the start would take too
         validate_for_start(import_record)
         _clear_check(import_record)
-        import_record.check_result = {
-            "status": "running",
-            "started_at": timezone.now().strftime(DATETIME_FORMAT),
-            "requested_by": str(user.pk),
-        }
+        now = timezone.now()
+        import_record.check_result = {"status": "running", "started_at": api_time(now), "requested_by": str(user.pk)}
+        import_record.check_heartbeat_at = now  # the watchdog's clock until a worker takes it (recovery.py)
         import_record.save()
         if filled:
             rebuild_samples(import_record=import_record)
         generation = import_record.check_generation
-        transaction.on_commit(lambda: enqueue_check(import_record.pk, generation))
+        if enqueue:
+            transaction.on_commit(lambda: enqueue_check(import_record.pk, generation))
     import_.refresh_from_db()
     return import_
 

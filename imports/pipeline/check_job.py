@@ -16,7 +16,6 @@ again from the first row (`imports.pipeline.recovery` hands it back).
 
 from __future__ import annotations
 
-import datetime
 import logging
 from collections.abc import Iterator
 from contextlib import closing
@@ -28,7 +27,7 @@ from django.utils import timezone
 
 from imports.check_models import CheckFailure
 from imports.google import people_api_for_import, refresh_groups
-from imports.models import CHECK_COUNTERS, Import
+from imports.models import CHECK_COUNTERS, Import, api_time
 from imports.pipeline.check_writer import CheckWriter, discard_scratch
 from imports.pipeline.google_pages import google_pages
 from imports.pipeline.job import short_error
@@ -46,7 +45,10 @@ class LostCheck(Exception):
 
 
 def run_check(import_id: str, generation: int, *, on_progress=None) -> Import:
-    """Run one check to its end (from the first row). Safe to call again: a finished or stale check is left alone."""
+    """Run one check to its end (from the first row). Safe to call again: a finished or stale check is left alone.
+
+    `on_progress(rows)` is called after each batch with the rows read so far.
+    """
     import_record = _claim(import_id, generation)
     if import_record is None:
         return Import.objects.get(pk=import_id)
@@ -86,7 +88,7 @@ def _claim(import_id: str, generation: int) -> Import | None:
             **import_record.check_result,
             **dict.fromkeys(CHECK_COUNTERS, 0),
             "tables": {},
-            "started_at": _iso(now),
+            "started_at": api_time(now),
         }
         import_record.check_lease_holder = this_process()
         import_record.check_heartbeat_at = now
@@ -131,7 +133,7 @@ def _check_rows(import_record: Import, writer: CheckWriter, counters: dict, *, o
         for page in google_pages(import_record, api):
             _check_batch(import_record, writer, page.rows, counters)
             if on_progress:
-                on_progress(counters)
+                on_progress(counters["rows"])
         return
     with import_record.file.open("rb") as stream:
         # The next batch is read and built while this one is matched (imports/pipeline/read_ahead.py).
@@ -140,7 +142,7 @@ def _check_rows(import_record: Import, writer: CheckWriter, counters: dict, *, o
             for batch in batches:
                 _check_batch(import_record, writer, batch, counters)
                 if on_progress:
-                    on_progress(counters)
+                    on_progress(counters["rows"])
 
 
 def _in_batches(rows: Iterator[BuiltRow], size: int) -> Iterator[list[BuiltRow]]:
@@ -174,7 +176,7 @@ def _check_batch(import_record: Import, writer: CheckWriter, batch: list[BuiltRo
 
 def _finish(import_record: Import, generation: int, counters: dict, *, status: str, error: str = "") -> None:
     now = timezone.now()
-    outcome = {"status": status, "completed_at": _iso(now), "error": error}
+    outcome = {"status": status, "completed_at": api_time(now), "error": error}
     check_result = {**import_record.check_result, **counters, **outcome}
     _owned(import_record.pk, generation, import_record.check_attempts).update(
         check_result=check_result, check_heartbeat_at=now, check_lease_holder=""
@@ -192,16 +194,11 @@ def _stop_if_started(import_record: Import, generation: int) -> None:
 
 def _write_outcome(import_record: Import, generation: int, *, status: str, error: str = "") -> None:
     now = timezone.now()
-    outcome = {"status": status, "completed_at": _iso(now), "error": error}
+    outcome = {"status": status, "completed_at": api_time(now), "error": error}
     import_record.check_result = {**import_record.check_result, **outcome}
     Import.objects.filter(pk=import_record.pk, check_generation=generation).update(
         check_result=import_record.check_result, check_heartbeat_at=now, check_lease_holder=""
     )
-
-
-def _iso(moment: datetime.datetime) -> str:
-    """As the API writes its date-times (the check's are kept in its JSON)."""
-    return moment.astimezone(datetime.UTC).strftime(settings.REST_FRAMEWORK["DATETIME_FORMAT"])
 
 
 def _short_error(error: Exception) -> str:
