@@ -32,7 +32,8 @@ class ImportCheckSerializer(drf_serializers.Serializer):
     tables = drf_serializers.DictField(
         child=drf_serializers.DictField(child=drf_serializers.IntegerField()),
         read_only=True,
-        help_text="TntConnect: per table after the contacts, the rows read, to import, skipped and failing",
+        help_text="TntConnect: per step after the contacts (referrals, appeals, tasks, history, pledges, "
+        "donor_accounts, donations, gift_splits), the rows it would read, skip and fail as built; {} otherwise",
     )
     error = drf_serializers.CharField(read_only=True, help_text="Why a failed check failed")
     failures_url = drf_serializers.CharField(

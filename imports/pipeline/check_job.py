@@ -28,6 +28,7 @@ from django.utils import timezone
 from imports.check_models import CheckFailure
 from imports.google import people_api_for_import, refresh_groups
 from imports.models import CHECK_COUNTERS, Import, api_time
+from imports.pipeline.check_book import check_book
 from imports.pipeline.check_writer import CheckWriter, discard_scratch
 from imports.pipeline.google_pages import google_pages
 from imports.pipeline.job import short_error
@@ -143,6 +144,23 @@ def _check_rows(import_record: Import, writer: CheckWriter, counters: dict, *, o
                 _check_batch(import_record, writer, batch, counters)
                 if on_progress:
                     on_progress(counters["rows"])
+        if import_record.source == Import.Source.TNT:
+            check_book(import_record, stream, generation=writer.generation, commit=_book_commit(import_record, writer))
+
+
+def _book_commit(import_record: Import, writer: CheckWriter):
+    """How the TntConnect tables' batches are kept: their failed rows and figures, while the check is current."""
+
+    def commit(failures: list[CheckFailure], tables: dict) -> None:
+        check_result = {**import_record.check_result, "tables": tables}
+        with transaction.atomic():
+            CheckFailure.objects.bulk_create(failures)
+            owned = _owned(import_record.pk, writer.generation, import_record.check_attempts)
+            if not owned.update(check_result=check_result, check_heartbeat_at=timezone.now()):
+                raise LostCheck()
+        import_record.check_result = check_result
+
+    return commit
 
 
 def _in_batches(rows: Iterator[BuiltRow], size: int) -> Iterator[list[BuiltRow]]:
@@ -175,6 +193,7 @@ def _check_batch(import_record: Import, writer: CheckWriter, batch: list[BuiltRo
 
 
 def _finish(import_record: Import, generation: int, counters: dict, *, status: str, error: str = "") -> None:
+    """The outcome, with the counters (and the tables' figures, in check_result already)."""
     now = timezone.now()
     outcome = {"status": status, "completed_at": api_time(now), "error": error}
     check_result = {**import_record.check_result, **counters, **outcome}
