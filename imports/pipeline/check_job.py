@@ -31,7 +31,7 @@ from imports.models import CHECK_COUNTERS, Import, api_time
 from imports.pipeline.check_book import check_book
 from imports.pipeline.check_writer import CheckWriter, discard_scratch
 from imports.pipeline.google_pages import google_pages
-from imports.pipeline.job import short_error
+from imports.pipeline.job import short_error, tuned_for_a_job
 from imports.pipeline.lease import Heartbeat, holder_is_gone, is_stale, this_process
 from imports.pipeline.read_ahead import read_ahead
 from imports.pipeline.sources import BuiltRow, failures_of, rows_of
@@ -56,7 +56,9 @@ def run_check(import_id: str, generation: int, *, on_progress=None) -> Import:
     counters = dict.fromkeys(CHECK_COUNTERS, 0)
     writer = CheckWriter(import_record=import_record, generation=generation)
     try:
-        with CheckHeartbeat(import_id=import_record.pk, generation=generation, attempt=import_record.check_attempts):
+        attempt = import_record.check_attempts
+        heartbeat = CheckHeartbeat(import_id=import_record.pk, generation=generation, attempt=attempt)
+        with heartbeat, tuned_for_a_job():
             _check_rows(import_record, writer, counters, on_progress=on_progress)
     except LostCheck:
         _stop_if_started(import_record, generation)

@@ -71,10 +71,12 @@ class CheckWriter(ContactWriter):
         for evidence in evidences:
             for kind, value in evidence.keys:
                 wanted.setdefault(kind, set()).add(value)
-        keys = CheckKey.objects.filter(**self._scratch()).order_by("id")
+        keys = CheckKey.objects.filter(**self._scratch())
         for kind, values in wanted.items():
-            of_kind = keys.filter(kind=kind).values_list("value", "contact_id")
-            for value, contact_id in rows_in(of_kind, "value__in", values):
+            # Ordered here, not by the query: an ORDER BY id lets SQLite's planner walk the whole table in id order.
+            rows = keys.filter(kind=kind).values_list("id", "value", "contact_id")
+            of_kind = sorted(rows_in(rows, "value__in", values))
+            for _, value, contact_id in of_kind:
                 ids = found.setdefault((kind, value), [])
                 # Contacts the import would have written come after the database's: they would be newer.
                 if contact_id not in ids and len(ids) < CANDIDATES_PER_KEY:

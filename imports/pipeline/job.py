@@ -71,12 +71,7 @@ def run_import(import_id: str, *, on_progress=None) -> Import:
     if import_record is None:
         return Import.objects.get(pk=import_id)
     try:
-        with (
-            Heartbeat(import_id=import_record.pk, attempt=import_record.attempts),
-            _fewer_collections(),
-            _shorter_thread_switches(),
-            _larger_sqlite_cache(),
-        ):
+        with Heartbeat(import_id=import_record.pk, attempt=import_record.attempts), tuned_for_a_job():
             _import_rows(import_record, on_progress=on_progress)
     except LostLease:
         logger.warning("Import %s was taken over by another worker; this one stops", import_record.pk)
@@ -141,6 +136,13 @@ def _holder_is_gone(import_record: Import, now) -> bool:
     return is_stale(import_record.heartbeat_at or import_record.started_at, now) or holder_is_gone(
         import_record.lease_holder
     )
+
+
+@contextmanager
+def tuned_for_a_job():
+    """The process's and the connection's settings while a job (an import, a check) reads a whole file."""
+    with _fewer_collections(), _shorter_thread_switches(), _larger_sqlite_cache():
+        yield
 
 
 @contextmanager
