@@ -55,7 +55,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(primary_key=True, serialize=False)),
                 ('generation', models.PositiveIntegerField()),
                 ('contact_id', models.UUIDField()),
-                ('state', models.JSONField(default=dict, help_text='What matching reads of it (imports.pipeline.check_writer)')),
+                ('state', models.TextField(help_text='What matching reads of it, as JSON (imports.pipeline.check_writer)')),
                 ('import_record', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='imports.import')),
             ],
             options={

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import uuid
 
+import orjson
 from django.apps import apps
 from django.db import transaction
 from django.utils import timezone
@@ -92,7 +93,7 @@ class CheckWriter(ContactWriter):
         """The contacts of earlier batches as they would be now (existing ones as the check changed them)."""
         rows = CheckContact.objects.filter(**self._scratch()).values_list("contact_id", "state")
         return {
-            contact_id: state_from_json(contact_id, state, self.account_list_id)
+            contact_id: state_from_json(contact_id, orjson.loads(state), self.account_list_id)
             for contact_id, state in rows_in(rows, "contact_id__in", contact_ids)
         }
 
@@ -106,7 +107,7 @@ class CheckWriter(ContactWriter):
         insert_new(
             CheckContact,
             [
-                new_instance(CheckContact, **self._scratch(), contact_id=state.contact.id, state=state_as_json(state))
+                new_instance(CheckContact, **self._scratch(), contact_id=state.contact.id, state=_as_text(state))
                 for state in merged.states
             ],
             now,
@@ -158,6 +159,10 @@ def discard_scratch(*, import_id, generation: int | None = None) -> None:
         CheckContact.objects.filter(**scope).delete()
 
 
+def _as_text(state: ContactState) -> str:
+    return orjson.dumps(state_as_json(state)).decode()
+
+
 def state_as_json(state: ContactState) -> dict:
     """What matching and merging read of a contact, as JSON (the rest would change no count)."""
     return {
@@ -168,16 +173,16 @@ def state_as_json(state: ContactState) -> dict:
                 "first_name": person_state.person.first_name,
                 "last_name": person_state.person.last_name,
                 "is_spouse": person_state.person.is_spouse,
-                "primary_kinds": sorted(kind._meta.label for kind in person_state.primary_kinds),
-                "phone_keys": sorted(person_state.phone_keys),
+                "primary_kinds": [kind._meta.label for kind in person_state.primary_kinds],
+                "phone_keys": list(person_state.phone_keys),
             }
             for person_state in state.people
         ],
-        "email_keys": sorted(state.email_keys),
-        "phone_keys": sorted(state.phone_keys),
-        "address_keys": sorted(list(key) for key in state.address_keys),
-        "street_keys": sorted(state.street_keys),
-        "tag_keys": sorted(state.tag_keys),
+        "email_keys": list(state.email_keys),
+        "phone_keys": list(state.phone_keys),
+        "address_keys": list(state.address_keys),
+        "street_keys": list(state.street_keys),
+        "tag_keys": list(state.tag_keys),
         "primary_addresses": len(state.primary_addresses),
     }
 

@@ -5,6 +5,7 @@ filters and counts. An import with a real file, mappings and a job run comes
 from `tests.imports.helpers.make_import`.
 """
 
+import json
 import uuid
 
 import factory
@@ -98,16 +99,18 @@ class CheckContactFactory(factory.django.DjangoModelFactory):
     generation = 1
     contact_id = factory.LazyFunction(uuid.uuid4)
     state = factory.LazyFunction(
-        lambda: {
-            "fields": {"name": "Lee, Ann", "name_key": "lee, ann", "website": ""},
-            "people": [],
-            "email_keys": [],
-            "phone_keys": [],
-            "address_keys": [],
-            "street_keys": [],
-            "tag_keys": [],
-            "primary_addresses": 0,
-        }
+        lambda: json.dumps(
+            {
+                "fields": {"name": "Lee, Ann", "name_key": "lee, ann", "website": ""},
+                "people": [],
+                "email_keys": [],
+                "phone_keys": [],
+                "address_keys": [],
+                "street_keys": [],
+                "tag_keys": [],
+                "primary_addresses": 0,
+            }
+        )
     )
 
 
