@@ -37,7 +37,6 @@ from imports.pipeline.matching import (
     LookAlike,
     Matcher,
     candidate_contacts,
-    evidence_of,
     find_referrers,
     note_missing_referral,
     person_key,
@@ -202,7 +201,7 @@ class ContactWriter:
     def write(self, drafts: list[ContactDraft], line_numbers: list[int] | None = None) -> BatchResult:
         """Write one batch (`line_numbers`: where each draft is in the file). Call inside a transaction."""
         AccountList.objects.select_for_update().filter(pk=self.account_list_id).first()
-        evidences = [evidence_of(draft, phone_country=self.phone_country) for draft in drafts]
+        evidences = [Evidence(draft, phone_country=self.phone_country) for draft in drafts]
         matcher = self._matcher(evidences)
         referrers = self._resolve_referrals(drafts)
         batch = BatchWriter()
