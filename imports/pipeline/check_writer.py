@@ -166,7 +166,9 @@ def _as_text(state: ContactState) -> str:
 def state_as_json(state: ContactState) -> dict:
     """What matching and merging read of a contact, as JSON (the rest would change no count)."""
     return {
-        "fields": {name: getattr(state.contact, name, "") or "" for name in STATE_FIELDS},
+        # From the instance's loaded values: a contact loaded from the database holds only the columns
+        # merging needs, and reading another would load it with a query of its own.
+        "fields": {name: state.contact.__dict__.get(name) or "" for name in STATE_FIELDS},
         "people": [
             {
                 "id": str(person_state.person.id),
