@@ -38,7 +38,7 @@ from imports.pipeline.builders.tnt_book import (
     TntLookups,
 )
 from imports.pipeline.builders.tnt_tags import normalize_tag
-from imports.pipeline.writer import insert_new, loaded_instances, new_instance, rows_in, time_ordered_id
+from imports.pipeline.writer import insert_new, loaded_instances, new_instance, rows_in, time_ordered_id, update_rows
 
 
 @dataclass
@@ -145,10 +145,7 @@ def upsert(
             setattr(record, name, value)
         changed[record.id] = record
     insert_new(model, outcome.new, now)
-    if changed:
-        for record in changed.values():
-            record.updated_at = now
-        model.objects.bulk_update(changed.values(), [*fields, "updated_at"])
+    update_rows(model, changed.values(), fields, now)
     outcome.changed = list(changed.values())
     return outcome
 

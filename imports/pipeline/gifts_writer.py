@@ -31,7 +31,7 @@ from imports.pipeline.book_writer import (
     upsert,
 )
 from imports.pipeline.builders.tnt_book import DonationDraft, DonorAccountDraft, GiftSplitDraft, designated_line
-from imports.pipeline.writer import insert_new, loaded_instances, new_instance, rows_in, time_ordered_id
+from imports.pipeline.writer import insert_new, loaded_instances, new_instance, rows_in, time_ordered_id, update_rows
 
 PERSONAL_ORGANIZATION = "0"  # gifts TntConnect records without an organisation (personally received)
 
@@ -57,7 +57,8 @@ def organizations_for(context: BookContext, tnt_ids: Iterable[str]) -> dict[str,
         found[tnt_id] = record.id
         missing.discard(tnt_id)
         if not record.tnt_id:
-            Organization.objects.filter(pk=record.pk).update(tnt_id=tnt_id)
+            record.tnt_id = tnt_id
+            update_rows(Organization, [record], ["tnt_id"], timezone.now())
     new = []
     for tnt_id in sorted(missing):
         fields = context.lookups.organizations.get(tnt_id, {})
@@ -127,9 +128,16 @@ def write_donor_accounts(context: BookContext, drafts: list[DonorAccountDraft]) 
 
 
 def _adopt_donor_account(context: BookContext, organization_id: uuid.UUID, draft: DonorAccountDraft) -> None:
-    DonorAccount.objects.filter(
-        account_list_id=context.account_list_id, organization_id=organization_id, account_number=draft.account_number
-    ).update(tnt_id=draft.tnt_id)
+    accounts = list(
+        DonorAccount.objects.filter(
+            account_list_id=context.account_list_id,
+            organization_id=organization_id,
+            account_number=draft.account_number,
+        ).only("id", "tnt_id")
+    )
+    for account in accounts:
+        account.tnt_id = draft.tnt_id
+    update_rows(DonorAccount, accounts, ["tnt_id"], timezone.now())
 
 
 def _link_donor_accounts(pairs: list[tuple[uuid.UUID, uuid.UUID]]) -> None:
@@ -145,12 +153,20 @@ def _link_donor_accounts(pairs: list[tuple[uuid.UUID, uuid.UUID]]) -> None:
 
 def designation_account_for(context: BookContext) -> uuid.UUID:
     """The account list's "USER NAME (Imported from TntConnect)" designation account, made once."""
-    record, _ = DesignationAccount.objects.get_or_create(
+    name = context.designation_name[:255]
+    found = DesignationAccount.objects.filter(account_list_id=context.account_list_id, designation_number="", name=name)
+    existing = found.values_list("id", flat=True).first()
+    if existing is not None:
+        return existing
+    record = new_instance(
+        DesignationAccount,
+        id=time_ordered_id(),
         account_list_id=context.account_list_id,
+        import_record_id=context.import_id,
         designation_number="",
-        name=context.designation_name[:255],
-        defaults={"import_record_id": context.import_id},
+        name=name,
     )
+    insert_new(DesignationAccount, [record], timezone.now())  # the batch holds the account list's lock
     return record.id
 
 
@@ -316,9 +332,7 @@ def write_gift_splits(context: BookContext, drafts: list[GiftSplitDraft]) -> Ste
             donation.memo = f"{donation.memo}\n{line}" if donation.memo else line
         changed[donation.id] = donation
         result.updated += 1
-    for donation in changed.values():
-        donation.updated_at = now
-    Donation.objects.bulk_update(changed.values(), ["appeal_id", "appeal_amount", "memo", "updated_at"])
+    update_rows(Donation, changed.values(), ["appeal_id", "appeal_amount", "memo"], now)
     owners = _first_contact_of_accounts({d.donor_account_id for d in appealed})
     add_appeal_pledges(context, [(d, owners.get(d.donor_account_id)) for d in appealed], now=now)
     return result

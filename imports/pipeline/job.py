@@ -25,6 +25,7 @@ from google_contacts.errors import GoogleError
 from imports.google import people_api_for_import, refresh_groups
 from imports.models import Import, ImportFailure
 from imports.notifications import send_import_finished
+from imports.pipeline import change_log
 from imports.pipeline.builders.tnt_lookups import TntLookups
 from imports.pipeline.google_pages import google_pages
 from imports.pipeline.lease import Heartbeat, holder_is_gone, is_stale, this_process
@@ -74,6 +75,7 @@ def run_import(import_id: str, *, on_progress=None) -> Import:
             _fewer_collections(),
             _shorter_thread_switches(),
             _larger_sqlite_cache(),
+            change_log.recording(import_record.pk),
         ):
             _import_rows(import_record, on_progress=on_progress)
     except LostLease:

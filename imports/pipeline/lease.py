@@ -70,9 +70,10 @@ class Heartbeat:
     the job's next batch commit, which then rolls back.
     """
 
-    def __init__(self, *, import_id, attempt: int):
+    def __init__(self, *, import_id, attempt: int, status: str = "importing"):
         self.import_id = import_id
         self.attempt = attempt
+        self.status = status  # "undoing" for an undo's job, which holds the same lease
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -94,7 +95,7 @@ class Heartbeat:
             while not self._stop.wait(settings.IMPORT_HEARTBEAT_SECONDS):
                 try:
                     beating = Import.objects.filter(
-                        pk=self.import_id, attempts=self.attempt, status=Import.Status.IMPORTING
+                        pk=self.import_id, attempts=self.attempt, status=self.status
                     ).update(heartbeat_at=timezone.now())
                 except Exception:  # a lost connection: try again at the next beat
                     logger.warning("Import %s: heartbeat failed", self.import_id, exc_info=True)
