@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('imports', '0008_possible_duplicates'),
+        ('imports', '0009_tnt_data_sync_source'),
     ]
 
     operations = [
