@@ -26,6 +26,7 @@ from contacts.models import Contact
 from fundraising.models import (
     Appeal,
     AppealContact,
+    DesignationAccount,
     Pledge,
     Task,
     TaskComment,
@@ -102,6 +103,30 @@ def new_record(context: BookContext, model: type[models.Model], **values) -> mod
 def not_imported(draft, table: str) -> tuple[str, str]:
     """The failure of a row whose contact was not imported (it failed, or `import_by_group` left it out)."""
     return draft.tnt_id, f"{table} {draft.tnt_id} is of contact {draft.contact_tnt_id}, who was not imported."
+
+
+def unnumbered_designation_account(*, account_list_id, import_id, name: str, organization_id=None) -> uuid.UUID:
+    """The account list's designation account of this name without a number, made when missing.
+
+    Made by the bulk insert, so the change log lists it; callers run inside a
+    batch, which holds the account list's lock (no two imports make it twice).
+    """
+    name = name[:255]
+    found = DesignationAccount.objects.filter(account_list_id=account_list_id, designation_number="", name=name)
+    existing = found.values_list("id", flat=True).first()
+    if existing is not None:
+        return existing
+    record = new_instance(
+        DesignationAccount,
+        id=time_ordered_id(),
+        account_list_id=account_list_id,
+        import_record_id=import_id,
+        organization_id=organization_id,
+        designation_number="",
+        name=name,
+    )
+    insert_new(DesignationAccount, [record], timezone.now())
+    return record.id
 
 
 # ---------------------------------------------------------------- create or update by TntConnect id

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from fundraising.models import DesignationAccount, Donation, DonorAccount, DonorAccountContact, Organization
 from fundraising.selectors import organization_named
-from imports.pipeline.book_writer import StepResult
+from imports.pipeline.book_writer import StepResult, unnumbered_designation_account
 from imports.pipeline.builders.tnt_data_sync import DataSyncDonor, DataSyncGift, DataSyncOrganization
 from imports.pipeline.bulk_insert import insert_new, loaded_instances, new_instance, rows_in, update_rows
 from imports.pipeline.ids import time_ordered_id
@@ -224,23 +224,12 @@ def _designation_accounts(context: DataSyncContext, numbers: set[str], *, now) -
         new.append(record)
     insert_new(DesignationAccount, new, now)
     if "" in numbers:
-        name = f"{context.organization.name} (Imported from TntDataSync)"[:255]
-        unnumbered = DesignationAccount.objects.filter(
-            account_list_id=context.account_list_id, designation_number="", name=name
+        found[""] = unnumbered_designation_account(
+            account_list_id=context.account_list_id,
+            import_id=context.import_id,
+            name=f"{context.organization.name} (Imported from TntDataSync)",
+            organization_id=context.organization.pk,
         )
-        found[""] = unnumbered.values_list("id", flat=True).first()
-        if found[""] is None:
-            record = new_instance(
-                DesignationAccount,
-                id=time_ordered_id(),
-                account_list_id=context.account_list_id,
-                import_record_id=context.import_id,
-                organization_id=context.organization.pk,
-                designation_number="",
-                name=name,
-            )
-            insert_new(DesignationAccount, [record], now)  # the batch holds the account list's lock
-            found[""] = record.id
     return found
 
 

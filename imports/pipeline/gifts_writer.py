@@ -14,7 +14,6 @@ from django.utils import timezone
 from contacts.models import Contact
 from fundraising.models import (
     AppealContact,
-    DesignationAccount,
     Donation,
     DonorAccount,
     DonorAccountContact,
@@ -30,6 +29,7 @@ from imports.pipeline.book_writer import (
     new_record,
     not_imported,
     result_of,
+    unnumbered_designation_account,
     upsert,
 )
 from imports.pipeline.builders.tnt_book import DonationDraft, DonorAccountDraft, GiftSplitDraft, designated_line
@@ -150,14 +150,9 @@ def _link_donor_accounts(pairs: list[tuple[uuid.UUID, uuid.UUID]]) -> None:
 
 def designation_account_for(context: BookContext) -> uuid.UUID:
     """The account list's "USER NAME (Imported from TntConnect)" designation account, made once."""
-    name = context.designation_name[:255]
-    found = DesignationAccount.objects.filter(account_list_id=context.account_list_id, designation_number="", name=name)
-    existing = found.values_list("id", flat=True).first()
-    if existing is not None:
-        return existing
-    record = new_record(context, DesignationAccount, designation_number="", name=name)
-    insert_new(DesignationAccount, [record], timezone.now())  # the batch holds the account list's lock
-    return record.id
+    return unnumbered_designation_account(
+        account_list_id=context.account_list_id, import_id=context.import_id, name=context.designation_name
+    )
 
 
 def write_donations(context: BookContext, drafts: list[DonationDraft]) -> StepResult:
