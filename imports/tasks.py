@@ -1,7 +1,6 @@
 """django-q2 entry points; nothing else."""
 
 from imports.pipeline.job import run_import as _run_import
-from imports.pipeline.recovery import recover_stalled_imports as _recover_stalled_imports
 from imports.undo.job import run_undo as _run_undo
 
 
@@ -11,7 +10,3 @@ def run_import(import_id: str) -> None:
 
 def run_undo(import_id: str) -> None:
     _run_undo(import_id)
-
-
-def recover_stalled_imports() -> dict[str, list[str]]:
-    return _recover_stalled_imports()
