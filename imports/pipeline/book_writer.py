@@ -137,7 +137,7 @@ class Upserted:
     new: list = field(default_factory=list)
     changed: list = field(default_factory=list)
     skipped: int = 0
-    by_tnt_id: dict = field(default_factory=dict)  # every record of the batch, new or found
+    by_tnt_id: dict = field(default_factory=dict)  # every record of the batch, new or found, by its id (`key`)
 
 
 def upsert(
@@ -146,28 +146,32 @@ def upsert(
     rows: Sequence[tuple[str, dict]],
     *,
     scope: dict | None = None,
+    key: str = "tnt_id",
     now: datetime,
 ) -> Upserted:
-    """Create the rows (TntConnect id, values) not yet in the account list; with override, update what changed.
+    """Create the rows (id, values) not yet in the account list; with override, update what changed.
 
-    `scope` narrows the lookup and is written into new records (a task's
-    table). The values' keys are the model's attribute names.
+    The id is the row's `key` column: TntConnect's id, or what a TntDataSync
+    file identifies its rows by (a donor's account number, a gift's
+    DONATION_ID). `scope` narrows the lookup and is written into new records
+    (a task's table, a donor account's organisation). The values' keys are
+    the model's attribute names.
     """
     scope = scope or {}
     fields = sorted({name for _, values in rows for name in values})
     existing = loaded_instances(
         model.objects.filter(account_list_id=context.account_list_id, **scope),
-        ("id", "tnt_id", *fields),
-        "tnt_id__in",
-        {tnt_id for tnt_id, _ in rows},
+        ("id", key, *fields),
+        f"{key}__in",
+        {row_id for row_id, _ in rows},
     )
-    outcome = Upserted(by_tnt_id={record.tnt_id: record for record in existing})
+    outcome = Upserted(by_tnt_id={getattr(record, key): record for record in existing})
     changed: dict[uuid.UUID, models.Model] = {}
-    for tnt_id, values in rows:
-        record = outcome.by_tnt_id.get(tnt_id)
+    for row_id, values in rows:
+        record = outcome.by_tnt_id.get(row_id)
         if record is None:
-            record = new_record(context, model, tnt_id=tnt_id, **scope, **values)
-            outcome.by_tnt_id[tnt_id] = record
+            record = new_record(context, model, **{key: row_id}, **scope, **values)
+            outcome.by_tnt_id[row_id] = record
             outcome.new.append(record)
             continue
         differs = {name: value for name, value in values.items() if getattr(record, name) != value}

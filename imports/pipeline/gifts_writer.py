@@ -108,7 +108,7 @@ def write_donor_accounts(context: BookContext, drafts: list[DonorAccountDraft]) 
         rows.append((draft.tnt_id, values))
     outcome = upsert(context, DonorAccount, rows, now=timezone.now())
     linked = [d for d in drafts if d.contact_tnt_id in contacts and d.tnt_id in outcome.by_tnt_id]
-    _link_donor_accounts([(outcome.by_tnt_id[d.tnt_id].id, contacts[d.contact_tnt_id]) for d in linked])
+    link_donor_accounts([(outcome.by_tnt_id[d.tnt_id].id, contacts[d.contact_tnt_id]) for d in linked])
     return result_of(outcome, failures)
 
 
@@ -137,7 +137,8 @@ def _adopt_donor_account(context: BookContext, organization_id: uuid.UUID, draft
     update_rows(DonorAccount, accounts, ["tnt_id"], timezone.now())
 
 
-def _link_donor_accounts(pairs: list[tuple[uuid.UUID, uuid.UUID]]) -> None:
+def link_donor_accounts(pairs: list[tuple[uuid.UUID, uuid.UUID]]) -> None:
+    """(donor account, contact) pairs: the contact gives as that account; pairs linked already are kept."""
     links = [
         new_instance(DonorAccountContact, donor_account_id=account_id, contact_id=contact_id)
         for account_id, contact_id in dict.fromkeys(pairs)
@@ -216,7 +217,7 @@ def _accounts_made_for_contacts(context: BookContext, drafts: list[DonationDraft
         existing[key] = made[contact_tnt_id] = record.id
         new.append(record)
     insert_new(DonorAccount, new, timezone.now())
-    _link_donor_accounts([(made[c], contacts[c]) for c in wanted])
+    link_donor_accounts([(made[c], contacts[c]) for c in wanted])
     return made
 
 
