@@ -49,6 +49,7 @@ ENDPOINTS = [
     ("patch", "{al}/imports/{csv}", 200),
     ("get", "{al}/imports/{csv}/failures", 200),
     ("get", "{al}/imports/{csv}/possible_duplicates", 200),
+    ("post", "{al}/imports/{csv}/undo", 409),  # in preview: nothing to undo
     ("get", "{al}/imports/csv", 200),
     ("post", "{al}/imports/csv", 201),
     ("get", "{al}/imports/csv/{csv}", 200),

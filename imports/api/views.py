@@ -36,6 +36,7 @@ class ImportViewSet(ModelViewSet):
 
     serializer_class = ImportSerializer
     input_serializer_class = ImportInputSerializer  # what create and update read (and the schema documents)
+    bodiless_actions = ("undo",)  # actions that read no attributes: the schema shows no request body
     resource_name = "imports"
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
     filterset_fields = {"source": ("exact",), "status": ("exact",)}
@@ -160,7 +161,7 @@ class ImportViewSet(ModelViewSet):
 
     @extend_schema(
         request=None,
-        responses={202: ImportSerializer, 200: ImportSerializer},
+        responses={202: ImportSerializer(), 200: ImportSerializer()},
         description="Undo a complete or failed import in the background (an empty body, or an empty JSON:API "
         "document): 202 with the import, now `undoing`; its `undo` attribute tells how it goes. 200 with the same "
         "resource when it is being undone or undone already (nothing changes); 409 for any other status.",

@@ -178,17 +178,41 @@ class Judge:
 
     def blocked(self, model: type[models.Model], records: dict[str, models.Model]) -> dict[str, str]:
         """Key -> why the record (created by this import) must stay; the others may be removed."""
-        reasons: dict[str, str] = {}
         whom = self.by_whom(model, records.values())
-        if is_stamped(model) and records:
-            own = self.own_changes(table_of(model), records)
-            for key, record in records.items():
-                if _changed_since(model, record, own.get(key, [])):
-                    reasons[key] = f"changed since {self.since(whom, record)} ({_when(record.updated_at)})"
+        reasons = self.changed(model, records, whom)
         open_records = {key: record for key, record in records.items() if key not in reasons}
         for key, reason in self._blocked_by_referrers(model, open_records, whom).items():
             reasons.setdefault(key, reason)
         return reasons
+
+    def changed(self, model: type[models.Model], records: dict[str, models.Model], whom=None) -> dict[str, str]:
+        """Key -> "changed since ..." for the records whose updated_at is not what this import last wrote."""
+        if not is_stamped(model) or not records:
+            return {}
+        whom = self.by_whom(model, records.values()) if whom is None else whom
+        own = self.own_changes(table_of(model), records)
+        return {
+            key: f"changed since {self.since(whom, record)} ({_when(record.updated_at)})"
+            for key, record in records.items()
+            if _changed_since(model, record, own.get(key, []))
+        }
+
+    def _owners_kept(self, part: type[models.Model], rows: dict[str, models.Model]) -> dict[str, str]:
+        """Key of a part (a task's contact link...) -> why its owner, made by this import, stays (changed since)."""
+        owner_field = PARTS.get(part)
+        if owner_field is None or not rows:
+            return {}
+        field = part._meta.get_field(owner_field)
+        owner = field.related_model
+        owner_keys = {key: key_text([getattr(row, field.attname)]) for key, row in rows.items()}
+        owners = records_by_key(owner, self.created_keys(table_of(owner), set(owner_keys.values())))
+        changed = self.changed(owner, owners)
+        noun = str(owner._meta.verbose_name)
+        return {
+            key: f"its {noun} {str(owners[owner_key])[:80]!r} is kept: {changed[owner_key]}"
+            for key, owner_key in owner_keys.items()
+            if owner_key in changed
+        }
 
     def _blocked_by_referrers(
         self, model: type[models.Model], records: dict[str, models.Model], whom
@@ -211,6 +235,8 @@ class Judge:
                     parent_key, parent = by_pk[getattr(row, attname)]
                     reasons.setdefault(parent_key, f"has a {noun} added since {self.since(whom, parent)}")
             mine = {key: row for key, row in child_keys.items() if key in created_here}
+            for key, why in self._owners_kept(child, mine).items():  # a link of a kept task keeps its contact
+                reasons.setdefault(by_pk[getattr(mine[key], attname)][0], why)
             for key, why in self.blocked(child, mine).items():
                 row = mine[key]
                 reasons.setdefault(by_pk[getattr(row, attname)][0], f"its {noun} {str(row)[:80]!r} is kept: {why}")
