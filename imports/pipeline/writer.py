@@ -137,12 +137,8 @@ class ContactState:
 
 
 class FilledFields:
-    """The contact and person attributes some draft of a batch fills: all that merging can change.
-
-    A re-import loads the matched contacts and people; loading only these
-    columns (of some forty) is most of its speed. Worked out when first
-    asked: a batch that matches nothing never asks.
-    """
+    """The contact and person attributes some draft of a batch fills, all that merging can change: a
+    re-import loads only these of some forty columns. Worked out when first asked (a merge asks)."""
 
     def __init__(self, drafts: list[ContactDraft]) -> None:
         self.drafts = drafts
