@@ -15,10 +15,12 @@ from tests.factories.contacts import (
     TagFactory,
 )
 from tests.factories.imports import (
+    ImportChangeFactory,
     ImportedContactFactory,
     ImportFactory,
     ImportFailureFactory,
     PossibleDuplicateFactory,
+    UndoRecordFactory,
 )
 
 __all__ = [
@@ -27,6 +29,7 @@ __all__ = [
     "ApiTokenFactory",
     "ContactFactory",
     "EmailAddressFactory",
+    "ImportChangeFactory",
     "ImportFactory",
     "ImportFailureFactory",
     "ImportedContactFactory",
@@ -36,6 +39,7 @@ __all__ = [
     "PossibleDuplicateFactory",
     "SampleContactFactory",
     "TagFactory",
+    "UndoRecordFactory",
     "UserFactory",
     "issue_token",
 ]
