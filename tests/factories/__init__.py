@@ -15,6 +15,9 @@ from tests.factories.contacts import (
     TagFactory,
 )
 from tests.factories.imports import (
+    CheckContactFactory,
+    CheckFailureFactory,
+    CheckKeyFactory,
     ImportChangeFactory,
     ImportedContactFactory,
     ImportFactory,
@@ -27,6 +30,9 @@ __all__ = [
     "AccountListFactory",
     "AddressFactory",
     "ApiTokenFactory",
+    "CheckContactFactory",
+    "CheckFailureFactory",
+    "CheckKeyFactory",
     "ContactFactory",
     "EmailAddressFactory",
     "ImportChangeFactory",
