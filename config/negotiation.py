@@ -7,7 +7,8 @@ This check runs in every API view's `initial()`, before any view code: a write
 whose Content-Type none of the view's parsers takes is refused with 415, and
 so is a body with no Content-Type. An empty write without a Content-Type is
 accepted, and so is a DELETE without a body, or an empty POST to an action (a
-view with `action_without_body`, such as `check`), whatever its Content-Type
+view with `action_without_body`, such as `check`, or a viewset action listed in
+its `bodiless_actions`, such as `undo`), whatever its Content-Type
 says: nothing is parsed, and servers such as runserver (wsgiref) report a
 missing Content-Type as text/plain.
 """
@@ -30,7 +31,7 @@ class WritesOfParsableMediaTypes(DefaultContentNegotiation):
         if request.method == "DELETE" and not _has_body(request):
             return
         view = (getattr(request, "parser_context", None) or {}).get("view")
-        if getattr(view, "action_without_body", False) and not _has_body(request):
+        if _reads_no_body(view) and not _has_body(request):
             return  # nothing is parsed, whatever the Content-Type says
         content_type = request.content_type.strip()
         if not content_type:
@@ -39,6 +40,13 @@ class WritesOfParsableMediaTypes(DefaultContentNegotiation):
             return
         if self.select_parser(request, request.parsers) is None:
             raise UnsupportedMediaType(content_type.split(";")[0].strip())
+
+
+def _reads_no_body(view) -> bool:
+    """An action view (`action_without_body`) or a viewset's action listed in its `bodiless_actions`."""
+    if getattr(view, "action_without_body", False):
+        return True
+    return getattr(view, "action", None) in getattr(view, "bodiless_actions", ())
 
 
 def _has_body(request) -> bool:

@@ -197,6 +197,18 @@ def test_a_second_undo_changes_nothing_and_answers_with_the_same_resource(
     assert mail.outbox == []
 
 
+def test_an_empty_undo_post_is_taken_whatever_its_content_type_says(api, member, django_capture_on_commit_callbacks):
+    """`curl -X POST .../undo` under runserver arrives as text/plain: nothing is read, so it is taken."""
+    account_list = member.account_list
+    first = imported(account_list, member.user, FIRST)
+    path = imports_path(account_list, f"/{first.pk}/undo")
+    assert api.client.generic("POST", path, b"x", content_type="text/plain").status_code == 415  # a body is read
+    with django_capture_on_commit_callbacks(execute=True):
+        answered = api.client.generic("POST", path, content_type="text/plain")
+    assert answered.status_code == 202, answered.content
+    assert Contact.objects.filter(account_list=account_list).count() == 0
+
+
 @pytest.mark.parametrize("status", ["preview", "queued", "importing", "cancelled"])
 def test_only_a_complete_or_failed_import_can_be_undone(api, member, status, django_capture_on_commit_callbacks):
     record = imported(member.account_list, member.user, FIRST, until="preview")
