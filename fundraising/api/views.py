@@ -14,7 +14,8 @@ from django.db.models import Prefetch, QuerySet
 from rest_framework_json_api.views import ReadOnlyModelViewSet
 
 from accounts.selectors import account_list_for
-from contacts.models import Contact, Person
+from contacts.api.prefetch import rendered_contacts
+from contacts.models import Contact
 from fundraising.api.serializers import (
     AppealSerializer,
     DesignationAccountSerializer,
@@ -48,11 +49,8 @@ def book_filters(model, contact_path: str) -> type[django_filters.FilterSet]:
 
 
 def _contacts(lookup: str = "contacts") -> Prefetch:
-    """A record's contacts, as included resources render them (people with emails and phones, addresses, tags)."""
-    people = Person.objects.prefetch_related("email_addresses", "phone_numbers")
-    return Prefetch(
-        lookup, queryset=Contact.objects.prefetch_related(Prefetch("people", queryset=people), "addresses", "tags")
-    )
+    """A record's contacts, as included resources render them (contacts/api/prefetch.py)."""
+    return Prefetch(lookup, queryset=rendered_contacts())
 
 
 # An included appeal lists its contacts (ids only).
@@ -103,10 +101,7 @@ class PledgeViewSet(BookViewSet):
     ordering = ("-expected_date",)
 
     def related(self, queryset):
-        people = Person.objects.prefetch_related("email_addresses", "phone_numbers")
-        return queryset.select_related("contact", "appeal", "donation").prefetch_related(
-            Prefetch("contact__people", queryset=people), "contact__addresses", "contact__tags", APPEAL_CONTACTS
-        )
+        return queryset.select_related("appeal", "donation").prefetch_related(_contacts("contact"), APPEAL_CONTACTS)
 
 
 class DonationViewSet(BookViewSet):

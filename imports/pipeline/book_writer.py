@@ -15,7 +15,7 @@ same file creates nothing and changes nothing.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -59,6 +59,7 @@ class BookContext:
     currency: str  # the account list's (or the file's base) currency, for rows that name none
     designation_name: str  # "USER NAME (Imported from TntConnect)"
     lookups: TntLookups
+    appeals_from_splits: bool = False  # from 3.2 a gift's appeals are its GiftSplit rows
 
 
 # ---------------------------------------------------------------- resolving ids
@@ -106,11 +107,15 @@ def upsert(
     *,
     scope: dict | None = None,
     now: datetime,
+    merge: Callable[[models.Model, dict], dict] | None = None,
 ) -> Upserted:
     """Create the rows (TntConnect id, values) not yet in the account list; with override, update what changed.
 
     `scope` narrows the lookup and is written into new records (a task's
-    table). The values' keys are the model's attribute names.
+    table). The values' keys are the model's attribute names. `merge`
+    gives, for a record found, the values the file means for it, when a
+    later step adds to what this one writes (a 3.2 gift's splits add to
+    its memo): what the later step added is then no change.
     """
     scope = scope or {}
     fields = sorted({name for _, values in rows for name in values})
@@ -137,6 +142,8 @@ def upsert(
             outcome.by_tnt_id[tnt_id] = record
             outcome.new.append(record)
             continue
+        if merge is not None:
+            values = merge(record, values)
         differs = {name: value for name, value in values.items() if getattr(record, name) != value}
         if not context.override or record._state.adding or not differs:
             outcome.skipped += 1

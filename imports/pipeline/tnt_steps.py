@@ -40,6 +40,7 @@ from imports.pipeline.builders.tnt_book import (
     build_pledge,
     build_task,
 )
+from imports.pipeline.builders.tnt_tags import version_tuple
 from imports.pipeline.readers.tnt import TntRow, iter_tnt_rows
 from imports.pipeline.tnt_referrals import build_referral, write_referrals
 from imports.pipeline.tnt_settings import write_settings
@@ -90,6 +91,7 @@ STEPS: tuple[Step, ...] = (
 STEPS_BY_NAME = {step.name: step for step in STEPS}
 SETTINGS_STEP = "settings"
 FALLBACK_CURRENCY = "USD"
+SPLITS_VERSION = (3, 2)  # from TntConnect 3.2 a gift's appeals (campaigns) are its GiftSplit rows
 
 
 def plan_passes(tables: list[tuple[str, int]]) -> dict[str, int]:
@@ -251,6 +253,7 @@ def _context(import_record: Import, lookups: TntLookups) -> book_writer.BookCont
         currency=account_list.default_currency or lookups.base_currency or FALLBACK_CURRENCY,
         designation_name=f"{user.name or user.email} (Imported from TntConnect)",
         lookups=lookups,
+        appeals_from_splits=version_tuple(import_record.file_format.get("version", "")) >= SPLITS_VERSION,
     )
 
 

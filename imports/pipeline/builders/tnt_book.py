@@ -39,6 +39,7 @@ __all__ = [
     "build_pledge",
     "build_task",
     "designated_line",
+    "with_designated_lines",
 ]
 
 # TaskTypeID -> (activity type, the name TntConnect gave it when ours differs or is none).
@@ -308,6 +309,15 @@ def designated_line(amount: Decimal, currency: str, appeal_name: str) -> str:
     symbol = CURRENCY_SYMBOLS.get(currency)
     money = f"{symbol}{amount:,.2f}" if symbol else f"{amount:,.2f} {currency}".strip()
     return f'{money} is designated to the "{appeal_name}" appeal.'
+
+
+_DESIGNATED_LINE = re.compile(r'.+ is designated to the ".*" appeal\.')
+
+
+def with_designated_lines(memo: str, *, of: str) -> str:
+    """`memo` followed by the lines `designated_line` added to the memo `of` (a re-imported gift keeps its splits')."""
+    lines = [line for line in of.splitlines() if _DESIGNATED_LINE.fullmatch(line)]
+    return "\n".join([memo, *lines]) if memo else "\n".join(lines)
 
 
 # ---------------------------------------------------------------- values
