@@ -15,6 +15,7 @@ from imports.api.views import (
     ImportFailuresView,
     ImportFileDownloadView,
     ImportViewSet,
+    TntDataSyncImportViewSet,
     TntImportViewSet,
 )
 
@@ -61,6 +62,12 @@ api_v2 = [
         f"{AL}/imports/tnt/<uuid:pk>",
         TntImportViewSet.as_view(DETAIL),
         name="tnt-import-detail",
+    ),
+    path(f"{AL}/imports/tnt_data_sync", TntDataSyncImportViewSet.as_view(LIST), name="tnt-data-sync-import-list"),
+    path(
+        f"{AL}/imports/tnt_data_sync/<uuid:pk>",
+        TntDataSyncImportViewSet.as_view(DETAIL),
+        name="tnt-data-sync-import-detail",
     ),
     path(f"{AL}/imports/google", GoogleImportViewSet.as_view(LIST), name="google-import-list"),
     path(

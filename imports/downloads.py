@@ -81,6 +81,7 @@ DOWNLOAD_TYPES = {
     "tnt": "application/xml",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "vcard": "text/vcard",
+    "tnt_data_sync": "text/plain",
 }
 
 

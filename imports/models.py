@@ -43,11 +43,12 @@ SUMMARY_COUNTERS = ("created", "updated", "skipped", "failed")
 
 
 def tnt_summary_of(row: dict) -> dict[str, dict[str, int]]:
-    """The counters of a TntConnect import per table: the contacts' from the import's rows, the rest per step.
+    """The counters of a TntConnect import (or TntDataSync file) per table: the contacts' from the import's rows,
+    the rest per step (a TntDataSync file's donor accounts and donations).
 
     `row` holds the import's source, rows_created, rows_updated, rows_failed and tnt_steps.
     """
-    if row["source"] != Import.Source.TNT:
+    if row["source"] not in Import.TNT_SOURCES:
         return {}
     contacts = {
         "created": row["rows_created"],
@@ -73,7 +74,7 @@ def import_file_path(instance: "Import", filename: str) -> str:
     traversal, control characters and huge names cannot hurt.
     """
     suffix = PurePath(filename).suffix.lower()
-    if suffix not in {".csv", ".txt", ".tsv", ".xml", ".xlsx", ".vcf"}:
+    if suffix not in {".csv", ".txt", ".tsv", ".xml", ".xlsx", ".vcf", ".tntmpd", ".tntdatasync"}:
         suffix = ""
     now = timezone.now()
     return f"imports/{now:%Y/%m}/{uuid.uuid4().hex}{suffix}"
@@ -83,6 +84,7 @@ class Import(models.Model):
     class Source(models.TextChoices):
         CSV = "csv", "CSV"
         TNT = "tnt", "TntConnect XML"
+        TNT_DATA_SYNC = "tnt_data_sync", "TntDataSync donor file"
         GOOGLE = "google", "Google Contacts"
 
     class Status(models.TextChoices):
@@ -99,11 +101,13 @@ class Import(models.Model):
         REMEMBERED = "remembered", "Remembered from an earlier import of the same headers"
 
     FINISHED_STATUSES = (Status.COMPLETE, Status.FAILED, Status.CANCELLED)
+    # The sources whose job runs steps after the contacts, with counters per table (tnt_steps, tnt_summary).
+    TNT_SOURCES = (Source.TNT, Source.TNT_DATA_SYNC)
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     account_list = models.ForeignKey(AccountList, on_delete=models.CASCADE, related_name="imports")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="imports")
-    source = models.CharField(max_length=10, choices=Source.choices)
+    source = models.CharField(max_length=20, choices=Source.choices)
 
     file = models.FileField(upload_to=import_file_path, max_length=255, blank=True)
     original_filename = models.CharField(max_length=255, blank=True, help_text="As uploaded; display only")
@@ -306,7 +310,7 @@ ATTRIBUTES: dict[str, bool] = {
     "rows_created": READ,
     "rows_updated": READ,
     "rows_failed": READ,
-    "tnt_summary": READ,  # TntConnect: created, updated, skipped and failed per table
+    "tnt_summary": READ,  # TntConnect and TntDataSync: created, updated, skipped and failed per table
     "possible_duplicates_count": READ,
     "queued_at": READ,
     "started_at": READ,

@@ -137,6 +137,8 @@ def _display_name(name: str) -> str:
 def _suffix(import_record: Import) -> str:
     if import_record.source == Import.Source.TNT:
         return ".xml"
+    if import_record.source == Import.Source.TNT_DATA_SYNC:
+        return ".tntmpd"
     return {"xlsx": ".xlsx", "vcard": ".vcf"}.get(import_record.file_format.get("kind", "csv"), ".csv")
 
 

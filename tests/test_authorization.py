@@ -29,9 +29,13 @@ TNT_EXPORT = (
     b'<Contact><row id="1"><FileAs>Lee, Ann</FileAs><FirstName>Ann</FirstName><LastName>Lee</LastName></row>'
     b"</Contact></Tables></Database>"
 )
+DATA_SYNC_FILE = (
+    b"[ORGANIZATION]\nName=Cru\n[DONORS]\nPEOPLE_ID,FIRST_NAME,LAST_NAME_ORG\n1,Ann,Lee\n"
+    b"[GIFTS]\nPEOPLE_ID,DONATION_ID\n"
+)
 
-# (method, path, what a member of the account list gets). {al} is the list, {csv}, {tnt} and {google}
-# imports of it, {contact} one of its contacts, {ga} the member's connected Google account.
+# (method, path, what a member of the account list gets). {al} is the list, {csv}, {tnt}, {sync} (TntDataSync)
+# and {google} imports of it, {contact} one of its contacts, {ga} the member's connected Google account.
 BOOK_RESOURCES = ("tasks", "appeals", "pledges", "donations", "donor_accounts", "designation_accounts")
 ENDPOINTS = [
     ("get", "/api/v2/user", 200),
@@ -55,6 +59,11 @@ ENDPOINTS = [
     ("get", "{al}/imports/tnt/{tnt}", 200),
     ("put", "{al}/imports/tnt/{tnt}", 200),
     ("patch", "{al}/imports/tnt/{tnt}", 200),
+    ("get", "{al}/imports/tnt_data_sync", 200),
+    ("post", "{al}/imports/tnt_data_sync", 201),
+    ("get", "{al}/imports/tnt_data_sync/{sync}", 200),
+    ("put", "{al}/imports/tnt_data_sync/{sync}", 200),
+    ("patch", "{al}/imports/tnt_data_sync/{sync}", 200),
     ("get", "{al}/imports/google", 200),
     ("post", "{al}/imports/google", 201),
     ("get", "{al}/imports/google/{google}", 200),
@@ -91,6 +100,9 @@ def records(api, account_list, google):
     """A CSV, a TNT and a Google import (all in preview), a contact of the member's list, a Google account."""
     csv_import = make_import(account_list=account_list, fixture="sample_csv_to_import.csv", until="preview")
     tnt = make_import(account_list=account_list, source=Import.Source.TNT, content=TNT_EXPORT, until="preview")
+    sync = make_import(
+        account_list=account_list, source=Import.Source.TNT_DATA_SYNC, content=DATA_SYNC_FILE, until="preview"
+    )
     contact = ContactFactory(account_list=account_list, name="Lee, Ann")
     account = connect(api, google)
     google_import = api.post_json(
@@ -103,6 +115,7 @@ def records(api, account_list, google):
         "al": f"/api/v2/account_lists/{account_list.id}",
         "csv": str(csv_import.pk),
         "tnt": str(tnt.pk),
+        "sync": str(sync.pk),
         "google": google_import.json()["data"]["id"],
         "contact": str(contact.id),
         "ga": account["id"],
@@ -159,12 +172,14 @@ def call(client: JsonApiClient, method: str, path: str, records: dict):
         attributes = {"source_account_id": records["ga"], "in_preview": True}
         return client.post_json(path, {"data": {"type": "imports", "attributes": attributes}})
     if method == "post":
-        source = "tnt" if path.endswith("/tnt") else "csv"
-        content = TNT_EXPORT if source == "tnt" else b"First Name,Last Name\nAnn,Lee\n"
+        source = path.rsplit("/", 1)[-1] if path.endswith(("/tnt", "/tnt_data_sync")) else "csv"
+        content, suffix = {"tnt": (TNT_EXPORT, "xml"), "tnt_data_sync": (DATA_SYNC_FILE, "tntmpd")}.get(
+            source, (b"First Name,Last Name\nAnn,Lee\n", "csv")
+        )
         fields = {
             "data[type]": "imports",
             "data[attributes][source]": source,
-            "data[attributes][file]": upload(f"upload.{'xml' if source == 'tnt' else 'csv'}", source, content),
+            "data[attributes][file]": upload(f"upload.{suffix}", "tnt" if source != "csv" else "csv", content),
             "data[attributes][in_preview]": "true",
         }
         return client.post_multipart(path, fields)
@@ -364,7 +379,7 @@ def openapi_path(template: str) -> str:
     if template == "{al}":
         return "/api/v2/account_lists/{id}"
     path = template.replace("{al}", "/api/v2/account_lists/{account_list_pk}")
-    return re.sub(r"\{(csv|tnt|google|contact|ga|" + "|".join(BOOK_RESOURCES) + r")\}", "{id}", path)
+    return re.sub(r"\{(csv|tnt|sync|google|contact|ga|" + "|".join(BOOK_RESOURCES) + r")\}", "{id}", path)
 
 
 def test_the_matrix_covers_every_endpoint_and_method_of_the_published_schema(client):

@@ -174,6 +174,14 @@ class TntImportViewSet(ImportViewSet):
     in_preview_default = False
 
 
+class TntDataSyncImportViewSet(ImportViewSet):
+    """account_lists/{al}/imports/tnt_data_sync: a TntDataSync donor file; starts at once unless in_preview is sent."""
+
+    source = Import.Source.TNT_DATA_SYNC
+    required_on_create = ("file",)
+    in_preview_default = False
+
+
 class GoogleImportViewSet(ImportViewSet):
     """account_lists/{al}/imports/google: import from a connected Google account; starts at once unless in_preview."""
 

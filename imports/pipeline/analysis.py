@@ -17,6 +17,7 @@ from imports.pipeline.builders.tnt_lookups import LOOKUP_TABLES, TntLookups
 from imports.pipeline.readers import FileReadError
 from imports.pipeline.readers.tabular import SheetNotApplicable, analyze_tabular
 from imports.pipeline.readers.tnt import analyze_tnt
+from imports.pipeline.readers.tnt_data_sync import DONORS, GIFTS, analyze_data_sync
 from imports.pipeline.readers.xlsx import XlsxSheetError
 
 
@@ -47,14 +48,14 @@ def analyze_file(*, source: str, stream: BinaryIO, sheet: str | None = None) -> 
     """
     stream.seek(0)
     try:
-        analysis = _analyze_csv(stream, sheet) if source == Import.Source.CSV else _analyze_tnt(stream)
+        analysis = ANALYZERS[source](stream, sheet)
     except (XlsxSheetError, SheetNotApplicable) as error:
         raise ValidationError({"file_sheet": [str(error)]}) from None
     except FileReadError as error:
         raise ValidationError({"file": [str(error)]}) from None
     finally:
         stream.seek(0)
-    if analysis.rows_total == 0:
+    if analysis.rows_total == 0 and not analysis.file_format.get("gifts"):
         raise ValidationError({"file": [NOTHING_TO_IMPORT[source]]})
     return analysis
 
@@ -63,6 +64,8 @@ NOTHING_TO_IMPORT = {
     Import.Source.CSV: "The file has a header row but no data rows: there is nothing to import. "
     "Check that you exported the sheet that holds your contacts.",
     Import.Source.TNT: "The TntConnect export holds no contacts: there is nothing to import.",
+    Import.Source.TNT_DATA_SYNC: "The TntDataSync file's [DONORS] and [GIFTS] sections hold no rows: "
+    "there is nothing to import.",
 }
 
 
@@ -99,7 +102,23 @@ def _refuse_markup(stream: BinaryIO) -> None:
         raise FileReadError(HTML_AS_CSV_MESSAGE)
 
 
-def _analyze_tnt(stream: BinaryIO) -> FileAnalysis:
+def _analyze_data_sync(stream: BinaryIO, sheet: str | None = None) -> FileAnalysis:
+    """A TntDataSync file: its organisation and sections; the donors are the rows (the gifts follow them)."""
+    analysis = analyze_data_sync(stream, max_line_length=settings.IMPORT_CSV_MAX_FIELD_SIZE)
+    return FileAnalysis(
+        file_format={
+            "kind": "tnt_data_sync",
+            "encoding": analysis.encoding,
+            "organization": analysis.organization,
+            "donors": analysis.counts.get(DONORS, 0),
+            "gifts": analysis.counts.get(GIFTS, 0),
+        },
+        rows_total=analysis.counts.get(DONORS, 0),
+        sample_rows=[{"line_number": row.line_number, "values": row.fields} for row in analysis.samples],
+    )
+
+
+def _analyze_tnt(stream: BinaryIO, sheet: str | None = None) -> FileAnalysis:
     analysis = analyze_tnt(stream, extra_tables=LOOKUP_TABLES)
     return FileAnalysis(
         file_format={
@@ -130,3 +149,10 @@ def _analyze_tnt(stream: BinaryIO) -> FileAnalysis:
             for group in analysis.groups
         ],
     )
+
+
+ANALYZERS = {
+    Import.Source.CSV: _analyze_csv,
+    Import.Source.TNT: _analyze_tnt,
+    Import.Source.TNT_DATA_SYNC: _analyze_data_sync,
+}

@@ -89,6 +89,22 @@ def appeals_by_tnt_id(context: BookContext, tnt_ids: Iterable[str]) -> dict[str,
     return {tnt_id: (pk, name) for tnt_id, pk, name in rows_in(appeals, "tnt_id__in", wanted)}
 
 
+def new_record(context: BookContext, model: type[models.Model], **values) -> models.Model:
+    """A new, unsaved record of the account list, made by this import."""
+    return new_instance(
+        model,
+        id=time_ordered_id(),
+        account_list_id=context.account_list_id,
+        import_record_id=context.import_id,
+        **values,
+    )
+
+
+def not_imported(draft, table: str) -> tuple[str, str]:
+    """The failure of a row whose contact was not imported (it failed, or `import_by_group` left it out)."""
+    return draft.tnt_id, f"{table} {draft.tnt_id} is of contact {draft.contact_tnt_id}, who was not imported."
+
+
 # ---------------------------------------------------------------- create or update by TntConnect id
 
 
@@ -130,15 +146,7 @@ def upsert(
     for tnt_id, values in rows:
         record = outcome.by_tnt_id.get(tnt_id)
         if record is None:
-            record = new_instance(
-                model,
-                id=time_ordered_id(),
-                account_list_id=context.account_list_id,
-                import_record_id=context.import_id,
-                tnt_id=tnt_id,
-                **scope,
-                **values,
-            )
+            record = new_record(context, model, tnt_id=tnt_id, **scope, **values)
             outcome.by_tnt_id[tnt_id] = record
             outcome.new.append(record)
             continue
@@ -289,9 +297,7 @@ def write_pledges(context: BookContext, drafts: list[PledgeDraft]) -> StepResult
     for draft in drafts:
         contact_id = contacts.get(draft.contact_tnt_id)
         if contact_id is None:
-            failures.append(
-                (draft.tnt_id, f"Promise {draft.tnt_id} is of contact {draft.contact_tnt_id}, who was not imported.")
-            )
+            failures.append(not_imported(draft, "Promise"))
             continue
         values = {
             "contact_id": contact_id,

@@ -27,6 +27,8 @@ from imports.pipeline.book_writer import (
     appeals_by_tnt_id,
     contacts_by_tnt_id,
     ids_by_tnt_id,
+    new_record,
+    not_imported,
     result_of,
     upsert,
 )
@@ -37,7 +39,7 @@ from imports.pipeline.builders.tnt_book import (
     designated_line,
     with_designated_lines,
 )
-from imports.pipeline.writer import insert_new, loaded_instances, new_instance, rows_in, time_ordered_id
+from imports.pipeline.writer import insert_new, loaded_instances, new_instance, rows_in
 
 PERSONAL_ORGANIZATION = "0"  # gifts TntConnect records without an organisation (personally received)
 
@@ -72,16 +74,8 @@ def organizations_for(context: BookContext, tnt_ids: Iterable[str]) -> dict[str,
         else:
             name = fields.get("Description") or fields.get("QueryIniName") or fields.get("Name") or fields.get("Code")
             name = name or f"Organization {tnt_id} (Imported from TntConnect)"
-        record = new_instance(
-            Organization,
-            id=time_ordered_id(),
-            account_list_id=context.account_list_id,
-            import_record_id=context.import_id,
-            tnt_id=tnt_id,
-            name=name[:255],
-            code=fields.get("Code", "")[:100],
-            default_currency="",
-        )
+        code = fields.get("Code", "")[:100]
+        record = new_record(context, Organization, tnt_id=tnt_id, name=name[:255], code=code, default_currency="")
         new.append(record)
         found[tnt_id] = record.id
     insert_new(Organization, new, timezone.now())
@@ -94,16 +88,7 @@ def write_donor_accounts(context: BookContext, drafts: list[DonorAccountDraft]) 
     contacts = contacts_by_tnt_id(context, (d.contact_tnt_id for d in drafts))
     names = dict(rows_in(Contact.objects.values_list("id", "name"), "id__in", set(contacts.values())))
     # An account the organisation already told us of (a TntDataSync file) is the same account.
-    numbers = {
-        (organization_id, number): tnt_id
-        for organization_id, number, tnt_id in rows_in(
-            DonorAccount.objects.filter(account_list_id=context.account_list_id).values_list(
-                "organization_id", "account_number", "tnt_id"
-            ),
-            "account_number__in",
-            {d.account_number for d in drafts},
-        )
-    }
+    numbers = _donor_accounts_by_number(context, {d.account_number for d in drafts}, "tnt_id")
     rows, failures = [], []
     for draft in drafts:
         organization_id = organizations[draft.organization_tnt_id or PERSONAL_ORGANIZATION]
@@ -130,6 +115,18 @@ def write_donor_accounts(context: BookContext, drafts: list[DonorAccountDraft]) 
     linked = [d for d in drafts if d.contact_tnt_id in contacts and d.tnt_id in outcome.by_tnt_id]
     _link_donor_accounts([(outcome.by_tnt_id[d.tnt_id].id, contacts[d.contact_tnt_id]) for d in linked])
     return result_of(outcome, failures)
+
+
+def _donor_accounts_by_number(
+    context: BookContext, numbers: set[str], column: str
+) -> dict[tuple[uuid.UUID, str], object]:
+    """(organisation id, account number) -> `column` of the account list's donor accounts with these numbers."""
+    accounts = DonorAccount.objects.filter(account_list_id=context.account_list_id)
+    rows = accounts.values_list("organization_id", "account_number", column)
+    return {
+        (organization_id, number): value
+        for organization_id, number, value in rows_in(rows, "account_number__in", numbers)
+    }
 
 
 def _adopt_donor_account(context: BookContext, organization_id: uuid.UUID, draft: DonorAccountDraft) -> None:
@@ -175,9 +172,7 @@ def write_donations(context: BookContext, drafts: list[DonationDraft]) -> StepRe
         contact_id = contacts.get(draft.contact_tnt_id)
         account_id = donors.get(draft.donor_tnt_id) or own_accounts.get(draft.contact_tnt_id)
         if account_id is None:
-            failures.append(
-                (draft.tnt_id, f"Gift {draft.tnt_id} is of contact {draft.contact_tnt_id}, who was not imported.")
-            )
+            failures.append(not_imported(draft, "Gift"))
             continue
         appeal_id = appeals.get(draft.appeal_tnt_id, (None, ""))[0]
         contact_of[draft.tnt_id] = contact_id
@@ -216,31 +211,15 @@ def _accounts_made_for_contacts(context: BookContext, drafts: list[DonationDraft
     for draft in drafts:
         organization_id = organizations[draft.organization_tnt_id or PERSONAL_ORGANIZATION]
         wanted[draft.contact_tnt_id] = (organization_id, f"TNT-{draft.contact_tnt_id}")
-    existing = {
-        (organization_id, number): pk
-        for organization_id, number, pk in rows_in(
-            DonorAccount.objects.filter(account_list_id=context.account_list_id).values_list(
-                "organization_id", "account_number", "id"
-            ),
-            "account_number__in",
-            {number for _, number in wanted.values()},
-        )
-    }
+    existing = _donor_accounts_by_number(context, {number for _, number in wanted.values()}, "id")
     names = dict(rows_in(Contact.objects.values_list("id", "name"), "id__in", {contacts[c] for c in wanted}))
     made, new = {}, []
     for contact_tnt_id, key in wanted.items():
         if key in existing:
             made[contact_tnt_id] = existing[key]
             continue
-        record = new_instance(
-            DonorAccount,
-            id=time_ordered_id(),
-            account_list_id=context.account_list_id,
-            import_record_id=context.import_id,
-            organization_id=key[0],
-            account_number=key[1],
-            name=names.get(contacts[contact_tnt_id], "")[:255],
-        )
+        name = names.get(contacts[contact_tnt_id], "")[:255]
+        record = new_record(context, DonorAccount, organization_id=key[0], account_number=key[1], name=name)
         existing[key] = made[contact_tnt_id] = record.id
         new.append(record)
     insert_new(DonorAccount, new, timezone.now())
@@ -257,11 +236,9 @@ def add_appeal_pledges(context: BookContext, donations: list[tuple[Donation, uui
         rows_in(Pledge.objects.values_list("donation_id", flat=True), "donation_id__in", [d.id for d, _ in donations])
     )
     pledges = [
-        new_instance(
+        new_record(
+            context,
             Pledge,
-            id=time_ordered_id(),
-            account_list_id=context.account_list_id,
-            import_record_id=context.import_id,
             contact_id=contact_id,
             appeal_id=donation.appeal_id,
             donation_id=donation.id,

@@ -25,14 +25,16 @@ from google_contacts.errors import GoogleError
 from imports.google import people_api_for_import, refresh_groups
 from imports.models import Import, ImportFailure
 from imports.notifications import send_import_finished
+from imports.pipeline import data_sync_steps
 from imports.pipeline.builders.tnt_lookups import TntLookups
+from imports.pipeline.data_sync_writer import DataSyncContext
 from imports.pipeline.google_pages import google_pages
 from imports.pipeline.lease import Heartbeat, holder_is_gone, is_stale, this_process
 from imports.pipeline.read_ahead import read_ahead
 from imports.pipeline.readers.tnt import analyze_tnt
 from imports.pipeline.sources import BuiltRow, rows_of
 from imports.pipeline.tnt_steps import BookSteps, commit_steps
-from imports.pipeline.writer import ContactWriter
+from imports.pipeline.writer import BatchResult, ContactWriter
 
 logger = logging.getLogger(__name__)
 
@@ -214,11 +216,23 @@ def _import_rows(import_record: Import, *, on_progress=None) -> None:
     if import_record.source == Import.Source.GOOGLE:
         _import_google_pages(import_record, writer, on_progress=on_progress)
         return
+    data_sync = None
+    if import_record.source == Import.Source.TNT_DATA_SYNC:
+        data_sync = data_sync_steps.prepare(import_record)
+        _commit_with_retries(import_record, lambda: data_sync_steps.initial_steps(import_record))
     with import_record.file.open("rb") as stream:
         if not _contacts_done(import_record):
-            _import_contacts(import_record, writer, stream, on_progress=on_progress)
+            _import_contacts(import_record, writer, stream, on_progress=on_progress, data_sync=data_sync)
         if import_record.source == Import.Source.TNT:
             _import_book(import_record, stream, on_progress=on_progress)
+        if data_sync is not None:
+            data_sync_steps.import_gifts(
+                import_record,
+                data_sync,
+                stream,
+                before_batch=_before_batch(import_record, on_progress),
+                commit=lambda write: _commit_with_retries(import_record, write),
+            )
     # TntConnect's referrals are linked by a step of their own (imports/pipeline/tnt_referrals.py).
 
 
@@ -226,7 +240,9 @@ def _contacts_done(import_record: Import) -> bool:
     return bool(import_record.tnt_steps.get("contacts", {}).get("done"))
 
 
-def _import_contacts(import_record: Import, writer: ContactWriter, stream, *, on_progress=None) -> None:
+def _import_contacts(
+    import_record: Import, writer: ContactWriter, stream, *, on_progress=None, data_sync: DataSyncContext | None = None
+) -> None:
     rows = rows_of(import_record, stream)
     # Resume: the rows of committed batches are done already.
     rows = islice(rows, import_record.rows_processed, None)
@@ -235,12 +251,12 @@ def _import_contacts(import_record: Import, writer: ContactWriter, stream, *, on
     with closing(read_ahead(_batches(rows, settings.IMPORT_BATCH_SIZE))) as batches:
         for number, batch in enumerate(batches, start=1):
             _check_not_cancelled(import_record)
-            _write_with_retries(import_record, writer, batch)
+            _write_with_retries(import_record, writer, batch, data_sync=data_sync)
             if number in ANALYZE_AFTER_BATCHES:
                 _refresh_planner_statistics()
             if on_progress:
                 on_progress(import_record)
-    if import_record.source == Import.Source.TNT:
+    if import_record.source in Import.TNT_SOURCES:
         _commit_with_retries(import_record, lambda: {**import_record.tnt_steps, "contacts": {"done": True}})
 
 
@@ -251,18 +267,24 @@ def _import_book(import_record: Import, stream, *, on_progress=None) -> None:
         stream.seek(0)
         tables = list(analyze_tnt(stream).tables.items())
 
+    with _smaller_sqlite_cache():
+        BookSteps(
+            import_record=import_record,
+            lookups=TntLookups.from_json(import_record.file_format.get("lookups", {})),
+            before_batch=_before_batch(import_record, on_progress),
+            commit=lambda write: _commit_with_retries(import_record, write),
+        ).run(stream, tables)
+
+
+def _before_batch(import_record: Import, on_progress):
+    """What the steps after the contacts do before each batch: stop when cancelled, show progress."""
+
     def before_batch() -> None:
         _check_not_cancelled(import_record)
         if on_progress:
             on_progress(import_record)
 
-    with _smaller_sqlite_cache():
-        BookSteps(
-            import_record=import_record,
-            lookups=TntLookups.from_json(import_record.file_format.get("lookups", {})),
-            before_batch=before_batch,
-            commit=lambda write: _commit_with_retries(import_record, write),
-        ).run(stream, tables)
+    return before_batch
 
 
 @contextmanager
@@ -340,12 +362,17 @@ def _check_not_cancelled(import_record: Import) -> None:
 
 
 def _write_with_retries(
-    import_record: Import, writer: ContactWriter, batch: list[BuiltRow], *, source_cursor: dict | None = None
+    import_record: Import,
+    writer: ContactWriter,
+    batch: list[BuiltRow],
+    *,
+    source_cursor: dict | None = None,
+    data_sync: DataSyncContext | None = None,
 ) -> None:
     """A lost connection or a lock timeout is retried; the batch's transaction was rolled back."""
     for attempt in range(1, BATCH_RETRIES + 1):
         try:
-            _write_batch(import_record, writer, batch, source_cursor=source_cursor)
+            _write_batch(import_record, writer, batch, source_cursor=source_cursor, data_sync=data_sync)
             return
         except RETRYABLE_ERRORS:
             if attempt == BATCH_RETRIES:
@@ -360,9 +387,15 @@ def _write_with_retries(
 
 
 def _write_batch(
-    import_record: Import, writer: ContactWriter, batch: list[BuiltRow], *, source_cursor: dict | None = None
+    import_record: Import,
+    writer: ContactWriter,
+    batch: list[BuiltRow],
+    *,
+    source_cursor: dict | None = None,
+    data_sync: DataSyncContext | None = None,
 ) -> None:
-    """The batch's contacts, failures and counters (and a Google page's cursor) in one transaction."""
+    """The batch's contacts, failures and counters (and a Google page's cursor, a TntDataSync file's donor
+    accounts) in one transaction."""
     good = [row.draft for row in batch if row.draft is not None]
     lines = [row.line_number for row in batch if row.draft is not None]
     failed = [
@@ -387,6 +420,10 @@ def _write_batch(
         }
         if source_cursor is not None:
             counters["source_cursor"] = source_cursor
+        if data_sync is not None:
+            counters["tnt_steps"] = data_sync_steps.write_donors(
+                import_record, data_sync, batch, result or BatchResult()
+            )
         now = timezone.now()
         owned = Import.objects.filter(
             pk=import_record.pk, attempts=import_record.attempts, status=Import.Status.IMPORTING
@@ -403,6 +440,7 @@ def _write_batch(
             "heartbeat_at",
             "updated_at",
             "source_cursor",
+            "tnt_steps",
         ]
     )
 

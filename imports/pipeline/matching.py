@@ -5,7 +5,8 @@ nobody can take it apart afterwards; a duplicate shows and can be merged. So
 a draft (of any source) is an existing contact, or a contact an earlier draft
 of the same import made, only on evidence, in this order:
 
-1. the same source id (`STRONG_KEYS`: Google resource name, TntConnect id); otherwise
+1. the same source id (`STRONG_KEYS`: Google resource name, TntConnect id, a
+   TntDataSync donor's account number at its organisation); otherwise
 2. the same contact name (`name_key`) and nothing that says otherwise: it
    says otherwise when both sides have identifying values (email addresses,
    phone numbers, streets, websites) and share none of them, or carry
@@ -38,8 +39,11 @@ from dataclasses import dataclass, field
 from typing import Generic, Protocol, TypeVar
 
 from contacts.models import Contact, EmailAddress, email_key, name_key, phone_key
+from fundraising.models import DonorAccountContact
+from fundraising.selectors import organization_named
 from imports.pipeline.builders.drafts import ContactDraft
 from imports.pipeline.builders.names import as_contact_name
+from imports.pipeline.builders.tnt_data_sync import parse_donor_account_key
 from imports.pipeline.bulk_insert import rows_in
 
 Key = tuple[str, str]  # (kind, key): a StrongKey's kind, "name" or "email"
@@ -80,9 +84,36 @@ def _tnt_ids(draft: ContactDraft) -> list[str]:
     return [draft.tnt_id] if draft.tnt_id else []
 
 
+def _donor_account_keys(draft: ContactDraft) -> list[str]:
+    return [draft.donor_account_key] if draft.donor_account_key else []
+
+
+def _contacts_by_donor_account(account_list_id, keys: set[str]) -> Iterable[tuple[str, uuid.UUID]]:
+    """(key, contact id) of the contacts linked to these donor accounts (`donor_account_key`), oldest link first.
+
+    A contact may have several donor accounts, so a different account number
+    never says "someone else": the key has no field on the contact.
+    """
+    numbers: dict[tuple[str, str], set[str]] = {}
+    for key in keys:
+        code, name, number = parse_donor_account_key(key)
+        numbers.setdefault((code, name), set()).add(number)
+    for (code, name), wanted in numbers.items():
+        organization = organization_named(account_list_id=account_list_id, code=code, name=name)
+        if organization is None:
+            continue
+        links = DonorAccountContact.objects.filter(
+            donor_account__account_list_id=account_list_id, donor_account__organization=organization
+        ).order_by("id")
+        rows = links.values_list("donor_account__account_number", "contact_id")
+        for number, contact_id in rows_in(rows, "donor_account__account_number__in", wanted):
+            yield "\n".join((code, name, number)), contact_id
+
+
 STRONG_KEYS: tuple[StrongKey, ...] = (
     StrongKey("google", _google_resource_names, contact_field="google_resource_name"),
     StrongKey("tnt", _tnt_ids, contact_field="tnt_id"),
+    StrongKey("donor_account", _donor_account_keys, lookup=_contacts_by_donor_account),
 )
 #: The contact columns that hold a source's own id (kept on the contact by the writer).
 SOURCE_IDS = tuple(key.contact_field for key in STRONG_KEYS if key.contact_field)
@@ -157,6 +188,8 @@ class Evidence:
     people: set[tuple[str, str]]
     named: bool  # some person of the draft has a first or last name
     identifiers: Identifiers
+    # Each person's phones' keys, in the draft's order ("" for a number without digits); the writer stores them.
+    phone_keys: list[list[str]]
 
     @property
     def keys(self) -> list[Key]:
@@ -166,7 +199,7 @@ class Evidence:
 
 def evidence_of(draft: ContactDraft, *, phone_country: str) -> Evidence:
     people = {key for person in draft.people if (key := person_key(person.first_name, person.last_name))}
-    phones = (phone_key(phone.number, phone_country) for person in draft.people for phone in person.phones)
+    phone_keys = [[phone_key(phone.number, phone_country) for phone in person.phones] for person in draft.people]
     return Evidence(
         strong=[(key.kind, value) for key in STRONG_KEYS for value in key.of_draft(draft)],
         contact_name=draft.name,
@@ -176,10 +209,11 @@ def evidence_of(draft: ContactDraft, *, phone_country: str) -> Evidence:
         named=any(person.first_name or person.last_name for person in draft.people),
         identifiers=Identifiers(
             emails=frozenset(email_key(e.email) for person in draft.people for e in person.emails),
-            phones=frozenset(filter(None, phones)),
+            phones=frozenset(key for keys in phone_keys for key in keys if key),
             streets=frozenset(filter(None, (street_key(address.street) for address in draft.addresses))),
             websites=frozenset(filter(None, [website_key(draft.website)])),
         ),
+        phone_keys=phone_keys,
     )
 
 

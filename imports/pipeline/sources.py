@@ -16,9 +16,11 @@ from imports.pipeline.builders.csv import CsvContactBuilder
 from imports.pipeline.builders.drafts import ContactDraft, RowError
 from imports.pipeline.builders.google import GoogleImportOptions, build_google_contact
 from imports.pipeline.builders.tnt import TntImportOptions, build_tnt_contact
+from imports.pipeline.builders.tnt_data_sync import DataSyncDonor, DataSyncOptions, DataSyncOrganization, build_donor
 from imports.pipeline.builders.tnt_lookups import TntLookups
 from imports.pipeline.readers.tabular import read_tabular
 from imports.pipeline.readers.tnt import TntContactRow, TntGroup, analyze_tnt, iter_tnt_contacts
+from imports.pipeline.readers.tnt_data_sync import DONORS, DataSyncRow, iter_section
 
 
 @dataclass
@@ -27,6 +29,7 @@ class BuiltRow:
     cells: list[str]  # what the failures CSV writes back for this row
     draft: ContactDraft | None
     error: str = ""
+    donor: DataSyncDonor | None = None  # TntDataSync: the donor account written beside the contact
 
 
 def csv_builder(import_record: Import) -> CsvContactBuilder:
@@ -95,9 +98,36 @@ def tnt_rows(import_record: Import, stream: BinaryIO) -> Iterator[BuiltRow]:
         yield BuiltRow(line_number=row.position, cells=cells, draft=draft, error=error)
 
 
+def data_sync_options(import_record: Import) -> DataSyncOptions:
+    return DataSyncOptions(
+        organization=DataSyncOrganization.from_section(import_record.file_format.get("organization", {})),
+        tag_list=import_record.tag_list,
+    )
+
+
+def data_sync_cells(row: DataSyncRow, id_column: str) -> list[str]:
+    """A TntDataSync row in the failures CSV: its section, id and account name."""
+    return [row.section, row.fields.get(id_column, ""), row.fields.get("ACCT_NAME", "")]
+
+
+def data_sync_rows(import_record: Import, stream: BinaryIO) -> Iterator[BuiltRow]:
+    """The [DONORS] section (one pass over the file): each row a contact and its donor account."""
+    options = data_sync_options(import_record)
+    for row in iter_section(stream, DONORS, encoding=import_record.file_format["encoding"]):
+        cells = data_sync_cells(row, "PEOPLE_ID")
+        try:
+            draft, donor = build_donor(row, options)
+        except RowError as error:
+            yield BuiltRow(line_number=row.line_number, cells=cells, draft=None, error=str(error))
+            continue
+        yield BuiltRow(line_number=row.line_number, cells=cells, draft=draft, donor=donor)
+
+
 def rows_of(import_record: Import, stream: BinaryIO) -> Iterator[BuiltRow]:
     if import_record.source == Import.Source.TNT:
         return tnt_rows(import_record, stream)
+    if import_record.source == Import.Source.TNT_DATA_SYNC:
+        return data_sync_rows(import_record, stream)
     return csv_rows(import_record, stream)
 
 
@@ -105,6 +135,8 @@ def failure_headers(import_record: Import) -> list[str]:
     """Column names of the failures CSV after "Error Message": the file's own headers."""
     if import_record.source == Import.Source.TNT:
         return ["Table", "TntConnect ID", "Name"]
+    if import_record.source == Import.Source.TNT_DATA_SYNC:
+        return ["Section", "PEOPLE_ID or DONATION_ID", "ACCT_NAME"]
     if import_record.source == Import.Source.GOOGLE:
         return ["Google Resource Name", "Name"]
     return list(import_record.ordered_file_headers.values())
@@ -123,6 +155,14 @@ def sample_drafts(import_record: Import) -> Iterator[tuple[int, ContactDraft]]:
                 position=stored["line_number"],
             )
             draft, _ = build(lambda r: build_tnt_contact(r, options), row)
+            if draft is not None:
+                yield stored["line_number"], draft
+        return
+    if import_record.source == Import.Source.TNT_DATA_SYNC:
+        options = data_sync_options(import_record)
+        for stored in import_record.sample_rows:
+            row = DataSyncRow(DONORS, stored["line_number"], stored["values"], ())
+            draft, _ = build(lambda r: build_donor(r, options)[0], row)
             if draft is not None:
                 yield stored["line_number"], draft
         return

@@ -57,32 +57,28 @@ class Step:
     after: tuple[str, ...] = ()
 
 
-def _link(row: TntRow, lookups: TntLookups, *, parent: str) -> book_writer.LinkDraft:
-    task, contact = row.fields.get(f"{parent}ID", "").strip(), row.fields.get("ContactID", "").strip()
-    if not task or not contact:
-        raise RowError(f"{row.table} {row.tnt_id} does not name both a {parent.lower()} and a contact.")
-    return book_writer.LinkDraft(row.tnt_id, task, contact)
+def _link_step(name: str, table: str, *, parent: str, after: str) -> Step:
+    """A TaskContact or HistoryContact step: links its parent table's records to their contacts."""
+
+    def build(row: TntRow, lookups: TntLookups) -> book_writer.LinkDraft:
+        task, contact = row.fields.get(f"{parent}ID", "").strip(), row.fields.get("ContactID", "").strip()
+        if not task or not contact:
+            raise RowError(f"{row.table} {row.tnt_id} does not name both a {parent.lower()} and a contact.")
+        return book_writer.LinkDraft(row.tnt_id, task, contact)
+
+    def write(context: book_writer.BookContext, drafts: list) -> book_writer.StepResult:
+        return book_writer.write_task_contacts(context, drafts, tnt_table=parent)
+
+    return Step(name, (table,), build, write, after=(after,))
 
 
 STEPS: tuple[Step, ...] = (
     Step("referrals", ("Contact",), build_referral, write_referrals),
     Step("appeals", ("Appeal", "Campaign"), build_appeal, book_writer.write_appeals),
     Step("tasks", ("Task",), build_task, book_writer.write_tasks, after=("appeals",)),
-    Step(
-        "task_contacts",
-        ("TaskContact",),
-        lambda row, lookups: _link(row, lookups, parent="Task"),
-        lambda context, drafts: book_writer.write_task_contacts(context, drafts, tnt_table="Task"),
-        after=("tasks",),
-    ),
+    _link_step("task_contacts", "TaskContact", parent="Task", after="tasks"),
     Step("history", ("History",), build_history, book_writer.write_tasks, after=("appeals",)),
-    Step(
-        "history_contacts",
-        ("HistoryContact",),
-        lambda row, lookups: _link(row, lookups, parent="History"),
-        lambda context, drafts: book_writer.write_task_contacts(context, drafts, tnt_table="History"),
-        after=("history",),
-    ),
+    _link_step("history_contacts", "HistoryContact", parent="History", after="history"),
     Step("pledges", ("Promise",), build_pledge, book_writer.write_pledges, after=("appeals",)),
     Step("donor_accounts", ("Donor",), build_donor_account, gifts_writer.write_donor_accounts),
     Step("donations", ("Gift",), build_donation, gifts_writer.write_donations, after=("donor_accounts", "appeals")),

@@ -25,7 +25,6 @@ from contacts.models import (
     Tag,
     email_key,
     name_key,
-    phone_key,
 )
 from imports.models import Import, ImportedContact, PossibleDuplicate
 from imports.pipeline.builders.drafts import AddressDraft, ContactDraft, PersonDraft
@@ -86,10 +85,17 @@ def address_key(address) -> tuple:
 @dataclass
 class PersonState:
     person: Person
-    has_primary_email: bool = False
-    has_primary_phone: bool = False
+    # The kinds (EmailAddress, PhoneNumber) the person has a primary of: the first primary one stays the only one.
+    primary_kinds: set[type] = field(default_factory=set)
     # A household number (TntConnect's home phone) belongs to both people: phones are kept once per person.
     phone_keys: set[str] = field(default_factory=set)
+
+    def reached_at(self, model: type[EmailAddress | PhoneNumber], *, primary: bool, **values):
+        """A new email address or phone number of the person (its values by attribute name)."""
+        primary = primary and model not in self.primary_kinds
+        if primary:
+            self.primary_kinds.add(model)
+        return new_instance(model, id=time_ordered_id(), person_id=self.person.id, primary=primary, **values)
 
 
 @dataclass
@@ -130,6 +136,7 @@ class BatchResult:
     created: int = 0
     updated: int = 0
     possible_duplicates: int = 0
+    contact_ids: list[uuid.UUID] = field(default_factory=list)  # the contact each draft became, in order
 
 
 class BatchWriter:
@@ -215,10 +222,11 @@ class ContactWriter:
             else:
                 result.updated += 1
                 self._merge_contact(state, draft, batch)
-            self._merge_children(state, draft, batch)
+            self._merge_children(state, draft, evidence, batch)
             matcher.remember(evidence, state)
             self._link_referral(state, draft, referrers, batch)
             touched.setdefault(state.contact.id, state.is_new)
+            result.contact_ids.append(state.contact.id)
         batch.flush()
         imported = [
             new_instance(ImportedContact, import_record_id=self.import_record.pk, contact_id=cid, created=new)
@@ -293,13 +301,15 @@ class ContactWriter:
         for person_id, key, primary in rows_in(emails, "person_id__in", people):
             person_state = people[person_id]
             states[person_state.person.contact_id].email_keys.add(key)
-            person_state.has_primary_email |= primary
+            if primary:
+                person_state.primary_kinds.add(EmailAddress)
         phones = PhoneNumber.objects.values_list("person_id", "number_key", "primary")
         for person_id, key, primary in rows_in(phones, "person_id__in", people):
             person_state = people[person_id]
             states[person_state.person.contact_id].phone_keys.add(key)
             person_state.phone_keys.add(key)
-            person_state.has_primary_phone |= primary
+            if primary:
+                person_state.primary_kinds.add(PhoneNumber)
         return states
 
     # --- building and merging ----------------------------------------------------------
@@ -331,11 +341,11 @@ class ContactWriter:
         if changed and not state.is_new:
             batch.updated_contacts[contact.id] = contact
 
-    def _merge_children(self, state: ContactState, draft: ContactDraft, batch: BatchWriter) -> None:
-        for person_draft in draft.people:
+    def _merge_children(self, state: ContactState, draft: ContactDraft, evidence: Evidence, batch: BatchWriter) -> None:
+        for person_draft, phone_keys in zip(draft.people, evidence.phone_keys, strict=True):
             person_state = self._person_for(state, person_draft, batch)
             self._add_emails(state, person_state, person_draft, batch)
-            self._add_phones(state, person_state, person_draft, batch)
+            self._add_phones(state, person_state, person_draft, phone_keys, batch)
         for address_draft in draft.addresses:
             self._add_address(state, address_draft, batch)
         for tag in draft.tags:
@@ -376,58 +386,29 @@ class ContactWriter:
             batch.updated_people[person.id] = person
 
     @staticmethod
-    def _add_emails(
-        state: ContactState,
-        person_state: PersonState,
-        draft: PersonDraft,
-        batch: BatchWriter,
-    ) -> None:
+    def _add_emails(state: ContactState, person_state: PersonState, draft: PersonDraft, batch: BatchWriter) -> None:
         for email in draft.emails:
             key = email_key(email.email)
-            if key in state.email_keys:
-                continue
-            state.email_keys.add(key)
-            primary = email.primary and not email.historic and not person_state.has_primary_email
-            person_state.has_primary_email |= primary
-            batch.emails.append(
-                new_instance(
-                    EmailAddress,
-                    id=time_ordered_id(),
-                    person_id=person_state.person.id,
-                    email=email.email,
-                    email_key=key,
-                    primary=primary,
-                    historic=email.historic,
-                )
-            )
+            if key not in state.email_keys:  # an address is the household's: kept once per contact
+                state.email_keys.add(key)
+                primary = email.primary and not email.historic
+                values = {"email": email.email, "email_key": key, "historic": email.historic}
+                batch.emails.append(person_state.reached_at(EmailAddress, primary=primary, **values))
 
+    @staticmethod
     def _add_phones(
-        self,
-        state: ContactState,
-        person_state: PersonState,
-        draft: PersonDraft,
-        batch: BatchWriter,
+        state: ContactState, person_state: PersonState, draft: PersonDraft, keys: list[str], batch: BatchWriter
     ) -> None:
-        for phone in draft.phones:
-            key = phone_key(phone.number, self.phone_country) or phone.number.strip().casefold()
-            if key in person_state.phone_keys:
-                continue
-            state.phone_keys.add(key)
-            person_state.phone_keys.add(key)
-            primary = phone.primary and not person_state.has_primary_phone
-            person_state.has_primary_phone |= primary
-            batch.phones.append(
-                new_instance(
-                    PhoneNumber,
-                    id=time_ordered_id(),
-                    person_id=person_state.person.id,
-                    number=phone.number,
-                    number_key=key,
-                    location=phone.location,
-                    primary=primary,
-                    historic=phone.historic,
+        """`keys`: the phones' keys (`Evidence.phone_keys`), computed once for matching and storing."""
+        for phone, key in zip(draft.phones, keys, strict=True):
+            key = key or phone.number.strip().casefold()
+            if key not in person_state.phone_keys:
+                state.phone_keys.add(key)
+                person_state.phone_keys.add(key)
+                values = {"number": phone.number, "number_key": key, "location": phone.location}
+                batch.phones.append(
+                    person_state.reached_at(PhoneNumber, primary=phone.primary, historic=phone.historic, **values)
                 )
-            )
 
     def _add_address(self, state: ContactState, draft: AddressDraft, batch: BatchWriter) -> None:
         key = address_key(draft)

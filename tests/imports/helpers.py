@@ -211,8 +211,9 @@ def make_import(
         given = {"account_list": account_list, "user": user}
         membership = MembershipFactory(**{name: value for name, value in given.items() if value is not None})
         account_list, user = membership.account_list, membership.user
-    kind = "tnt" if source == Import.Source.TNT else "csv"
-    name = filename or fixture or ("export.xml" if kind == "tnt" else "contacts.csv")
+    kind = "tnt" if source in Import.TNT_SOURCES else "csv"
+    default_name = {Import.Source.TNT: "export.xml", Import.Source.TNT_DATA_SYNC: "donors.tntmpd"}
+    name = filename or fixture or default_name.get(source, "contacts.csv")
     import_record = services.create_import(
         account_list=account_list,
         user=user,

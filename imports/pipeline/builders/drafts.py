@@ -101,6 +101,8 @@ class ContactDraft:
     referred_by: str = ""  # the name of the contact who referred this one
     tnt_id: str = ""  # TntConnect's own id, for matching re-imports
     google_resource_name: str = ""  # the People API's people/... of the person, for matching re-imports
+    # TntDataSync: the donor's account at the organisation (see builders/tnt_data_sync.py), for matching
+    donor_account_key: str = ""
 
     @property
     def primary_email(self) -> str:

@@ -1,0 +1,289 @@
+"""TntDataSync rows -> drafts: a [DONORS] row is a contact and its donor account, a [GIFTS] row a donation.
+
+Pure and database-free, shared by the samples and the job. The rules are
+"TntDataSync donor files" in docs/imports-api.md; the comments say where a
+rule needed interpreting.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from imports.pipeline.builders.drafts import AddressDraft, ContactDraft, EmailDraft, PersonDraft, PhoneDraft, RowError
+from imports.pipeline.builders.names import contact_name, greeting_for
+from imports.pipeline.builders.values import merge_tags, normalize_email, parse_amount, split_tags
+from imports.pipeline.readers.tnt_data_sync import DataSyncRow
+
+__all__ = [
+    "DataSyncDonor",
+    "DataSyncGift",
+    "DataSyncOptions",
+    "DataSyncOrganization",
+    "build_donor",
+    "build_gift",
+    "donor_account_key",
+]
+
+ORGANIZATION_PERSON_TYPE = "O"
+_SLASHED_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})\Z")
+_ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?\Z")
+_CURRENCY = re.compile(r"[A-Za-z]{3}\Z")
+
+
+UNNAMED_ORGANIZATION = "Giving organisation (Imported from TntDataSync)"
+
+
+@dataclass(frozen=True)
+class DataSyncOrganization:
+    """The [ORGANIZATION] section: who keeps the donors' accounts, found by its code, else by its name."""
+
+    code: str
+    name: str
+    currency: str  # DefaultCurrencyCode, "" when the file gives none
+
+    @classmethod
+    def from_section(cls, values: dict[str, str]) -> DataSyncOrganization:
+        code = values.get("CODE", "")[:100]
+        currency = values.get("DEFAULTCURRENCYCODE", "").upper()
+        return cls(
+            code=code,
+            name=(values.get("NAME", "") or code or UNNAMED_ORGANIZATION)[:255],
+            currency=currency if _CURRENCY.match(currency) else "",
+        )
+
+
+@dataclass(frozen=True)
+class DataSyncOptions:
+    organization: DataSyncOrganization
+    tag_list: str = ""  # comma separated, for every contact
+
+    @property
+    def currency(self) -> str:
+        return self.organization.currency
+
+
+@dataclass
+class DataSyncDonor:
+    """The donor account of a [DONORS] row, written beside its contact."""
+
+    account_number: str
+    name: str
+    street: str
+    city: str
+    state: str
+    postal_code: str
+    country: str
+
+
+@dataclass
+class DataSyncGift:
+    donation_id: str  # the organisation's id of the gift (Donation.remote_id)
+    account_number: str  # PEOPLE_ID: the donor account
+    donation_date: date
+    amount: Decimal
+    currency: str
+    tendered_amount: Decimal
+    tendered_currency: str
+    designation: str  # the designation account's number
+    memo: str
+    motivation: str
+
+
+def donor_account_key(organization: DataSyncOrganization, account_number: str) -> str:
+    """What a contact is matched by first: the donor's account number at one organisation (code, name, number)."""
+    return "\n".join((organization.code, organization.name, account_number)) if account_number else ""
+
+
+def parse_donor_account_key(key: str) -> tuple[str, str, str]:
+    code, name, number = key.split("\n", 2)
+    return code, name, number
+
+
+def build_donor(row: DataSyncRow, options: DataSyncOptions) -> tuple[ContactDraft, DataSyncDonor]:
+    """A [DONORS] row: the household (or organisation) and its donor account; RowError when it has no number."""
+    fields = row.fields
+    number = fields.get("PEOPLE_ID", "")
+    if not number:
+        raise RowError(f"[DONORS] line {row.line_number}: no PEOPLE_ID (the donor's account number).")
+    is_organization = fields.get("PERSON_TYPE", "").upper() == ORGANIZATION_PERSON_TYPE
+    account_name = fields.get("ACCT_NAME", "")
+    address = _address(fields)
+    people = _organization_people(fields, account_name) if is_organization else _household(fields)
+    name = _contact_name(fields, people, account_name, is_organization=is_organization)
+    if not name:
+        raise RowError(f"[DONORS] line {row.line_number}: donor {number} has no name (ACCT_NAME and names blank).")
+    draft = ContactDraft(
+        name=name[:255],
+        greeting=_greeting(people, is_organization=is_organization),
+        envelope_greeting=account_name[:255],
+        tags=merge_tags(split_tags(options.tag_list)),
+        people=people,
+        addresses=[address] if address else [],
+        is_organization=is_organization,
+        donor_account_key=donor_account_key(options.organization, number[:100]),
+    )
+    donor = DataSyncDonor(
+        account_number=number[:100],
+        name=(account_name or name)[:255],
+        street=address.street if address else "",
+        city=address.city if address else "",
+        state=address.state if address else "",
+        postal_code=address.postal_code if address else "",
+        country=address.country if address else "",
+    )
+    return draft, donor
+
+
+def _household(fields: dict[str, str]) -> list[PersonDraft]:
+    """The donor and, when any SP_ name is given, the spouse (who shares the last name unless told otherwise)."""
+    last = fields.get("LAST_NAME_ORG", "")
+    primary = _person(fields, "", last_name=last)
+    people = [primary] if primary.first_name or primary.last_name else []
+    spouse = _person(fields, "SP_", last_name=fields.get("SP_LAST_NAME", "") or last)
+    if spouse.first_name:
+        spouse.is_spouse = True
+        people.append(spouse)
+    _add_contact_details(fields, people or [PersonDraft(last_name=fields.get("ACCT_NAME", ""))], people)
+    return people
+
+
+def _organization_people(fields: dict[str, str], account_name: str) -> list[PersonDraft]:
+    """An organisation's phone and email belong to a person named after it (as TntConnect does)."""
+    holder = PersonDraft(last_name=(fields.get("LAST_NAME_ORG", "") or account_name)[:255])
+    people: list[PersonDraft] = []
+    _add_contact_details(fields, [holder], people)
+    return people
+
+
+def _add_contact_details(fields: dict[str, str], holders: list[PersonDraft], people: list[PersonDraft]) -> None:
+    """PHONE and EMAIL on the first person; a person made only to hold them joins `people`."""
+    holder = holders[0]
+    if phone := fields.get("PHONE", ""):
+        holder.phones.append(PhoneDraft(number=phone[:100], location="home", primary=True))
+    email = fields.get("EMAIL", "")
+    if email:
+        try:
+            holder.emails.append(EmailDraft(email=normalize_email(email)[:254], primary=True))
+        except ValueError:
+            pass  # a donor system's unusable address is left out, as an invalid CSV email is
+    if (holder.phones or holder.emails) and holder not in people:
+        people.insert(0, holder)
+
+
+def _person(fields: dict[str, str], prefix: str, *, last_name: str) -> PersonDraft:
+    return PersonDraft(
+        first_name=fields.get(f"{prefix}FIRST_NAME", "")[:255],
+        last_name=last_name[:255],
+        middle_name=fields.get(f"{prefix}MIDDLE_NAME", "")[:255],
+        title=fields.get(f"{prefix}TITLE", "")[:50],
+        suffix=fields.get(f"{prefix}SUFFIX", "")[:50],
+    )
+
+
+def _contact_name(
+    fields: dict[str, str], people: list[PersonDraft], account_name: str, *, is_organization: bool
+) -> str:
+    """TntConnect's (and MPDX's) "Last, First and Spouse"; an organisation by its name."""
+    if is_organization:
+        return fields.get("LAST_NAME_ORG", "") or account_name
+    primary = next((p for p in people if not p.is_spouse), None)
+    spouse = next((p for p in people if p.is_spouse), None)
+    name = contact_name(
+        primary.first_name if primary else "",
+        primary.last_name if primary else (spouse.last_name if spouse else ""),
+        spouse.first_name if spouse else "",
+        spouse.last_name if spouse else "",
+    )
+    return name or account_name
+
+
+def _greeting(people: list[PersonDraft], *, is_organization: bool) -> str:
+    if is_organization:
+        return ""
+    primary = next((p.first_name for p in people if not p.is_spouse), "")
+    spouse = next((p.first_name for p in people if p.is_spouse), "")
+    return greeting_for(primary, spouse)
+
+
+def _address(fields: dict[str, str]) -> AddressDraft | None:
+    street = "\n".join(line for line in (fields.get(f"ADDR{n}", "") for n in range(1, 5)) if line)
+    city, state, postal_code = fields.get("CITY", ""), fields.get("STATE", ""), fields.get("ZIP", "")
+    # Some donor systems leave COUNTRY blank and write the country's name in CNTRY_DESCR.
+    country = fields.get("COUNTRY", "") or fields.get("CNTRY_DESCR", "")
+    if not (street or city or state or postal_code or country):
+        return None
+    return AddressDraft(
+        street=street,
+        city=city[:255],
+        state=state[:255],
+        postal_code=postal_code[:50],
+        country=country[:255],
+        location="home",
+        primary_mailing_address=True,
+    )
+
+
+# ---------------------------------------------------------------- gifts
+
+
+def build_gift(row: DataSyncRow, options: DataSyncOptions) -> DataSyncGift:
+    """A [GIFTS] row; RowError (with the section and line) for a row that cannot be a donation."""
+    fields = row.fields
+    where = f"[GIFTS] line {row.line_number}"
+    donation_id = fields.get("DONATION_ID", "")
+    if not donation_id:
+        raise RowError(f"{where}: no DONATION_ID (the organisation's id of the gift).")
+    number = fields.get("PEOPLE_ID", "")
+    if not number:
+        raise RowError(f"{where}: gift {donation_id} names no donor (PEOPLE_ID is blank).")
+    gift_date = gift_date_of(fields.get("DISPLAY_DATE", ""))
+    if gift_date is None:
+        raise RowError(
+            f"{where}: gift {donation_id} has no readable date ({fields.get('DISPLAY_DATE', '')!r}; "
+            "expected month/day/year)."
+        )
+    amount = _amount(fields.get("AMOUNT", ""))
+    if amount is None:
+        raise RowError(f"{where}: gift {donation_id} has no readable amount ({fields.get('AMOUNT', '')!r}).")
+    tendered = _amount(fields.get("TENDERED_AMOUNT", ""))
+    tendered_currency = fields.get("TENDERED_CURRENCY", "").upper()
+    if not _CURRENCY.match(tendered_currency):
+        tendered_currency = ""
+    return DataSyncGift(
+        donation_id=donation_id[:100],
+        account_number=number[:100],
+        donation_date=gift_date,
+        amount=amount,
+        currency=options.currency,
+        tendered_amount=tendered if tendered is not None else amount,
+        tendered_currency=tendered_currency or options.currency,
+        designation=fields.get("DESIGNATION", "")[:100],
+        memo=fields.get("MEMO", ""),
+        motivation=fields.get("MOTIVATION", "")[:255],
+    )
+
+
+def gift_date_of(text: str) -> date | None:
+    """DISPLAY_DATE is month/day/year ("08/01/2014"; a two-digit year is this century's); ISO dates are read too."""
+    text = text.strip()
+    if found := _SLASHED_DATE.match(text):
+        month, day, year = (int(part) for part in found.groups())
+        year += 2000 if len(found.group(3)) == 2 else 0
+    elif found := _ISO_DATE.match(text):
+        year, month, day = (int(part) for part in found.groups())
+    else:
+        return None
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _amount(text: str) -> Decimal | None:
+    try:
+        return parse_amount(text)
+    except ValueError:
+        return None

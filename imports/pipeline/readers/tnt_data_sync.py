@@ -1,0 +1,312 @@
+"""A streaming reader of TntDataSync donor files (``.tntmpd``, ``.tntdatasync``).
+
+A giving organisation's donor system writes these for TntConnect: INI-like
+sections, the first of key=value lines, the others each a CSV with a header
+row::
+
+    [ORGANIZATION]
+    Name=Wycliffe USA
+    Code=WBT-USA
+    DefaultCurrencyCode=USD
+
+    [DONORS]
+    "PEOPLE_ID","ACCT_NAME","PERSON_TYPE","LAST_NAME_ORG","FIRST_NAME",...
+    "11459","Mr. and Mrs. Cliff A. Doe","P","Doe","Cliff",...
+
+    [GIFTS]
+    "PEOPLE_ID","ACCT_NAME","DISPLAY_DATE","AMOUNT","DONATION_ID","DESIGNATION",...
+
+Donor systems differ in the details, so: section names and header names in
+any case, quoted or not; blank lines anywhere; CR, LF or CRLF; a byte-order
+mark or none, and the encodings of `encodings`; sections and columns this
+reader does not know are skipped. Cells are stripped (blank cells are often
+written as a space).
+
+Memory does not grow with the file: a pass reads the file line by line and
+parses only the section it was asked for (``iter_section``); the job reads
+the donors in one pass and the gifts in another. Pure Python, no Django.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import BinaryIO
+
+from imports.pipeline.readers import FileReadError
+from imports.pipeline.readers.encodings import encoding_from_head, guess_legacy_encoding
+from imports.pipeline.readers.streams import open_text, read_head, rewound
+
+__all__ = [
+    "DONORS",
+    "GIFTS",
+    "NOT_DATA_SYNC_MESSAGE",
+    "ORGANIZATION",
+    "DataSyncAnalysis",
+    "DataSyncRow",
+    "analyze_data_sync",
+    "iter_section",
+    "looks_like_data_sync",
+]
+
+ORGANIZATION, DONORS, GIFTS = "ORGANIZATION", "DONORS", "GIFTS"
+REQUIRED_SECTIONS = (DONORS, GIFTS)
+#: The column each CSV section cannot do without: what identifies its rows.
+REQUIRED_COLUMNS = {DONORS: ("PEOPLE_ID",), GIFTS: ("PEOPLE_ID", "DONATION_ID")}
+SAMPLE_SIZE = 4
+DEFAULT_MAX_LINE_LENGTH = 1 << 20  # a donor row is a few hundred characters
+DEFAULT_MAX_COLUMNS = 1_000
+ENCODING_ATTEMPTS = 3
+
+NOT_DATA_SYNC_MESSAGE = (
+    "This is not a TntDataSync file: expected a donor file (.tntmpd or .tntdatasync) as a giving organisation's "
+    "donor system exports it for TntConnect, with an [ORGANIZATION] section and [DONORS] and [GIFTS] sections "
+    "whose rows are CSV under a header row{found}."
+)
+
+# "[DONORS]", "[donors]", "\"[DONORS]\"", "[\"DONORS\"]", with spaces or a spreadsheet's trailing commas.
+_SECTION = re.compile(r'^\s*"?\[\s*"?\s*([A-Za-z][A-Za-z0-9_ -]*?)\s*"?\s*\]"?\s*[,;\t]*\s*$')
+_KEY_VALUE = re.compile(r'^\s*"?([^="]+?)"?\s*=\s*(.*?)\s*$')
+
+
+@dataclass(frozen=True, slots=True)
+class DataSyncRow:
+    section: str  # DONORS or GIFTS
+    line_number: int  # where the row starts in the file (1-based): the line of a failure
+    fields: dict[str, str]  # header in upper case -> stripped cell; missing cells are ""
+    cells: tuple[str, ...]  # as written, for the failures CSV
+
+
+@dataclass
+class DataSyncAnalysis:
+    encoding: str
+    organization: dict[str, str]  # key in upper case (NAME, CODE, DEFAULTCURRENCYCODE...) -> value
+    counts: dict[str, int] = field(default_factory=dict)  # section -> data rows
+    headers: dict[str, list[str]] = field(default_factory=dict)  # section -> its header row, upper case
+    samples: list[DataSyncRow] = field(default_factory=list)  # the first donors
+
+
+def section_name(line: str) -> str | None:
+    """The section a line opens, in upper case; None for any other line."""
+    if "[" not in line:
+        return None
+    found = _SECTION.match(line)
+    return found.group(1).strip().upper() if found else None
+
+
+def looks_like_data_sync(head: bytes) -> bool:
+    """Whether the first bytes of a file look like a TntDataSync file (a section line near the start)."""
+    text = head[:8192].decode("utf-8", "replace").lstrip("\ufeff").replace("\0", "")
+    names = {section_name(line) for line in text.splitlines()[:200]}
+    return bool(names & {ORGANIZATION, DONORS, GIFTS})
+
+
+def analyze_data_sync(
+    stream: BinaryIO,
+    *,
+    max_line_length: int = DEFAULT_MAX_LINE_LENGTH,
+    max_columns: int = DEFAULT_MAX_COLUMNS,
+) -> DataSyncAnalysis:
+    """Read the whole file once: its encoding, organisation, sections, row counts and first donors.
+
+    Raises FileReadError (a sentence for the user) when the file is not a
+    TntDataSync file or cannot be read.
+    """
+    head = read_head(rewound(stream))
+    try:
+        encoding, certain = encoding_from_head(head)
+    except FileReadError:
+        raise FileReadError(NOT_DATA_SYNC_MESSAGE.format(found=": this file holds binary data")) from None
+    tried = {encoding}
+    for _ in range(ENCODING_ATTEMPTS):
+        try:
+            return _analyze(rewound(stream), encoding, max_line_length=max_line_length, max_columns=max_columns)
+        except _Undecodable as error:
+            if certain:
+                raise FileReadError(error.message) from None
+            encoding = guess_legacy_encoding(error.context, tried)
+            if encoding in tried:
+                raise FileReadError(error.message) from None
+            tried.add(encoding)
+    raise FileReadError(NOT_DATA_SYNC_MESSAGE.format(found=": its text encoding could not be recognised"))
+
+
+def _analyze(stream: BinaryIO, encoding: str, *, max_line_length: int, max_columns: int) -> DataSyncAnalysis:
+    analysis = DataSyncAnalysis(encoding=encoding, organization={})
+    records = _Records(stream, encoding, max_line_length=max_line_length, max_columns=max_columns)
+    for section, line_number, text in records:
+        if section == ORGANIZATION:
+            if found := _KEY_VALUE.match(text):
+                key = re.sub(r"\W", "", found.group(1)).upper()
+                analysis.organization.setdefault(key, found.group(2).strip().strip('"').strip())
+        elif section in REQUIRED_SECTIONS:
+            analysis.counts.setdefault(section, 0)
+            row = records.row(section, line_number, text)
+            if row is None:  # the header row
+                analysis.headers[section] = records.headers[section]
+                continue
+            analysis.counts[section] += 1
+            if section == DONORS and len(analysis.samples) < SAMPLE_SIZE:
+                analysis.samples.append(row)
+    _check_sections(analysis)
+    return analysis
+
+
+def _check_sections(analysis: DataSyncAnalysis) -> None:
+    missing = [name for name in REQUIRED_SECTIONS if name not in analysis.counts]
+    if missing:
+        listed = " or ".join(f"[{name}]" for name in missing)
+        raise FileReadError(NOT_DATA_SYNC_MESSAGE.format(found=f"; this file has no {listed} section"))
+    for section, columns in REQUIRED_COLUMNS.items():
+        headers = analysis.headers.get(section)
+        if headers is None:
+            continue  # a section without even a header row holds no rows
+        absent = [column for column in columns if column not in headers]
+        if absent:
+            raise FileReadError(
+                f"The [{section}] section of this TntDataSync file has no {', '.join(absent)} column: its header "
+                f"row names {', '.join(headers[:12]) or 'nothing'}. Export the file again from the donor system."
+            )
+
+
+def iter_section(
+    stream: BinaryIO,
+    section: str,
+    *,
+    encoding: str,
+    max_line_length: int = DEFAULT_MAX_LINE_LENGTH,
+    max_columns: int = DEFAULT_MAX_COLUMNS,
+) -> Iterator[DataSyncRow]:
+    """The data rows of one CSV section (DONORS or GIFTS), in file order; other sections are only skipped over."""
+    records = _Records(rewound(stream), encoding, max_line_length=max_line_length, max_columns=max_columns)
+    try:
+        for name, line_number, text in records:
+            if name == section:
+                row = records.row(section, line_number, text)
+                if row is not None:
+                    yield row
+    except _Undecodable as error:
+        raise FileReadError(error.message) from None
+
+
+class _Undecodable(Exception):
+    def __init__(self, message: str, context: bytes) -> None:
+        super().__init__(message)
+        self.message = message
+        self.context = context
+
+
+class _Records:
+    """(section, start line, text) of every non-blank record, a quoted cell's line breaks kept inside it.
+
+    A record whose quotes are not balanced goes on over the next lines, as
+    in CSV. The header row of each CSV section is kept in `headers` when
+    `row` sees it.
+    """
+
+    def __init__(self, stream: BinaryIO, encoding: str, *, max_line_length: int, max_columns: int) -> None:
+        self._text = open_text(stream, encoding)
+        self._limit = max_line_length
+        self._max_columns = max_columns
+        self.headers: dict[str, list[str]] = {}
+        self._line = 0
+
+    def __iter__(self) -> Iterator[tuple[str, int, str]]:
+        section, pending, start = "", "", 0
+        for number, line in self._lines():
+            if pending:
+                pending += line
+                if len(pending) >= self._limit:
+                    raise FileReadError(_runaway_quote_message(start, self._limit))
+                if pending.count('"') % 2 == 0:
+                    yield section, start, pending
+                    pending = ""
+                continue
+            if not line.strip():
+                continue
+            name = section_name(line)
+            if name is not None:
+                section = name
+                self.headers.pop(section, None)  # a section given again starts with its own header row
+                continue
+            if line.count('"') % 2:
+                pending, start = line, number
+                continue
+            yield section, number, line
+        if pending:
+            raise FileReadError(_unclosed_quote_message(start))
+
+    def _lines(self) -> Iterator[tuple[int, str]]:
+        readline, limit = self._text.readline, self._limit
+        number = 0
+        while True:
+            try:
+                line = readline(limit)
+            except UnicodeDecodeError as error:
+                context = bytes(error.object[max(0, error.start - 4096) : error.start + 4096])
+                raise _Undecodable(_undecodable_message(number + 1, error.encoding), context) from None
+            if not line:
+                return
+            number += 1
+            if len(line) >= limit and not line.endswith(("\n", "\r")):
+                raise FileReadError(_long_line_message(number, limit))
+            if "\0" in line:
+                raise FileReadError(_binary_line_message(number))
+            yield number, line
+
+    def row(self, section: str, line_number: int, text: str) -> DataSyncRow | None:
+        """The record as a row under its section's header; None for the header row itself."""
+        cells = next(csv.reader((text,), strict=False), [])
+        if len(cells) > self._max_columns:
+            raise FileReadError(_too_many_cells_message(line_number, self._max_columns))
+        headers = self.headers.get(section)
+        if headers is None:
+            self.headers[section] = [cell.strip().strip('"').strip().upper() for cell in cells]
+            return None
+        values = [cell.strip() for cell in cells]
+        if not any(values):
+            return None
+        fields = dict.fromkeys(headers, "")
+        fields.update(zip(headers, values, strict=False))
+        return DataSyncRow(section, line_number, fields, tuple(cells))
+
+
+# --------------------------------------------------------------------------- messages shown to the user
+
+
+def _long_line_message(line: int, limit: int) -> str:
+    return (
+        f"Line {line:,} is longer than {limit:,} characters, the most this service reads in one line of a "
+        "TntDataSync file. Check that the file is a TntDataSync donor file and upload it again."
+    )
+
+
+def _binary_line_message(line: int) -> str:
+    return f"Line {line:,} contains binary data (a NUL byte), so this is not a TntDataSync text file."
+
+
+def _too_many_cells_message(line: int, limit: int) -> str:
+    return f"Line {line:,} has more than {limit:,} cells, the most this service reads in one row."
+
+
+def _unclosed_quote_message(start: int) -> str:
+    return (
+        f"Line {start:,}: unbalanced quotes. A quoted cell that starts on this line is never closed, "
+        "so the rest of the file would be read as one cell. Close that quote (write a quote inside a cell as two "
+        'quotes "") and upload the file again.'
+    )
+
+
+def _runaway_quote_message(start: int, limit: int) -> str:
+    return (
+        f"Line {start:,}: unbalanced quotes. A quoted cell that starts on this line is still open after "
+        f"{limit:,} characters. Close that quote and upload the file again."
+    )
+
+
+def _undecodable_message(line: int, encoding: str) -> str:
+    return (
+        f"Line {line:,} contains bytes that are not valid {encoding} text. Save the file as UTF-8 and upload it again."
+    )
