@@ -65,12 +65,25 @@ class BookContext:
 # ---------------------------------------------------------------- resolving ids
 
 
+def with_tnt_ids(context: BookContext, model: type[models.Model], **scope) -> models.QuerySet:
+    """The account list's records of `model` that have a TntConnect id, ready for a lookup by `tnt_id__in`.
+
+    The unique index on a record's TntConnect id is partial (blank ids are
+    not unique); PostgreSQL uses a partial index for an IN list only when it
+    can prove the index's condition, and it proves it from the list itself
+    only for lists of at most 100 values. The condition is spelled out here,
+    so a batch's lookup of 2,000 ids is an index scan, not a scan of the
+    account list's tasks (seen: 0.2 s a lookup at 200,000 history rows).
+    """
+    return model.objects.filter(account_list_id=context.account_list_id, **scope).exclude(tnt_id="")
+
+
 def ids_by_tnt_id(context: BookContext, model: type[models.Model], tnt_ids: Iterable[str], **scope) -> dict:
     """TntConnect id -> our id, for the ones this account list has (the oldest when several)."""
     wanted = {tnt_id for tnt_id in tnt_ids if tnt_id}
     if not wanted:
         return {}
-    queryset = model.objects.filter(account_list_id=context.account_list_id, **scope).order_by("created_at")
+    queryset = with_tnt_ids(context, model, **scope).order_by("created_at")
     found: dict[str, uuid.UUID] = {}
     for tnt_id, pk in rows_in(queryset.values_list("tnt_id", "id"), "tnt_id__in", wanted):
         found.setdefault(tnt_id, pk)
@@ -85,7 +98,7 @@ def appeals_by_tnt_id(context: BookContext, tnt_ids: Iterable[str]) -> dict[str,
     wanted = {tnt_id for tnt_id in tnt_ids if tnt_id}
     if not wanted:
         return {}
-    appeals = Appeal.objects.filter(account_list_id=context.account_list_id).values_list("tnt_id", "id", "name")
+    appeals = with_tnt_ids(context, Appeal).values_list("tnt_id", "id", "name")
     return {tnt_id: (pk, name) for tnt_id, pk, name in rows_in(appeals, "tnt_id__in", wanted)}
 
 
@@ -136,7 +149,7 @@ def upsert(
     scope = scope or {}
     fields = sorted({name for _, values in rows for name in values})
     existing = loaded_instances(
-        model.objects.filter(account_list_id=context.account_list_id, **scope),
+        with_tnt_ids(context, model, **scope),
         ("id", "tnt_id", *fields),
         "tnt_id__in",
         {tnt_id for tnt_id, _ in rows},
@@ -252,9 +265,7 @@ def write_task_contacts(context: BookContext, drafts: list[LinkDraft], *, tnt_ta
     tasks = dict(
         (tnt_id, (pk, appeal_id))
         for tnt_id, pk, appeal_id in rows_in(
-            Task.objects.filter(account_list_id=context.account_list_id, tnt_table=tnt_table).values_list(
-                "tnt_id", "id", "appeal_id"
-            ),
+            with_tnt_ids(context, Task, tnt_table=tnt_table).values_list("tnt_id", "id", "appeal_id"),
             "tnt_id__in",
             {d.task_tnt_id for d in drafts},
         )

@@ -31,6 +31,7 @@ from imports.pipeline.book_writer import (
     not_imported,
     result_of,
     upsert,
+    with_tnt_ids,
 )
 from imports.pipeline.builders.tnt_book import (
     DonationDraft,
@@ -275,7 +276,7 @@ def write_gift_splits(context: BookContext, drafts: list[GiftSplitDraft]) -> Ste
     donations = {
         d.tnt_id: d
         for d in loaded_instances(
-            Donation.objects.filter(account_list_id=context.account_list_id),
+            with_tnt_ids(context, Donation),
             fields,
             "tnt_id__in",
             {draft.gift_tnt_id for draft in drafts},

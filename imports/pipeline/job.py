@@ -21,12 +21,14 @@ from django.db import DatabaseError, InterfaceError, OperationalError, connectio
 from django.db.models import F
 from django.utils import timezone
 
+from contacts.models import Contact, EmailAddress, Person
 from google_contacts.errors import GoogleError
 from imports.google import people_api_for_import, refresh_groups
 from imports.models import Import, ImportFailure
 from imports.notifications import send_import_finished
 from imports.pipeline import data_sync_steps
 from imports.pipeline.builders.tnt_lookups import TntLookups
+from imports.pipeline.bulk_insert import ANALYZE_AFTER_BATCHES, refresh_planner_statistics
 from imports.pipeline.data_sync_writer import DataSyncContext
 from imports.pipeline.google_pages import google_pages
 from imports.pipeline.lease import Heartbeat, holder_is_gone, is_stale, this_process
@@ -60,11 +62,8 @@ class LostLease(Exception):
     """Another worker took this import over (this one was thought dead); stop without writing."""
 
 
-# Batches after which PostgreSQL's planner statistics are refreshed: a bulk load into
-# empty tables otherwise keeps plans made for empty tables (seen: the matching query
-# scanning a whole account list, seconds per batch, past 600,000 rows).
-ANALYZE_AFTER_BATCHES = (2, 20, 200)
-ANALYZED_TABLES = ("contacts_contact", "contacts_person", "contacts_emailaddress")
+# The tables the contacts' matching reads, whose statistics are refreshed as they grow.
+ANALYZED_MODELS = (Contact, Person, EmailAddress)
 
 
 def run_import(import_id: str, *, on_progress=None) -> Import:
@@ -346,9 +345,7 @@ def _import_google_pages(import_record: Import, writer: ContactWriter, *, on_pro
 
 
 def _refresh_planner_statistics() -> None:
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(f"ANALYZE {', '.join(ANALYZED_TABLES)}")
+    refresh_planner_statistics(ANALYZED_MODELS)
 
 
 def _batches(rows: Iterator[BuiltRow], size: int) -> Iterator[list[BuiltRow]]:
