@@ -18,6 +18,7 @@ import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import chain
 
 from django.db import models
 from django.utils import timezone
@@ -31,6 +32,7 @@ from fundraising.models import (
     TaskComment,
     TaskContact,
 )
+from imports.pipeline import tnt_references
 from imports.pipeline.builders.tnt_book import (
     AppealDraft,
     PledgeDraft,
@@ -60,6 +62,7 @@ class BookContext:
     designation_name: str  # "USER NAME (Imported from TntConnect)"
     lookups: TntLookups
     appeals_from_splits: bool = False  # from 3.2 a gift's appeals are its GiftSplit rows
+    chosen_groups: tuple[str, ...] = ()  # with import_by_group: the groups whose contacts are imported
 
 
 # ---------------------------------------------------------------- resolving ids
@@ -111,6 +114,28 @@ def new_record(context: BookContext, model: type[models.Model], **values) -> mod
         import_record_id=context.import_id,
         **values,
     )
+
+
+def without_left_out(context: BookContext, drafts: list) -> tuple[list, int]:
+    """The drafts that an import by group keeps, and how many it leaves out.
+
+    A row of a contact in none of the chosen groups (a pledge, a donor
+    account, a gift, a task's link to it) is left out, even when that contact
+    is in the account list from another import; a task or history entry is
+    left out when every contact its link table names is.
+    """
+    if not context.chosen_groups or not drafts:
+        return drafts, 0
+    if isinstance(drafts[0], TaskDraft):
+        named = tnt_references.contacts_of(context.import_id, drafts[0].tnt_table, [d.tnt_id for d in drafts])
+        left = tnt_references.left_out(context.import_id, context.chosen_groups, chain(*named.values()))
+        kept = [d for d in drafts if not named.get(d.tnt_id) or not left.issuperset(named[d.tnt_id])]
+    elif hasattr(drafts[0], "contact_tnt_id"):
+        left = tnt_references.left_out(context.import_id, context.chosen_groups, (d.contact_tnt_id for d in drafts))
+        kept = [d for d in drafts if d.contact_tnt_id not in left]
+    else:
+        return drafts, 0
+    return kept, len(drafts) - len(kept)
 
 
 def not_imported(draft, table: str) -> tuple[str, str]:

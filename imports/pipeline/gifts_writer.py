@@ -34,11 +34,12 @@ from imports.pipeline.book_writer import (
     with_tnt_ids,
 )
 from imports.pipeline.builders.tnt_book import (
+    DESIGNATED_LINE,
     DonationDraft,
     DonorAccountDraft,
     GiftSplitDraft,
     designated_line,
-    with_designated_lines,
+    with_lines_of,
 )
 from imports.pipeline.writer import insert_new, loaded_instances, new_instance, rows_in
 
@@ -200,7 +201,7 @@ def write_donations(context: BookContext, drafts: list[DonationDraft]) -> StepRe
 
 def _keep_splits(donation: Donation, values: dict) -> dict:
     """From 3.2 a gift's appeal and the memo's designated lines come from its GiftSplit rows, not the Gift row."""
-    return {**values, "memo": with_designated_lines(values["memo"], of=donation.memo)}
+    return {**values, "memo": with_lines_of(values["memo"], of=donation.memo, pattern=DESIGNATED_LINE)}
 
 
 def _accounts_made_for_contacts(context: BookContext, drafts: list[DonationDraft], contacts: dict) -> dict:

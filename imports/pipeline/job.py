@@ -26,7 +26,7 @@ from google_contacts.errors import GoogleError
 from imports.google import people_api_for_import, refresh_groups
 from imports.models import Import, ImportFailure
 from imports.notifications import send_import_finished
-from imports.pipeline import data_sync_steps
+from imports.pipeline import data_sync_steps, tnt_references
 from imports.pipeline.builders.tnt_lookups import TntLookups
 from imports.pipeline.bulk_insert import ANALYZE_AFTER_BATCHES, refresh_planner_statistics
 from imports.pipeline.data_sync_writer import DataSyncContext
@@ -34,7 +34,7 @@ from imports.pipeline.google_pages import google_pages
 from imports.pipeline.lease import Heartbeat, holder_is_gone, is_stale, this_process
 from imports.pipeline.read_ahead import read_ahead
 from imports.pipeline.readers.tnt import analyze_tnt
-from imports.pipeline.sources import BuiltRow, rows_of
+from imports.pipeline.sources import BuiltRow, rows_of, tnt_options
 from imports.pipeline.tnt_steps import BookSteps, commit_steps
 from imports.pipeline.writer import BatchResult, ContactWriter
 
@@ -221,9 +221,12 @@ def _import_rows(import_record: Import, *, on_progress=None) -> None:
         _commit_with_retries(import_record, lambda: data_sync_steps.initial_steps(import_record))
     with import_record.file.open("rb") as stream:
         if not _contacts_done(import_record):
+            if import_record.source == Import.Source.TNT:
+                _stage_references(import_record, stream)
             _import_contacts(import_record, writer, stream, on_progress=on_progress, data_sync=data_sync)
         if import_record.source == Import.Source.TNT:
             _import_book(import_record, stream, on_progress=on_progress)
+            tnt_references.discard(import_record)
         if data_sync is not None:
             data_sync_steps.import_gifts(
                 import_record,
@@ -239,9 +242,24 @@ def _contacts_done(import_record: Import) -> bool:
     return bool(import_record.tnt_steps.get("contacts", {}).get("done"))
 
 
+def _stage_references(import_record: Import, stream) -> None:
+    """TntConnect: copy the groups' members (and, by group, the tasks' contacts) for the batches to look up."""
+    contacts = import_record.tnt_steps.get("contacts", {})
+    if contacts.get("staged"):
+        return
+
+    def stage() -> dict:
+        tnt_references.stage(import_record, stream, tnt_references.staged_tables(import_record))
+        return {**import_record.tnt_steps, "contacts": {**contacts, "staged": True}}
+
+    _commit_with_retries(import_record, stage)
+    stream.seek(0)
+
+
 def _import_contacts(
     import_record: Import, writer: ContactWriter, stream, *, on_progress=None, data_sync: DataSyncContext | None = None
 ) -> None:
+    groups = tnt_options(import_record, group_members={}) if import_record.source == Import.Source.TNT else None
     rows = rows_of(import_record, stream)
     # Resume: the rows of committed batches are done already.
     rows = islice(rows, import_record.rows_processed, None)
@@ -250,13 +268,16 @@ def _import_contacts(
     with closing(read_ahead(_batches(rows, settings.IMPORT_BATCH_SIZE))) as batches:
         for number, batch in enumerate(batches, start=1):
             _check_not_cancelled(import_record)
+            if groups is not None:
+                batch = tnt_references.with_groups(import_record, groups, batch)
             _write_with_retries(import_record, writer, batch, data_sync=data_sync)
             if number in ANALYZE_AFTER_BATCHES:
                 _refresh_planner_statistics()
             if on_progress:
                 on_progress(import_record)
     if import_record.source in Import.TNT_SOURCES:
-        _commit_with_retries(import_record, lambda: {**import_record.tnt_steps, "contacts": {"done": True}})
+        contacts = import_record.tnt_steps.get("contacts", {})
+        _commit_with_retries(import_record, lambda: {**import_record.tnt_steps, "contacts": {**contacts, "done": True}})
 
 
 def _import_book(import_record: Import, stream, *, on_progress=None) -> None:
@@ -403,8 +424,9 @@ def _write_batch(
             fields=row.cells,
         )
         for row in batch
-        if row.draft is None
+        if row.draft is None and not row.skipped
     ]
+    skipped = sum(row.skipped for row in batch)
     with transaction.atomic():
         result = writer.write(good, lines) if good else None
         ImportFailure.objects.bulk_create(failed)
@@ -417,6 +439,12 @@ def _write_batch(
         }
         if source_cursor is not None:
             counters["source_cursor"] = source_cursor
+        if skipped:  # TntConnect contacts in none of the chosen groups: the contacts' "skipped"
+            contacts = import_record.tnt_steps.get("contacts", {})
+            counters["tnt_steps"] = {
+                **import_record.tnt_steps,
+                "contacts": {**contacts, "skipped": contacts.get("skipped", 0) + skipped},
+            }
         if data_sync is not None:
             counters["tnt_steps"] = data_sync_steps.write_donors(
                 import_record, data_sync, batch, result or BatchResult()

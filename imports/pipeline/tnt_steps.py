@@ -209,6 +209,8 @@ class BookSteps:
                 skipped += 1
             except RowError as error:
                 failures.append(_failure(self.import_record, row, str(error)))
+        drafts, left_out = book_writer.without_left_out(self.context, drafts)
+        skipped += left_out
         by_id = {row.tnt_id: row for row in rows}
 
         def write() -> dict:
@@ -278,6 +280,7 @@ def _context(import_record: Import, lookups: TntLookups) -> book_writer.BookCont
         designation_name=f"{user.name or user.email} (Imported from TntConnect)",
         lookups=lookups,
         appeals_from_splits=version_tuple(import_record.file_format.get("version", "")) >= SPLITS_VERSION,
+        chosen_groups=tuple(import_record.groups) if import_record.import_by_group else (),
     )
 
 
