@@ -7,6 +7,9 @@ and documents. This module adds what neither package knows about this service:
 - the error document (JSON:API error objects) of every status an operation can
   answer with, so that a client (and schemathesis) can rely on its shape;
 - `included` in the documents of resources that can include related ones;
+- the conditional reads of a view with `conditional_reads` (config.conditional): the
+  `If-None-Match` / `If-Modified-Since` request headers, the `ETag`, `Last-Modified`
+  and `Cache-Control` response headers, and the 304 answer;
 - the create/update request body of a view that names an
   `input_serializer_class`, in its two forms: a JSON:API document, and
   multipart/form-data with the document flattened into bracket keys.
@@ -20,6 +23,7 @@ from django.core.exceptions import FieldDoesNotExist
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import ResolvedComponent, build_bearer_security_scheme_object, force_instance
+from drf_spectacular.utils import OpenApiParameter
 from drf_spectacular_jsonapi.schemas.openapi import JsonApiAutoSchema
 
 JSONAPI = "application/vnd.api+json"
@@ -68,6 +72,19 @@ ERROR_DESCRIPTIONS = {
     "503": "Google Contacts is not configured on this server.",
 }
 WRITE_METHODS = ("POST", "PUT", "PATCH")
+
+_STRING = {"type": "string"}
+VALIDATOR_HEADERS = {
+    "ETag": {"description": "A weak validator of the document: send it back in If-None-Match.", "schema": _STRING},
+    "Cache-Control": {"description": "private, no-cache: ask again each time, with the validators.", "schema": _STRING},
+}
+LAST_MODIFIED_HEADER = {
+    "Last-Modified": {
+        "description": "When the import last changed, once that second is over (absent when the document "
+        "includes users or account lists, whose changes it cannot tell).",
+        "schema": _STRING,
+    }
+}
 
 
 class BearerTokenScheme(OpenApiAuthenticationExtension):
@@ -119,6 +136,42 @@ class JsonApiSchema(JsonApiAutoSchema):
 
     def get_sparse_fieldset_parameters(self):
         return super().get_sparse_fieldset_parameters() if hasattr(self.view, "get_serializer") else {}
+
+    # --- conditional reads -------------------------------------------------------------------
+    def _is_conditional_read(self) -> bool:
+        return self.method == "GET" and getattr(self.view, "conditional_reads", False)
+
+    def get_override_parameters(self):
+        parameters = super().get_override_parameters()
+        if not self._is_conditional_read():
+            return parameters
+        conditional = [
+            OpenApiParameter(
+                "If-None-Match",
+                str,
+                OpenApiParameter.HEADER,
+                description="The ETag of the copy the client has: 304 when the document is still that one.",
+            )
+        ]
+        if not self._is_list_view():
+            conditional.append(
+                OpenApiParameter(
+                    "If-Modified-Since",
+                    str,
+                    OpenApiParameter.HEADER,
+                    description="An HTTP date: 304 when the import has not changed since (ignored with If-None-Match).",
+                )
+            )
+        return [*parameters, *conditional]
+
+    def _add_validators(self, responses: dict) -> None:
+        headers = {**VALIDATOR_HEADERS, **({} if self._is_list_view() else LAST_MODIFIED_HEADER)}
+        if "200" in responses:
+            responses["200"].setdefault("headers", {}).update(copy.deepcopy(headers))
+        responses["304"] = {
+            "description": "Not modified: the client's copy (If-None-Match, If-Modified-Since) is current.",
+            "headers": copy.deepcopy(headers),
+        }
 
     # --- request bodies -------------------------------------------------------------------
     def _get_request_body(self, direction="request"):
@@ -219,6 +272,8 @@ class JsonApiSchema(JsonApiAutoSchema):
                     "content": {JSONAPI: {"schema": {"$ref": "#/components/schemas/JsonApiErrors"}}},
                 },
             )
+        if self._is_conditional_read():
+            self._add_validators(responses)
         if "201" in responses and self.method == "POST":
             responses["201"].setdefault("headers", {})["Location"] = {
                 "description": "The URL of the created resource.",

@@ -23,6 +23,16 @@ LIST = {"get": "list", "post": "create"}
 DETAIL = {"get": "retrieve", "put": "update", "patch": "partial_update"}
 AL = "account_lists/<uuid:account_list_pk>"
 
+
+def source_routes(segment: str, viewset) -> list:
+    """The list and detail of one source's imports (imports/csv, imports/tnt_data_sync, ...)."""
+    name = segment.replace("_", "-")
+    return [
+        path(f"{AL}/imports/{segment}", viewset.as_view(LIST), name=f"{name}-import-list"),
+        path(f"{AL}/imports/{segment}/<uuid:pk>", viewset.as_view(DETAIL), name=f"{name}-import-detail"),
+    ]
+
+
 api_v2 = [
     path("user", CurrentUserView.as_view(), name="user"),
     path("constants", ConstantsView.as_view(), name="constants"),
@@ -51,30 +61,10 @@ api_v2 = [
         AccountListViewSet.as_view({"get": "retrieve"}),
         name="account-list-detail",
     ),
-    path(f"{AL}/imports/csv", CsvImportViewSet.as_view(LIST), name="csv-import-list"),
-    path(
-        f"{AL}/imports/csv/<uuid:pk>",
-        CsvImportViewSet.as_view(DETAIL),
-        name="csv-import-detail",
-    ),
-    path(f"{AL}/imports/tnt", TntImportViewSet.as_view(LIST), name="tnt-import-list"),
-    path(
-        f"{AL}/imports/tnt/<uuid:pk>",
-        TntImportViewSet.as_view(DETAIL),
-        name="tnt-import-detail",
-    ),
-    path(f"{AL}/imports/tnt_data_sync", TntDataSyncImportViewSet.as_view(LIST), name="tnt-data-sync-import-list"),
-    path(
-        f"{AL}/imports/tnt_data_sync/<uuid:pk>",
-        TntDataSyncImportViewSet.as_view(DETAIL),
-        name="tnt-data-sync-import-detail",
-    ),
-    path(f"{AL}/imports/google", GoogleImportViewSet.as_view(LIST), name="google-import-list"),
-    path(
-        f"{AL}/imports/google/<uuid:pk>",
-        GoogleImportViewSet.as_view(DETAIL),
-        name="google-import-detail",
-    ),
+    *source_routes("csv", CsvImportViewSet),
+    *source_routes("tnt", TntImportViewSet),
+    *source_routes("tnt_data_sync", TntDataSyncImportViewSet),
+    *source_routes("google", GoogleImportViewSet),
     path(f"{AL}/imports", ImportViewSet.as_view(LIST), name="import-list"),
     path(f"{AL}/imports/<uuid:pk>", ImportViewSet.as_view(DETAIL), name="import-detail"),
     path(

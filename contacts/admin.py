@@ -51,9 +51,12 @@ class TagFilter(TextInputFilter):
 
 
 class ImportFilter(TextInputFilter):
+    """The records an import brought (`lookup`: the path from the record to the import's id)."""
+
     title = "import"
     parameter_name = "import"
     placeholder = "import id"
+    lookup = "imports__import_record_id"
 
     def queryset(self, request, queryset):
         if not self.value():
@@ -62,7 +65,7 @@ class ImportFilter(TextInputFilter):
             import_id = uuid.UUID(self.value().strip())
         except ValueError:
             return queryset.none()
-        return queryset.filter(imports__import_record_id=import_id)
+        return queryset.filter(**{self.lookup: import_id})
 
 
 class PersonInline(admin.StackedInline):

@@ -162,17 +162,25 @@ class Person(models.Model):
         return " ".join(part for part in [self.first_name, self.last_name] if part)
 
 
-class EmailAddress(models.Model):
+class ContactPoint(models.Model):
+    """An email address or phone number of a person: the first primary one is the person's primary."""
+
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="email_addresses")
-    email = models.CharField(max_length=254)
-    email_key = models.CharField(max_length=254, editable=False)
     primary = models.BooleanField(default=False)
     historic = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        abstract = True
         ordering = ["-primary", "created_at"]
+
+
+class EmailAddress(ContactPoint):
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="email_addresses")
+    email = models.CharField(max_length=254)
+    email_key = models.CharField(max_length=254, editable=False)
+
+    class Meta(ContactPoint.Meta):
         # A plain index: db_index would add a second, LIKE-pattern one on PostgreSQL that no query uses.
         indexes = [models.Index(fields=["email_key"], name="email_key")]
 
@@ -184,18 +192,11 @@ class EmailAddress(models.Model):
         super().save(*args, **kwargs)
 
 
-class PhoneNumber(models.Model):
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+class PhoneNumber(ContactPoint):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="phone_numbers")
     number = models.CharField(max_length=100)
     number_key = models.CharField(max_length=100, editable=False)
     location = models.CharField(max_length=20, blank=True)
-    primary = models.BooleanField(default=False)
-    historic = models.BooleanField(default=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["-primary", "created_at"]
 
     def __str__(self) -> str:
         return self.number

@@ -7,11 +7,9 @@ the import's own pages and undo rely on it being what the file said.
 
 from __future__ import annotations
 
-import uuid
-
 from django.contrib import admin
 
-from contacts.admin import TextInputFilter
+from contacts.admin import ImportFilter
 from fundraising.models import (
     Appeal,
     AppealContact,
@@ -27,25 +25,14 @@ from fundraising.models import (
 )
 
 
-class ImportFilter(TextInputFilter):
-    title = "import"
-    parameter_name = "import"
-    placeholder = "import id"
-
-    def queryset(self, request, queryset):
-        if not self.value():
-            return queryset
-        try:
-            import_id = uuid.UUID(self.value().strip())
-        except ValueError:
-            return queryset.none()
-        return queryset.filter(import_record_id=import_id)
+class CreatedByImportFilter(ImportFilter):
+    lookup = "import_record_id"
 
 
 class BookAdmin(admin.ModelAdmin):
     """Shared by every page of the book: imported records are read-only, links by raw id."""
 
-    list_filter: tuple = (ImportFilter, ("account_list", admin.RelatedOnlyFieldListFilter))
+    list_filter: tuple = (CreatedByImportFilter, ("account_list", admin.RelatedOnlyFieldListFilter))
     raw_id_fields: tuple = ("account_list", "import_record")
     always_read_only = ("id", "tnt_id", "import_record", "created_at", "updated_at")
 

@@ -48,6 +48,16 @@ class ImportedRecord(models.Model):
         return self.import_record_id is not None or bool(self.tnt_id)
 
 
+class ContactLink(models.Model):
+    """One contact of a record (a row of the many-to-many): each contact once per record."""
+
+    id = models.BigAutoField(primary_key=True)
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        abstract = True
+
+
 class Organization(ImportedRecord):
     """A giving organisation (a mission agency): it keeps donors' account numbers and receipts gifts."""
 
@@ -96,10 +106,8 @@ class Appeal(ImportedRecord):
         return self.name
 
 
-class AppealContact(models.Model):
-    id = models.BigAutoField(primary_key=True)
+class AppealContact(ContactLink):
     appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="appeal_contacts", db_index=False)
-    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="+")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["appeal", "contact"], name="contact_once_per_appeal")]
@@ -144,10 +152,8 @@ class Task(ImportedRecord):
         return self.subject
 
 
-class TaskContact(models.Model):
-    id = models.BigAutoField(primary_key=True)
+class TaskContact(ContactLink):
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="task_contacts", db_index=False)
-    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="+")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["task", "contact"], name="contact_once_per_task")]
@@ -200,12 +206,10 @@ class DonorAccount(ImportedRecord):
         return f"{self.name or self.account_number} ({self.account_number})"
 
 
-class DonorAccountContact(models.Model):
-    id = models.BigAutoField(primary_key=True)
+class DonorAccountContact(ContactLink):
     donor_account = models.ForeignKey(
         DonorAccount, on_delete=models.CASCADE, related_name="donor_account_contacts", db_index=False
     )
-    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="+")
 
     class Meta:
         constraints = [

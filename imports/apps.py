@@ -10,9 +10,8 @@ class ImportsConfig(AppConfig):
         from django_q.signals import post_spawn
 
         from accounts.reviewers import ensure_reviewers_group
-        from imports.pipeline.recovery import ensure_recovery_schedule, start_watchdog
+        from imports.pipeline.recovery import start_watchdog
 
-        post_migrate.connect(ensure_recovery_schedule, sender=self)
         # The last of the reviewed apps: every permission the group takes exists by now.
         post_migrate.connect(ensure_reviewers_group, sender=self)
         # Each new worker process resumes the imports of workers that are gone, then keeps watching.

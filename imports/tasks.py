@@ -1,12 +1,7 @@
 """django-q2 entry points; nothing else."""
 
 from imports.pipeline.job import run_import as _run_import
-from imports.pipeline.recovery import recover_stalled_imports as _recover_stalled_imports
 
 
 def run_import(import_id: str) -> None:
     _run_import(import_id)
-
-
-def recover_stalled_imports() -> dict[str, list[str]]:
-    return _recover_stalled_imports()

@@ -33,6 +33,10 @@ EDITABLE_IN_PREVIEW = tuple(name for name in WRITABLE_ATTRIBUTES if name not in 
 
 CSV_OPTIONS = ("tag_list", "override")
 TNT_OPTIONS = ("tag_list", "override", "import_by_group", "groups", "group_tags")
+OPTIONS = {
+    Import.Source.CSV: CSV_OPTIONS,
+    Import.Source.TNT_DATA_SYNC: CSV_OPTIONS,
+}  # TntConnect and Google: TNT_OPTIONS
 CSV_MAPPINGS = ("file_headers_mappings", "file_constants_mappings")
 LIFECYCLE_FIELDSETS = (
     (None, {"fields": ("account_list", "user", "source", "status", "file_link", "retry_of", "retries_links")}),
@@ -204,7 +208,8 @@ class ImportAdmin(AutocompleteFilterMedia, admin.ModelAdmin):
 
     def get_fieldsets(self, request, obj=None):
         csv = obj is None or obj.source == Import.Source.CSV
-        fieldsets = [*LIFECYCLE_FIELDSETS, ("Options", {"fields": CSV_OPTIONS if csv else TNT_OPTIONS})]
+        options = CSV_OPTIONS if obj is None else OPTIONS.get(obj.source, TNT_OPTIONS)
+        fieldsets = [*LIFECYCLE_FIELDSETS, ("Options", {"fields": options})]
         if csv:
             in_preview = obj is not None and obj.status == Import.Status.PREVIEW
             classes = () if in_preview else ("collapse",)

@@ -1,5 +1,6 @@
 """The Import resource: its JSON:API representation, and the input a client may send."""
 
+from django.core.exceptions import ImproperlyConfigured
 from rest_framework import serializers as drf_serializers
 from rest_framework_json_api.relations import ResourceRelatedField
 
@@ -12,7 +13,7 @@ from imports.api.fields import (
     StrictBooleanField,
     UploadField,
 )
-from imports.models import ATTRIBUTES, Import
+from imports.models import ATTRIBUTES, WRITABLE_ATTRIBUTES, Import
 
 
 class ImportSerializer(ModelSerializer):
@@ -54,8 +55,18 @@ class ImportSerializer(ModelSerializer):
         read_only_fields = fields
 
 
+# What a request may send besides the writable attributes: the source and its file or account (on
+# create), and the optimistic lock (`updated_in_db_at`, or `overwrite` to skip it).
+INPUT_ONLY = ("source", "source_account_id", "file", "updated_in_db_at", "overwrite")
+
+
 class ImportInputSerializer(drf_serializers.Serializer):
-    """What a create or update may send. Unknown and read-only attributes are ignored."""
+    """What a create or update may send: the attributes `ATTRIBUTES` marks writable, and `INPUT_ONLY`.
+
+    The fields below say how each is read; which of them a client may set is
+    `ATTRIBUTES`' to say (a field of an attribute it marks read-only is not
+    read). Unknown and read-only attributes are ignored.
+    """
 
     source = drf_serializers.ChoiceField(choices=Import.Source.values, required=False)
     source_account_id = drf_serializers.UUIDField(
@@ -73,3 +84,11 @@ class ImportInputSerializer(drf_serializers.Serializer):
     override = StrictBooleanField(required=False)
     updated_in_db_at = drf_serializers.DateTimeField(required=False, allow_null=True)
     overwrite = StrictBooleanField(required=False)
+
+    def get_fields(self) -> dict:
+        return {name: field for name, field in super().get_fields().items() if name in ACCEPTED_INPUT}
+
+
+ACCEPTED_INPUT = frozenset((*WRITABLE_ATTRIBUTES, *INPUT_ONLY))
+if unread := ACCEPTED_INPUT - set(ImportInputSerializer._declared_fields):
+    raise ImproperlyConfigured(f"ImportInputSerializer does not say how to read {sorted(unread)}")

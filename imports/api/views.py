@@ -42,6 +42,7 @@ class ImportViewSet(ModelViewSet):
     ordering_fields = ["created_at", "updated_at", "source", "status", "completed_at"]
     ordering = ["-created_at"]
     source: str | None = None  # set by the source-specific endpoints
+    conditional_reads = True  # ETag / If-None-Match and Last-Modified / If-Modified-Since (see _read)
     required_on_create: tuple[str, ...] = ("source",)  # documented in the schema (csv and tnt need a file too)
     in_preview_default = False
 

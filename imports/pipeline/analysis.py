@@ -40,6 +40,14 @@ def csv_limits() -> dict:
     }
 
 
+def data_sync_limits() -> dict:
+    """A TntDataSync line is read up to the CSV cell limit: its rows are a few hundred characters."""
+    return {
+        "max_line_length": settings.IMPORT_CSV_MAX_FIELD_SIZE,
+        "max_columns": settings.IMPORT_CSV_MAX_COLUMNS,
+    }
+
+
 def analyze_file(*, source: str, stream: BinaryIO, sheet: str | None = None) -> FileAnalysis:
     """Raise ValidationError on `file` with the reader's explanation when the file is unusable.
 
@@ -104,7 +112,7 @@ def _refuse_markup(stream: BinaryIO) -> None:
 
 def _analyze_data_sync(stream: BinaryIO, sheet: str | None = None) -> FileAnalysis:
     """A TntDataSync file: its organisation and sections; the donors are the rows (the gifts follow them)."""
-    analysis = analyze_data_sync(stream, max_line_length=settings.IMPORT_CSV_MAX_FIELD_SIZE)
+    analysis = analyze_data_sync(stream, **data_sync_limits())
     return FileAnalysis(
         file_format={
             "kind": "tnt_data_sync",

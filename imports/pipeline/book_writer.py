@@ -68,8 +68,8 @@ class BookContext:
 # ---------------------------------------------------------------- resolving ids
 
 
-def with_tnt_ids(context: BookContext, model: type[models.Model], **scope) -> models.QuerySet:
-    """The account list's records of `model` that have a TntConnect id, ready for a lookup by `tnt_id__in`.
+def with_ids(context: BookContext, model: type[models.Model], *, key: str = "tnt_id", **scope) -> models.QuerySet:
+    """The account list's records of `model` that have an id in `key`, ready for a lookup by `<key>__in`.
 
     The unique index on a record's TntConnect id is partial (blank ids are
     not unique); PostgreSQL uses a partial index for an IN list only when it
@@ -78,7 +78,7 @@ def with_tnt_ids(context: BookContext, model: type[models.Model], **scope) -> mo
     so a batch's lookup of 2,000 ids is an index scan, not a scan of the
     account list's tasks (seen: 0.2 s a lookup at 200,000 history rows).
     """
-    return model.objects.filter(account_list_id=context.account_list_id, **scope).exclude(tnt_id="")
+    return model.objects.filter(account_list_id=context.account_list_id, **scope).exclude(**{key: ""})
 
 
 def ids_by_tnt_id(context: BookContext, model: type[models.Model], tnt_ids: Iterable[str], **scope) -> dict:
@@ -86,7 +86,7 @@ def ids_by_tnt_id(context: BookContext, model: type[models.Model], tnt_ids: Iter
     wanted = {tnt_id for tnt_id in tnt_ids if tnt_id}
     if not wanted:
         return {}
-    queryset = with_tnt_ids(context, model, **scope).order_by("created_at")
+    queryset = with_ids(context, model, **scope).order_by("created_at")
     found: dict[str, uuid.UUID] = {}
     for tnt_id, pk in rows_in(queryset.values_list("tnt_id", "id"), "tnt_id__in", wanted):
         found.setdefault(tnt_id, pk)
@@ -101,7 +101,7 @@ def appeals_by_tnt_id(context: BookContext, tnt_ids: Iterable[str]) -> dict[str,
     wanted = {tnt_id for tnt_id in tnt_ids if tnt_id}
     if not wanted:
         return {}
-    appeals = with_tnt_ids(context, Appeal).values_list("tnt_id", "id", "name")
+    appeals = with_ids(context, Appeal).values_list("tnt_id", "id", "name")
     return {tnt_id: (pk, name) for tnt_id, pk, name in rows_in(appeals, "tnt_id__in", wanted)}
 
 
@@ -151,7 +151,7 @@ class Upserted:
     new: list = field(default_factory=list)
     changed: list = field(default_factory=list)
     skipped: int = 0
-    by_tnt_id: dict = field(default_factory=dict)  # every record of the batch, new or found
+    by_tnt_id: dict = field(default_factory=dict)  # every record of the batch, new or found, by its id (`key`)
 
 
 def upsert(
@@ -160,32 +160,36 @@ def upsert(
     rows: Sequence[tuple[str, dict]],
     *,
     scope: dict | None = None,
+    key: str = "tnt_id",
     now: datetime,
     merge: Callable[[models.Model, dict], dict] | None = None,
 ) -> Upserted:
-    """Create the rows (TntConnect id, values) not yet in the account list; with override, update what changed.
+    """Create the rows (id, values) not yet in the account list; with override, update what changed.
 
-    `scope` narrows the lookup and is written into new records (a task's
-    table). The values' keys are the model's attribute names. `merge`
-    gives, for a record found, the values the file means for it, when a
-    later step adds to what this one writes (a 3.2 gift's splits add to
-    its memo): what the later step added is then no change.
+    The id is the row's `key` column: TntConnect's id, or what a TntDataSync
+    file identifies its rows by (a donor's account number, a gift's
+    DONATION_ID). `scope` narrows the lookup and is written into new records
+    (a task's table, a donor account's organisation). The values' keys are
+    the model's attribute names. `merge` gives, for a record found, the
+    values the file means for it, when a later step adds to what this one
+    writes (a 3.2 gift's splits add to its memo): what the later step added
+    is then no change.
     """
     scope = scope or {}
     fields = sorted({name for _, values in rows for name in values})
     existing = loaded_instances(
-        with_tnt_ids(context, model, **scope),
-        ("id", "tnt_id", *fields),
-        "tnt_id__in",
-        {tnt_id for tnt_id, _ in rows},
+        with_ids(context, model, key=key, **scope),
+        ("id", key, *fields),
+        f"{key}__in",
+        {row_id for row_id, _ in rows},
     )
-    outcome = Upserted(by_tnt_id={record.tnt_id: record for record in existing})
+    outcome = Upserted(by_tnt_id={getattr(record, key): record for record in existing})
     changed: dict[uuid.UUID, models.Model] = {}
-    for tnt_id, values in rows:
-        record = outcome.by_tnt_id.get(tnt_id)
+    for row_id, values in rows:
+        record = outcome.by_tnt_id.get(row_id)
         if record is None:
-            record = new_record(context, model, tnt_id=tnt_id, **scope, **values)
-            outcome.by_tnt_id[tnt_id] = record
+            record = new_record(context, model, **{key: row_id}, **scope, **values)
+            outcome.by_tnt_id[row_id] = record
             outcome.new.append(record)
             continue
         if merge is not None:
@@ -290,7 +294,7 @@ def write_task_contacts(context: BookContext, drafts: list[LinkDraft], *, tnt_ta
     tasks = dict(
         (tnt_id, (pk, appeal_id))
         for tnt_id, pk, appeal_id in rows_in(
-            with_tnt_ids(context, Task, tnt_table=tnt_table).values_list("tnt_id", "id", "appeal_id"),
+            with_ids(context, Task, tnt_table=tnt_table).values_list("tnt_id", "id", "appeal_id"),
             "tnt_id__in",
             {d.task_tnt_id for d in drafts},
         )

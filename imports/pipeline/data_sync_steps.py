@@ -17,10 +17,17 @@ from typing import BinaryIO
 from django.conf import settings
 
 from imports.models import SUMMARY_COUNTERS, Import, ImportFailure
+from imports.pipeline.analysis import data_sync_limits
 from imports.pipeline.book_writer import StepResult
 from imports.pipeline.builders.drafts import RowError
 from imports.pipeline.builders.tnt_data_sync import build_gift
-from imports.pipeline.data_sync_writer import DataSyncContext, organization_for, write_donations, write_donor_accounts
+from imports.pipeline.data_sync_writer import (
+    DataSyncContext,
+    data_sync_context,
+    organization_for,
+    write_donations,
+    write_donor_accounts,
+)
 from imports.pipeline.readers.tnt_data_sync import GIFTS, DataSyncRow, iter_section
 from imports.pipeline.sources import BuiltRow, data_sync_cells, data_sync_options
 from imports.pipeline.writer import BatchResult
@@ -35,12 +42,7 @@ def prepare(import_record: Import) -> DataSyncContext:
     organization = organization_for(
         account_list_id=import_record.account_list_id, import_id=import_record.pk, organization=options.organization
     )
-    return DataSyncContext(
-        account_list_id=import_record.account_list_id,
-        import_id=import_record.pk,
-        override=import_record.override,
-        organization=organization,
-    )
+    return data_sync_context(import_record, organization)
 
 
 def initial_steps(import_record: Import) -> dict:
@@ -69,7 +71,7 @@ def import_gifts(
     counters = import_record.tnt_steps.get(DONATIONS_STEP, {})
     if counters.get("done"):
         return
-    rows = iter_section(stream, GIFTS, encoding=import_record.file_format["encoding"])
+    rows = iter_section(stream, GIFTS, encoding=import_record.file_format["encoding"], **data_sync_limits())
     rows = islice(rows, counters.get("processed", 0), None)
     for batch in _batches(rows, settings.IMPORT_BATCH_SIZE):
         before_batch()
@@ -88,8 +90,7 @@ def _write_gifts(import_record: Import, context: DataSyncContext, rows: list[Dat
     result = write_donations(context, gifts) if gifts else StepResult()
     by_id = {row.fields.get("DONATION_ID", ""): row for row in rows}
     failures += [
-        _failure(import_record, by_id[donation_id], f"[GIFTS] line {by_id[donation_id].line_number}: {message}")
-        for donation_id, message in result.failures
+        _failure(import_record, by_id[donation_id], f"[GIFTS] {message}") for donation_id, message in result.failures
     ]
     ImportFailure.objects.bulk_create(failures)
     return _add(import_record, DONATIONS_STEP, processed=len(rows), result=result, failed=len(failures))

@@ -13,42 +13,54 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
+from django.db import transaction
 from django.utils import timezone
 
-from fundraising.models import DesignationAccount, Donation, DonorAccount, DonorAccountContact, Organization
+from accounts.models import AccountList
+from fundraising.models import DesignationAccount, Donation, DonorAccount, Organization
 from fundraising.selectors import organization_named
-from imports.pipeline.book_writer import StepResult
+from imports.pipeline.book_writer import BookContext, StepResult, new_record, result_of, upsert
 from imports.pipeline.builders.tnt_data_sync import DataSyncDonor, DataSyncGift, DataSyncOrganization
-from imports.pipeline.bulk_insert import insert_new, loaded_instances, new_instance, rows_in
-from imports.pipeline.ids import time_ordered_id
+from imports.pipeline.builders.tnt_lookups import TntLookups
+from imports.pipeline.bulk_insert import insert_new, rows_in
+from imports.pipeline.gifts_writer import designation_account_for, link_donor_accounts
+from imports.pipeline.tnt_steps import FALLBACK_CURRENCY
 
 DONOR_ACCOUNT_FIELDS = ("name", "street", "city", "state", "postal_code", "country")
-DONATION_FIELDS = (
-    "donor_account_id",
-    "designation_account_id",
-    "amount",
-    "currency",
-    "tendered_amount",
-    "tendered_currency",
-    "donation_date",
-    "memo",
-    "motivation",
-)
 
 
 @dataclass(frozen=True)
-class DataSyncContext:
-    account_list_id: uuid.UUID
-    import_id: uuid.UUID
-    override: bool
+class DataSyncContext(BookContext):
+    """A book context (account list, import, override, currency) and the file's organisation."""
+
     organization: Organization
+
+
+def data_sync_context(import_record, organization: Organization) -> DataSyncContext:
+    """The gifts' currency is the organisation's; a file that names none has the account list's (else USD)."""
+    account_list = AccountList.objects.only("default_currency").get(pk=import_record.account_list_id)
+    return DataSyncContext(
+        account_list_id=import_record.account_list_id,
+        import_id=import_record.pk,
+        override=import_record.override,
+        currency=organization.default_currency or account_list.default_currency or FALLBACK_CURRENCY,
+        designation_name=f"{organization.name} (Imported from TntDataSync)",
+        lookups=TntLookups(),
+        organization=organization,
+    )
 
 
 # ---------------------------------------------------------------- the organisation
 
 
+@transaction.atomic
 def organization_for(*, account_list_id, import_id, organization: DataSyncOrganization) -> Organization:
-    """Find or make the organisation; a found one without a code or currency gets the file's."""
+    """Find or make the organisation; a found one without a code or currency gets the file's.
+
+    Imports into one account list take turns here (its row lock), so two of
+    them cannot both make the organisation.
+    """
+    AccountList.objects.select_for_update().filter(pk=account_list_id).first()
     # Found by its code first: a TntConnect import of the same organisation made it, with its code.
     found = organization_named(account_list_id=account_list_id, code=organization.code, name=organization.name)
     if found is None:
@@ -76,43 +88,13 @@ def organization_for(*, account_list_id, import_id, organization: DataSyncOrgani
 
 def write_donor_accounts(context: DataSyncContext, donors: list[tuple[DataSyncDonor, uuid.UUID]]) -> StepResult:
     """[DONORS] rows: each donor's account at the organisation, linked to the contact its row became."""
-    now = timezone.now()
-    existing = {
-        account.account_number: account
-        for account in loaded_instances(
-            DonorAccount.objects.filter(account_list_id=context.account_list_id, organization=context.organization),
-            ("id", "account_number", *DONOR_ACCOUNT_FIELDS),
-            "account_number__in",
-            {donor.account_number for donor, _ in donors},
-        )
-    }
-    result, new, changed, links = StepResult(), [], {}, []
-    for donor, contact_id in donors:
-        values = {name: getattr(donor, name) for name in DONOR_ACCOUNT_FIELDS}
-        account = existing.get(donor.account_number)
-        if account is None:
-            account = new_instance(
-                DonorAccount,
-                id=time_ordered_id(),
-                account_list_id=context.account_list_id,
-                import_record_id=context.import_id,
-                organization_id=context.organization.pk,
-                account_number=donor.account_number,
-                **values,
-            )
-            existing[donor.account_number] = account
-            new.append(account)
-        elif context.override and not account._state.adding and _update(account, values):
-            changed[account.id] = account
-        else:
-            result.skipped += 1
-        links.append((account.id, contact_id))
-    insert_new(DonorAccount, new, now)
-    _save_changed(DonorAccount, changed, DONOR_ACCOUNT_FIELDS, now)
-    link_rows = [new_instance(DonorAccountContact, donor_account_id=a, contact_id=c) for a, c in dict.fromkeys(links)]
-    insert_new(DonorAccountContact, link_rows, now, ignore_conflicts=True)
-    result.created, result.updated = len(new), len(changed)
-    return result
+    rows = [
+        (donor.account_number, {name: getattr(donor, name) for name in DONOR_ACCOUNT_FIELDS}) for donor, _ in donors
+    ]
+    scope = {"organization_id": context.organization.pk}
+    outcome = upsert(context, DonorAccount, rows, scope=scope, key="account_number", now=timezone.now())
+    link_donor_accounts([(outcome.by_tnt_id[donor.account_number].id, contact) for donor, contact in donors])
+    return result_of(outcome, [])
 
 
 # ---------------------------------------------------------------- donations
@@ -135,26 +117,15 @@ def write_donations(context: DataSyncContext, gifts: list[DataSyncGift]) -> Step
         )
     )
     designations = _designation_accounts(context, {gift.designation for gift in gifts}, now=now)
-    existing = {
-        donation.remote_id: donation
-        for donation in loaded_instances(
-            Donation.objects.filter(
-                account_list_id=context.account_list_id, donor_account__organization=context.organization
-            ),
-            ("id", "remote_id", *DONATION_FIELDS),
-            "remote_id__in",
-            {gift.donation_id for gift in gifts},
-        )
-    }
-    result, new, changed = StepResult(), [], {}
+    rows, failures = [], []
     for gift in gifts:
         account_id = accounts.get(gift.account_number)
         if account_id is None:
-            result.failures.append(
+            failures.append(
                 (
                     gift.donation_id,
-                    f"gift {gift.donation_id} is of donor {gift.account_number}, who is not in the "
-                    "[DONORS] section nor known from an earlier import.",
+                    f"gift {gift.donation_id} is of donor {gift.account_number}, who is neither in the [DONORS] "
+                    "section nor known from an earlier import.",
                 )
             )
             continue
@@ -162,38 +133,22 @@ def write_donations(context: DataSyncContext, gifts: list[DataSyncGift]) -> Step
             "donor_account_id": account_id,
             "designation_account_id": designations[gift.designation],
             "amount": gift.amount,
-            "currency": gift.currency,
+            "currency": gift.currency or context.currency,
             "tendered_amount": gift.tendered_amount,
-            "tendered_currency": gift.tendered_currency,
+            "tendered_currency": gift.tendered_currency or gift.currency or context.currency,
             "donation_date": gift.donation_date,
             "memo": gift.memo,
             "motivation": gift.motivation,
         }
-        donation = existing.get(gift.donation_id)
-        if donation is None:
-            donation = new_instance(
-                Donation,
-                id=time_ordered_id(),
-                account_list_id=context.account_list_id,
-                import_record_id=context.import_id,
-                remote_id=gift.donation_id,
-                **values,
-            )
-            existing[gift.donation_id] = donation
-            new.append(donation)
-        elif context.override and not donation._state.adding and _update(donation, values):
-            changed[donation.id] = donation
-        else:
-            result.skipped += 1
-    insert_new(Donation, new, now)
-    _save_changed(Donation, changed, DONATION_FIELDS, now)
-    result.created, result.updated = len(new), len(changed)
-    return result
+        rows.append((gift.donation_id, values))
+    # A TntDataSync gift has no TntConnect id: DONATION_ID identifies it (the donation_remote_id constraint).
+    outcome = upsert(context, Donation, rows, scope={"tnt_id": ""}, key="remote_id", now=now)
+    return result_of(outcome, failures)
 
 
 def _designation_accounts(context: DataSyncContext, numbers: set[str], *, now) -> dict[str, uuid.UUID]:
     """Designation number -> our designation account, made when missing; a gift without one goes to the
-    organisation's unnumbered account."""
+    organisation's unnumbered "NAME (Imported from TntDataSync)" account."""
     found = dict(
         rows_in(
             DesignationAccount.objects.filter(account_list_id=context.account_list_id).values_list(
@@ -203,40 +158,18 @@ def _designation_accounts(context: DataSyncContext, numbers: set[str], *, now) -
             numbers - {""},
         )
     )
-    new = []
-    for number in sorted(numbers - {""} - set(found)):
-        record = new_instance(
+    new = [
+        new_record(
+            context,
             DesignationAccount,
-            id=time_ordered_id(),
-            account_list_id=context.account_list_id,
-            import_record_id=context.import_id,
             organization_id=context.organization.pk,
             designation_number=number,
             name=f"{context.organization.name} {number}"[:255],
         )
-        found[number] = record.id
-        new.append(record)
+        for number in sorted(numbers - {""} - set(found))
+    ]
     insert_new(DesignationAccount, new, now)
+    found |= {record.designation_number: record.id for record in new}
     if "" in numbers:
-        record, _ = DesignationAccount.objects.get_or_create(
-            account_list_id=context.account_list_id,
-            designation_number="",
-            name=f"{context.organization.name} (Imported from TntDataSync)"[:255],
-            defaults={"import_record_id": context.import_id, "organization_id": context.organization.pk},
-        )
-        found[""] = record.id
+        found[""] = designation_account_for(context)
     return found
-
-
-def _update(record, values: dict) -> bool:
-    differs = {name: value for name, value in values.items() if getattr(record, name) != value}
-    for name, value in differs.items():
-        setattr(record, name, value)
-    return bool(differs)
-
-
-def _save_changed(model, changed: dict, fields: tuple[str, ...], now) -> None:
-    if changed:
-        for record in changed.values():
-            record.updated_at = now
-        model.objects.bulk_update(changed.values(), [*fields, "updated_at"])

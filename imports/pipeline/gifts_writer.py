@@ -31,7 +31,7 @@ from imports.pipeline.book_writer import (
     not_imported,
     result_of,
     upsert,
-    with_tnt_ids,
+    with_ids,
 )
 from imports.pipeline.builders.tnt_book import (
     DESIGNATED_LINE,
@@ -115,7 +115,7 @@ def write_donor_accounts(context: BookContext, drafts: list[DonorAccountDraft]) 
         rows.append((draft.tnt_id, values))
     outcome = upsert(context, DonorAccount, rows, now=timezone.now())
     linked = [d for d in drafts if d.contact_tnt_id in contacts and d.tnt_id in outcome.by_tnt_id]
-    _link_donor_accounts([(outcome.by_tnt_id[d.tnt_id].id, contacts[d.contact_tnt_id]) for d in linked])
+    link_donor_accounts([(outcome.by_tnt_id[d.tnt_id].id, contacts[d.contact_tnt_id]) for d in linked])
     return result_of(outcome, failures)
 
 
@@ -137,7 +137,8 @@ def _adopt_donor_account(context: BookContext, organization_id: uuid.UUID, draft
     ).update(tnt_id=draft.tnt_id)
 
 
-def _link_donor_accounts(pairs: list[tuple[uuid.UUID, uuid.UUID]]) -> None:
+def link_donor_accounts(pairs: list[tuple[uuid.UUID, uuid.UUID]]) -> None:
+    """(donor account, contact) pairs: the contact gives as that account; pairs linked already are kept."""
     links = [
         new_instance(DonorAccountContact, donor_account_id=account_id, contact_id=contact_id)
         for account_id, contact_id in dict.fromkeys(pairs)
@@ -225,7 +226,7 @@ def _accounts_made_for_contacts(context: BookContext, drafts: list[DonationDraft
         existing[key] = made[contact_tnt_id] = record.id
         new.append(record)
     insert_new(DonorAccount, new, timezone.now())
-    _link_donor_accounts([(made[c], contacts[c]) for c in wanted])
+    link_donor_accounts([(made[c], contacts[c]) for c in wanted])
     return made
 
 
@@ -277,7 +278,7 @@ def write_gift_splits(context: BookContext, drafts: list[GiftSplitDraft]) -> Ste
     donations = {
         d.tnt_id: d
         for d in loaded_instances(
-            with_tnt_ids(context, Donation),
+            with_ids(context, Donation),
             fields,
             "tnt_id__in",
             {draft.gift_tnt_id for draft in drafts},

@@ -6,11 +6,15 @@ its heartbeat stops, or, on the same machine, its process no longer exists.
 `recover_stalled_imports` hands such an import back to the queue, and the job
 resumes after the last committed batch. It runs when a worker process starts
 (so a cluster started after a crash resumes the imports of the one that died at
-once), every IMPORT_WATCHDOG_SECONDS in every worker process, every minute on
-django-q2's scheduler, and as `manage.py recover_imports`. Each hand-over is a
-conditional UPDATE, so however many watchdogs see a stalled import, it is
-queued once. After IMPORT_MAX_ATTEMPTS starts the import is failed with a
-message.
+once), every IMPORT_WATCHDOG_SECONDS in every worker process, and as
+`manage.py recover_imports`. Each hand-over is a conditional UPDATE, so
+however many watchdogs see a stalled import, it is queued once. After
+IMPORT_MAX_ATTEMPTS starts the import is failed with a message.
+
+The watchdog is the one mechanism: it needs nothing but a worker process
+(no scheduler, no row written at migrate), and it looks every few seconds,
+where django-q2's scheduler can at best look every minute. Where no worker
+runs, nothing could run a recovered import either.
 """
 
 from __future__ import annotations
@@ -126,18 +130,3 @@ def _watch() -> None:
             logger.warning("The import watchdog could not check for stalled imports", exc_info=True)
             connection.close()
         time.sleep(settings.IMPORT_WATCHDOG_SECONDS)
-
-
-def ensure_recovery_schedule(**kwargs) -> None:
-    """Register the every-minute recovery on django-q2's scheduler (after migrate; idempotent)."""
-    from django_q.models import Schedule
-
-    Schedule.objects.update_or_create(
-        name="recover stalled imports",
-        defaults={
-            "func": "imports.tasks.recover_stalled_imports",
-            "schedule_type": Schedule.MINUTES,
-            "minutes": 1,
-            "repeats": -1,
-        },
-    )

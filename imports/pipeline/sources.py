@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import BinaryIO
 
 from imports.models import Import
-from imports.pipeline.analysis import csv_limits
+from imports.pipeline.analysis import csv_limits, data_sync_limits
 from imports.pipeline.builders.csv import CsvContactBuilder
 from imports.pipeline.builders.drafts import ContactDraft, RowError
 from imports.pipeline.builders.google import GoogleImportOptions, build_google_contact
@@ -109,7 +109,7 @@ def data_sync_cells(row: DataSyncRow, id_column: str) -> list[str]:
 def data_sync_rows(import_record: Import, stream: BinaryIO) -> Iterator[BuiltRow]:
     """The [DONORS] section (one pass over the file): each row a contact and its donor account."""
     options = data_sync_options(import_record)
-    for row in iter_section(stream, DONORS, encoding=import_record.file_format["encoding"]):
+    for row in iter_section(stream, DONORS, encoding=import_record.file_format["encoding"], **data_sync_limits()):
         cells = data_sync_cells(row, "PEOPLE_ID")
         try:
             draft, donor = build_donor(row, options)

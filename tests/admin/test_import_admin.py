@@ -431,3 +431,21 @@ def test_the_account_list_filter_is_a_search_box_not_a_list_of_every_account_lis
         {"term": "someone", "app_label": "imports", "model_name": "import", "field_name": "account_list"},
     ).json()
     assert [item["text"] for item in found["results"]] == ["Someone else's list"]
+
+
+def test_the_page_of_a_tnt_data_sync_import_shows_its_counters_and_failed_gifts(admin_client, member):
+    content = (
+        fixture_path("tnt", "tnt_data_sync_file.tntmpd").read_bytes() + b'"404","Nobody","1/2/2020","5","G-404",""\n'
+    )
+    import_record = make_import(
+        account_list=member.account_list, user=member.user, source=Import.Source.TNT_DATA_SYNC, content=content
+    )
+    response = admin_client.get(change_url(import_record))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Donors" in html and "Donations" in html
+    assert "import_by_group" not in html  # TntConnect's group options do not apply
+    (failure,) = response.context["failures"].rows
+    assert failure.line_number == 14
+    assert "gift G-404 is of donor 404" in failure.message
+    assert ("Section", "GIFTS") in failure.cells

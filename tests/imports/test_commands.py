@@ -77,6 +77,25 @@ def test_import_file_ends_with_one_json_line_and_exit_status_0(member, in_tmp):
     assert Contact.objects.get().name == "Doe, John and Jane"
 
 
+def test_import_file_knows_a_tnt_data_sync_file_by_its_content_whatever_its_name(member, in_tmp):
+    renamed = in_tmp / "donors.txt"
+    content = fixture_path("tnt", "tnt_data_sync_file.tntmpd").read_bytes()
+    renamed.write_bytes(content + b'"999","Nobody","01/02/2020","5.00","G-X","1"\n')
+    summary, _ = import_file(member, renamed)
+    import_record = Import.objects.get(pk=summary["import_id"])
+    assert import_record.source == Import.Source.TNT_DATA_SYNC
+    assert summary["status"] == "complete"
+    assert summary["tnt_summary"]["donations"] == {"created": 1, "updated": 0, "skipped": 0, "failed": 1}
+    assert summary["tnt_summary"]["donors"]["created"] == 1
+    failures = Path(summary["failures_csv"])  # a gift's failure is written out too
+    lines = failures.read_text().splitlines()
+    assert lines[0] == "Error Message,Section,PEOPLE_ID or DONATION_ID,ACCT_NAME"
+    assert lines[1].startswith('"Line 14: [GIFTS] gift G-X is of donor 999') and lines[1].endswith(",GIFTS,G-X,Nobody")
+    failures.unlink()
+    status, _ = run("import_status", str(import_record.pk))
+    assert "donations" in status
+
+
 def test_failed_rows_still_exit_0_and_are_written_to_a_failures_csv(member, in_tmp):
     summary, _ = import_file(member, fixture_path("csv", INVALID_ROWS), "--mapping", str(invalid_rows_mapping(in_tmp)))
     assert (summary["status"], summary["rows_processed"], summary["rows_failed"]) == ("complete", 3, 1)

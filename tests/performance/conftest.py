@@ -3,7 +3,6 @@
 import pytest
 
 from benchmarks.data import write_csv
-from tests.imports.helpers import GENERATED, make_import
 
 
 @pytest.fixture
@@ -14,19 +13,3 @@ def generated_csv(tmp_path):
         return write_csv(tmp_path / f"contacts-{rows}-{seed}.csv", rows, seed=seed).read_bytes()
 
     return make
-
-
-@pytest.fixture
-def run_csv_import(member):
-    """make_import of a generated file into the member's list (kept for the tests of the row documents)."""
-
-    def run(content, *, account_list=None, **attributes):
-        return make_import(
-            account_list=account_list or member.account_list,
-            user=member.user,
-            content=content,
-            mappings=GENERATED,
-            **attributes,
-        )
-
-    return run

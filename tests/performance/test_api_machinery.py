@@ -38,6 +38,7 @@ from imports import services
 from imports.models import Import
 from tests.conftest import FIXTURES, JsonApiClient
 from tests.factories import MembershipFactory, issue_token
+from tests.imports.helpers import GENERATED, make_import
 
 pytestmark = pytest.mark.django_db
 
@@ -92,11 +93,23 @@ def create_import(member, path: Path, source: str, **attributes) -> Import:
 
 
 @pytest.fixture
-def imports_of_every_shape(member, generated_csv, run_csv_import, monkeypatch):
+def imports_of_every_shape(member, generated_csv, monkeypatch):
     """A finished CSV import with samples, CSV and TNT imports in preview (with and without samples), a failed one."""
     monkeypatch.setattr(time, "time", lambda: 2_000_000_000.0)  # file_url links carry their expiry
-    finished = run_csv_import(generated_csv(20), tag_list="first,batch")
-    run_csv_import(generated_csv(6, seed=3), override=True)
+    finished = make_import(
+        account_list=member.account_list,
+        user=member.user,
+        content=generated_csv(20),
+        mappings=GENERATED,
+        tag_list="first,batch",
+    )
+    make_import(
+        account_list=member.account_list,
+        user=member.user,
+        content=generated_csv(6, seed=3),
+        mappings=GENERATED,
+        override=True,
+    )
     preview = create_import(member, FIXTURES / "csv" / "sample_csv_with_custom_headers.csv", "csv")
     tnt = create_import(member, FIXTURES / "tnt" / "tnt_export_groups.xml", "tnt")
     failed = create_import(member, FIXTURES / "csv" / "sample_csv_with_fullname.csv", "csv")

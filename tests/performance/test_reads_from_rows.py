@@ -28,11 +28,17 @@ from imports.api.documents import IMPORT_COLUMNS, IMPORT_ROWS, SAMPLE_KEYS, _whe
 from imports.downloads import SALT, file_url, origin_of
 from imports.models import Import
 from tests.conftest import JsonApiClient
+from tests.imports.helpers import GENERATED, make_import
 
 
 @pytest.mark.django_db
-def test_rows_by_key_are_the_rows_values_gives_in_the_order_of_the_keys(member, run_csv_import, generated_csv):
-    records = [run_csv_import(generated_csv(8, seed=seed)) for seed in range(3)]
+def test_rows_by_key_are_the_rows_values_gives_in_the_order_of_the_keys(member, generated_csv):
+    records = [
+        make_import(
+            account_list=member.account_list, user=member.user, content=generated_csv(8, seed=seed), mappings=GENERATED
+        )
+        for seed in range(3)
+    ]
     Import.objects.filter(pk=records[1].pk).update(rows_total=None, file_size=None, completed_at=None)
     keys = [records[2].pk, uuid.uuid4(), records[0].pk, records[1].pk]  # one key without a row
     expected = {row["id"]: row for row in Import.objects.values(*IMPORT_COLUMNS)}
@@ -42,8 +48,10 @@ def test_rows_by_key_are_the_rows_values_gives_in_the_order_of_the_keys(member, 
 
 
 @pytest.mark.django_db
-def test_rows_by_key_read_every_kind_of_column(member, run_csv_import, generated_csv):
-    record = run_csv_import(generated_csv(20))
+def test_rows_by_key_read_every_kind_of_column(member, generated_csv):
+    record = make_import(
+        account_list=member.account_list, user=member.user, content=generated_csv(20), mappings=GENERATED
+    )
     columns = tuple(field.attname for field in SampleContact._meta.concrete_fields)
     samples = list(SampleContact.objects.filter(import_record=record).values(*columns))
     assert any(sample["pledge_amount"] is not None for sample in samples)  # decimals, booleans, JSON, dates
@@ -52,8 +60,13 @@ def test_rows_by_key_read_every_kind_of_column(member, run_csv_import, generated
 
 
 @pytest.mark.django_db
-def test_rows_by_a_foreign_key_come_in_the_order_asked_for(member, run_csv_import, generated_csv):
-    records = [run_csv_import(generated_csv(20, seed=seed)) for seed in range(3)]
+def test_rows_by_a_foreign_key_come_in_the_order_asked_for(member, generated_csv):
+    records = [
+        make_import(
+            account_list=member.account_list, user=member.user, content=generated_csv(20, seed=seed), mappings=GENERATED
+        )
+        for seed in range(3)
+    ]
     keys = [records[2].pk, records[0].pk]
     expected = list(
         SampleContact.objects.filter(import_record__in=keys).order_by("position").values("import_record_id", "id")
@@ -112,8 +125,10 @@ def test_an_integer_orjson_would_read_as_a_float_is_never_stored(value):
 
 
 @pytest.mark.django_db
-def test_json_the_service_stores_reads_back_the_same(member, run_csv_import, generated_csv):
-    record = run_csv_import(generated_csv(20))
+def test_json_the_service_stores_reads_back_the_same(member, generated_csv):
+    record = make_import(
+        account_list=member.account_list, user=member.user, content=generated_csv(20), mappings=GENERATED
+    )
     stored = Import.objects.values_list("file_constants", "file_format", "sample_rows").get(pk=record.pk)
     with connection.cursor() as cursor:
         cursor.execute(
@@ -157,8 +172,10 @@ def test_a_pretty_printed_document_is_written_by_django_rest_framework():
 
 
 @pytest.mark.django_db
-def test_the_browsable_api_shows_an_import_list_built_from_rows(member, run_csv_import, generated_csv):
-    record = run_csv_import(generated_csv(5))
+def test_the_browsable_api_shows_an_import_list_built_from_rows(member, generated_csv):
+    record = make_import(
+        account_list=member.account_list, user=member.user, content=generated_csv(5), mappings=GENERATED
+    )
     client = JsonApiClient(member.token).client
     response = client.get(f"/api/v2/account_lists/{member.account_list.id}/imports", HTTP_ACCEPT="text/html")
     assert response.status_code == 200 and response["Content-Type"].startswith("text/html")

@@ -92,12 +92,10 @@ def test_a_busy_import_is_left_alone():
     assert recover_stalled_imports() == {"resumed": [], "failed": []}
 
 
-def test_the_recovery_runs_every_minute_on_the_scheduler():
+def test_no_scheduled_recovery_is_left_beside_the_watchdog():
     from django_q.models import Schedule
 
-    schedule = Schedule.objects.get(name="recover stalled imports")
-    assert schedule.func == "imports.tasks.recover_stalled_imports"
-    assert (schedule.schedule_type, schedule.minutes) == (Schedule.MINUTES, 1)
+    assert not Schedule.objects.filter(name="recover stalled imports").exists()
 
 
 def test_a_worker_wrongly_thought_dead_cannot_write_beside_its_successor(monkeypatch):

@@ -150,6 +150,13 @@ XML_AS_CSV = (
     "(POST .../imports/tnt); otherwise export your contacts as CSV and upload that."
 )
 HTML_AS_CSV = "This file is a web page (HTML), not CSV. Export your contacts as CSV and upload that."
+NOT_DATA_SYNC = (
+    "This is not a TntDataSync file: expected a donor file (.tntmpd or .tntdatasync) as a giving organisation's "
+    "donor system exports it for TntConnect, with an [ORGANIZATION] section and [DONORS] and [GIFTS] sections "
+    "whose rows are CSV under a header row{found}."
+)
+DATA_SYNC_HEAD = b"[ORGANIZATION]\nName=Org\n[DONORS]\nPEOPLE_ID,FIRST_NAME\n"
+DATA_SYNC_GIFTS = b"[GIFTS]\nPEOPLE_ID,DONATION_ID\n"
 NO_FILE = "A file is required: send it as data[attributes][file] in a multipart body."
 LONG_NAME = (
     "The file name is too long: the upload's headers may hold at most 1,024 bytes. "
@@ -160,7 +167,7 @@ LONG_NAME = (
 @dataclass(frozen=True)
 class Hostile:
     id: str
-    endpoint: str  # "/csv" or "/tnt"
+    endpoint: str  # "/csv", "/tnt" or "/tnt_data_sync"
     filename: str
     content: bytes
     message: str
@@ -273,6 +280,70 @@ CASES = [
         content_type="text/xml",
     ),
     Hostile("a CSV sent to the TNT endpoint", "/tnt", "export.xml", CONTACTS_CSV, NOT_TNT, content_type="text/xml"),
+    Hostile(
+        "empty TntDataSync file",
+        "/tnt_data_sync",
+        "donors.tntmpd",
+        b"",
+        NOT_DATA_SYNC.format(found="; this file has no [DONORS] or [GIFTS] section"),
+    ),
+    Hostile(
+        "PNG renamed .tntmpd",
+        "/tnt_data_sync",
+        "donors.tntmpd",
+        png_image(),
+        NOT_DATA_SYNC.format(found=": this file holds binary data"),
+    ),
+    Hostile(
+        "ZIP renamed .tntmpd",
+        "/tnt_data_sync",
+        "donors.tntmpd",
+        zip_archive(),
+        NOT_DATA_SYNC.format(found=": this file holds binary data"),
+    ),
+    Hostile(
+        "a CSV sent to the TntDataSync endpoint",
+        "/tnt_data_sync",
+        "donors.tntmpd",
+        CONTACTS_CSV,
+        NOT_DATA_SYNC.format(found="; this file has no [DONORS] or [GIFTS] section"),
+    ),
+    Hostile(
+        "a TNT export sent to the TntDataSync endpoint",
+        "/tnt_data_sync",
+        "donors.tntmpd",
+        TNT_EXPORT,
+        NOT_DATA_SYNC.format(found="; this file has no [DONORS] or [GIFTS] section"),
+    ),
+    Hostile(
+        "a TntDataSync line of 20 MB",
+        "/tnt_data_sync",
+        "donors.tntmpd",
+        DATA_SYNC_HEAD + b"1," + b"x" * TWENTY_MB + b"\n" + DATA_SYNC_GIFTS,
+        "Line 5 is longer than 1,000,000 characters, the most this service reads in one line of a TntDataSync "
+        "file. Check that the file is a TntDataSync donor file and upload it again.",
+    ),
+    Hostile(
+        "a TntDataSync NUL byte on line 20,005",
+        "/tnt_data_sync",
+        "donors.tntmpd",
+        DATA_SYNC_HEAD + b"1,Ann\n" * 20_000 + b"2,B\x00o\n" + DATA_SYNC_GIFTS,
+        "Line 20,005 contains binary data (a NUL byte), so this is not a TntDataSync text file.",
+    ),
+    Hostile(
+        "a TntDataSync row of 100,000 columns",
+        "/tnt_data_sync",
+        "donors.tntmpd",
+        DATA_SYNC_HEAD + b"x," * 99_999 + b"x\n" + DATA_SYNC_GIFTS,
+        "Line 5 has more than 1,000 cells, the most this service reads in one row.",
+    ),
+    Hostile(
+        "TntDataSync sections without rows",
+        "/tnt_data_sync",
+        "donors.tntmpd",
+        DATA_SYNC_HEAD + DATA_SYNC_GIFTS,
+        "The TntDataSync file's [DONORS] and [GIFTS] sections hold no rows: there is nothing to import.",
+    ),
     # The declared content type (and the name) lie about the content: the content decides.
     Hostile("a PNG declared as text/csv", "/csv", "contacts.csv", png_image(), PNG_AS_CSV, content_type="text/csv"),
     Hostile("a TNT export declared as text/csv", "/csv", "contacts.csv", TNT_EXPORT, XML_AS_CSV),

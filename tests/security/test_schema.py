@@ -234,3 +234,31 @@ def test_an_unknown_api_url_is_a_json_api_404_not_an_html_page(api):
         assert response.status_code == 404
         assert response["Content-Type"] == JSONAPI
         assert response.json()["errors"][0]["status"] == "404"
+
+
+def test_conditional_reads_of_imports_are_documented_and_real_answers_conform(contract, api, account_list):
+    """ETag / If-None-Match on every import read, Last-Modified / If-Modified-Since on the detail, and the 304."""
+    al = f"/api/v2/account_lists/{account_list.id}"
+    prefix = "/api/v2/account_lists/{account_list_pk}"
+    created = create_csv(api, account_list, "sample_csv_with_custom_headers.csv")
+    reads = [
+        (f"{prefix}/imports", f"{al}/imports", {"If-None-Match"}, {"ETag", "Cache-Control"}),
+        (f"{prefix}/imports/csv", f"{al}/imports/csv", {"If-None-Match"}, {"ETag", "Cache-Control"}),
+        (
+            f"{prefix}/imports/{{id}}",
+            f"{al}/imports/{created['id']}",
+            {"If-None-Match", "If-Modified-Since"},
+            {"ETag", "Cache-Control", "Last-Modified"},
+        ),
+    ]
+    for template, url, request_headers, response_headers in reads:
+        operation = contract.raw_schema["paths"][template]["get"]
+        assert request_headers == {p["name"] for p in operation["parameters"] if p["in"] == "header"}
+        assert set(operation["responses"]["200"]["headers"]) == response_headers
+        assert set(operation["responses"]["304"]["headers"]) == response_headers
+        first = api.client.get(url)
+        again = api.client.get(url, headers={"If-None-Match": first["ETag"]})
+        assert (first.status_code, again.status_code) == (200, 304)
+        assert again["ETag"] == first["ETag"] and not again.content
+        conforms(contract, template, "get", first, url)
+        conforms(contract, template, "get", again, url)

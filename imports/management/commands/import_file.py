@@ -28,6 +28,7 @@ from imports import services
 from imports.failures import failure_lines
 from imports.models import Import
 from imports.pipeline.job import run_import
+from imports.pipeline.readers.tnt_data_sync import looks_like_data_sync
 
 
 class BadArguments(CommandError):
@@ -38,13 +39,17 @@ class BadArguments(CommandError):
 
 
 class Command(BaseCommand):
-    help = "Import a CSV or TntConnect XML file into an account list, in the foreground."
+    help = "Import a CSV, TntConnect XML or TntDataSync file into an account list, in the foreground."
 
     def add_arguments(self, parser):
         parser.add_argument("path")
         parser.add_argument("--account-list", required=True, dest="account_list", help="Account list id")
         parser.add_argument("--user", required=True, help="Email of a member of the account list")
-        parser.add_argument("--source", choices=["csv", "tnt"], help="Default: from the file name (.xml is tnt)")
+        parser.add_argument(
+            "--source",
+            choices=[Import.Source.CSV, Import.Source.TNT, Import.Source.TNT_DATA_SYNC],
+            help="Default: from the content (a TntDataSync file's sections), else the name (.xml is tnt)",
+        )
         parser.add_argument(
             "--mapping", help='"auto", or a JSON file with file_headers_mappings and file_constants_mappings'
         )
@@ -67,7 +72,7 @@ class Command(BaseCommand):
         if failures_csv is not None and not failures_csv.resolve().parent.is_dir():
             raise BadArguments(f"No such folder for --failures-csv: {failures_csv.resolve().parent}")
         user, account_list = self._user_and_list(options["user"], options["account_list"])
-        source = options["source"] or ("tnt" if path.suffix.lower() == ".xml" else "csv")
+        source = options["source"] or _source_of(path)
         mapping = self._read_mapping(options["mapping"])
         with path.open("rb") as handle:
             try:
@@ -164,7 +169,7 @@ class Command(BaseCommand):
 
     def _write_failures(self, import_record: Import, path: Path | None) -> Path | None:
         """The failed rows as the CSV the user gets, at `path` or in a new temporary file; None when none failed."""
-        if not import_record.rows_failed:
+        if not import_record.rows_failed and not any(c["failed"] for c in import_record.tnt_summary.values()):
             return None
         if path is None:
             descriptor, name = tempfile.mkstemp(prefix=f"import-{import_record.pk}-failures-", suffix=".csv")
@@ -190,6 +195,14 @@ class Command(BaseCommand):
             "failures_csv": str(failures_path) if failures_path else None,
             "error": import_record.error or None,
         }
+
+
+def _source_of(path: Path) -> str:
+    """A TntDataSync file is known by its sections, whatever its name; then .xml is TntConnect, the rest CSV."""
+    with path.open("rb") as handle:
+        if looks_like_data_sync(handle.read(8192)):
+            return Import.Source.TNT_DATA_SYNC
+    return Import.Source.TNT if path.suffix.lower() == ".xml" else Import.Source.CSV
 
 
 def _messages(error: ValidationError) -> str:

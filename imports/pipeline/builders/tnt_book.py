@@ -158,9 +158,7 @@ class AppealDraft:
 def build_appeal(row: TntRow, lookups: TntLookups) -> AppealDraft:
     """An Appeal (before 3.2) or Campaign (from 3.2) row."""
     fields = Fields(row.fields)
-    name = fields["Description"]
-    if not name:
-        raise RowError(f"{row.table} {row.tnt_id} has no description, which would be its name.")
+    name = _required(fields["Description"], row, "has no description, which would be its name")
     active = fields["Active"]
     return AppealDraft(
         tnt_id=row.tnt_id,
@@ -184,12 +182,8 @@ class PledgeDraft:
 def build_pledge(row: TntRow, lookups: TntLookups) -> PledgeDraft:
     """A Promise row."""
     fields = Fields(row.fields)
-    amount = _amount(fields["Amount"])
-    if amount is None:
-        raise RowError(f"Promise {row.tnt_id} has no readable amount ({fields['Amount']!r}).")
-    contact = _reference(fields["ContactID"])
-    if not contact:
-        raise RowError(f"Promise {row.tnt_id} names no contact.")
+    amount = _required(_amount(fields["Amount"]), row, f"has no readable amount ({fields['Amount']!r})")
+    contact = _required(_reference(fields["ContactID"]), row, "names no contact")
     return PledgeDraft(
         tnt_id=row.tnt_id,
         contact_tnt_id=contact,
@@ -220,9 +214,7 @@ class DonorAccountDraft:
 def build_donor_account(row: TntRow, lookups: TntLookups) -> DonorAccountDraft:
     """A Donor row: the contact's account number at one organisation."""
     fields = Fields(row.fields)
-    number = fields["OrgDonorCode"]
-    if not number:
-        raise RowError(f"Donor {row.tnt_id} has no OrgDonorCode (its account number at the organisation).")
+    number = _required(fields["OrgDonorCode"], row, "has no OrgDonorCode (its account number at the organisation)")
     return DonorAccountDraft(
         tnt_id=row.tnt_id,
         contact_tnt_id=_reference(fields["ContactID"]),
@@ -258,12 +250,8 @@ class DonationDraft:
 def build_donation(row: TntRow, lookups: TntLookups) -> DonationDraft:
     """A Gift row; its currency is the base currency, its tendered one what the donor gave in."""
     fields = Fields(row.fields)
-    tendered = _amount(fields["Amount"])
-    if tendered is None:
-        raise RowError(f"Gift {row.tnt_id} has no readable amount ({fields['Amount']!r}).")
-    gift_date = iso_date(fields["GiftDate"])
-    if gift_date is None:
-        raise RowError(f"Gift {row.tnt_id} has no readable date ({fields['GiftDate']!r}).")
+    tendered = _required(_amount(fields["Amount"]), row, f"has no readable amount ({fields['Amount']!r})")
+    gift_date = _required(iso_date(fields["GiftDate"]), row, f"has no readable date ({fields['GiftDate']!r})")
     tendered_currency = lookups.currency(fields["CurrencyID"], lookups.base_currency)
     currency = lookups.currency(fields["BaseCurrencyID"], tendered_currency)
     amount = _amount(fields["BaseAmount"]) if fields["BaseAmount"] else tendered
@@ -329,6 +317,13 @@ def with_lines_of(text: str, *, of: str, pattern: re.Pattern) -> str:
 
 
 # ---------------------------------------------------------------- values
+
+
+def _required(value, row: TntRow, why: str):
+    """The value, unless it is missing (None or ""): then the row fails, and `why` says so after its table and id."""
+    if value is None or value == "":
+        raise RowError(f"{row.table} {row.tnt_id} {why}.")
+    return value
 
 
 def _reference(text: str) -> str:

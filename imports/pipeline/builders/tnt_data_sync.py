@@ -107,14 +107,14 @@ def build_donor(row: DataSyncRow, options: DataSyncOptions) -> tuple[ContactDraf
     fields = row.fields
     number = fields.get("PEOPLE_ID", "")
     if not number:
-        raise RowError(f"[DONORS] line {row.line_number}: no PEOPLE_ID (the donor's account number).")
+        raise RowError("[DONORS] no PEOPLE_ID (the donor's account number).")
     is_organization = fields.get("PERSON_TYPE", "").upper() == ORGANIZATION_PERSON_TYPE
     account_name = fields.get("ACCT_NAME", "")
     address = _address(fields)
     people = _organization_people(fields, account_name) if is_organization else _household(fields)
     name = _contact_name(fields, people, account_name, is_organization=is_organization)
     if not name:
-        raise RowError(f"[DONORS] line {row.line_number}: donor {number} has no name (ACCT_NAME and names blank).")
+        raise RowError(f"[DONORS] donor {number} has no name (ACCT_NAME and the names are blank).")
     draft = ContactDraft(
         name=name[:255],
         greeting=_greeting(people, is_organization=is_organization),
@@ -232,22 +232,22 @@ def _address(fields: dict[str, str]) -> AddressDraft | None:
 def build_gift(row: DataSyncRow, options: DataSyncOptions) -> DataSyncGift:
     """A [GIFTS] row; RowError (with the section and line) for a row that cannot be a donation."""
     fields = row.fields
-    where = f"[GIFTS] line {row.line_number}"
+    where = "[GIFTS]"  # the failure keeps the line
     donation_id = fields.get("DONATION_ID", "")
     if not donation_id:
-        raise RowError(f"{where}: no DONATION_ID (the organisation's id of the gift).")
+        raise RowError(f"{where} no DONATION_ID (the organisation's id of the gift).")
     number = fields.get("PEOPLE_ID", "")
     if not number:
-        raise RowError(f"{where}: gift {donation_id} names no donor (PEOPLE_ID is blank).")
+        raise RowError(f"{where} gift {donation_id} names no donor (PEOPLE_ID is blank).")
     gift_date = gift_date_of(fields.get("DISPLAY_DATE", ""))
     if gift_date is None:
         raise RowError(
-            f"{where}: gift {donation_id} has no readable date ({fields.get('DISPLAY_DATE', '')!r}; "
+            f"{where} gift {donation_id} has no readable date ({fields.get('DISPLAY_DATE', '')!r}; "
             "expected month/day/year)."
         )
     amount = _amount(fields.get("AMOUNT", ""))
     if amount is None:
-        raise RowError(f"{where}: gift {donation_id} has no readable amount ({fields.get('AMOUNT', '')!r}).")
+        raise RowError(f"{where} gift {donation_id} has no readable amount ({fields.get('AMOUNT', '')!r}).")
     tendered = _amount(fields.get("TENDERED_AMOUNT", ""))
     tendered_currency = fields.get("TENDERED_CURRENCY", "").upper()
     if not _CURRENCY.match(tendered_currency):

@@ -98,7 +98,7 @@ def section_name(line: str) -> str | None:
 
 def looks_like_data_sync(head: bytes) -> bool:
     """Whether the first bytes of a file look like a TntDataSync file (a section line near the start)."""
-    text = head[:8192].decode("utf-8", "replace").lstrip("\ufeff").replace("\0", "")
+    text = head[:8192].replace(b"\0", b"").decode("utf-8", "replace").lstrip("\ufeff\ufffd")
     names = {section_name(line) for line in text.splitlines()[:200]}
     return bool(names & {ORGANIZATION, DONORS, GIFTS})
 

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('imports', '0009_tnt_data_sync_source'),
+        ('imports', '0010_drop_recovery_schedule'),
     ]
 
     operations = [
