@@ -61,8 +61,9 @@ class BookContext:
     currency: str  # the account list's (or the file's base) currency, for rows that name none
     designation_name: str  # "USER NAME (Imported from TntConnect)"
     lookups: TntLookups
-    appeals_from_splits: bool = False  # from 3.2 a gift's appeals are its GiftSplit rows
-    chosen_groups: tuple[str, ...] = ()  # with import_by_group: the groups whose contacts are imported
+    # Keyword-only, so that a context with more fields (TntDataSync's) can follow with fields of its own.
+    appeals_from_splits: bool = field(default=False, kw_only=True)  # from 3.2 a gift's appeals are its GiftSplit rows
+    chosen_groups: tuple[str, ...] = field(default=(), kw_only=True)  # import_by_group: the groups imported
 
 
 # ---------------------------------------------------------------- resolving ids
