@@ -10,7 +10,6 @@ queryset from here, so none of them costs a query per contact.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from operator import attrgetter
 
 from django.db.models import Prefetch, QuerySet
 
@@ -55,9 +54,3 @@ def book_prefetches(*, include: Iterable[str] = ()) -> list[Prefetch]:
         Prefetch("pledges", queryset=pledges),
         Prefetch("donor_accounts", queryset=donor_accounts),
     ]
-
-
-def donations_of(contact: Contact) -> list[Donation]:
-    """The donations of the contact's donor accounts, newest first (from the prefetched accounts)."""
-    donations = [donation for account in contact.donor_accounts.all() for donation in account.donations.all()]
-    return sorted(donations, key=attrgetter("donation_date"), reverse=True)  # stable: ties keep their order
