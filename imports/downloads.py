@@ -35,24 +35,28 @@ def file_url(*, import_id, file_name: str | None, user, origin: str) -> str | No
     if hasattr(storage, "bucket_name"):
         return storage.url(file_name)  # presigned, expires after FILE_URL_EXPIRY_SECONDS
     payload = {"i": str(import_id), "u": str(user.pk), "e": int(time.time()) + settings.FILE_URL_EXPIRY_SECONDS}
-    return origin + reverse("import-file-download", kwargs={"token": signing.dumps(payload, salt=SALT)})
+    token = signing.dumps(payload, salt=SALT)
+    return origin + _path_template("import-file-download", get_script_prefix(), "token").format(token=token)
 
 
 def failures_url(*, account_list_id, import_id, origin: str) -> str:
     """The link to an import's failed rows as a CSV (`ImportFailuresView`)."""
-    path = _failures_path(get_script_prefix())
-    return origin + path.format(account_list_id=account_list_id, import_id=import_id)
+    path = _path_template("import-failures", get_script_prefix(), "account_list_pk", "pk")
+    return origin + path.format(account_list_pk=account_list_id, pk=import_id)
 
 
-_PLACEHOLDER_IDS = (uuid.UUID(int=1), uuid.UUID(int=2))
+# Stand-ins for a link's variable parts, each a valid value of its URL converter.
+_PLACEHOLDERS = {"account_list_pk": uuid.UUID(int=1), "pk": uuid.UUID(int=2), "token": "TOKEN"}
 
 
 @functools.cache
-def _failures_path(script_prefix: str) -> str:
-    """The failures view's path with the two ids as format fields: `reverse()` once, not for every import of a list."""
-    account_list_id, import_id = _PLACEHOLDER_IDS
-    path = reverse("import-failures", kwargs={"account_list_pk": account_list_id, "pk": import_id})
-    return path.replace(str(account_list_id), "{account_list_id}").replace(str(import_id), "{import_id}")
+def _path_template(view_name: str, script_prefix: str, *names: str) -> str:
+    """A view's path with its variable parts (`names`) as format fields: `reverse()` once, not for every
+    import of a list."""
+    path = reverse(view_name, kwargs={name: _PLACEHOLDERS[name] for name in names})
+    for name in names:
+        path = path.replace(str(_PLACEHOLDERS[name]), "{" + name + "}")
+    return path
 
 
 def origin_of(request) -> str:

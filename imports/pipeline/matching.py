@@ -36,6 +36,7 @@ import re
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Generic, Protocol, TypeVar
 
 from contacts.models import Contact, EmailAddress, email_key, name_key, phone_key
@@ -177,44 +178,50 @@ class MatchableContact(Protocol):
     def has_named_person(self) -> bool: ...
 
 
-@dataclass
 class Evidence:
-    """What one draft says about who it is."""
+    """What one draft says about who it is.
 
-    strong: list[Key]
-    contact_name: str  # as the draft writes it
-    name: str  # the contact name's key
-    email: str  # the primary email's key, "" without one
-    people: set[tuple[str, str]]
-    named: bool  # some person of the draft has a first or last name
-    identifiers: Identifiers
-    # Each person's phones' keys, in the draft's order ("" for a number without digits); the writer stores them.
-    phone_keys: list[list[str]]
+    The keys that find candidates (source ids, name, primary email) and the
+    phones' keys (which the writer stores) are worked out for every draft;
+    what only decides between candidates (the people's names, the
+    identifying values) is worked out when a rule asks, which on a first
+    import is for few drafts.
+    """
+
+    def __init__(self, draft: ContactDraft, *, phone_country: str) -> None:
+        self.draft = draft
+        self.strong: list[Key] = [(key.kind, value) for key in STRONG_KEYS for value in key.of_draft(draft)]
+        self.contact_name = draft.name  # as the draft writes it
+        self.name = name_key(draft.name)
+        self.email = email_key(draft.primary_email) if draft.primary_email else ""  # "" without one
+        # Each person's phones' keys, in the draft's order ("" for a number without digits).
+        self.phone_keys = [
+            [phone_key(phone.number, phone_country) for phone in person.phones] for person in draft.people
+        ]
 
     @property
     def keys(self) -> list[Key]:
         keys = [*self.strong, ("name", self.name)]
         return [*keys, ("email", self.email)] if self.email else keys
 
+    @cached_property
+    def people(self) -> set[tuple[str, str]]:
+        return {key for person in self.draft.people if (key := person_key(person.first_name, person.last_name))}
 
-def evidence_of(draft: ContactDraft, *, phone_country: str) -> Evidence:
-    people = {key for person in draft.people if (key := person_key(person.first_name, person.last_name))}
-    phone_keys = [[phone_key(phone.number, phone_country) for phone in person.phones] for person in draft.people]
-    return Evidence(
-        strong=[(key.kind, value) for key in STRONG_KEYS for value in key.of_draft(draft)],
-        contact_name=draft.name,
-        name=name_key(draft.name),
-        email=email_key(draft.primary_email) if draft.primary_email else "",
-        people=people,
-        named=any(person.first_name or person.last_name for person in draft.people),
-        identifiers=Identifiers(
+    @cached_property
+    def named(self) -> bool:
+        """Some person of the draft has a first or last name."""
+        return any(person.first_name or person.last_name for person in self.draft.people)
+
+    @cached_property
+    def identifiers(self) -> Identifiers:
+        draft = self.draft
+        return Identifiers(
             emails=frozenset(email_key(e.email) for person in draft.people for e in person.emails),
-            phones=frozenset(key for keys in phone_keys for key in keys if key),
+            phones=frozenset(key for keys in self.phone_keys for key in keys if key),
             streets=frozenset(filter(None, (street_key(address.street) for address in draft.addresses))),
             websites=frozenset(filter(None, [website_key(draft.website)])),
-        ),
-        phone_keys=phone_keys,
-    )
+        )
 
 
 # --- finding the candidates ------------------------------------------------------------------

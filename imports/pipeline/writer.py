@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field, fields
+from functools import cached_property
+from operator import attrgetter
 
 from django.utils import timezone
 
@@ -38,7 +40,6 @@ from imports.pipeline.matching import (
     LookAlike,
     Matcher,
     candidate_contacts,
-    evidence_of,
     find_referrers,
     note_missing_referral,
     person_key,
@@ -68,6 +69,10 @@ PERSON_FIELDS = (
 # A person's and an address's attributes, by the same names on the draft and the model.
 PERSON_ATTRIBUTES = tuple(f.name for f in fields(PersonDraft) if f.name not in ("emails", "phones"))
 ADDRESS_ATTRIBUTES = tuple(f.name for f in fields(AddressDraft) if f.name != "primary_mailing_address")
+# Their values off a draft, in one call each: a batch copies them for thousands of new rows.
+_merged_values, _person_values, _address_values = (
+    attrgetter(*names) for names in (MERGED_FIELDS, PERSON_ATTRIBUTES, ADDRESS_ATTRIBUTES)
+)
 
 
 def is_blank(value) -> bool:
@@ -132,6 +137,23 @@ class ContactState:
         return any(state.person.first_name or state.person.last_name for state in self.people)
 
 
+class FilledFields:
+    """The contact and person attributes some draft of a batch fills, all that merging can change: a
+    re-import loads only these of some forty columns. Worked out when first asked (a merge asks)."""
+
+    def __init__(self, drafts: list[ContactDraft]) -> None:
+        self.drafts = drafts
+
+    @cached_property
+    def contact(self) -> tuple[str, ...]:
+        return tuple(attr for attr in MERGED_FIELDS if any(not is_blank(getattr(d, attr)) for d in self.drafts))
+
+    @cached_property
+    def person(self) -> tuple[str, ...]:
+        people = [person for draft in self.drafts for person in draft.people]
+        return tuple(attr for attr in PERSON_FIELDS if any(getattr(p, attr) for p in people))
+
+
 @dataclass
 class BatchResult:
     created: int = 0
@@ -156,7 +178,7 @@ class BatchWriter:
         self.updated_people: dict[uuid.UUID, Person] = {}
         self.demoted_addresses: list[Address] = []
 
-    def flush(self) -> None:
+    def flush(self, filled: FilledFields) -> None:
         now = timezone.now()
         insert_new(Contact, self.contacts, now)
         insert_new(Person, self.people, now)
@@ -173,12 +195,12 @@ class BatchWriter:
                 contact.updated_at = now
             Contact.objects.bulk_update(
                 self.updated_contacts.values(),
-                [*MERGED_FIELDS, "referred_by", "updated_at"],
+                [*filled.contact, "referred_by", "updated_at"],
             )
         if self.updated_people:
             for person in self.updated_people.values():
                 person.updated_at = now
-            Person.objects.bulk_update(self.updated_people.values(), [*PERSON_FIELDS, "updated_at"])
+            Person.objects.bulk_update(self.updated_people.values(), [*filled.person, "updated_at"])
         if self.demoted_addresses:
             Address.objects.bulk_update(self.demoted_addresses, ["primary_mailing_address"])
 
@@ -203,16 +225,18 @@ class ContactWriter:
     def write(self, drafts: list[ContactDraft], line_numbers: list[int] | None = None) -> BatchResult:
         """Write one batch (`line_numbers`: where each draft is in the file). Call inside a transaction."""
         AccountList.objects.select_for_update().filter(pk=self.account_list_id).first()
-        evidences = [evidence_of(draft, phone_country=self.phone_country) for draft in drafts]
-        matcher = self._matcher(evidences)
         referrers = self._resolve_referrals(drafts)
+        for draft in drafts:
+            if draft.referred_by and not self.defer_referrals and draft.referred_by not in referrers:
+                note_missing_referral(draft)
+        self.filled = FilledFields(drafts)
+        evidences = [Evidence(draft, phone_country=self.phone_country) for draft in drafts]
+        matcher = self._matcher(evidences)
         batch = BatchWriter()
         result = BatchResult()
         touched: dict[uuid.UUID, bool] = {}
         look_alikes: list[tuple[ContactState, LookAlike[ContactState], int | None]] = []
         for position, (draft, evidence) in enumerate(zip(drafts, evidences, strict=True)):
-            if draft.referred_by and not self.defer_referrals and draft.referred_by not in referrers:
-                note_missing_referral(draft)
             match = matcher.match(evidence)
             state = match.state
             if state is None:
@@ -228,7 +252,7 @@ class ContactWriter:
             self._link_referral(state, draft, referrers, batch)
             touched.setdefault(state.contact.id, state.is_new)
             result.contact_ids.append(state.contact.id)
-        batch.flush()
+        batch.flush(self.filled)
         imported = [
             new_instance(ImportedContact, import_record_id=self.import_record.pk, contact_id=cid, created=new)
             for cid, new in touched.items()
@@ -278,13 +302,14 @@ class ContactWriter:
         """
         if not contact_ids:
             return {}
-        contact_fields = ("id", "referred_by_id", *MERGED_FIELDS)
+        # What matching reads (the website, the source ids) and what this batch's drafts may merge into.
+        contact_fields = ("id", "referred_by_id", *dict.fromkeys(("website", *SOURCE_IDS, *self.filled.contact)))
         states = {
             contact.id: ContactState(contact=contact, is_new=False)
             for contact in loaded_instances(Contact.objects.all(), contact_fields, "id__in", contact_ids)
         }
         people: dict[uuid.UUID, PersonState] = {}
-        person_fields = ("id", "contact_id", "first_name", "last_name", "is_spouse", *PERSON_FIELDS)
+        person_fields = ("id", "contact_id", "first_name", "last_name", "is_spouse", *self.filled.person)
         for person in loaded_instances(Person.objects.all(), person_fields, "contact_id__in", contact_ids):
             people[person.id] = PersonState(person=person)
             states[person.contact_id].people.append(people[person.id])
@@ -316,7 +341,7 @@ class ContactWriter:
     # --- building and merging ----------------------------------------------------------
 
     def _new_state(self, draft: ContactDraft, batch: BatchWriter) -> ContactState:
-        values = {attr: getattr(draft, attr) for attr in MERGED_FIELDS}
+        values = dict(zip(MERGED_FIELDS, _merged_values(draft), strict=True))
         contact = new_instance(
             Contact,
             id=time_ordered_id(),
@@ -331,7 +356,7 @@ class ContactWriter:
     def _merge_contact(self, state: ContactState, draft: ContactDraft, batch: BatchWriter) -> None:
         contact = state.contact
         changed = False
-        for attr in MERGED_FIELDS:
+        for attr in self.filled.contact:
             new = getattr(draft, attr)
             if is_blank(new):
                 continue
@@ -370,7 +395,7 @@ class ContactWriter:
             Person,
             id=time_ordered_id(),
             contact_id=state.contact.id,
-            **{attribute: getattr(draft, attribute) for attribute in PERSON_ATTRIBUTES},
+            **dict(zip(PERSON_ATTRIBUTES, _person_values(draft), strict=True)),
         )
         batch.people.append(person)
         batch.new_person_ids.add(person.id)
@@ -380,9 +405,12 @@ class ContactWriter:
 
     def _merge_person(self, person: Person, draft: PersonDraft, batch: BatchWriter, *, is_new: bool) -> None:
         changed = False
-        for attr in PERSON_FIELDS:
-            new, old = getattr(draft, attr), getattr(person, attr)
-            if new and old != new and (self.override or not old):
+        for attr in self.filled.person:
+            new = getattr(draft, attr)
+            if not new:
+                continue
+            old = getattr(person, attr)
+            if old != new and (self.override or not old):
                 setattr(person, attr, new)
                 changed = True
         if changed and not is_new:
@@ -433,7 +461,7 @@ class ContactWriter:
             Address,
             id=time_ordered_id(),
             contact_id=state.contact.id,
-            **{attribute: getattr(draft, attribute) for attribute in ADDRESS_ATTRIBUTES},
+            **dict(zip(ADDRESS_ATTRIBUTES, _address_values(draft), strict=True)),
             primary_mailing_address=primary,
         )
         if primary:

@@ -1,0 +1,143 @@
+"""The TntDataSync builder: a [DONORS] row's contact and donor account, a [GIFTS] row's donation."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from imports.pipeline.builders.drafts import RowError
+from imports.pipeline.builders.tnt_data_sync import (
+    UNNAMED_ORGANIZATION,
+    DataSyncOptions,
+    DataSyncOrganization,
+    build_donor,
+    build_gift,
+    gift_date_of,
+)
+from imports.pipeline.readers.tnt_data_sync import DONORS, GIFTS, DataSyncRow
+
+ORGANIZATION = DataSyncOrganization(code="WBT-USA", name="Wycliffe USA", currency="USD")
+OPTIONS = DataSyncOptions(organization=ORGANIZATION, tag_list="from-sync, donors")
+
+
+def donor(**fields) -> DataSyncRow:
+    return DataSyncRow(DONORS, 9, {"PEOPLE_ID": "1", **fields}, ())
+
+
+def gift(**fields) -> DataSyncRow:
+    values = {"PEOPLE_ID": "1", "DONATION_ID": "G1", "DISPLAY_DATE": "08/01/2014", "AMOUNT": "85.00", **fields}
+    return DataSyncRow(GIFTS, 13, values, ())
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("08/01/2014", date(2014, 8, 1)),
+        ("8/1/2014", date(2014, 8, 1)),
+        ("12/31/99", date(2099, 12, 31)),
+        ("2014-08-01", date(2014, 8, 1)),
+        ("2014-08-01 00:00:00", date(2014, 8, 1)),
+        ("13/01/2014", None),  # month/day/year: there is no 13th month
+        ("02/30/2020", None),
+        ("yesterday", None),
+        ("", None),
+    ],
+)
+def test_display_date_is_month_day_year(text, expected):
+    assert gift_date_of(text) == expected
+
+
+def test_a_gift_in_the_organisations_currency_with_its_tendered_amount():
+    built = build_gift(
+        gift(AMOUNT="$1,250.50", TENDERED_AMOUNT="1000", TENDERED_CURRENCY="eur", DESIGNATION="244402", MEMO="Hi"),
+        OPTIONS,
+    )
+    assert (built.amount, built.currency) == (Decimal("1250.50"), "USD")
+    assert (built.tendered_amount, built.tendered_currency) == (Decimal("1000.00"), "EUR")
+    assert (built.designation, built.memo, built.donation_id, built.account_number) == ("244402", "Hi", "G1", "1")
+
+
+def test_without_a_tendered_amount_the_gift_was_given_as_received():
+    built = build_gift(gift(), OPTIONS)
+    assert (built.tendered_amount, built.tendered_currency) == (Decimal("85.00"), "USD")
+
+
+@pytest.mark.parametrize(
+    ("fields", "reason"),
+    [
+        ({"DONATION_ID": ""}, "no DONATION_ID"),
+        ({"PEOPLE_ID": ""}, "names no donor"),
+        ({"DISPLAY_DATE": "31/12/2020"}, "no readable date"),
+        ({"AMOUNT": ""}, "no readable amount"),
+        ({"AMOUNT": "lots"}, "no readable amount"),
+    ],
+)
+def test_a_gift_that_cannot_be_a_donation_says_why_in_its_section(fields, reason):
+    with pytest.raises(RowError, match=reason) as refused:
+        build_gift(gift(**fields), OPTIONS)
+    assert str(refused.value).startswith("[GIFTS] ")
+
+
+def test_a_household_with_spouse_address_phone_email_and_the_import_tags():
+    draft, account = build_donor(
+        donor(
+            ACCT_NAME="Mr. and Mrs. Cliff A. Doe",
+            PERSON_TYPE="P",
+            LAST_NAME_ORG="Doe",
+            FIRST_NAME="Cliff",
+            MIDDLE_NAME="Andrew",
+            SP_FIRST_NAME="Jane",
+            ADDR1="34 Some Rd",
+            ADDR2="Apt 5",
+            CITY="Somewhere",
+            STATE="ME",
+            ZIP="04212",
+            CNTRY_DESCR="United States",
+            PHONE="207-555-0100",
+            EMAIL="cliff@example.com",
+        ),
+        OPTIONS,
+    )
+    assert (draft.name, draft.greeting, draft.envelope_greeting) == (
+        "Doe, Cliff and Jane",
+        "Cliff and Jane",
+        "Mr. and Mrs. Cliff A. Doe",
+    )
+    assert draft.tags == ["from-sync", "donors"]
+    cliff, jane = draft.people
+    assert (cliff.first_name, cliff.middle_name, cliff.last_name, cliff.is_spouse) == ("Cliff", "Andrew", "Doe", False)
+    assert (jane.first_name, jane.last_name, jane.is_spouse) == ("Jane", "Doe", True)
+    assert [p.number for p in cliff.phones] == ["207-555-0100"] and [e.email for e in cliff.emails] == [
+        "cliff@example.com"
+    ]
+    (address,) = draft.addresses
+    assert (address.street, address.country, address.primary_mailing_address) == (
+        "34 Some Rd\nApt 5",
+        "United States",
+        True,
+    )
+    assert draft.donor_account_key == "WBT-USA\nWycliffe USA\n1"
+    assert (account.account_number, account.name, account.street) == (
+        "1",
+        "Mr. and Mrs. Cliff A. Doe",
+        "34 Some Rd\nApt 5",
+    )
+
+
+def test_an_invalid_email_is_left_out_and_the_donor_still_imports():
+    draft, _ = build_donor(donor(LAST_NAME_ORG="Lee", FIRST_NAME="Ann", EMAIL="not an email"), OPTIONS)
+    assert draft.people[0].emails == []
+
+
+def test_a_donor_without_a_number_or_a_name_is_refused():
+    with pytest.raises(RowError, match=r"^\[DONORS\] no PEOPLE_ID"):
+        build_donor(donor(PEOPLE_ID="", LAST_NAME_ORG="Lee"), OPTIONS)
+    with pytest.raises(RowError, match="has no name"):
+        build_donor(donor(), OPTIONS)
+
+
+def test_the_organization_section_with_missing_values():
+    assert DataSyncOrganization.from_section({}) == DataSyncOrganization("", UNNAMED_ORGANIZATION, "")
+    assert DataSyncOrganization.from_section({"CODE": "CCC", "DEFAULTCURRENCYCODE": "dollars"}) == (
+        DataSyncOrganization("CCC", "CCC", "")
+    )
