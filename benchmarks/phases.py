@@ -110,8 +110,10 @@ def _account_list(account_list_id: str | None):
     return user, account_list
 
 
-def _prepared_import(path: str, account_list_id: str | None):
-    """An import of `path`, analysed, mapped and queued: what the API has done before the job runs."""
+def _prepared_import(path: str, account_list_id: str | None, *, start: bool = True):
+    """An import of `path`, analysed, mapped and queued: what the API has done before the job runs.
+
+    `start=False`: left in preview, as a check finds it."""
     from django.core.files import File
 
     from imports import services
@@ -132,7 +134,7 @@ def _prepared_import(path: str, account_list_id: str | None):
         updated_in_db_at=None,
         overwrite=True,
     )
-    return services.start_import(import_record=record, enqueue=False)
+    return services.start_import(import_record=record, enqueue=False) if start else record
 
 
 def _figures(rows: int, seconds: float, queries: int, cpu_seconds: float | None = None) -> dict:
@@ -171,6 +173,37 @@ def phase_import(*, path: str, account_list_id: str | None = None, profile: str 
         "created": record.rows_created,
         "updated": record.rows_updated,
         "failed": record.rows_failed,
+        "account_list_id": str(record.account_list_id),
+    }
+
+
+def phase_check(*, path: str, account_list_id: str | None = None) -> dict:
+    """The check (`imports.pipeline.check_job.run_check`, what the worker runs), timed from claim to end.
+
+    It counts the contact-side rows before and after: a check that wrote a contact fails the benchmark.
+    """
+    _setup_django()
+    from contacts.models import Contact, EmailAddress, Person
+    from imports import services
+    from imports.pipeline.check_job import run_check
+
+    record = _prepared_import(path, account_list_id, start=False)
+    services.check_import(import_=record, user=record.user, enqueue=False)
+    before = [model.objects.count() for model in (Contact, Person, EmailAddress)]
+    with counted_queries() as counter:
+        started, cpu_started = time.perf_counter(), time.process_time()
+        record = run_check(str(record.pk), record.check_generation)
+        seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu_started
+    check = record.check_summary
+    if check["status"] != "complete":
+        raise SystemExit(f"The check ended {check['status']}: {check['error']}")
+    if [model.objects.count() for model in (Contact, Person, EmailAddress)] != before:
+        raise SystemExit("The check wrote contacts")
+    return {
+        **_figures(check["rows"], seconds, counter["queries"], cpu_seconds),
+        "created": check["would_create"],
+        "updated": check["would_update"],
+        "failed": check["would_fail"],
         "account_list_id": str(record.account_list_id),
     }
 
@@ -289,6 +322,7 @@ PHASES = {
     "floor": phase_floor,
     "preview": phase_preview,
     "api_fixture": phase_api_fixture,
+    "check": phase_check,
 }
 
 

@@ -5,10 +5,11 @@ body, so an empty body with `Content-Type: text/plain` (or a body sent with no
 Content-Type at all) would slip through to the view and get a misleading 400.
 This check runs in every API view's `initial()`, before any view code: a write
 whose Content-Type none of the view's parsers takes is refused with 415, and
-so is a body with no Content-Type. An empty write without a Content-Type (an
-action such as `check` or `undo`) is accepted, and so is a DELETE without a body
-whatever it says: nothing is parsed, and servers such as runserver (wsgiref)
-report a missing Content-Type as text/plain.
+so is a body with no Content-Type. An empty write without a Content-Type is
+accepted, and so is a DELETE without a body, or an empty POST to an action (a
+view with `action_without_body`, such as `check`), whatever its Content-Type
+says: nothing is parsed, and servers such as runserver (wsgiref) report a
+missing Content-Type as text/plain.
 """
 
 from __future__ import annotations
@@ -28,6 +29,9 @@ class WritesOfParsableMediaTypes(DefaultContentNegotiation):
     def _check_request_media_type(self, request) -> None:
         if request.method == "DELETE" and not _has_body(request):
             return
+        view = (getattr(request, "parser_context", None) or {}).get("view")
+        if getattr(view, "action_without_body", False) and not _has_body(request):
+            return  # nothing is parsed, whatever the Content-Type says
         content_type = request.content_type.strip()
         if not content_type:
             if _has_body(request):

@@ -12,6 +12,8 @@ from imports.api.possible_duplicates import PossibleDuplicateViewSet
 from imports.api.views import (
     CsvImportViewSet,
     GoogleImportViewSet,
+    ImportCheckFailuresView,
+    ImportCheckView,
     ImportFailuresView,
     ImportFileDownloadView,
     ImportViewSet,
@@ -71,6 +73,12 @@ api_v2 = [
         f"{AL}/imports/<uuid:pk>/failures",
         ImportFailuresView.as_view(),
         name="import-failures",
+    ),
+    path(f"{AL}/imports/<uuid:pk>/check", ImportCheckView.as_view(), name="import-check"),
+    path(
+        f"{AL}/imports/<uuid:pk>/check/failures",
+        ImportCheckFailuresView.as_view(),
+        name="import-check-failures",
     ),
     *(
         route

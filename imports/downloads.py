@@ -39,9 +39,10 @@ def file_url(*, import_id, file_name: str | None, user, origin: str) -> str | No
     return origin + _path_template("import-file-download", get_script_prefix(), "token").format(token=token)
 
 
-def failures_url(*, account_list_id, import_id, origin: str) -> str:
-    """The link to an import's failed rows as a CSV (`ImportFailuresView`)."""
-    path = _path_template("import-failures", get_script_prefix(), "account_list_pk", "pk")
+def failures_url(*, account_list_id, import_id, origin: str, of_check: bool = False) -> str:
+    """The link to an import's failed rows as a CSV (`ImportFailuresView`), or its check's (`of_check`)."""
+    view_name = "import-check-failures" if of_check else "import-failures"
+    path = _path_template(view_name, get_script_prefix(), "account_list_pk", "pk")
     return origin + path.format(account_list_pk=account_list_id, pk=import_id)
 
 
@@ -98,8 +99,13 @@ def file_response(import_record: Import) -> FileResponse:
     return FileResponse(import_record.file.open("rb"), as_attachment=True, filename=filename, content_type=content_type)
 
 
-def failures_response(import_record: Import) -> StreamingHttpResponse:
-    """The failed rows as a CSV to fix and upload again: streamed, so a million failures do not fill memory."""
-    response = StreamingHttpResponse(failure_lines(import_record), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{failures_filename(import_record)}"'
+def failures_response(import_record: Import, *, of_check: bool = False) -> StreamingHttpResponse:
+    """The failed rows as a CSV to fix and upload again: streamed, so a million failures do not fill memory.
+
+    `of_check`: the rows the check found the import would fail.
+    """
+    lines = failure_lines(import_record, of_check=of_check)
+    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
+    filename = failures_filename(import_record, of_check=of_check)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

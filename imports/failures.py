@@ -10,7 +10,7 @@ import csv
 import io
 from collections.abc import Iterator
 
-from imports.models import Import, ImportFailure
+from imports.models import CheckFailure, Import, ImportFailure
 from imports.pipeline.sources import failure_headers
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -26,11 +26,18 @@ class _Echo:
         return value
 
 
-def failure_lines(import_record: Import) -> Iterator[str]:
-    """The CSV, line by line, reading the failures in chunks so memory stays flat."""
+def failure_lines(import_record: Import, *, of_check: bool = False) -> Iterator[str]:
+    """The CSV, line by line, reading the failures in chunks so memory stays flat.
+
+    `of_check`: the rows the import's check found it would fail (its current check's), in the same format.
+    """
     writer = csv.writer(_Echo())
     yield writer.writerow([neutralize(h) for h in ["Error Message", *failure_headers(import_record)]])
-    failures = ImportFailure.objects.filter(import_record=import_record).order_by("line_number", "id")
+    if of_check:
+        failures = CheckFailure.objects.filter(import_record=import_record, generation=import_record.check_generation)
+    else:
+        failures = ImportFailure.objects.filter(import_record=import_record)
+    failures = failures.order_by("line_number", "id")
     for failure in failures.only("line_number", "message", "fields").iterator(chunk_size=2000):
         message = f"Line {failure.line_number}: {failure.message}"
         yield writer.writerow([neutralize(str(cell)) for cell in [message, *failure.fields]])
@@ -43,5 +50,5 @@ def failures_csv_text(import_record: Import) -> str:
     return buffer.getvalue()
 
 
-def failures_filename(import_record: Import) -> str:
-    return f"import-{import_record.pk}-failures.csv"
+def failures_filename(import_record: Import, *, of_check: bool = False) -> str:
+    return f"import-{import_record.pk}-{'check-' if of_check else ''}failures.csv"

@@ -4,6 +4,7 @@ Fields and small derived properties only; the lifecycle is driven by
 `imports.services` and the job in `imports.pipeline.job`.
 """
 
+import datetime
 import uuid
 from pathlib import PurePath
 
@@ -65,6 +66,24 @@ def tnt_summary_of(row: dict) -> dict[str, dict[str, int]]:
             if name != "contacts"  # its counters are the import's rows_* (above); the step only notes it is done
         },
     }
+
+
+CHECK_STATUSES = ("running", "complete", "failed")
+CHECK_COUNTERS = ("rows", "would_create", "would_update", "would_fail", "possible_duplicates")
+CHECK_KEYS = ("status", "started_at", "completed_at", *CHECK_COUNTERS, "tables", "error")
+
+
+def api_time(moment) -> str:
+    """A date-time as the API writes it (the check's times are kept so in its JSON)."""
+    return moment.astimezone(datetime.UTC).strftime(settings.REST_FRAMEWORK["DATETIME_FORMAT"])
+
+
+def check_of(check_result: dict) -> dict | None:
+    """The `check` attribute from the stored check_result: every key present, None before any check."""
+    if not check_result:
+        return None
+    defaults = {"status": "running", "started_at": None, "completed_at": None, "tables": {}, "error": ""}
+    return {key: check_result.get(key, defaults.get(key, 0)) for key in CHECK_KEYS}
 
 
 def import_file_path(instance: "Import", filename: str) -> str:
@@ -215,6 +234,26 @@ class Import(models.Model):
     cancel_requested = models.BooleanField(default=False)
     attempts = models.PositiveSmallIntegerField(default=0, help_text="How many times a worker started the job")
 
+    # The check (imports.pipeline.check_job): what the import would do, found by reading the whole file.
+    check_result = JSONField(
+        default=dict,
+        blank=True,
+        help_text="The last check: status, times, rows, would_create, would_update, would_fail, "
+        "possible_duplicates, error; {} before any check (and once the file or an option changes)",
+    )
+    check_generation = models.PositiveIntegerField(
+        default=0,
+        help_text="Moves with every new check and every change that clears one: a check job writes its "
+        "outcome only while it is still the generation it was started for",
+    )
+    check_heartbeat_at = models.DateTimeField(null=True, blank=True, help_text="Last sign of life of the check")
+    check_lease_holder = models.CharField(
+        max_length=300, blank=True, default="", help_text='The process running the check, as "host:pid"'
+    )
+    check_attempts = models.PositiveSmallIntegerField(
+        default=0, help_text="How many times a worker started the current check"
+    )
+
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -234,6 +273,7 @@ class Import(models.Model):
             ("cancel_import", "Can cancel a queued or running import"),
             ("reimport_import", "Can re-import the failed rows of an import from a corrected file"),
             ("undo_import", "Can undo a finished import"),
+            ("check_import", "Can check the whole file of an import in preview"),
         ]
 
     class JSONAPIMeta:
@@ -265,6 +305,11 @@ class Import(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in self.FINISHED_STATUSES
+
+    @property
+    def check_summary(self) -> dict | None:
+        """The `check` attribute: None before any check."""
+        return check_of(self.check_result)
 
 
 READ, WRITE = False, True
@@ -316,6 +361,7 @@ ATTRIBUTES: dict[str, bool] = {
     "started_at": READ,
     "completed_at": READ,
     "failures_url": READ,
+    "check": READ,  # what the import would do (POST .../check): status, times and counters; null before
 }
 WRITABLE_ATTRIBUTES = tuple(name for name, writable in ATTRIBUTES.items() if writable)
 
@@ -418,3 +464,7 @@ class TntReference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.table}: {self.row_tnt_id} - {self.contact_tnt_id}"
+
+
+# The check's own tables (a module of their own: they are the check's, not the import's lifecycle).
+from imports.check_models import CheckContact, CheckFailure, CheckKey  # noqa: E402, F401

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from django.http import Http404
+
 from accounts.models import User
-from accounts.selectors import account_lists_for
+from accounts.selectors import account_list_for, account_lists_for
 from imports.downloads import read_download_token
 from imports.models import Import
 
@@ -30,6 +32,15 @@ def import_for_download(*, token: str) -> Import:
     )
     if not allowed or not import_record.file:
         raise FileNotAvailable("No such file.")
+    return import_record
+
+
+def import_for(*, user: User, account_list_id, import_id) -> Import:
+    """An import of one of the user's account lists; 404 otherwise (also for the list), never 403."""
+    account_list = account_list_for(user=user, account_list_id=account_list_id)
+    import_record = Import.objects.filter(account_list=account_list, pk=import_id).first()
+    if import_record is None:
+        raise Http404("No such import.")
     return import_record
 
 

@@ -15,14 +15,17 @@ from django_q.tasks import async_task
 
 from accounts.models import AccountList, User
 from imports import google
+from imports.check_models import CheckFailure
 from imports.mappings import check_mapping_shapes, validate_mappings
-from imports.models import WRITABLE_ATTRIBUTES, Import
+from imports.models import WRITABLE_ATTRIBUTES, Import, api_time
 from imports.pipeline.analysis import FileAnalysis, analyze_file
+from imports.pipeline.check_writer import discard_scratch
 from imports.pipeline.samples import rebuild_samples
 from imports.selectors import remembered_mappings
 from imports.suggestions import header_fingerprint, merge_remembered, suggest_mappings
 
 logger = logging.getLogger(__name__)
+
 
 ANALYSIS_FIELDS = (
     "file_format",
@@ -56,6 +59,16 @@ class ImportNotCancellable(Exception):
         self.status = import_record.status
         super().__init__(
             f"it is {import_record.get_status_display().lower()}; only queued or running imports can be cancelled"
+        )
+
+
+class ImportNotCheckable(Exception):
+    """Only an import in preview can be checked: once started, it does what it does."""
+
+    def __init__(self, import_record: Import) -> None:
+        self.status = import_record.status
+        super().__init__(
+            f"it is {import_record.get_status_display().lower()}; only an import in preview can be checked"
         )
 
 
@@ -287,6 +300,8 @@ def update_import(
             )
     wants_start = changes.pop("in_preview", True) is False
     sheet_changed = "file_sheet" in changes and changes["file_sheet"] != import_record.file_sheet
+    # Any option that changes what the import would do makes its check describe another import.
+    changes_the_import = file is not None or any(getattr(import_record, k) != v for k, v in changes.items())
     for name, value in changes.items():
         setattr(import_record, name, value)
     if file is not None:
@@ -299,6 +314,8 @@ def update_import(
     regrouped = import_record.source == Import.Source.GOOGLE and {"groups", "import_by_group"} & set(changes)
     if regrouped and import_record.status == Import.Status.PREVIEW and not wants_start:
         google.load_preview(import_record)  # samples of the chosen groups' members
+    if changes_the_import and import_record.check_result:
+        _clear_check(import_record)
     import_record.save()
     if (
         file is not None
@@ -389,6 +406,58 @@ def enqueue_import(import_id) -> None:
         str(import_id),
         task_name=f"import-{import_id}",
         group="imports",
+    )
+
+
+def check_import(*, import_: Import, user: User, enqueue: bool = True) -> Import:
+    """Read the whole file as the import would, writing nothing, in a background task; a new check
+    replaces the old one.
+
+    Only an import in preview (ImportNotCheckable) whose mappings pass the rules of the start
+    (ValidationError, the same errors) is checked. The check's outcome is the import's `check_result`;
+    the task is queued once the transaction commits (`enqueue=False`: the caller runs it, as import_file does).
+    """
+    with transaction.atomic():
+        import_record = Import.objects.select_for_update().get(pk=import_.pk)
+        if import_record.status != Import.Status.PREVIEW:
+            raise ImportNotCheckable(import_record)
+        filled = _fill_from_suggestions(import_record)  # what the start would take too
+        validate_for_start(import_record)
+        _clear_check(import_record)
+        now = timezone.now()
+        import_record.check_result = {"status": "running", "started_at": api_time(now), "requested_by": str(user.pk)}
+        import_record.check_heartbeat_at = now  # the watchdog's clock until a worker takes it (recovery.py)
+        import_record.save()
+        if filled:
+            rebuild_samples(import_record=import_record)
+        generation = import_record.check_generation
+        if enqueue:
+            transaction.on_commit(lambda: enqueue_check(import_record.pk, generation))
+    import_.refresh_from_db()
+    return import_
+
+
+def _clear_check(import_record: Import) -> None:
+    """Forget the check (and its failed rows); a check still running finds itself stale and stops.
+
+    Call with the import locked (select_for_update) and save it after.
+    """
+    import_record.check_generation += 1
+    import_record.check_result = {}
+    import_record.check_attempts = 0
+    import_record.check_lease_holder = ""
+    import_record.check_heartbeat_at = None
+    CheckFailure.objects.filter(import_record=import_record).delete()
+    transaction.on_commit(lambda: discard_scratch(import_id=import_record.pk))
+
+
+def enqueue_check(import_id, generation: int) -> None:
+    async_task(
+        "imports.tasks.run_check",
+        str(import_id),
+        generation,
+        task_name=f"check-{import_id}-{generation}",
+        group="checks",
     )
 
 

@@ -1,7 +1,12 @@
 """django-q2 entry points; nothing else."""
 
+from imports.pipeline.check_job import run_check as _run_check
 from imports.pipeline.job import run_import as _run_import
 
 
 def run_import(import_id: str) -> None:
     _run_import(import_id)
+
+
+def run_check(import_id: str, generation: int) -> None:
+    _run_check(import_id, generation)

@@ -48,6 +48,8 @@ ENDPOINTS = [
     ("put", "{al}/imports/{csv}", 200),
     ("patch", "{al}/imports/{csv}", 200),
     ("get", "{al}/imports/{csv}/failures", 200),
+    ("post", "{al}/imports/{csv}/check", 202),
+    ("get", "{al}/imports/{csv}/check/failures", 200),
     ("get", "{al}/imports/{csv}/possible_duplicates", 200),
     ("get", "{al}/imports/csv", 200),
     ("post", "{al}/imports/csv", 201),
@@ -168,6 +170,8 @@ def call(client: JsonApiClient, method: str, path: str, records: dict):
         other = StandInAccount(email="bob.example@gmail.com", profile_id="people/100000000000000000002")
         code = records["standin"].issue_code(redirect_uri=REDIRECT_URI, account=other)
         return client.post_json(path, connect_document(code))
+    if method == "post" and path.endswith("/check"):
+        return client.client.generic("POST", path, content_type=None)  # an action: no body
     if method == "post" and path.endswith("/imports/google"):
         attributes = {"source_account_id": records["ga"], "in_preview": True}
         return client.post_json(path, {"data": {"type": "imports", "attributes": attributes}})
@@ -209,6 +213,7 @@ def test_each_kind_of_caller_gets_the_status_listed_for_every_endpoint_and_metho
     if caller != "member":  # a refused write changed nothing
         assert Import.objects.count() == imports_before
         assert set(Import.objects.values_list("tag_list", flat=True)) == {""}
+        assert set(Import.objects.values_list("check_generation", flat=True)) == {0}
 
 
 @pytest.mark.parametrize("header", ["Bearer", "Token abc", "Basic dXNlcjpwYXNz", "Bearer a b"])

@@ -40,6 +40,7 @@ OPTIONS = {
 CSV_MAPPINGS = ("file_headers_mappings", "file_constants_mappings")
 LIFECYCLE_FIELDSETS = (
     (None, {"fields": ("account_list", "user", "source", "status", "file_link", "retry_of", "retries_links")}),
+    ("Check of the whole file", {"fields": ("check_figures",)}),
     (
         "Progress",
         {
@@ -147,7 +148,7 @@ class ImportAdmin(AutocompleteFilterMedia, admin.ModelAdmin):
     search_fields = ("user__email", "account_list__name", "original_filename")
     search_help_text = "User email, account list name or file name; or paste an import id."
     ordering = ("-created_at",)
-    actions = ("start_selected", "cancel_selected")
+    actions = ("check_selected", "start_selected", "cancel_selected")
 
     # --- list -------------------------------------------------------------------------
 
@@ -181,6 +182,11 @@ class ImportAdmin(AutocompleteFilterMedia, admin.ModelAdmin):
         except ValueError:
             return super().get_search_results(request, queryset, search_term)
 
+    @admin.action(description="Check the whole file of the selected imports (in preview)", permissions=["check"])
+    def check_selected(self, request, queryset):
+        for import_record in queryset:
+            admin_views.check_and_report(self, request, import_record)
+
     @admin.action(description="Start the selected imports (in preview)", permissions=["start"])
     def start_selected(self, request, queryset):
         for import_record in queryset:
@@ -200,6 +206,9 @@ class ImportAdmin(AutocompleteFilterMedia, admin.ModelAdmin):
 
     def has_reimport_permission(self, request, obj=None) -> bool:
         return request.user.has_perm("imports.reimport_import")
+
+    def has_check_permission(self, request, obj=None) -> bool:
+        return request.user.has_perm("imports.check_import")
 
     # --- detail -----------------------------------------------------------------------
 
@@ -234,6 +243,30 @@ class ImportAdmin(AutocompleteFilterMedia, admin.ModelAdmin):
         size = filesizeformat(import_record.file_size) if import_record.file_size is not None else "size unknown"
         return format_html('<a href="{}">{}</a> ({})', url, import_record.original_filename or "download", size)
 
+    @admin.display(description="what the import would do")
+    def check_figures(self, import_record: Import) -> str:
+        """The last check's figures and a link to the rows it found would fail; "-" before any check."""
+        check = import_record.check_summary
+        if check is None:
+            return "-"
+        figures = format_html(
+            "{}: {} rows read, {} to create, {} to update, {} to fail, {} possible duplicates",
+            check["status"],
+            f"{check['rows']:,}",
+            f"{check['would_create']:,}",
+            f"{check['would_update']:,}",
+            f"{check['would_fail']:,}",
+            f"{check['possible_duplicates']:,}",
+        )
+        if check["error"]:
+            figures = format_html("{} ({})", figures, check["error"])
+        if not check["would_fail"]:
+            return figures
+        url = reverse("admin:imports_import_check_failures", args=[import_record.pk])
+        return format_html(
+            '{} <a href="{}" id="download-check-failures">Download the rows that would fail</a>', figures, url
+        )
+
     @admin.display(description="re-imported as")
     def retries_links(self, import_record: Import) -> str:
         retries = [(reverse("admin:imports_import_change", args=[r.pk]), str(r)) for r in import_record.retries.all()]
@@ -265,6 +298,7 @@ class ImportAdmin(AutocompleteFilterMedia, admin.ModelAdmin):
             "can_start_import": self.has_start_permission(request, import_record),
             "can_cancel_import": self.has_cancel_permission(request, import_record),
             "can_reimport_import": self.has_reimport_permission(request, import_record),
+            "can_check_import": self.has_check_permission(request, import_record),
             "start_problems": admin_display.start_problems(import_record),
             "header_rows": admin_display.header_rows(import_record),
             "constant_rows": admin_display.constant_rows(import_record),
@@ -286,6 +320,8 @@ class ImportAdmin(AutocompleteFilterMedia, admin.ModelAdmin):
         own = [
             ("file/", admin_views.download_file, "file"),
             ("failures.csv", admin_views.download_failures, "failures"),
+            ("check-failures.csv", admin_views.download_check_failures, "check_failures"),
+            ("check/", admin_views.check, "check"),
             ("start/", admin_views.start, "start"),
             ("cancel/", admin_views.cancel, "cancel"),
             ("reimport/", admin_views.reimport, "reimport"),

@@ -26,7 +26,7 @@ def change_url(import_record: Import) -> str:
 
 
 def _import_for(model_admin, request, object_id: str, *, permission: str = "view") -> Import:
-    """The import, if the staff member has `permission` ("view", "start", "cancel", "reimport") on it."""
+    """The import, if the staff member has `permission` ("view", "check", "start", "cancel", "reimport") on it."""
     import_record = model_admin.get_object(request, unquote(object_id))
     if import_record is None:
         raise Http404("No such import.")
@@ -46,6 +46,27 @@ def download_file(model_admin, request, object_id: str):
 def download_failures(model_admin, request, object_id: str):
     """The failed rows as the CSV the user gets."""
     return failures_response(_import_for(model_admin, request, object_id))
+
+
+def download_check_failures(model_admin, request, object_id: str):
+    """The rows the check found would fail, as the same CSV."""
+    return failures_response(_import_for(model_admin, request, object_id), of_check=True)
+
+
+def check_and_report(model_admin, request, import_record: Import) -> bool:
+    """Check the whole file of an import in preview, in the background; on invalid mappings show each message."""
+    try:
+        services.check_import(import_=import_record, user=request.user)
+    except services.ImportNotCheckable as refused:
+        messages.warning(request, f"{import_record}: not checked, {refused}.")
+        return False
+    except ValidationError as error:
+        for message in validation_messages(error):
+            messages.error(request, f"{import_record} cannot be checked: {message}")
+        return False
+    model_admin.log_change(request, import_record, "Check of the whole file asked for from the admin.")
+    messages.success(request, f"{import_record}: the whole file is being checked; its page shows the figures.")
+    return True
 
 
 def start_and_report(model_admin, request, import_record: Import) -> bool:
@@ -92,6 +113,7 @@ def _button(permission: str, act):
     return view
 
 
+check = _button("check", check_and_report)
 start = _button("start", start_and_report)
 cancel = _button("cancel", cancel_and_report)
 

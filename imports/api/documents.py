@@ -38,6 +38,7 @@ from imports.downloads import failures_url, file_url, origin_of
 from imports.models import (
     ATTRIBUTES,
     Import,
+    check_of,
     file_sheets_of,
     file_version_of,
     header_line_of,
@@ -81,6 +82,7 @@ COMPUTED = {
     "file_version": lambda row: file_version_of(row["source"], row["file_format"]),
     "failures_url": lambda row: None,
     "tnt_summary": tnt_summary_of,
+    "check": lambda row: check_of(row["check_result"]),  # its failures_url is filled in by ImportDocuments
 }
 STORED = {name for field in Import._meta.concrete_fields for name in (field.name, field.attname)}
 IMPORT_COLUMNS = (
@@ -90,6 +92,7 @@ IMPORT_COLUMNS = (
     "file_format",
     "file_header_order",
     "tnt_steps",
+    "check_result",
     *(name for name in ATTRIBUTES if name in STORED),
 )
 READERS = [
@@ -263,6 +266,10 @@ class ImportDocuments:
         attributes["failures_url"] = failures_url(
             account_list_id=row["account_list_id"], import_id=row["id"], origin=self.origin
         )
+        if attributes["check"] is not None:  # a copy: the kept attributes are shared
+            ids = {"account_list_id": row["account_list_id"], "import_id": row["id"]}
+            link = failures_url(**ids, origin=self.origin, of_check=True)
+            attributes["check"] = {**attributes["check"], "failures_url": link}
         relationships = {
             "user": {"data": {"type": "users", "id": str(row["user_id"])}},
             "account_list": {"data": {"type": "account_lists", "id": str(row["account_list_id"])}},

@@ -13,7 +13,32 @@ from imports.api.fields import (
     StrictBooleanField,
     UploadField,
 )
-from imports.models import ATTRIBUTES, WRITABLE_ATTRIBUTES, Import
+from imports.models import ATTRIBUTES, CHECK_STATUSES, WRITABLE_ATTRIBUTES, Import
+
+
+class ImportCheckSerializer(drf_serializers.Serializer):
+    """The `check` attribute: what the import would do, found by reading the whole file (POST .../check)."""
+
+    status = drf_serializers.ChoiceField(choices=CHECK_STATUSES, read_only=True)
+    started_at = UTCDateTimeField(read_only=True, allow_null=True)
+    completed_at = UTCDateTimeField(read_only=True, allow_null=True)
+    rows = drf_serializers.IntegerField(read_only=True, help_text="Rows read")
+    would_create = drf_serializers.IntegerField(read_only=True, help_text="Rows that would become new contacts")
+    would_update = drf_serializers.IntegerField(read_only=True, help_text="Rows that would update a contact")
+    would_fail = drf_serializers.IntegerField(read_only=True, help_text="Rows that would fail (see failures_url)")
+    possible_duplicates = drf_serializers.IntegerField(
+        read_only=True, help_text="New contacts that would be kept apart from one that looks alike"
+    )
+    tables = drf_serializers.DictField(
+        child=drf_serializers.DictField(child=drf_serializers.IntegerField()),
+        read_only=True,
+        help_text="TntConnect: per step after the contacts (referrals, appeals, tasks, history, pledges, "
+        "donor_accounts, donations, gift_splits), the rows it would read, skip and fail as built; {} otherwise",
+    )
+    error = drf_serializers.CharField(read_only=True, help_text="Why a failed check failed")
+    failures_url = drf_serializers.CharField(
+        read_only=True, help_text="The rows that would fail, as the failures CSV (.../check/failures)"
+    )
 
 
 class ImportSerializer(ModelSerializer):
@@ -36,6 +61,7 @@ class ImportSerializer(ModelSerializer):
         "skipped and failed; {} for other sources",
     )
     header_line = drf_serializers.IntegerField(read_only=True, allow_null=True)
+    check = ImportCheckSerializer(read_only=True, allow_null=True, help_text="null before any check")
     # In the file's column order, also on PostgreSQL (whose jsonb reorders object keys).
     file_headers = drf_serializers.JSONField(read_only=True)
 

@@ -22,7 +22,7 @@ from imports.api.documents import ImportDocuments
 from imports.api.serializers import ImportInputSerializer, ImportSerializer
 from imports.downloads import DOWNLOAD_TYPES, InvalidDownloadLink, failures_response, file_response
 from imports.models import Import
-from imports.selectors import FileNotAvailable, import_for_download
+from imports.selectors import FileNotAvailable, import_for, import_for_download
 from imports.services import StaleImport
 
 
@@ -211,6 +211,7 @@ class ImportFailuresView(APIView):
 
     renderer_classes = [JSONRenderer, CsvRenderer]
     resource_name = "imports"
+    of_check = False
 
     @extend_schema(
         responses={
@@ -221,11 +222,41 @@ class ImportFailuresView(APIView):
         }
     )
     def get(self, request, account_list_pk, pk):
-        account_list = account_list_for(user=request.user, account_list_id=account_list_pk)
-        import_record = Import.objects.filter(account_list=account_list, pk=pk).first()
-        if import_record is None:
-            raise exceptions.NotFound("No such import.")
-        return failures_response(import_record)
+        import_record = import_for(user=request.user, account_list_id=account_list_pk, import_id=pk)
+        return failures_response(import_record, of_check=self.of_check)
+
+
+class ImportCheckFailuresView(ImportFailuresView):
+    """GET account_lists/{al}/imports/{id}/check/failures: the rows the check found the import would fail,
+    in the failures CSV's format (empty, but for the header row, before any check)."""
+
+    of_check = True
+
+
+class ImportCheckView(APIView):
+    """POST account_lists/{al}/imports/{id}/check: read the whole file as the import would, writing nothing.
+
+    An empty body (with or without a Content-Type) or an empty JSON:API document; the body is not read.
+    Answers 202 with the import, whose `check` says how the check goes and, once complete, what the
+    import would do.
+    """
+
+    renderer_classes = [JSONRenderer]
+    resource_name = "imports"
+    action_without_body = True  # config.negotiation: an empty POST passes whatever its Content-Type
+
+    @extend_schema(request=None, responses={202: ImportSerializer()})
+    def post(self, request, account_list_pk, pk):
+        import_record = import_for(user=request.user, account_list_id=account_list_pk, import_id=pk)
+        try:
+            services.check_import(import_=import_record, user=request.user)
+        except services.ImportNotCheckable as refused:
+            raise Conflict(f"The import cannot be checked: {refused}.") from None
+        documents = ImportDocuments(request)
+        documents.fetch([import_record.pk])
+        document = documents.document(many=False)
+        documents.sign_file_links()
+        return Response(document, status=status.HTTP_202_ACCEPTED)
 
 
 class ImportFileDownloadView(APIView):

@@ -1,16 +1,10 @@
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-from accounts.reviewers import REVIEWERS_GROUP, grant_reviewer_permissions
+from accounts.reviewers import REVIEWERS_GROUP, grant_in_migration
 
 
 def make_reviewers_group(apps, schema_editor):
-    # Permissions are normally made after `migrate` ends; the group needs them now.
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
-    grant_reviewer_permissions(apps)
+    grant_in_migration(apps)
 
 
 def remove_reviewers_group(apps, schema_editor):

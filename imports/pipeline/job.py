@@ -34,7 +34,7 @@ from imports.pipeline.google_pages import google_pages
 from imports.pipeline.lease import Heartbeat, holder_is_gone, is_stale, this_process
 from imports.pipeline.read_ahead import read_ahead
 from imports.pipeline.readers.tnt import analyze_tnt
-from imports.pipeline.sources import BuiltRow, rows_of, tnt_options
+from imports.pipeline.sources import BuiltRow, failures_of, rows_of, tnt_options
 from imports.pipeline.tnt_steps import BookSteps, commit_steps
 from imports.pipeline.writer import BatchResult, ContactWriter
 
@@ -72,12 +72,7 @@ def run_import(import_id: str, *, on_progress=None) -> Import:
     if import_record is None:
         return Import.objects.get(pk=import_id)
     try:
-        with (
-            Heartbeat(import_id=import_record.pk, attempt=import_record.attempts),
-            _fewer_collections(),
-            _shorter_thread_switches(),
-            _larger_sqlite_cache(),
-        ):
+        with Heartbeat(import_id=import_record.pk, attempt=import_record.attempts), tuned_for_a_job():
             _import_rows(import_record, on_progress=on_progress)
     except LostLease:
         logger.warning("Import %s was taken over by another worker; this one stops", import_record.pk)
@@ -91,7 +86,7 @@ def run_import(import_id: str, *, on_progress=None) -> Import:
         )
     except Exception as error:  # the import fails with a sentence; the trace goes to the log only
         logger.exception("Import %s failed", import_record.pk)
-        _finish(import_record, Import.Status.FAILED, error=_short_error(error))
+        _finish(import_record, Import.Status.FAILED, error=short_error(error))
     else:
         _finish(import_record, Import.Status.COMPLETE)
     return import_record
@@ -142,6 +137,13 @@ def _holder_is_gone(import_record: Import, now) -> bool:
     return is_stale(import_record.heartbeat_at or import_record.started_at, now) or holder_is_gone(
         import_record.lease_holder
     )
+
+
+@contextmanager
+def tuned_for_a_job():
+    """The process's and the connection's settings while a job (an import, a check) reads a whole file."""
+    with _fewer_collections(), _shorter_thread_switches(), _larger_sqlite_cache():
+        yield
 
 
 @contextmanager
@@ -416,16 +418,7 @@ def _write_batch(
     accounts) in one transaction."""
     good = [row.draft for row in batch if row.draft is not None]
     lines = [row.line_number for row in batch if row.draft is not None]
-    failed = [
-        ImportFailure(
-            import_record_id=import_record.pk,
-            line_number=row.line_number,
-            message=row.error,
-            fields=row.cells,
-        )
-        for row in batch
-        if row.draft is None and not row.skipped
-    ]
+    failed = failures_of(batch, ImportFailure, import_record_id=import_record.pk)
     skipped = sum(row.skipped for row in batch)
     with transaction.atomic():
         result = writer.write(good, lines) if good else None
@@ -481,7 +474,8 @@ def _finish(import_record: Import, status: str, *, error: str = "") -> None:
             logger.exception("Import %s: the notification email could not be sent", import_record.pk)
 
 
-def _short_error(error: Exception) -> str:
+def short_error(error: Exception) -> str:
+    """Why a job stopped, in a sentence a person can act on (never a trace)."""
     if isinstance(error, GoogleError):
         return str(error)[:1000]  # already a sentence that says what to do
     if isinstance(error, DatabaseError):

@@ -87,15 +87,18 @@ class Heartbeat:
         if self._thread is not None:
             self._thread.join(timeout=settings.IMPORT_HEARTBEAT_SECONDS)
 
-    def _run(self) -> None:
+    def beat(self) -> bool:
+        """Move the heartbeat; False once the job no longer holds the lease."""
         from imports.models import Import
 
+        holding = Import.objects.filter(pk=self.import_id, attempts=self.attempt, status=Import.Status.IMPORTING)
+        return bool(holding.update(heartbeat_at=timezone.now()))
+
+    def _run(self) -> None:
         try:
             while not self._stop.wait(settings.IMPORT_HEARTBEAT_SECONDS):
                 try:
-                    beating = Import.objects.filter(
-                        pk=self.import_id, attempts=self.attempt, status=Import.Status.IMPORTING
-                    ).update(heartbeat_at=timezone.now())
+                    beating = self.beat()
                 except Exception:  # a lost connection: try again at the next beat
                     logger.warning("Import %s: heartbeat failed", self.import_id, exc_info=True)
                     connection.close()

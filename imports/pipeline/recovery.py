@@ -33,7 +33,7 @@ from django.utils import timezone
 from imports.models import Import
 from imports.notifications import send_import_finished
 from imports.pipeline.lease import holder_is_gone
-from imports.services import enqueue_import
+from imports.services import api_time, enqueue_check, enqueue_import
 
 logger = logging.getLogger(__name__)
 
@@ -126,7 +126,58 @@ def _watch() -> None:
     while True:
         try:
             recover_stalled_imports()
+            recover_stalled_checks()
         except Exception:  # the database may be away for a while; the next round tries again
             logger.warning("The import watchdog could not check for stalled imports", exc_info=True)
             connection.close()
         time.sleep(settings.IMPORT_WATCHDOG_SECONDS)
+
+
+# --- checks ------------------------------------------------------------------------------------
+
+CHECK_GAVE_UP = "The check stopped responding {attempts} times and was given up; check again, or contact support."
+
+
+def stalled_checks(*, stall_seconds: int | None = None) -> list[Import]:
+    """Running checks whose holder is gone, and queued ones (no holder yet) whose task the broker may have lost.
+
+    A check's heartbeat is set when it is asked for, and moves while a worker reads the file.
+    """
+    cutoff = timezone.now() - timedelta(seconds=stall_seconds or settings.IMPORT_STALL_SECONDS)
+    running = Import.objects.filter(check_result__status="running")
+    silent = Q(check_heartbeat_at__lt=cutoff) | Q(check_heartbeat_at__isnull=True)
+    here = Q(check_lease_holder__startswith=f"{socket.gethostname()}:")
+    return [
+        record
+        for record in running.filter(silent | here)
+        if record.check_heartbeat_at is None
+        or record.check_heartbeat_at < cutoff
+        or holder_is_gone(record.check_lease_holder)
+    ]
+
+
+def recover_stalled_checks(*, stall_seconds: int | None = None) -> dict[str, list[str]]:
+    """Start again (or fail) every stalled check; a check writes nothing, so it starts from the first row."""
+    restarted, failed = [], []
+    for import_record in stalled_checks(stall_seconds=stall_seconds):
+        seen = Import.objects.filter(
+            pk=import_record.pk,
+            check_generation=import_record.check_generation,
+            check_attempts=import_record.check_attempts,
+            check_heartbeat_at=import_record.check_heartbeat_at,
+            check_result__status="running",
+        )
+        now = timezone.now()
+        if import_record.check_attempts >= settings.IMPORT_MAX_ATTEMPTS:
+            error = CHECK_GAVE_UP.format(attempts=import_record.check_attempts)
+            outcome = {**import_record.check_result, "status": "failed", "completed_at": api_time(now), "error": error}
+            if seen.update(check_result=outcome, check_lease_holder="", check_heartbeat_at=now):
+                logger.error(
+                    "Check of import %s failed after %s attempts", import_record.pk, import_record.check_attempts
+                )
+                failed.append(str(import_record.pk))
+        elif seen.update(check_lease_holder="", check_heartbeat_at=now):
+            logger.warning("Check of import %s stalled; queued again", import_record.pk)
+            enqueue_check(import_record.pk, import_record.check_generation)
+            restarted.append(str(import_record.pk))
+    return {"restarted": restarted, "failed": failed}

@@ -33,6 +33,15 @@ class BuiltRow:
     donor: DataSyncDonor | None = None  # TntDataSync: the donor account written beside the contact
 
 
+def failures_of(batch: list[BuiltRow], model, **fields) -> list:
+    """Unsaved failure records (`ImportFailure`, `CheckFailure`) of the batch's rows that became no draft."""
+    return [
+        model(line_number=row.line_number, message=row.error, fields=row.cells, **fields)
+        for row in batch
+        if row.draft is None and not row.skipped
+    ]
+
+
 def csv_builder(import_record: Import) -> CsvContactBuilder:
     return CsvContactBuilder(
         file_headers_mappings=import_record.file_headers_mappings,

@@ -208,14 +208,16 @@ class BookSteps:
             except SkipRow:
                 skipped += 1
             except RowError as error:
-                failures.append(_failure(self.import_record, row, str(error)))
+                failures.append(failure_of(ImportFailure, self.import_record, row, str(error)))
         drafts, left_out = book_writer.without_left_out(self.context, drafts)
         skipped += left_out
         by_id = {row.tnt_id: row for row in rows}
 
         def write() -> dict:
             result = step.write(self.context, drafts) if drafts else book_writer.StepResult()
-            failed = failures + [_failure(self.import_record, by_id[i], message) for i, message in result.failures]
+            failed = failures + [
+                failure_of(ImportFailure, self.import_record, by_id[i], message) for i, message in result.failures
+            ]
             ImportFailure.objects.bulk_create(failed)
             counters = dict(self._counters(step.name))
             for key, value in (
@@ -258,13 +260,15 @@ def _batches(rows: Iterator[TntRow], size: int) -> Iterator[list[TntRow]]:
         yield batch
 
 
-def _failure(import_record: Import, row: TntRow, message: str) -> ImportFailure:
+def failure_of(model, import_record: Import, row: TntRow, message: str, **extra):
+    """An unsaved failure (`ImportFailure`, or the check's `CheckFailure`) of one row of the file's tables."""
     name = row.fields.get("Description", "") or row.fields.get("FileAs", "")
-    return ImportFailure(
+    return model(
         import_record_id=import_record.pk,
         line_number=row.position,
         message=message,
         fields=[row.table, row.tnt_id, name.strip()],
+        **extra,
     )
 
 

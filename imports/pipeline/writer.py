@@ -162,6 +162,18 @@ class BatchResult:
     contact_ids: list[uuid.UUID] = field(default_factory=list)  # the contact each draft became, in order
 
 
+@dataclass
+class MergedBatch:
+    """A batch matched and merged, not yet written: what `ContactWriter.write` writes."""
+
+    batch: BatchWriter
+    result: BatchResult
+    states: list[ContactState] = field(default_factory=list)  # the contacts it touches, once each, in order
+    # id(state) -> the evidence of each draft merged into it
+    evidences_of: dict[int, list[Evidence]] = field(default_factory=dict)
+    look_alikes: list[tuple[ContactState, LookAlike[ContactState], int | None]] = field(default_factory=list)
+
+
 class BatchWriter:
     """Accumulates the inserts and updates of one batch, then writes them table by table."""
 
@@ -225,34 +237,9 @@ class ContactWriter:
     def write(self, drafts: list[ContactDraft], line_numbers: list[int] | None = None) -> BatchResult:
         """Write one batch (`line_numbers`: where each draft is in the file). Call inside a transaction."""
         AccountList.objects.select_for_update().filter(pk=self.account_list_id).first()
-        referrers = self._resolve_referrals(drafts)
-        for draft in drafts:
-            if draft.referred_by and not self.defer_referrals and draft.referred_by not in referrers:
-                note_missing_referral(draft)
-        self.filled = FilledFields(drafts)
-        evidences = [Evidence(draft, phone_country=self.phone_country) for draft in drafts]
-        matcher = self._matcher(evidences)
-        batch = BatchWriter()
-        result = BatchResult()
-        touched: dict[uuid.UUID, bool] = {}
-        look_alikes: list[tuple[ContactState, LookAlike[ContactState], int | None]] = []
-        for position, (draft, evidence) in enumerate(zip(drafts, evidences, strict=True)):
-            match = matcher.match(evidence)
-            state = match.state
-            if state is None:
-                state = self._new_state(draft, batch)
-                result.created += 1
-                line_number = line_numbers[position] if line_numbers else None
-                look_alikes += [(state, alike, line_number) for alike in self._first_of_each_reason(match.look_alikes)]
-            else:
-                result.updated += 1
-                self._merge_contact(state, draft, batch)
-            self._merge_children(state, draft, evidence, batch)
-            matcher.remember(evidence, state)
-            self._link_referral(state, draft, referrers, batch)
-            touched.setdefault(state.contact.id, state.is_new)
-            result.contact_ids.append(state.contact.id)
-        batch.flush(self.filled)
+        merged = self.merge(drafts, line_numbers)
+        merged.batch.flush(self.filled)
+        touched = {state.contact.id: state.is_new for state in merged.states}
         imported = [
             new_instance(ImportedContact, import_record_id=self.import_record.pk, contact_id=cid, created=new)
             for cid, new in touched.items()
@@ -261,8 +248,44 @@ class ContactWriter:
         # one created by this batch cannot be, and then the fastest insert does.
         may_conflict = not all(touched.values())
         insert_new(ImportedContact, imported, timezone.now(), ignore_conflicts=may_conflict)
-        result.possible_duplicates = self._record_look_alikes(look_alikes)
-        return result
+        merged.result.possible_duplicates = self._record_look_alikes(merged.look_alikes)
+        return merged.result
+
+    def merge(self, drafts: list[ContactDraft], line_numbers: list[int] | None = None) -> MergedBatch:
+        """Match the drafts and merge them into what the contacts will be; nothing is written yet.
+
+        The check (imports.pipeline.check_writer) stops here and keeps the outcome instead of writing it.
+        """
+        referrers = self._resolve_referrals(drafts)
+        for draft in drafts:
+            if draft.referred_by and not self.defer_referrals and draft.referred_by not in referrers:
+                note_missing_referral(draft)
+        self.filled = FilledFields(drafts)
+        evidences = [Evidence(draft, phone_country=self.phone_country) for draft in drafts]
+        matcher = self._matcher(evidences)
+        merged = MergedBatch(batch=BatchWriter(), result=BatchResult())
+        batch = merged.batch
+        for position, (draft, evidence) in enumerate(zip(drafts, evidences, strict=True)):
+            match = matcher.match(evidence)
+            state = match.state
+            if state is None:
+                state = self._new_state(draft, batch)
+                merged.result.created += 1
+                line_number = line_numbers[position] if line_numbers else None
+                merged.look_alikes += [
+                    (state, alike, line_number) for alike in self._first_of_each_reason(match.look_alikes)
+                ]
+            else:
+                merged.result.updated += 1
+                self._merge_contact(state, draft, batch)
+            self._merge_children(state, draft, evidence, batch)
+            matcher.remember(evidence, state)
+            self._link_referral(state, draft, referrers, batch)
+            merged.result.contact_ids.append(state.contact.id)
+            merged.evidences_of.setdefault(id(state), []).append(evidence)
+            if len(merged.evidences_of[id(state)]) == 1:
+                merged.states.append(state)
+        return merged
 
     def _matcher(self, evidences: list[Evidence]) -> Matcher[ContactState]:
         """A matcher that knows the existing contacts the drafts may be, with what they already have."""

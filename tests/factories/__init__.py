@@ -15,6 +15,9 @@ from tests.factories.contacts import (
     TagFactory,
 )
 from tests.factories.imports import (
+    CheckContactFactory,
+    CheckFailureFactory,
+    CheckKeyFactory,
     ImportedContactFactory,
     ImportFactory,
     ImportFailureFactory,
@@ -25,6 +28,9 @@ __all__ = [
     "AccountListFactory",
     "AddressFactory",
     "ApiTokenFactory",
+    "CheckContactFactory",
+    "CheckFailureFactory",
+    "CheckKeyFactory",
     "ContactFactory",
     "EmailAddressFactory",
     "ImportFactory",

@@ -5,10 +5,21 @@ filters and counts. An import with a real file, mappings and a job run comes
 from `tests.imports.helpers.make_import`.
 """
 
+import json
+import uuid
+
 import factory
 
 from accounts.models import AccountListMembership
-from imports.models import Import, ImportedContact, ImportFailure, PossibleDuplicate
+from imports.models import (
+    CheckContact,
+    CheckFailure,
+    CheckKey,
+    Import,
+    ImportedContact,
+    ImportFailure,
+    PossibleDuplicate,
+)
 from tests.factories.accounts import AccountListFactory, UserFactory
 from tests.factories.contacts import ContactFactory
 
@@ -67,3 +78,48 @@ class PossibleDuplicateFactory(factory.django.DjangoModelFactory):
         lambda: {"email": "office@example.com", "this_row": "Lee, Bo", "existing": "Lee, Ann"}
     )
     line_number = factory.Sequence(lambda n: n + 2)
+
+
+class CheckFailureFactory(ImportFailureFactory):
+    """A row a check found the import would fail (of the import's current check)."""
+
+    class Meta:
+        model = CheckFailure
+
+    generation = factory.SelfAttribute("import_record.check_generation")
+
+
+class CheckContactFactory(factory.django.DjangoModelFactory):
+    """A contact a running check keeps as the import would have written it (imports.pipeline.check_writer)."""
+
+    class Meta:
+        model = CheckContact
+
+    import_record = factory.SubFactory(ImportFactory)
+    generation = 1
+    contact_id = factory.LazyFunction(uuid.uuid4)
+    state = factory.LazyFunction(
+        lambda: json.dumps(
+            {
+                "fields": {"name": "Lee, Ann", "name_key": "lee, ann", "website": ""},
+                "people": [],
+                "email_keys": [],
+                "phone_keys": [],
+                "address_keys": [],
+                "street_keys": [],
+                "tag_keys": [],
+                "primary_addresses": 0,
+            }
+        )
+    )
+
+
+class CheckKeyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CheckKey
+
+    import_record = factory.SubFactory(ImportFactory)
+    generation = 1
+    kind = "name"
+    value = factory.Sequence(lambda n: f"lee, ann{n}")
+    contact_id = factory.LazyFunction(uuid.uuid4)

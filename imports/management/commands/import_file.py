@@ -2,6 +2,7 @@
 
 Goes through the same services as the API, runs the job in the foreground
 (no worker needed) and ends with one JSON line that scripts can read.
+`--check` runs the check instead: it reads the whole file and imports nothing.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from contacts.api.serializers import SampleContactSerializer
 from imports import services
 from imports.failures import failure_lines
 from imports.models import Import
+from imports.pipeline.check_job import run_check
 from imports.pipeline.job import run_import
 from imports.pipeline.readers.tnt_data_sync import looks_like_data_sync
 
@@ -57,6 +59,11 @@ class Command(BaseCommand):
         parser.add_argument("--tag-list", default="", dest="tag_list", help="Comma-separated tags for every contact")
         parser.add_argument("--override", action="store_true", help="File values replace stored ones")
         parser.add_argument("--preview", action="store_true", help="Print the analysis as JSON and import nothing")
+        parser.add_argument(
+            "--check",
+            action="store_true",
+            help="Read the whole file as the import would and print what it would do; import nothing",
+        )
         parser.add_argument(
             "--failures-csv",
             dest="failures_csv",
@@ -95,6 +102,9 @@ class Command(BaseCommand):
         if options["preview"]:
             self.stdout.write(json.dumps(self._analysis(import_record), indent=2, default=str))
             return
+        if options["check"]:
+            self._check(import_record, user, failures_csv)
+            return
         try:
             services.start_import(import_record=import_record, enqueue=False)
         except ValidationError as error:
@@ -106,6 +116,31 @@ class Command(BaseCommand):
         failures_path = self._write_failures(import_record, failures_csv)
         self.stdout.write(json.dumps(self._summary(import_record, time.monotonic() - started, failures_path)))
         if import_record.status != Import.Status.COMPLETE:
+            sys.exit(1)
+
+    def _check(self, import_record: Import, user: User, failures_csv: Path | None) -> None:
+        """The check in the foreground: the summary the API's `check` attribute gives, and where its failures went."""
+        try:
+            services.check_import(import_=import_record, user=user, enqueue=False)
+        except ValidationError as error:
+            raise BadArguments(_messages(error)) from None
+        started = time.monotonic()
+        progress = Progress(self.stderr, total=import_record.rows_total or 0)
+        generation = import_record.check_generation
+        import_record = run_check(str(import_record.pk), generation, on_progress=progress.advance)
+        progress.done(import_record)
+        check = import_record.check_summary
+        failures_path = (
+            self._write_failures(import_record, failures_csv, of_check=True) if check["would_fail"] else None
+        )
+        summary = {
+            "import_id": str(import_record.pk),
+            "check": check,
+            "seconds": round(time.monotonic() - started, 3),
+            "failures_csv": str(failures_path) if failures_path else None,
+        }
+        self.stdout.write(json.dumps(summary))
+        if check["status"] != "complete":
             sys.exit(1)
 
     def _user_and_list(self, email: str, account_list_id: str):
@@ -167,17 +202,22 @@ class Command(BaseCommand):
             "sample_contacts": SampleContactSerializer(import_record.sample_contacts.all(), many=True).data,
         }
 
-    def _write_failures(self, import_record: Import, path: Path | None) -> Path | None:
-        """The failed rows as the CSV the user gets, at `path` or in a new temporary file; None when none failed."""
-        if not import_record.rows_failed and not any(c["failed"] for c in import_record.tnt_summary.values()):
+    def _write_failures(self, import_record: Import, path: Path | None, *, of_check: bool = False) -> Path | None:
+        """The failed rows as the CSV the user gets, at `path` or in a new temporary file; None when none failed.
+
+        `of_check`: the rows the check found would fail (the caller knows there are some).
+        """
+        failed = import_record.rows_failed or any(c["failed"] for c in import_record.tnt_summary.values())
+        if not (of_check or failed):
             return None
         if path is None:
-            descriptor, name = tempfile.mkstemp(prefix=f"import-{import_record.pk}-failures-", suffix=".csv")
+            kind = "check-failures" if of_check else "failures"
+            descriptor, name = tempfile.mkstemp(prefix=f"import-{import_record.pk}-{kind}-", suffix=".csv")
             os.close(descriptor)
             path = Path(name)
         try:
             with path.open("w", encoding="utf-8", newline="") as handle:
-                handle.writelines(failure_lines(import_record))
+                handle.writelines(failure_lines(import_record, of_check=of_check))
         except OSError as error:
             raise CommandError(f"Cannot write the failures CSV to {path}: {error}") from None
         return path
@@ -239,7 +279,9 @@ class Progress:
             self.bar.start()
 
     def update(self, import_record: Import) -> None:
-        done = import_record.rows_processed
+        self.advance(import_record.rows_processed)
+
+    def advance(self, done: int) -> None:
         if self.bar is not None:
             self.bar.update(self.task, completed=done, refresh=True)
             return

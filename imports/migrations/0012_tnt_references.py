@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('imports', '0010_drop_recovery_schedule'),
+        ('imports', '0011_check'),
     ]
 
     operations = [
