@@ -174,6 +174,33 @@ def phase_import(*, path: str, account_list_id: str | None = None, profile: str 
         "updated": record.rows_updated,
         "failed": record.rows_failed,
         "account_list_id": str(record.account_list_id),
+        "import_id": str(record.pk),
+    }
+
+
+def phase_undo(*, import_id: str) -> dict:
+    """The undo job (`imports.undo.job.run_undo`, what the worker runs) of a finished import, claim to finish."""
+    _setup_django()
+    from imports.models import Import
+    from imports.services import undo_import
+    from imports.undo import progress
+    from imports.undo.job import run_undo
+
+    record = Import.objects.get(pk=import_id)
+    undo_import(import_=record, user=record.user, enqueue=False)
+    with counted_queries() as counter:
+        started, cpu_started = time.perf_counter(), time.process_time()
+        record = run_undo(import_id)
+        seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu_started
+    if record.status != "undone":
+        raise SystemExit(f"The undo ended {record.status}: {record.undo.get('error')}")
+    totals = progress.totals(record.undo)
+    records = sum(totals.values())
+    return {
+        **_figures(record.rows_processed, seconds, counter["queries"], cpu_seconds),
+        **totals,
+        "records": records,
+        "records_per_second": round(records / seconds) if seconds else None,
     }
 
 
@@ -321,6 +348,7 @@ PHASES = {
     "baseline": phase_baseline,
     "floor": phase_floor,
     "preview": phase_preview,
+    "undo": phase_undo,
     "api_fixture": phase_api_fixture,
     "check": phase_check,
 }

@@ -176,7 +176,8 @@ class JsonApiSchema(JsonApiAutoSchema):
     # --- request bodies -------------------------------------------------------------------
     def _get_request_body(self, direction="request"):
         input_serializer = getattr(self.view, "input_serializer_class", None)
-        if input_serializer is None or self.method not in WRITE_METHODS:
+        bodiless = getattr(self.view, "action", None) in getattr(self.view, "bodiless_actions", ())
+        if input_serializer is None or self.method not in WRITE_METHODS or bodiless:
             return super()._get_request_body(direction)
         attributes = {}
         for name, field in force_instance(input_serializer).fields.items():

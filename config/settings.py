@@ -180,6 +180,11 @@ FILE_URL_EXPIRY_SECONDS = env_int("FILE_URL_EXPIRY_SECONDS", 3600)
 IMPORT_CSV_MAX_FIELD_SIZE = env_int("IMPORT_CSV_MAX_FIELD_SIZE", 1_000_000)
 IMPORT_CSV_MAX_COLUMNS = env_int("IMPORT_CSV_MAX_COLUMNS", 1_000)
 IMPORT_BATCH_SIZE = env_int("IMPORT_BATCH_SIZE", 2_000)
+# What an import creates and overwrites is logged with each batch, so that it can be undone. Off only to
+# measure what the log costs (benchmarks.undo); an import run with it off cannot be undone.
+IMPORT_CHANGE_LOG = env_bool("IMPORT_CHANGE_LOG", True)
+# Records an undo takes back per transaction (its counters commit with each).
+UNDO_BATCH_SIZE = env_int("UNDO_BATCH_SIZE", 1_000)
 # The country (ISO 3166 alpha-2) of phone numbers written without a country code, for account
 # lists that name none: "(213) 222-3333" and "+1 213 222 3333" match as one number under "US".
 DEFAULT_PHONE_COUNTRY = os.environ.get("DEFAULT_PHONE_COUNTRY", "US").upper()

@@ -69,6 +69,7 @@ api_v2 = [
     *source_routes("google", GoogleImportViewSet),
     path(f"{AL}/imports", ImportViewSet.as_view(LIST), name="import-list"),
     path(f"{AL}/imports/<uuid:pk>", ImportViewSet.as_view(DETAIL), name="import-detail"),
+    path(f"{AL}/imports/<uuid:pk>/undo", ImportViewSet.as_view({"post": "undo"}), name="import-undo"),
     path(
         f"{AL}/imports/<uuid:pk>/failures",
         ImportFailuresView.as_view(),

@@ -188,6 +188,7 @@ class EmailAddress(ContactPoint):
     email_key = models.CharField(max_length=254, editable=False)
 
     class Meta(ContactPoint.Meta):
+        verbose_name_plural = "email addresses"
         # A plain index: db_index would add a second, LIKE-pattern one on PostgreSQL that no query uses.
         indexes = [models.Index(fields=["email_key"], name="email_key")]
 

@@ -113,13 +113,16 @@ class Import(models.Model):
         COMPLETE = "complete", "Complete"
         FAILED = "failed", "Failed"
         CANCELLED = "cancelled", "Cancelled"
+        UNDOING = "undoing", "Being undone"
+        UNDONE = "undone", "Undone"
 
     class SuggestionsOrigin(models.TextChoices):
         NONE = "", "None"
         FILE = "file", "From the file's headers and values"
         REMEMBERED = "remembered", "Remembered from an earlier import of the same headers"
 
-    FINISHED_STATUSES = (Status.COMPLETE, Status.FAILED, Status.CANCELLED)
+    FINISHED_STATUSES = (Status.COMPLETE, Status.FAILED, Status.CANCELLED, Status.UNDONE)
+    UNDOABLE_STATUSES = (Status.COMPLETE, Status.FAILED)
     # The sources whose job runs steps after the contacts, with counters per table (tnt_steps, tnt_summary).
     TNT_SOURCES = (Source.TNT, Source.TNT_DATA_SYNC)
 
@@ -230,6 +233,12 @@ class Import(models.Model):
         blank=True,
         help_text="TntConnect: per step after the contacts (tasks, history, gifts...), rows processed, "
         "created, updated, skipped and failed, and whether the step is done",
+    )
+    undo = JSONField(
+        default=dict,
+        blank=True,
+        help_text="The undo of a finished import: status, what it removed, restored and kept (and why), "
+        "and how far it got (committed with each of its batches)",
     )
     cancel_requested = models.BooleanField(default=False)
     attempts = models.PositiveSmallIntegerField(default=0, help_text="How many times a worker started the job")
@@ -361,6 +370,7 @@ ATTRIBUTES: dict[str, bool] = {
     "started_at": READ,
     "completed_at": READ,
     "failures_url": READ,
+    "undo": READ,  # after POST .../undo: status, removed, restored, kept, and the kept records with reasons
     "check": READ,  # what the import would do (POST .../check): status, times and counters; null before
 }
 WRITABLE_ATTRIBUTES = tuple(name for name, writable in ATTRIBUTES.items() if writable)
@@ -464,6 +474,62 @@ class TntReference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.table}: {self.row_tnt_id} - {self.contact_tnt_id}"
+
+
+class ImportChange(models.Model):
+    """What one statement of an import's batch changed in one table: the records it created or updated.
+
+    Written by the pipeline's change log (imports/pipeline/change_log.py), one
+    row per table per batch, in the batch's transaction. `table` is the model
+    (`contacts.contact`); `records` the keys of the records created (the
+    primary key, or a link table's natural key), or, for an update,
+    `[key, values before, values written]` per record.
+    """
+
+    class Kind(models.TextChoices):
+        CREATED = "created", "Created"
+        UPDATED = "updated", "Updated"
+
+    id = models.BigAutoField(primary_key=True)
+    # Indexed by change_by_import (import_record, id): an undo reads the log in order.
+    import_record = models.ForeignKey(Import, on_delete=models.CASCADE, related_name="changes", db_index=False)
+    table = models.CharField(max_length=100)
+    kind = models.CharField(max_length=7, choices=Kind.choices)
+    records = JSONField(default=list, help_text="Created: the keys; updated: [key, before, written] per record")
+
+    class Meta:
+        indexes = [models.Index(fields=["import_record", "id"], name="change_by_import")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {len(self.records)} in {self.table}"
+
+
+class UndoRecord(models.Model):
+    """One record of an import's change log, one row each: the working set of its undo, made when the undo starts.
+
+    The log keeps a batch's records in one row (cheap to write while
+    importing); an undo needs to ask of one record whether this import
+    created it, and to page through them: this table, indexed for both.
+    Emptied when the undo is complete.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    # Indexed by undo_record_order and undo_record_key, both led by the import.
+    import_record = models.ForeignKey(Import, on_delete=models.CASCADE, related_name="undo_records", db_index=False)
+    table = models.CharField(max_length=100)
+    record_id = models.CharField(max_length=400)
+    kind = models.CharField(max_length=7, choices=ImportChange.Kind.choices)
+    previous = JSONField(null=True, blank=True, help_text="Updated: the values of the fields it changed, before")
+    written = JSONField(null=True, blank=True, help_text="Updated: the values it wrote (and its updated_at)")
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["import_record", "table", "id"], name="undo_record_order"),
+            models.Index(fields=["import_record", "table", "record_id"], name="undo_record_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.table} {self.record_id}"
 
 
 # The check's own tables (a module of their own: they are the check's, not the import's lifecycle).

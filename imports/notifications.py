@@ -54,3 +54,31 @@ def send_import_finished(*, import_record: Import) -> None:
             "text/csv",
         )
     message.send()
+
+
+def send_undo_finished(*, import_record: Import) -> None:
+    """The undo of an import ended: what it removed, restored and kept (the first kept records, with why)."""
+    from imports.undo import progress
+
+    undo = progress.public(import_record.undo)
+    context = {
+        "import": import_record,
+        "account_list": import_record.account_list,
+        "user": import_record.user,
+        "source": import_record.get_source_display(),
+        "undo": undo,
+        "succeeded": undo["status"] == progress.COMPLETE,
+        "tables": sorted(undo["tables"].items()),
+        "kept_records": undo["kept_records"][:20],
+        "kept_not_shown": undo["kept"] - len(undo["kept_records"][:20]),
+        "import_url": import_url(import_record),
+    }
+    subject = render_to_string("imports/email/undo_subject.txt", context).strip()
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=render_to_string("imports/email/undo.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[import_record.user.email],
+    )
+    message.attach_alternative(render_to_string("imports/email/undo.html", context), "text/html")
+    message.send()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db.models import Func, IntegerField, Sum
 from django.http import Http404
 
 from accounts.models import User
@@ -66,3 +67,25 @@ def remembered_mappings(*, account_list_id, header_fingerprint: str, exclude_id=
         .only("id", "file_headers_mappings", "file_constants_mappings", "completed_at")
         .first()
     )
+
+
+class _ArrayLength(Func):
+    """The length of a JSON array column (SQLite's json_array_length, PostgreSQL's jsonb_array_length)."""
+
+    function = "json_array_length"
+    output_field = IntegerField()
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection, function="jsonb_array_length", **extra)
+
+
+def change_log_summary(*, import_record: Import) -> list[dict]:
+    """Per table, in the order an undo takes them back: how many records the import created and updated."""
+    from imports.undo.progress import table_name
+    from imports.undo.records import model_of, ordered_tables
+
+    counts: dict[str, dict[str, int]] = {}
+    rows = import_record.changes.values("table", "kind").annotate(records=Sum(_ArrayLength("records"))).order_by()
+    for row in rows:
+        counts.setdefault(row["table"], {"created": 0, "updated": 0})[row["kind"]] = row["records"]
+    return [{"table": table_name(model_of(table)), **counts[table]} for table in ordered_tables(counts)]

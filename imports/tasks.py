@@ -2,10 +2,15 @@
 
 from imports.pipeline.check_job import run_check as _run_check
 from imports.pipeline.job import run_import as _run_import
+from imports.undo.job import run_undo as _run_undo
 
 
 def run_import(import_id: str) -> None:
     _run_import(import_id)
+
+
+def run_undo(import_id: str) -> None:
+    _run_undo(import_id)
 
 
 def run_check(import_id: str, generation: int) -> None:

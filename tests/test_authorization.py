@@ -51,6 +51,7 @@ ENDPOINTS = [
     ("post", "{al}/imports/{csv}/check", 202),
     ("get", "{al}/imports/{csv}/check/failures", 200),
     ("get", "{al}/imports/{csv}/possible_duplicates", 200),
+    ("post", "{al}/imports/{csv}/undo", 409),  # in preview: nothing to undo
     ("get", "{al}/imports/csv", 200),
     ("post", "{al}/imports/csv", 201),
     ("get", "{al}/imports/csv/{csv}", 200),

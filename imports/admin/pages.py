@@ -26,6 +26,7 @@ from imports.admin import display as admin_display
 from imports.admin import views as admin_views
 from imports.mappings import check_mapping_shapes
 from imports.models import WRITABLE_ATTRIBUTES, Import
+from imports.undo import progress as undo_progress
 
 # What staff may change while an import is in preview: what a client may set, but leaving preview
 # (the start action does that) and the sheet of a workbook (read again from the file, by the API).
@@ -207,6 +208,9 @@ class ImportAdmin(AutocompleteFilterMedia, admin.ModelAdmin):
     def has_reimport_permission(self, request, obj=None) -> bool:
         return request.user.has_perm("imports.reimport_import")
 
+    def has_undo_permission(self, request, obj=None) -> bool:
+        return request.user.has_perm("imports.undo_import")
+
     def has_check_permission(self, request, obj=None) -> bool:
         return request.user.has_perm("imports.check_import")
 
@@ -298,6 +302,10 @@ class ImportAdmin(AutocompleteFilterMedia, admin.ModelAdmin):
             "can_start_import": self.has_start_permission(request, import_record),
             "can_cancel_import": self.has_cancel_permission(request, import_record),
             "can_reimport_import": self.has_reimport_permission(request, import_record),
+            "can_undo_import": self.has_undo_permission(request, import_record)
+            and import_record.status in Import.UNDOABLE_STATUSES,
+            "undo": undo_progress.public(import_record.undo),
+            "undo_tables": sorted(import_record.undo.get("tables", {}).items()),
             "can_check_import": self.has_check_permission(request, import_record),
             "start_problems": admin_display.start_problems(import_record),
             "header_rows": admin_display.header_rows(import_record),
@@ -325,6 +333,7 @@ class ImportAdmin(AutocompleteFilterMedia, admin.ModelAdmin):
             ("start/", admin_views.start, "start"),
             ("cancel/", admin_views.cancel, "cancel"),
             ("reimport/", admin_views.reimport, "reimport"),
+            ("undo/", admin_views.undo, "undo"),
         ]
         urls = [
             path(f"<path:object_id>/{suffix}", wrap(view), name=f"imports_import_{name}") for suffix, view, name in own

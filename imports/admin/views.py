@@ -1,4 +1,4 @@
-"""The import admin's own pages and buttons: downloads, start, cancel, re-import a corrected file.
+"""The import admin's own pages and buttons: downloads, start, cancel, re-import a corrected file, undo.
 
 Each one goes through `imports.services`, as the API does, and tells the
 staff member what happened in a message: the validation messages when an
@@ -19,6 +19,7 @@ from imports import services
 from imports.admin.display import validation_messages
 from imports.downloads import failures_response, file_response
 from imports.models import Import
+from imports.selectors import change_log_summary
 
 
 def change_url(import_record: Import) -> str:
@@ -162,3 +163,26 @@ def reimport(model_admin, request, object_id: str):
         "title": f"Re-import the failed rows of {original}",
     }
     return render(request, "admin/imports/import/reimport.html", context)
+
+
+def undo(model_admin, request, object_id: str):
+    """Undo a finished import, after a page that says what the undo removes and restores (from its change log)."""
+    import_record = _import_for(model_admin, request, object_id, permission="undo")
+    if request.method == "POST":
+        try:
+            services.undo_import(import_=import_record, user=import_record.user)
+        except (services.ImportNotUndoable, services.ImportHasNoChangeLog) as refused:
+            messages.warning(request, f"{import_record}: not undone, {refused}.")
+        else:
+            model_admin.log_change(request, import_record, "Undo asked for from the admin.")
+            messages.success(request, f"{import_record}: the undo runs in the background; this page shows its outcome.")
+        return HttpResponseRedirect(change_url(import_record))
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "opts": model_admin.opts,
+        "original": import_record,
+        "undoable": import_record.status in Import.UNDOABLE_STATUSES,
+        "changes": change_log_summary(import_record=import_record),
+        "title": f"Undo {import_record}",
+    }
+    return render(request, "admin/imports/import/undo.html", context)

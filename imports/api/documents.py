@@ -45,6 +45,7 @@ from imports.models import (
     ordered_headers,
     tnt_summary_of,
 )
+from imports.undo import progress as undo_progress
 
 DATETIME_FORMAT = settings.REST_FRAMEWORK["DATETIME_FORMAT"]
 ISO_FORMAT_IS_THE_API_FORMAT = DATETIME_FORMAT == "%Y-%m-%dT%H:%M:%S.%fZ"
@@ -82,6 +83,7 @@ COMPUTED = {
     "file_version": lambda row: file_version_of(row["source"], row["file_format"]),
     "failures_url": lambda row: None,
     "tnt_summary": tnt_summary_of,
+    "undo": lambda row: undo_progress.public(row["undo"]),
     "check": lambda row: check_of(row["check_result"]),  # its failures_url is filled in by ImportDocuments
 }
 STORED = {name for field in Import._meta.concrete_fields for name in (field.name, field.attname)}

@@ -61,6 +61,13 @@ class ImportSerializer(ModelSerializer):
         "skipped and failed; {} for other sources",
     )
     header_line = drf_serializers.IntegerField(read_only=True, allow_null=True)
+    undo = drf_serializers.JSONField(
+        read_only=True,
+        help_text="{} until an undo is asked for (POST .../undo); then status (queued, running, complete, failed), "
+        "requested_at, started_at, completed_at, error, the totals removed, restored and kept, the same per table "
+        "(tables: contacts, people, email_addresses, ...), kept_records (the first 100 records kept, each with "
+        "type, id, name and reason) and kept_records_not_listed (how many more were kept for a reason of their own)",
+    )
     check = ImportCheckSerializer(read_only=True, allow_null=True, help_text="null before any check")
     # In the file's column order, also on PostgreSQL (whose jsonb reorders object keys).
     file_headers = drf_serializers.JSONField(read_only=True)

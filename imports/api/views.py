@@ -36,6 +36,7 @@ class ImportViewSet(ModelViewSet):
 
     serializer_class = ImportSerializer
     input_serializer_class = ImportInputSerializer  # what create and update read (and the schema documents)
+    bodiless_actions = ("undo",)  # actions that read no attributes: the schema shows no request body
     resource_name = "imports"
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
     filterset_fields = {"source": ("exact",), "status": ("exact",)}
@@ -157,6 +158,30 @@ class ImportViewSet(ModelViewSet):
 
     def partial_update(self, request, *args, **kwargs):
         return self.update(request, *args, **kwargs)
+
+    @extend_schema(
+        request=None,
+        responses={202: ImportSerializer(), 200: ImportSerializer()},
+        description="Undo a complete or failed import in the background (an empty body, or an empty JSON:API "
+        "document): 202 with the import, now `undoing`; its `undo` attribute tells how it goes. 200 with the same "
+        "resource when it is being undone or undone already (nothing changes); 409 for any other status.",
+    )
+    def undo(self, request, *args, **kwargs):
+        import_record = self.get_object()
+        _parse_the_empty_document(request)
+        already = import_record.status in (Import.Status.UNDOING, Import.Status.UNDONE)
+        try:
+            services.undo_import(import_=import_record, user=request.user)
+        except (services.ImportNotUndoable, services.ImportHasNoChangeLog) as refused:
+            raise Conflict(f"This import cannot be undone: {refused}.") from None
+        code = status.HTTP_200_OK if already else status.HTTP_202_ACCEPTED
+        return Response(self._document_of(import_record), status=code)
+
+
+def _parse_the_empty_document(request) -> None:
+    """An action's body may be empty or a JSON:API document, whose content it ignores; malformed is a 400."""
+    if request.stream is not None:
+        request.data  # noqa: B018 -- parsing raises ParseError (400) on a malformed body
 
 
 class CsvImportViewSet(ImportViewSet):

@@ -27,6 +27,7 @@ from contacts.models import Contact
 from fundraising.models import (
     Appeal,
     AppealContact,
+    DesignationAccount,
     Pledge,
     Task,
     TaskComment,
@@ -40,7 +41,7 @@ from imports.pipeline.builders.tnt_book import (
     TntLookups,
 )
 from imports.pipeline.builders.tnt_tags import normalize_tag
-from imports.pipeline.writer import insert_new, loaded_instances, new_instance, rows_in, time_ordered_id
+from imports.pipeline.writer import insert_new, loaded_instances, new_instance, rows_in, time_ordered_id, update_rows
 
 
 @dataclass
@@ -144,6 +145,30 @@ def not_imported(draft, table: str) -> tuple[str, str]:
     return draft.tnt_id, f"{table} {draft.tnt_id} is of contact {draft.contact_tnt_id}, who was not imported."
 
 
+def unnumbered_designation_account(*, account_list_id, import_id, name: str, organization_id=None) -> uuid.UUID:
+    """The account list's designation account of this name without a number, made when missing.
+
+    Made by the bulk insert, so the change log lists it; callers run inside a
+    batch, which holds the account list's lock (no two imports make it twice).
+    """
+    name = name[:255]
+    found = DesignationAccount.objects.filter(account_list_id=account_list_id, designation_number="", name=name)
+    existing = found.values_list("id", flat=True).first()
+    if existing is not None:
+        return existing
+    record = new_instance(
+        DesignationAccount,
+        id=time_ordered_id(),
+        account_list_id=account_list_id,
+        import_record_id=import_id,
+        organization_id=organization_id,
+        designation_number="",
+        name=name,
+    )
+    insert_new(DesignationAccount, [record], timezone.now())
+    return record.id
+
+
 # ---------------------------------------------------------------- create or update by TntConnect id
 
 
@@ -203,10 +228,7 @@ def upsert(
             setattr(record, name, value)
         changed[record.id] = record
     insert_new(model, outcome.new, now)
-    if changed:
-        for record in changed.values():
-            record.updated_at = now
-        model.objects.bulk_update(changed.values(), [*fields, "updated_at"])
+    update_rows(model, changed.values(), fields, now)
     outcome.changed = list(changed.values())
     return outcome
 

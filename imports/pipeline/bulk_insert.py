@@ -21,6 +21,8 @@ from django.db import connections, models, router
 from django.db.models.base import ModelState
 from django.db.models.constants import OnConflict
 
+from imports.pipeline import change_log
+
 
 @cache
 def _static_defaults(model: type[models.Model]) -> dict:
@@ -206,8 +208,95 @@ def table_insert(model: type[models.Model], using: str, vendor: str, ignore_conf
 
 
 def insert_new(model: type[models.Model], instances: Sequence[models.Model], now: datetime, **options) -> None:
+    """Insert the new rows in one statement; while an import runs, the change log records them (one more).
+
+    With `ignore_conflicts` and a log, the rows that exist already are left
+    out first (one lookup): the log lists only what this import created.
+    """
+    log = change_log.active() if instances else None
+    if log is not None and change_log.is_logged(model):
+        if options.get("ignore_conflicts"):
+            instances = _not_yet_stored(model, instances)
+        using = router.db_for_write(model)
+        table_insert(model, using, connections[using].vendor, **options).insert(instances, now)
+        if instances:
+            log.created(model, instances)
+        return
     using = router.db_for_write(model)
     table_insert(model, using, connections[using].vendor, **options).insert(instances, now)
+
+
+def _not_yet_stored(model: type[models.Model], instances: Sequence[models.Model]) -> list[models.Model]:
+    """The instances whose key no stored row (nor an earlier one of the list) has."""
+    fields = change_log.key_fields(model)
+    attnames = [field.attname for field in fields]
+    keys = attrgetter(*attnames)
+    first = fields[0]
+    stored = set(
+        rows_in(
+            model.objects.values_list(*attnames), f"{first.attname}__in", {getattr(i, first.attname) for i in instances}
+        )
+    )
+    if len(attnames) == 1:
+        stored = {row[0] for row in stored}
+    fresh = []
+    for instance in instances:
+        key = keys(instance)
+        if key not in stored:
+            stored.add(key)
+            fresh.append(instance)
+    return fresh
+
+
+def update_rows(
+    model: type[models.Model], instances: Iterable[models.Model], fields: Sequence[str], now: datetime
+) -> None:
+    """`bulk_update` of changed instances, `updated_at` stamped `now`: the one way the writers update rows.
+
+    While an import runs, the values the rows had are read first (one
+    query) and the change log records, per row, the fields that really
+    change, before and after; rows that change nothing are not written.
+    """
+    instances = list(instances)
+    if not instances:
+        return
+    meta = model._meta
+    attnames = [meta.get_field(name).attname for name in fields if name != "updated_at"]
+    stamped = any(field.name == "updated_at" for field in meta.concrete_fields)
+    log = change_log.active() if change_log.is_logged(model) else None
+    if log is not None:
+        instances = _log_changes(log, model, instances, attnames, now if stamped else None)
+    if stamped:
+        for instance in instances:
+            instance.updated_at = now
+    if instances:
+        model.objects.bulk_update(instances, [*attnames, *(["updated_at"] if stamped else [])])
+
+
+def _log_changes(log, model, instances: list, attnames: list[str], stamp: datetime | None) -> list:
+    columns = ["pk", *attnames, *(["updated_at"] if stamp else [])]
+    stored = {
+        row[0]: row[1:] for row in rows_in(model.objects.values_list(*columns), "pk__in", [i.pk for i in instances])
+    }
+    changed, changes = [], []
+    for instance in instances:
+        values = stored.get(instance.pk)
+        if values is None:  # gone meanwhile: bulk_update would write nothing either
+            continue
+        previous, written = {}, {}
+        for name, old in zip(attnames, values, strict=False):
+            new = getattr(instance, name)
+            if new != old:
+                previous[name], written[name] = old, new
+        if not previous:
+            continue
+        if stamp is not None:
+            previous["updated_at"], written["updated_at"] = values[-1], stamp
+        changed.append(instance)
+        changes.append((instance, previous, written))
+    if changes:
+        log.updated(model, changes)
+    return changed
 
 
 def max_in_list(model: type[models.Model]) -> int:

@@ -22,8 +22,9 @@ from fundraising.selectors import organization_named
 from imports.pipeline.book_writer import BookContext, StepResult, new_record, result_of, upsert
 from imports.pipeline.builders.tnt_data_sync import DataSyncDonor, DataSyncGift, DataSyncOrganization
 from imports.pipeline.builders.tnt_lookups import TntLookups
-from imports.pipeline.bulk_insert import insert_new, rows_in
+from imports.pipeline.bulk_insert import insert_new, new_instance, rows_in, update_rows
 from imports.pipeline.gifts_writer import designation_account_for, link_donor_accounts
+from imports.pipeline.ids import time_ordered_id
 from imports.pipeline.tnt_steps import FALLBACK_CURRENCY
 
 DONOR_ACCOUNT_FIELDS = ("name", "street", "city", "state", "postal_code", "country")
@@ -64,22 +65,26 @@ def organization_for(*, account_list_id, import_id, organization: DataSyncOrgani
     # Found by its code first: a TntConnect import of the same organisation made it, with its code.
     found = organization_named(account_list_id=account_list_id, code=organization.code, name=organization.name)
     if found is None:
-        return Organization.objects.create(
+        # Through the bulk insert, so the change log lists it (an undo takes it back).
+        record = new_instance(
+            Organization,
+            id=time_ordered_id(),
             account_list_id=account_list_id,
             import_record_id=import_id,
             name=organization.name,
             code=organization.code,
             default_currency=organization.currency,
         )
+        insert_new(Organization, [record], timezone.now())
+        return Organization.objects.get(pk=record.pk)
     blanks = {
         name: value
         for name, value in (("code", organization.code), ("default_currency", organization.currency))
         if value and not getattr(found, name)
     }
-    if blanks:
-        Organization.objects.filter(pk=found.pk).update(**blanks, updated_at=timezone.now())
-        for name, value in blanks.items():
-            setattr(found, name, value)
+    for name, value in blanks.items():
+        setattr(found, name, value)
+    update_rows(Organization, [found] if blanks else [], list(blanks), timezone.now())
     return found
 
 

@@ -14,7 +14,6 @@ from django.utils import timezone
 from contacts.models import Contact
 from fundraising.models import (
     AppealContact,
-    DesignationAccount,
     Donation,
     DonorAccount,
     DonorAccountContact,
@@ -30,6 +29,7 @@ from imports.pipeline.book_writer import (
     new_record,
     not_imported,
     result_of,
+    unnumbered_designation_account,
     upsert,
     with_ids,
 )
@@ -41,7 +41,7 @@ from imports.pipeline.builders.tnt_book import (
     designated_line,
     with_lines_of,
 )
-from imports.pipeline.writer import insert_new, loaded_instances, new_instance, rows_in
+from imports.pipeline.writer import insert_new, loaded_instances, new_instance, rows_in, update_rows
 
 PERSONAL_ORGANIZATION = "0"  # gifts TntConnect records without an organisation (personally received)
 
@@ -67,7 +67,8 @@ def organizations_for(context: BookContext, tnt_ids: Iterable[str]) -> dict[str,
         found[tnt_id] = record.id
         missing.discard(tnt_id)
         if not record.tnt_id:
-            Organization.objects.filter(pk=record.pk).update(tnt_id=tnt_id)
+            record.tnt_id = tnt_id
+            update_rows(Organization, [record], ["tnt_id"], timezone.now())
     new = []
     for tnt_id in sorted(missing):
         fields = context.lookups.organizations.get(tnt_id, {})
@@ -132,9 +133,16 @@ def _donor_accounts_by_number(
 
 
 def _adopt_donor_account(context: BookContext, organization_id: uuid.UUID, draft: DonorAccountDraft) -> None:
-    DonorAccount.objects.filter(
-        account_list_id=context.account_list_id, organization_id=organization_id, account_number=draft.account_number
-    ).update(tnt_id=draft.tnt_id)
+    accounts = list(
+        DonorAccount.objects.filter(
+            account_list_id=context.account_list_id,
+            organization_id=organization_id,
+            account_number=draft.account_number,
+        ).only("id", "tnt_id")
+    )
+    for account in accounts:
+        account.tnt_id = draft.tnt_id
+    update_rows(DonorAccount, accounts, ["tnt_id"], timezone.now())
 
 
 def link_donor_accounts(pairs: list[tuple[uuid.UUID, uuid.UUID]]) -> None:
@@ -151,13 +159,9 @@ def link_donor_accounts(pairs: list[tuple[uuid.UUID, uuid.UUID]]) -> None:
 
 def designation_account_for(context: BookContext) -> uuid.UUID:
     """The account list's "USER NAME (Imported from TntConnect)" designation account, made once."""
-    record, _ = DesignationAccount.objects.get_or_create(
-        account_list_id=context.account_list_id,
-        designation_number="",
-        name=context.designation_name[:255],
-        defaults={"import_record_id": context.import_id},
+    return unnumbered_designation_account(
+        account_list_id=context.account_list_id, import_id=context.import_id, name=context.designation_name
     )
-    return record.id
 
 
 def write_donations(context: BookContext, drafts: list[DonationDraft]) -> StepResult:
@@ -307,9 +311,7 @@ def write_gift_splits(context: BookContext, drafts: list[GiftSplitDraft]) -> Ste
             donation.memo = f"{donation.memo}\n{line}" if donation.memo else line
         changed[donation.id] = donation
         result.updated += 1
-    for donation in changed.values():
-        donation.updated_at = now
-    Donation.objects.bulk_update(changed.values(), ["appeal_id", "appeal_amount", "memo", "updated_at"])
+    update_rows(Donation, changed.values(), ["appeal_id", "appeal_amount", "memo"], now)
     owners = _first_contact_of_accounts({d.donor_account_id for d in appealed})
     add_appeal_pledges(context, [(d, owners.get(d.donor_account_id)) for d in appealed], now=now)
     return result

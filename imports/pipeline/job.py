@@ -26,7 +26,7 @@ from google_contacts.errors import GoogleError
 from imports.google import people_api_for_import, refresh_groups
 from imports.models import Import, ImportFailure
 from imports.notifications import send_import_finished
-from imports.pipeline import data_sync_steps, tnt_references
+from imports.pipeline import change_log, data_sync_steps, tnt_references
 from imports.pipeline.builders.tnt_lookups import TntLookups
 from imports.pipeline.bulk_insert import ANALYZE_AFTER_BATCHES, refresh_planner_statistics
 from imports.pipeline.data_sync_writer import DataSyncContext
@@ -72,7 +72,11 @@ def run_import(import_id: str, *, on_progress=None) -> Import:
     if import_record is None:
         return Import.objects.get(pk=import_id)
     try:
-        with Heartbeat(import_id=import_record.pk, attempt=import_record.attempts), tuned_for_a_job():
+        with (
+            Heartbeat(import_id=import_record.pk, attempt=import_record.attempts),
+            tuned_for_a_job(),
+            change_log.recording(import_record.pk),
+        ):
             _import_rows(import_record, on_progress=on_progress)
     except LostLease:
         logger.warning("Import %s was taken over by another worker; this one stops", import_record.pk)

@@ -70,9 +70,10 @@ class Heartbeat:
     the job's next batch commit, which then rolls back.
     """
 
-    def __init__(self, *, import_id, attempt: int):
+    def __init__(self, *, import_id, attempt: int, status: str = "importing"):
         self.import_id = import_id
         self.attempt = attempt
+        self.status = status  # "undoing" for an undo's job, which holds the same lease
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -91,7 +92,7 @@ class Heartbeat:
         """Move the heartbeat; False once the job no longer holds the lease."""
         from imports.models import Import
 
-        holding = Import.objects.filter(pk=self.import_id, attempts=self.attempt, status=Import.Status.IMPORTING)
+        holding = Import.objects.filter(pk=self.import_id, attempts=self.attempt, status=self.status)
         return bool(holding.update(heartbeat_at=timezone.now()))
 
     def _run(self) -> None:

@@ -15,6 +15,12 @@ The watchdog is the one mechanism: it needs nothing but a worker process
 (no scheduler, no row written at migrate), and it looks every few seconds,
 where django-q2's scheduler can at best look every minute. Where no worker
 runs, nothing could run a recovered import either.
+
+An undo holds the same lease while the import is "undoing" (imports/undo/job.py):
+one whose holder is gone (or that no worker took from the queue) is queued
+again the same way and resumes from its cursor; after IMPORT_MAX_ATTEMPTS
+starts of the undo it is given up, and the import goes back to the status it
+had, with the error in `undo`.
 """
 
 from __future__ import annotations
@@ -33,7 +39,7 @@ from django.utils import timezone
 from imports.models import Import
 from imports.notifications import send_import_finished
 from imports.pipeline.lease import holder_is_gone
-from imports.services import api_time, enqueue_check, enqueue_import
+from imports.services import api_time, enqueue_check, enqueue_import, enqueue_undo
 
 logger = logging.getLogger(__name__)
 
@@ -50,7 +56,11 @@ def stalled_imports(*, stall_seconds: int | None = None) -> list[Import]:
     # The broker hands a queued task to one cluster; a cluster killed before running it loses it.
     lost_in_queue = Q(status=Import.Status.QUEUED, queued_at__lt=cutoff)
     here = Q(status=Import.Status.IMPORTING, lease_holder__startswith=f"{socket.gethostname()}:")
-    found = Import.objects.filter(silent | lost_in_queue | here)
+    # An undo: queued (no holder) for a while, silent, or held by a process of this machine.
+    undoing = Q(status=Import.Status.UNDOING) & (
+        Q(heartbeat_at__lt=cutoff) | Q(lease_holder__startswith=f"{socket.gethostname()}:")
+    )
+    found = Import.objects.filter(silent | lost_in_queue | here | undoing)
     return [
         record
         for record in found
@@ -64,7 +74,9 @@ def recover_stalled_imports(*, stall_seconds: int | None = None) -> dict[str, li
     """Queue again (or fail) every stalled import; returns the ids of each."""
     resumed, failed = [], []
     for import_record in stalled_imports(stall_seconds=stall_seconds):
-        if import_record.attempts >= settings.IMPORT_MAX_ATTEMPTS:
+        if import_record.status == Import.Status.UNDOING:
+            _recover_undo(import_record, resumed, failed)
+        elif import_record.attempts >= settings.IMPORT_MAX_ATTEMPTS:
             if _give_up(import_record):
                 failed.append(str(import_record.pk))
         elif _hand_back(import_record):
@@ -90,6 +102,32 @@ def _hand_back(import_record: Import) -> bool:
             status=Import.Status.QUEUED, queued_at=now, lease_holder="", updated_at=now
         )
     )
+
+
+def _recover_undo(import_record: Import, resumed: list[str], failed: list[str]) -> None:
+    """Queue a stalled undo again (its holder cleared, so the next job may claim it), or give it up."""
+    now = timezone.now()
+    seen = Import.objects.filter(
+        pk=import_record.pk,
+        status=Import.Status.UNDOING,
+        attempts=import_record.attempts,
+        heartbeat_at=import_record.heartbeat_at,
+    )
+    undo_attempts = import_record.attempts - import_record.undo.get("attempts_before", 0)
+    if undo_attempts >= settings.IMPORT_MAX_ATTEMPTS:
+        state = {
+            **import_record.undo,
+            "status": "failed",
+            "error": f"The undo stopped responding {undo_attempts} times and was given up; ask for it again.",
+        }
+        if seen.update(status=import_record.undo["previous_status"], undo=state, lease_holder="", updated_at=now):
+            logger.error("The undo of import %s failed after %s attempts", import_record.pk, undo_attempts)
+            failed.append(str(import_record.pk))
+        return
+    if seen.update(lease_holder="", heartbeat_at=now, updated_at=now):
+        logger.warning("The undo of import %s stalled; queued again", import_record.pk)
+        enqueue_undo(import_record.pk)
+        resumed.append(str(import_record.pk))
 
 
 def _give_up(import_record: Import) -> bool:

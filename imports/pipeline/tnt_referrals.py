@@ -17,7 +17,7 @@ from contacts.models import Contact, Tag
 from imports.pipeline.book_writer import BookContext, StepResult
 from imports.pipeline.builders.tnt_book import SkipRow, TntLookups
 from imports.pipeline.readers.tnt import TntRow
-from imports.pipeline.writer import find_referrers, insert_new, loaded_instances, new_instance, rows_in
+from imports.pipeline.writer import find_referrers, insert_new, loaded_instances, new_instance, rows_in, update_rows
 
 MISSING_REFERRER_TAG = "missing-tnt-referred-by"
 
@@ -79,8 +79,6 @@ def write_referrals(context: BookContext, drafts: list[ReferralDraft]) -> StepRe
         changed[contact.id] = contact
         result.updated += 1
     now = timezone.now()
-    for contact in changed.values():
-        contact.updated_at = now
-    Contact.objects.bulk_update(changed.values(), ["referred_by_id", "notes", "updated_at"])
+    update_rows(Contact, changed.values(), ["referred_by_id", "notes"], now)
     insert_new(Tag, tags, now, ignore_conflicts=True)
     return result

@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import uuid
 
+from django.utils import timezone
+
 from accounts.models import AccountList
 from imports.pipeline.book_writer import BookContext, StepResult
+from imports.pipeline.bulk_insert import update_rows
 
 
 def write_settings(context: BookContext, account_list_id: uuid.UUID) -> StepResult:
@@ -32,6 +35,5 @@ def write_settings(context: BookContext, account_list_id: uuid.UUID) -> StepResu
     ):
         account_list.default_currency = currency
         changed.append("default_currency")
-    if changed:
-        account_list.save(update_fields=[*changed, "updated_at"])
+    update_rows(AccountList, [account_list] if changed else [], changed, timezone.now())
     return StepResult(updated=int(bool(changed)), skipped=int(not changed))

@@ -31,7 +31,7 @@ from contacts.models import (
 from imports.models import Import, ImportedContact, PossibleDuplicate
 from imports.pipeline.builders.drafts import AddressDraft, ContactDraft, PersonDraft
 from imports.pipeline.builders.tnt_book import REFERRED_BY_LINE, with_lines_of
-from imports.pipeline.bulk_insert import insert_new, loaded_instances, new_instance, rows_in
+from imports.pipeline.bulk_insert import insert_new, loaded_instances, new_instance, rows_in, update_rows
 from imports.pipeline.ids import time_ordered_id
 from imports.pipeline.matching import (
     SOURCE_IDS,
@@ -202,19 +202,9 @@ class BatchWriter:
         # (COPY on PostgreSQL) when no conflict is possible.
         tags = self.new_contact_tags + self.existing_contact_tags
         insert_new(Tag, tags, now, ignore_conflicts=bool(self.existing_contact_tags))
-        if self.updated_contacts:
-            for contact in self.updated_contacts.values():
-                contact.updated_at = now
-            Contact.objects.bulk_update(
-                self.updated_contacts.values(),
-                [*filled.contact, "referred_by", "updated_at"],
-            )
-        if self.updated_people:
-            for person in self.updated_people.values():
-                person.updated_at = now
-            Person.objects.bulk_update(self.updated_people.values(), [*filled.person, "updated_at"])
-        if self.demoted_addresses:
-            Address.objects.bulk_update(self.demoted_addresses, ["primary_mailing_address"])
+        update_rows(Contact, self.updated_contacts.values(), [*filled.contact, "referred_by"], now)
+        update_rows(Person, self.updated_people.values(), filled.person, now)
+        update_rows(Address, self.demoted_addresses, ["primary_mailing_address"], now)
 
 
 class ContactWriter:
@@ -521,5 +511,5 @@ class ContactWriter:
                 for contact_id, name in chunk
                 if referrers.get(name) not in (None, contact_id)
             ]
-            Contact.objects.bulk_update(updates, ["referred_by"])
+            update_rows(Contact, updates, ["referred_by"], timezone.now())
         self.deferred_referrals = []

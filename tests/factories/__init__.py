@@ -18,10 +18,12 @@ from tests.factories.imports import (
     CheckContactFactory,
     CheckFailureFactory,
     CheckKeyFactory,
+    ImportChangeFactory,
     ImportedContactFactory,
     ImportFactory,
     ImportFailureFactory,
     PossibleDuplicateFactory,
+    UndoRecordFactory,
 )
 
 __all__ = [
@@ -33,6 +35,7 @@ __all__ = [
     "CheckKeyFactory",
     "ContactFactory",
     "EmailAddressFactory",
+    "ImportChangeFactory",
     "ImportFactory",
     "ImportFailureFactory",
     "ImportedContactFactory",
@@ -42,6 +45,7 @@ __all__ = [
     "PossibleDuplicateFactory",
     "SampleContactFactory",
     "TagFactory",
+    "UndoRecordFactory",
     "UserFactory",
     "issue_token",
 ]

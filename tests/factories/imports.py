@@ -16,9 +16,11 @@ from imports.models import (
     CheckFailure,
     CheckKey,
     Import,
+    ImportChange,
     ImportedContact,
     ImportFailure,
     PossibleDuplicate,
+    UndoRecord,
 )
 from tests.factories.accounts import AccountListFactory, UserFactory
 from tests.factories.contacts import ContactFactory
@@ -78,6 +80,30 @@ class PossibleDuplicateFactory(factory.django.DjangoModelFactory):
         lambda: {"email": "office@example.com", "this_row": "Lee, Bo", "existing": "Lee, Ann"}
     )
     line_number = factory.Sequence(lambda n: n + 2)
+
+
+class ImportChangeFactory(factory.django.DjangoModelFactory):
+    """A line of an import's change log: the contacts one statement of a batch created."""
+
+    class Meta:
+        model = ImportChange
+
+    import_record = factory.SubFactory(ImportFactory)
+    table = "contacts.contact"
+    kind = ImportChange.Kind.CREATED
+    records = factory.LazyFunction(lambda: [uuid.uuid4().hex])
+
+
+class UndoRecordFactory(factory.django.DjangoModelFactory):
+    """One record of an undo's working set."""
+
+    class Meta:
+        model = UndoRecord
+
+    import_record = factory.SubFactory(ImportFactory)
+    table = "contacts.contact"
+    record_id = factory.LazyFunction(lambda: uuid.uuid4().hex)
+    kind = ImportChange.Kind.CREATED
 
 
 class CheckFailureFactory(ImportFailureFactory):

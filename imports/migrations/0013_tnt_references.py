@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('imports', '0011_check'),
+        ('imports', '0012_change_log_and_undo'),
     ]
 
     operations = [

@@ -1,0 +1,142 @@
+"""The change log of a running import: what it created and, for what it updated, the values it overwrote.
+
+An undo takes an import back from this log alone (imports/undo/), so it is
+written by the two places every writer goes through, not by each writer:
+`bulk_insert.insert_new` logs the rows it creates and
+`bulk_insert.update_rows` the fields it changes. Each writes one more
+statement per table per batch (COPY on PostgreSQL) inside the batch's
+transaction, so the log of a resumed import is exact by the same
+construction as its counters.
+
+A row of the log names its record by table (`app.model`) and key: the
+primary key, or for a link table whose key the database picks (tags,
+task and appeal links) its natural key, e.g. `<contact id>:<tag name>`.
+For an update it keeps `previous`, the values before, and `written`, what
+this import wrote (with `updated_at`): an undo restores a value only while
+it is still the one written, so a later change by anyone is kept.
+
+The job turns the log on for the run (`recording`); with
+IMPORT_CHANGE_LOG off (benchmarks measure the difference) nothing is logged.
+"""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+import uuid
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
+from functools import cache
+
+from django.conf import settings
+from django.db import models
+
+CREATED, UPDATED = "created", "updated"
+KEY_SEPARATOR = ":"
+# The importer's own bookkeeping (links to contacts, failures, look-alikes, this log) is not taken back
+# record by record: it goes with the import or with the contact it names.
+NOT_LOGGED_APPS = frozenset({"imports"})
+
+_active: ContextVar[ChangeLog | None] = ContextVar("import_change_log", default=None)
+
+
+def table_of(model: type[models.Model]) -> str:
+    return model._meta.label_lower
+
+
+@cache
+def key_fields(model: type[models.Model]) -> tuple[models.Field, ...]:
+    """The fields that name a record in the log: its primary key, or the natural key of a link table."""
+    meta = model._meta
+    if meta.pk is not meta.auto_field:
+        return (meta.pk,)
+    for constraint in meta.constraints:
+        if isinstance(constraint, models.UniqueConstraint) and constraint.condition is None and constraint.fields:
+            return tuple(meta.get_field(name) for name in constraint.fields)
+    return (meta.pk,)
+
+
+def key_text(values: Sequence) -> str:
+    return KEY_SEPARATOR.join(value.hex if isinstance(value, uuid.UUID) else str(value) for value in values)
+
+
+def key_values(model: type[models.Model], key: str) -> tuple:
+    """The values of a logged key, as the key fields take them (only the last part may hold the separator)."""
+    fields = key_fields(model)
+    parts = key.split(KEY_SEPARATOR, len(fields) - 1)
+    return tuple(
+        field.target_field.to_python(part) if field.is_relation else field.to_python(part)
+        for field, part in zip(fields, parts, strict=True)
+    )
+
+
+def record_keys(model: type[models.Model], instances: Sequence[models.Model]) -> Iterator[str]:
+    attnames = [field.attname for field in key_fields(model)]
+    if len(attnames) == 1:
+        name = attnames[0]
+        return (key_text((getattr(instance, name),)) for instance in instances)
+    return (key_text([getattr(instance, name) for name in attnames]) for instance in instances)
+
+
+def is_logged(model: type[models.Model]) -> bool:
+    return model._meta.app_label not in NOT_LOGGED_APPS
+
+
+def json_value(value):
+    """A field's value as the log's JSON keeps it; `field.to_python` reads it back."""
+    if isinstance(value, (decimal.Decimal, uuid.UUID)):
+        return str(value)
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return value.isoformat()
+    return value
+
+
+class ChangeLog:
+    """The log of one import's run; each call writes one row (one statement) for the records of one table."""
+
+    def __init__(self, import_id: uuid.UUID) -> None:
+        self.import_id = import_id
+
+    def _write(self, model: type[models.Model], kind: str, records: list) -> None:
+        from django.utils import timezone
+
+        from imports.models import ImportChange
+        from imports.pipeline.bulk_insert import insert_new, new_instance
+
+        row = new_instance(
+            ImportChange, import_record_id=self.import_id, table=table_of(model), kind=kind, records=records
+        )
+        insert_new(ImportChange, [row], timezone.now())
+
+    def created(self, model: type[models.Model], instances: Sequence[models.Model]) -> None:
+        """The records just inserted."""
+        self._write(model, CREATED, list(record_keys(model, instances)))
+
+    def updated(self, model: type[models.Model], changes: list[tuple[models.Model, dict, dict]]) -> None:
+        """The records updated: (instance, values before, values written)."""
+        keys = record_keys(model, [instance for instance, _, _ in changes])
+        records = [
+            [key, _json(previous), _json(written)] for key, (_, previous, written) in zip(keys, changes, strict=True)
+        ]
+        self._write(model, UPDATED, records)
+
+
+def _json(values: dict) -> dict:
+    return {name: json_value(value) for name, value in values.items()}
+
+
+def active() -> ChangeLog | None:
+    """The change log of the import running in this thread, if any."""
+    return _active.get()
+
+
+@contextmanager
+def recording(import_id: uuid.UUID) -> Iterator[ChangeLog | None]:
+    """Log what the writers do in this thread until the block ends (unless IMPORT_CHANGE_LOG is off)."""
+    log = ChangeLog(import_id) if settings.IMPORT_CHANGE_LOG else None
+    token = _active.set(log)
+    try:
+        yield log
+    finally:
+        _active.reset(token)
