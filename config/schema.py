@@ -336,8 +336,22 @@ def _multipart_form(schema: dict) -> dict:
     return schema
 
 
+def _nullable_relationship_data(result: dict) -> None:
+    """A to-one relationship that may be empty is rendered `{"data": null}`: its `data` is what may be null.
+
+    drf-spectacular-jsonapi puts a nullable relation's `nullable` on the relationship object itself,
+    which JSON:API never sends as null; move it to the resource identifier inside.
+    """
+    for component in result.get("components", {}).get("schemas", {}).values():
+        relationships = component.get("properties", {}).get("relationships", {}).get("properties", {})
+        for relationship in relationships.values():
+            if relationship.pop("nullable", False) and "data" in relationship.get("properties", {}):
+                relationship["properties"]["data"]["nullable"] = True
+
+
 def postprocess_jsonapi_schema(result, generator, request, public):
-    """Document-level touches: a tag description for each resource type."""
+    """Document-level touches: nullable relationship data, and a tag description for each resource type."""
+    _nullable_relationship_data(result)
     descriptions = {
         "imports": "Uploaded files and everything about importing them (CSV and TntConnect XML).",
         "contacts": "The contacts of an account list.",

@@ -124,13 +124,16 @@ def test_if_modified_since_answers_304_when_the_import_has_not_changed_since(api
     assert api.client.get(path, HTTP_IF_MODIFIED_SINCE=last_modified).status_code == 200
 
 
-def test_no_last_modified_where_it_cannot_tell(api, account_list, settled):
+def test_no_last_modified_where_it_cannot_tell(api, account_list, settled, monkeypatch):
     path = detail(account_list, settled)
     # The user and account list included do not move the import's updated_at.
     assert not api.get(path, include="user").has_header("Last-Modified")
     assert api.get(path, include="sample_contacts").has_header("Last-Modified")
-    # Changed this second: another change within it would carry the same date.
-    Import.objects.filter(pk=settled.pk).update(updated_at=timezone.now())
+    # Changed this second: another change within it would carry the same date. The clock is held
+    # inside that second, so a slow request cannot step over its end.
+    changed = timezone.now().replace(microsecond=100_000)
+    Import.objects.filter(pk=settled.pk).update(updated_at=changed)
+    monkeypatch.setattr(timezone, "now", lambda: changed.replace(microsecond=900_000))
     assert not api.get(path).has_header("Last-Modified")
 
 

@@ -262,3 +262,20 @@ def test_conditional_reads_of_imports_are_documented_and_real_answers_conform(co
         assert again["ETag"] == first["ETag"] and not again.content
         conforms(contract, template, "get", first, url)
         conforms(contract, template, "get", again, url)
+
+
+def test_an_empty_to_one_relationship_is_documented_as_null_data(contract, api, account_list):
+    """A gift without an appeal renders `"appeal": {"data": null}`, and the schema says it may."""
+    appeal = contract.raw_schema["components"]["schemas"]["Donation"]["properties"]["relationships"]["properties"][
+        "appeal"
+    ]
+    assert appeal["properties"]["data"]["nullable"] is True and "nullable" not in appeal
+    make_import(account_list=account_list, source=Import.Source.TNT_DATA_SYNC, fixture="tnt_data_sync_file.tntmpd")
+    al = f"/api/v2/account_lists/{account_list.id}"
+    prefix = "/api/v2/account_lists/{account_list_pk}"
+    listed = api.client.get(f"{al}/donations")
+    (first, *_) = listed.json()["data"]
+    assert first["relationships"]["appeal"] == {"data": None}
+    conforms(contract, f"{prefix}/donations", "get", listed, f"{al}/donations")
+    url = f"{al}/donations/{first['id']}"
+    conforms(contract, f"{prefix}/donations/{{id}}", "get", api.client.get(url), url)
