@@ -51,13 +51,13 @@ def tnt_summary_of(row: dict) -> dict[str, dict[str, int]]:
     """
     if row["source"] not in Import.TNT_SOURCES:
         return {}
+    steps = row["tnt_steps"] or {}
     contacts = {
         "created": row["rows_created"],
         "updated": row["rows_updated"],
-        "skipped": 0,
+        "skipped": steps.get("contacts", {}).get("skipped", 0),  # in none of the chosen groups
         "failed": row["rows_failed"],
     }
-    steps = row["tnt_steps"] or {}
     return {
         "contacts": contacts,
         **{
@@ -447,6 +447,33 @@ class PossibleDuplicate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_reason_display()} (line {self.line_number})"
+
+
+class TntReference(models.Model):
+    """A row of a TntConnect link table (GroupContact, TaskContact, HistoryContact), kept while its import runs.
+
+    Which groups a contact is in, and which contacts a task names, are
+    tables of their own that come after the rows they describe, so a first
+    streaming pass copies them here; each batch then looks up its own rows'
+    references through the indexes, and no dictionary of the whole file is
+    kept (imports/pipeline/tnt_references.py).
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    # Indexed by tnt_reference_by_contact and tnt_reference_by_row (import_record, table, ...).
+    import_record = models.ForeignKey(Import, on_delete=models.CASCADE, related_name="+", db_index=False)
+    table = models.CharField(max_length=20, help_text="GroupContact, TaskContact or HistoryContact")
+    row_tnt_id = models.CharField(max_length=40, help_text="The group's, task's or history entry's TntConnect id")
+    contact_tnt_id = models.CharField(max_length=40)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["import_record", "table", "contact_tnt_id"], name="tnt_reference_by_contact"),
+            models.Index(fields=["import_record", "table", "row_tnt_id"], name="tnt_reference_by_row"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.table}: {self.row_tnt_id} - {self.contact_tnt_id}"
 
 
 class ImportChange(models.Model):

@@ -1,6 +1,8 @@
 from rest_framework import serializers as drf_serializers
+from rest_framework_json_api.relations import ResourceRelatedField
 
 from config.serializers import ModelSerializer, NestedModelSerializer
+from contacts.api.prefetch import BOOK_RELATIONSHIPS
 from contacts.models import (
     CONTACT_ATTRIBUTES,
     Address,
@@ -10,6 +12,7 @@ from contacts.models import (
     PhoneNumber,
     SampleContact,
 )
+from fundraising.models import Appeal, Donation, DonorAccount, Pledge, Task
 
 
 class EmailAddressSerializer(NestedModelSerializer):
@@ -71,6 +74,20 @@ class ContactSerializer(ModelSerializer):
         max_digits=20, decimal_places=14, coerce_to_string=False, read_only=True, allow_null=True
     )
     referred_by_id = drf_serializers.UUIDField(read_only=True, allow_null=True)
+    # The contact's records in the book (contacts/api/prefetch.py prefetches them).
+    tasks = ResourceRelatedField(many=True, read_only=True, model=Task)
+    appeals = ResourceRelatedField(many=True, read_only=True, model=Appeal)
+    pledges = ResourceRelatedField(many=True, read_only=True, model=Pledge)
+    donor_accounts = ResourceRelatedField(many=True, read_only=True, model=DonorAccount)
+    # Contact.donations is a property (its donor accounts' donations): the key's type is said, not inferred.
+    donations = ResourceRelatedField(many=True, read_only=True, model=Donation, pk_field=drf_serializers.UUIDField())
+    included_serializers = {
+        "tasks": "fundraising.api.serializers.TaskSerializer",
+        "appeals": "fundraising.api.serializers.AppealSerializer",
+        "pledges": "fundraising.api.serializers.PledgeSerializer",
+        "donor_accounts": "fundraising.api.serializers.DonorAccountSerializer",
+        "donations": "fundraising.api.serializers.DonationSerializer",
+    }
 
     class Meta:
         model = Contact
@@ -84,6 +101,7 @@ class ContactSerializer(ModelSerializer):
             "addresses",
             "created_at",
             "updated_at",
+            *BOOK_RELATIONSHIPS,
         ]
         read_only_fields = fields
 

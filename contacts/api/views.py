@@ -1,10 +1,11 @@
 import django_filters
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Exists, OuterRef
 from rest_framework_json_api.views import ReadOnlyModelViewSet
 
 from accounts.selectors import account_list_for
+from contacts.api.prefetch import rendered_contacts
 from contacts.api.serializers import ContactSerializer
-from contacts.models import Contact, Person, Tag
+from contacts.models import Contact, Tag
 from imports.models import ImportedContact
 
 
@@ -38,9 +39,7 @@ class ContactViewSet(ReadOnlyModelViewSet):
         if getattr(self, "swagger_fake_view", False):  # the schema generator has no account list
             return Contact.objects.none()
         account_list = account_list_for(user=self.request.user, account_list_id=self.kwargs["account_list_pk"])
-        people = Person.objects.prefetch_related("email_addresses", "phone_numbers")
-        return (
-            Contact.objects.filter(account_list=account_list)
-            .prefetch_related(Prefetch("people", queryset=people), "addresses", "tags")
-            .order_by("name", "id")
+        include = self.request.query_params.get("include", "").split(",")
+        return rendered_contacts(Contact.objects.filter(account_list=account_list), include=include).order_by(
+            "name", "id"
         )

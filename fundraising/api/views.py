@@ -14,7 +14,8 @@ from django.db.models import Prefetch, QuerySet
 from rest_framework_json_api.views import ReadOnlyModelViewSet
 
 from accounts.selectors import account_list_for
-from contacts.models import Contact, Person
+from contacts.api.prefetch import rendered_contacts
+from contacts.models import Contact
 from fundraising.api.serializers import (
     AppealSerializer,
     DesignationAccountSerializer,
@@ -47,11 +48,8 @@ def book_filters(model, contact_path: str) -> type[django_filters.FilterSet]:
 
 
 def _contacts(lookup: str = "contacts") -> Prefetch:
-    """A record's contacts, as included resources render them (people with emails and phones, addresses, tags)."""
-    people = Person.objects.prefetch_related("email_addresses", "phone_numbers")
-    return Prefetch(
-        lookup, queryset=Contact.objects.prefetch_related(Prefetch("people", queryset=people), "addresses", "tags")
-    )
+    """A record's contacts, as included resources render them (contacts/api/prefetch.py)."""
+    return Prefetch(lookup, queryset=rendered_contacts())
 
 
 # An included appeal lists its contacts (ids only).
@@ -85,14 +83,6 @@ class BookViewSet(ReadOnlyModelViewSet):
         return records.select_related(*self.select_related).prefetch_related(*self.prefetch_related)
 
 
-# A pledge's contact is rendered whole when included.
-_PLEDGE_CONTACT = (
-    Prefetch("contact__people", queryset=Person.objects.prefetch_related("email_addresses", "phone_numbers")),
-    "contact__addresses",
-    "contact__tags",
-)
-
-
 class TaskViewSet(BookViewSet):
     serializer_class = TaskSerializer
     contacts = "task_contacts__contact"
@@ -115,8 +105,8 @@ class PledgeViewSet(BookViewSet):
     contacts = "contact"
     ordering = "-expected_date"
     ordering_fields = ["expected_date", "amount", "created_at"]
-    select_related = ("contact", "appeal", "donation")
-    prefetch_related = (*_PLEDGE_CONTACT, APPEAL_CONTACTS)
+    select_related = ("appeal", "donation")
+    prefetch_related = (_contacts("contact"), APPEAL_CONTACTS)
 
 
 class DonationViewSet(BookViewSet):

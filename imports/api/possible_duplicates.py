@@ -17,7 +17,7 @@ from rest_framework_json_api.views import ReadOnlyModelViewSet
 
 from accounts.selectors import account_list_for
 from config.serializers import ModelSerializer
-from contacts.models import Contact, Person
+from contacts.api.prefetch import rendered_contacts
 from imports.models import Import, PossibleDuplicate
 
 
@@ -48,8 +48,7 @@ class PossibleDuplicateViewSet(ReadOnlyModelViewSet):
         import_record = Import.objects.filter(account_list=account_list, pk=self.kwargs["pk"]).first()
         if import_record is None:
             raise exceptions.NotFound("No such import.")
-        people = Person.objects.prefetch_related("email_addresses", "phone_numbers")
-        contacts = Contact.objects.prefetch_related(Prefetch("people", queryset=people), "addresses", "tags")
+        contacts = rendered_contacts()
         return (
             PossibleDuplicate.objects.filter(import_record=import_record)
             .prefetch_related(Prefetch("contact", queryset=contacts), Prefetch("other_contact", queryset=contacts))

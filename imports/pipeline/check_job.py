@@ -28,13 +28,14 @@ from django.utils import timezone
 from imports.check_models import CheckFailure
 from imports.google import people_api_for_import, refresh_groups
 from imports.models import CHECK_COUNTERS, Import, api_time
+from imports.pipeline import tnt_references
 from imports.pipeline.check_book import check_book
 from imports.pipeline.check_writer import CheckWriter, discard_scratch
 from imports.pipeline.google_pages import google_pages
 from imports.pipeline.job import short_error, tuned_for_a_job
 from imports.pipeline.lease import Heartbeat, holder_is_gone, is_stale, this_process
 from imports.pipeline.read_ahead import read_ahead
-from imports.pipeline.sources import BuiltRow, failures_of, rows_of
+from imports.pipeline.sources import BuiltRow, failures_of, rows_of, tnt_options
 
 logger = logging.getLogger(__name__)
 
@@ -139,15 +140,23 @@ def _check_rows(import_record: Import, writer: CheckWriter, counters: dict, *, o
                 on_progress(counters["rows"])
         return
     with import_record.file.open("rb") as stream:
+        groups = None
+        if import_record.source == Import.Source.TNT:  # the groups' members, as the job reads them ahead
+            tnt_references.stage(import_record, stream, tnt_references.staged_tables(import_record))
+            stream.seek(0)
+            groups = tnt_options(import_record, group_members={})
         # The next batch is read and built while this one is matched (imports/pipeline/read_ahead.py).
         batches = read_ahead(_in_batches(rows_of(import_record, stream), settings.IMPORT_BATCH_SIZE))
         with closing(batches):
             for batch in batches:
+                if groups is not None:
+                    batch = tnt_references.with_groups(import_record, groups, batch)
                 _check_batch(import_record, writer, batch, counters)
                 if on_progress:
                     on_progress(counters["rows"])
         if import_record.source == Import.Source.TNT:
             check_book(import_record, stream, generation=writer.generation, commit=_book_commit(import_record, writer))
+            tnt_references.discard(import_record)
 
 
 def _book_commit(import_record: Import, writer: CheckWriter):

@@ -31,8 +31,16 @@ from imports.pipeline.book_writer import (
     result_of,
     unnumbered_designation_account,
     upsert,
+    with_ids,
 )
-from imports.pipeline.builders.tnt_book import DonationDraft, DonorAccountDraft, GiftSplitDraft, designated_line
+from imports.pipeline.builders.tnt_book import (
+    DESIGNATED_LINE,
+    DonationDraft,
+    DonorAccountDraft,
+    GiftSplitDraft,
+    designated_line,
+    with_lines_of,
+)
 from imports.pipeline.writer import insert_new, loaded_instances, new_instance, rows_in, update_rows
 
 PERSONAL_ORGANIZATION = "0"  # gifts TntConnect records without an organisation (personally received)
@@ -186,14 +194,19 @@ def write_donations(context: BookContext, drafts: list[DonationDraft]) -> StepRe
             "remote_id": draft.remote_id,
             "motivation": draft.motivation,
             "memo": draft.memo,
-            "appeal_id": appeal_id,
-            "appeal_amount": draft.appeal_amount if appeal_id else None,
         }
+        if not context.appeals_from_splits:
+            values |= {"appeal_id": appeal_id, "appeal_amount": draft.appeal_amount if appeal_id else None}
         rows.append((draft.tnt_id, values))
-    outcome = upsert(context, Donation, rows, now=now)
+    outcome = upsert(context, Donation, rows, now=now, merge=_keep_splits if context.appeals_from_splits else None)
     appealed = [(record, contact_of[record.tnt_id]) for record in [*outcome.new, *outcome.changed] if record.appeal_id]
     add_appeal_pledges(context, appealed, now=now)
     return result_of(outcome, failures)
+
+
+def _keep_splits(donation: Donation, values: dict) -> dict:
+    """From 3.2 a gift's appeal and the memo's designated lines come from its GiftSplit rows, not the Gift row."""
+    return {**values, "memo": with_lines_of(values["memo"], of=donation.memo, pattern=DESIGNATED_LINE)}
 
 
 def _accounts_made_for_contacts(context: BookContext, drafts: list[DonationDraft], contacts: dict) -> dict:
@@ -269,7 +282,7 @@ def write_gift_splits(context: BookContext, drafts: list[GiftSplitDraft]) -> Ste
     donations = {
         d.tnt_id: d
         for d in loaded_instances(
-            Donation.objects.filter(account_list_id=context.account_list_id),
+            with_ids(context, Donation),
             fields,
             "tnt_id__in",
             {draft.gift_tnt_id for draft in drafts},

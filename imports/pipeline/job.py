@@ -21,18 +21,20 @@ from django.db import DatabaseError, InterfaceError, OperationalError, connectio
 from django.db.models import F
 from django.utils import timezone
 
+from contacts.models import Contact, EmailAddress, Person
 from google_contacts.errors import GoogleError
 from imports.google import people_api_for_import, refresh_groups
 from imports.models import Import, ImportFailure
 from imports.notifications import send_import_finished
-from imports.pipeline import change_log, data_sync_steps
+from imports.pipeline import change_log, data_sync_steps, tnt_references
 from imports.pipeline.builders.tnt_lookups import TntLookups
+from imports.pipeline.bulk_insert import ANALYZE_AFTER_BATCHES, refresh_planner_statistics
 from imports.pipeline.data_sync_writer import DataSyncContext
 from imports.pipeline.google_pages import google_pages
 from imports.pipeline.lease import Heartbeat, holder_is_gone, is_stale, this_process
 from imports.pipeline.read_ahead import read_ahead
 from imports.pipeline.readers.tnt import analyze_tnt
-from imports.pipeline.sources import BuiltRow, failures_of, rows_of
+from imports.pipeline.sources import BuiltRow, failures_of, rows_of, tnt_options
 from imports.pipeline.tnt_steps import BookSteps, commit_steps
 from imports.pipeline.writer import BatchResult, ContactWriter
 
@@ -46,6 +48,8 @@ JOB_GC_THRESHOLD = (50_000, 20, 100)
 JOB_SWITCH_INTERVAL = 0.001
 # SQLite page cache of the job's connection, in KiB (SQLite's default: 2,000).
 JOB_SQLITE_CACHE_KIB = 65_536
+# ... while a TntConnect import writes the rest of the book (see _smaller_sqlite_cache).
+BOOK_SQLITE_CACHE_KIB = 16_384
 # Write-ahead log pages after which the job's SQLite connection checkpoints (SQLite's default: 1,000).
 JOB_SQLITE_CHECKPOINT_PAGES = 10_000
 
@@ -58,11 +62,8 @@ class LostLease(Exception):
     """Another worker took this import over (this one was thought dead); stop without writing."""
 
 
-# Batches after which PostgreSQL's planner statistics are refreshed: a bulk load into
-# empty tables otherwise keeps plans made for empty tables (seen: the matching query
-# scanning a whole account list, seconds per batch, past 600,000 rows).
-ANALYZE_AFTER_BATCHES = (2, 20, 200)
-ANALYZED_TABLES = ("contacts_contact", "contacts_person", "contacts_emailaddress")
+# The tables the contacts' matching reads, whose statistics are refreshed as they grow.
+ANALYZED_MODELS = (Contact, Person, EmailAddress)
 
 
 def run_import(import_id: str, *, on_progress=None) -> Import:
@@ -226,9 +227,12 @@ def _import_rows(import_record: Import, *, on_progress=None) -> None:
         _commit_with_retries(import_record, lambda: data_sync_steps.initial_steps(import_record))
     with import_record.file.open("rb") as stream:
         if not _contacts_done(import_record):
+            if import_record.source == Import.Source.TNT:
+                _stage_references(import_record, stream)
             _import_contacts(import_record, writer, stream, on_progress=on_progress, data_sync=data_sync)
         if import_record.source == Import.Source.TNT:
             _import_book(import_record, stream, on_progress=on_progress)
+            tnt_references.discard(import_record)
         if data_sync is not None:
             data_sync_steps.import_gifts(
                 import_record,
@@ -244,9 +248,24 @@ def _contacts_done(import_record: Import) -> bool:
     return bool(import_record.tnt_steps.get("contacts", {}).get("done"))
 
 
+def _stage_references(import_record: Import, stream) -> None:
+    """TntConnect: copy the groups' members (and, by group, the tasks' contacts) for the batches to look up."""
+    contacts = import_record.tnt_steps.get("contacts", {})
+    if contacts.get("staged"):
+        return
+
+    def stage() -> dict:
+        tnt_references.stage(import_record, stream, tnt_references.staged_tables(import_record))
+        return {**import_record.tnt_steps, "contacts": {**contacts, "staged": True}}
+
+    _commit_with_retries(import_record, stage)
+    stream.seek(0)
+
+
 def _import_contacts(
     import_record: Import, writer: ContactWriter, stream, *, on_progress=None, data_sync: DataSyncContext | None = None
 ) -> None:
+    groups = tnt_options(import_record, group_members={}) if import_record.source == Import.Source.TNT else None
     rows = rows_of(import_record, stream)
     # Resume: the rows of committed batches are done already.
     rows = islice(rows, import_record.rows_processed, None)
@@ -255,13 +274,16 @@ def _import_contacts(
     with closing(read_ahead(_batches(rows, settings.IMPORT_BATCH_SIZE))) as batches:
         for number, batch in enumerate(batches, start=1):
             _check_not_cancelled(import_record)
+            if groups is not None:
+                batch = tnt_references.with_groups(import_record, groups, batch)
             _write_with_retries(import_record, writer, batch, data_sync=data_sync)
             if number in ANALYZE_AFTER_BATCHES:
                 _refresh_planner_statistics()
             if on_progress:
                 on_progress(import_record)
     if import_record.source in Import.TNT_SOURCES:
-        _commit_with_retries(import_record, lambda: {**import_record.tnt_steps, "contacts": {"done": True}})
+        contacts = import_record.tnt_steps.get("contacts", {})
+        _commit_with_retries(import_record, lambda: {**import_record.tnt_steps, "contacts": {**contacts, "done": True}})
 
 
 def _import_book(import_record: Import, stream, *, on_progress=None) -> None:
@@ -271,12 +293,13 @@ def _import_book(import_record: Import, stream, *, on_progress=None) -> None:
         stream.seek(0)
         tables = list(analyze_tnt(stream).tables.items())
 
-    BookSteps(
-        import_record=import_record,
-        lookups=TntLookups.from_json(import_record.file_format.get("lookups", {})),
-        before_batch=_before_batch(import_record, on_progress),
-        commit=lambda write: _commit_with_retries(import_record, write),
-    ).run(stream, tables)
+    with _smaller_sqlite_cache():
+        BookSteps(
+            import_record=import_record,
+            lookups=TntLookups.from_json(import_record.file_format.get("lookups", {})),
+            before_batch=_before_batch(import_record, on_progress),
+            commit=lambda write: _commit_with_retries(import_record, write),
+        ).run(stream, tables)
 
 
 def _before_batch(import_record: Import, on_progress):
@@ -288,6 +311,30 @@ def _before_batch(import_record: Import, on_progress):
             on_progress(import_record)
 
     return before_batch
+
+
+@contextmanager
+def _smaller_sqlite_cache():
+    """A 16 MiB SQLite page cache while the book's steps run, instead of the contacts' 64 MiB.
+
+    Tasks, history, gifts and their links are appended in the order of
+    their time-ordered keys, and each batch looks up a few thousand indexed
+    TntConnect ids, so the pages it needs again are few; a 64 MiB cache
+    only fills up with pages written once (200,000 history rows filled it
+    and raised the peak RSS by 60 MB). SQLite gives back the pages beyond
+    the new size at once.
+    """
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(f"PRAGMA cache_size = -{BOOK_SQLITE_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        if connection.connection is not None:
+            with connection.cursor() as cursor:
+                cursor.execute(f"PRAGMA cache_size = -{JOB_SQLITE_CACHE_KIB}")
 
 
 def _commit_with_retries(import_record: Import, write) -> None:
@@ -325,9 +372,7 @@ def _import_google_pages(import_record: Import, writer: ContactWriter, *, on_pro
 
 
 def _refresh_planner_statistics() -> None:
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(f"ANALYZE {', '.join(ANALYZED_TABLES)}")
+    refresh_planner_statistics(ANALYZED_MODELS)
 
 
 def _batches(rows: Iterator[BuiltRow], size: int) -> Iterator[list[BuiltRow]]:
@@ -378,6 +423,7 @@ def _write_batch(
     good = [row.draft for row in batch if row.draft is not None]
     lines = [row.line_number for row in batch if row.draft is not None]
     failed = failures_of(batch, ImportFailure, import_record_id=import_record.pk)
+    skipped = sum(row.skipped for row in batch)
     with transaction.atomic():
         result = writer.write(good, lines) if good else None
         ImportFailure.objects.bulk_create(failed)
@@ -390,6 +436,12 @@ def _write_batch(
         }
         if source_cursor is not None:
             counters["source_cursor"] = source_cursor
+        if skipped:  # TntConnect contacts in none of the chosen groups: the contacts' "skipped"
+            contacts = import_record.tnt_steps.get("contacts", {})
+            counters["tnt_steps"] = {
+                **import_record.tnt_steps,
+                "contacts": {**contacts, "skipped": contacts.get("skipped", 0) + skipped},
+            }
         if data_sync is not None:
             counters["tnt_steps"] = data_sync_steps.write_donors(
                 import_record, data_sync, batch, result or BatchResult()

@@ -19,7 +19,7 @@ from imports.pipeline.builders.tnt import TntImportOptions, build_tnt_contact
 from imports.pipeline.builders.tnt_data_sync import DataSyncDonor, DataSyncOptions, DataSyncOrganization, build_donor
 from imports.pipeline.builders.tnt_lookups import TntLookups
 from imports.pipeline.readers.tabular import read_tabular
-from imports.pipeline.readers.tnt import TntContactRow, TntGroup, analyze_tnt, iter_tnt_contacts
+from imports.pipeline.readers.tnt import TntContactRow, TntGroup, iter_tnt_contacts
 from imports.pipeline.readers.tnt_data_sync import DONORS, DataSyncRow, iter_section
 
 
@@ -29,6 +29,7 @@ class BuiltRow:
     cells: list[str]  # what the failures CSV writes back for this row
     draft: ContactDraft | None
     error: str = ""
+    skipped: bool = False  # deliberately not imported (a TNT contact in none of the chosen groups)
     donor: DataSyncDonor | None = None  # TntDataSync: the donor account written beside the contact
 
 
@@ -37,7 +38,7 @@ def failures_of(batch: list[BuiltRow], model, **fields) -> list:
     return [
         model(line_number=row.line_number, message=row.error, fields=row.cells, **fields)
         for row in batch
-        if row.draft is None
+        if row.draft is None and not row.skipped
     ]
 
 
@@ -94,14 +95,9 @@ def csv_rows(import_record: Import, stream: BinaryIO) -> Iterator[BuiltRow]:
 
 
 def tnt_rows(import_record: Import, stream: BinaryIO) -> Iterator[BuiltRow]:
-    # Group membership is a table of its own, so a first pass reads it.
-    analysis = analyze_tnt(stream)
-    stream.seek(0)
-    options = tnt_options(import_record, group_members=analysis.group_members)
-    wanted_groups = set(import_record.groups)
+    # Group membership is a table of its own: the job resolves it per batch (imports/pipeline/tnt_references.py).
+    options = tnt_options(import_record, group_members={})
     for row in iter_tnt_contacts(stream):
-        if import_record.import_by_group and not wanted_groups & set(analysis.group_members.get(row.tnt_id, [])):
-            continue
         draft, error = build(lambda r: build_tnt_contact(r, options), row)
         cells = ["Contact", row.tnt_id, row.fields.get("FileAs", "")]
         yield BuiltRow(line_number=row.position, cells=cells, draft=draft, error=error)

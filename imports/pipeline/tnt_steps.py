@@ -23,9 +23,11 @@ from typing import Any, BinaryIO
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Model
 from django.utils import timezone
 
 from accounts.models import AccountList
+from fundraising.models import Donation, DonorAccount, Pledge, Task, TaskContact
 from imports.models import SUMMARY_COUNTERS, Import, ImportFailure
 from imports.pipeline import book_writer, gifts_writer
 from imports.pipeline.builders.drafts import RowError
@@ -40,6 +42,8 @@ from imports.pipeline.builders.tnt_book import (
     build_pledge,
     build_task,
 )
+from imports.pipeline.builders.tnt_tags import version_tuple
+from imports.pipeline.bulk_insert import ANALYZE_AFTER_BATCHES, refresh_planner_statistics
 from imports.pipeline.readers.tnt import TntRow, iter_tnt_rows
 from imports.pipeline.tnt_referrals import build_referral, write_referrals
 from imports.pipeline.tnt_settings import write_settings
@@ -54,6 +58,8 @@ class Step:
     build: Callable[[TntRow, TntLookups], Any]
     write: Callable[[book_writer.BookContext, list], book_writer.StepResult]
     after: tuple[str, ...] = ()
+    # The tables its batches look up by TntConnect id as they grow, whose planner statistics are kept fresh.
+    looked_up: tuple[type[Model], ...] = ()
 
 
 def _link_step(name: str, table: str, *, parent: str, after: str) -> Step:
@@ -68,24 +74,45 @@ def _link_step(name: str, table: str, *, parent: str, after: str) -> Step:
     def write(context: book_writer.BookContext, drafts: list) -> book_writer.StepResult:
         return book_writer.write_task_contacts(context, drafts, tnt_table=parent)
 
-    return Step(name, (table,), build, write, after=(after,))
+    return Step(name, (table,), build, write, after=(after,), looked_up=(Task, TaskContact))
 
 
 STEPS: tuple[Step, ...] = (
     Step("referrals", ("Contact",), build_referral, write_referrals),
     Step("appeals", ("Appeal", "Campaign"), build_appeal, book_writer.write_appeals),
-    Step("tasks", ("Task",), build_task, book_writer.write_tasks, after=("appeals",)),
+    Step("tasks", ("Task",), build_task, book_writer.write_tasks, after=("appeals",), looked_up=(Task,)),
     _link_step("task_contacts", "TaskContact", parent="Task", after="tasks"),
-    Step("history", ("History",), build_history, book_writer.write_tasks, after=("appeals",)),
+    Step("history", ("History",), build_history, book_writer.write_tasks, after=("appeals",), looked_up=(Task,)),
     _link_step("history_contacts", "HistoryContact", parent="History", after="history"),
-    Step("pledges", ("Promise",), build_pledge, book_writer.write_pledges, after=("appeals",)),
-    Step("donor_accounts", ("Donor",), build_donor_account, gifts_writer.write_donor_accounts),
-    Step("donations", ("Gift",), build_donation, gifts_writer.write_donations, after=("donor_accounts", "appeals")),
-    Step("gift_splits", ("GiftSplit",), build_gift_split, gifts_writer.write_gift_splits, after=("donations",)),
+    Step("pledges", ("Promise",), build_pledge, book_writer.write_pledges, after=("appeals",), looked_up=(Pledge,)),
+    Step(
+        "donor_accounts",
+        ("Donor",),
+        build_donor_account,
+        gifts_writer.write_donor_accounts,
+        looked_up=(DonorAccount,),
+    ),
+    Step(
+        "donations",
+        ("Gift",),
+        build_donation,
+        gifts_writer.write_donations,
+        after=("donor_accounts", "appeals"),
+        looked_up=(Donation, DonorAccount, Pledge),
+    ),
+    Step(
+        "gift_splits",
+        ("GiftSplit",),
+        build_gift_split,
+        gifts_writer.write_gift_splits,
+        after=("donations",),
+        looked_up=(Donation, Pledge),
+    ),
 )
 STEPS_BY_NAME = {step.name: step for step in STEPS}
 SETTINGS_STEP = "settings"
 FALLBACK_CURRENCY = "USD"
+SPLITS_VERSION = (3, 2)  # from TntConnect 3.2 a gift's appeals (campaigns) are its GiftSplit rows
 
 
 def plan_passes(tables: list[tuple[str, int]]) -> dict[str, int]:
@@ -157,9 +184,12 @@ class BookSteps:
         last_table = max((t for t in step_of if t in in_file), key=in_file.index)
         rows = iter_tnt_rows(stream, set(step_of), stop_after=last_table)
         for step, step_rows in groupby(self._unread(rows, step_of), key=lambda item: item[0]):
-            for batch in _batches((row for _, row in step_rows), settings.IMPORT_BATCH_SIZE):
+            batches = _batches((row for _, row in step_rows), settings.IMPORT_BATCH_SIZE)
+            for number, batch in enumerate(batches, start=1):
                 self.before_batch()
                 self._write_batch(step, batch)
+                if number in ANALYZE_AFTER_BATCHES and step.looked_up:
+                    refresh_planner_statistics(step.looked_up)
 
     def _unread(self, rows: Iterator[TntRow], step_of: dict[str, Step]) -> Iterator[tuple[Step, TntRow]]:
         """The rows that no committed batch has read yet (a resumed job skips the others)."""
@@ -179,6 +209,8 @@ class BookSteps:
                 skipped += 1
             except RowError as error:
                 failures.append(failure_of(ImportFailure, self.import_record, row, str(error)))
+        drafts, left_out = book_writer.without_left_out(self.context, drafts)
+        skipped += left_out
         by_id = {row.tnt_id: row for row in rows}
 
         def write() -> dict:
@@ -251,6 +283,8 @@ def _context(import_record: Import, lookups: TntLookups) -> book_writer.BookCont
         currency=account_list.default_currency or lookups.base_currency or FALLBACK_CURRENCY,
         designation_name=f"{user.name or user.email} (Imported from TntConnect)",
         lookups=lookups,
+        appeals_from_splits=version_tuple(import_record.file_format.get("version", "")) >= SPLITS_VERSION,
+        chosen_groups=tuple(import_record.groups) if import_record.import_by_group else (),
     )
 
 

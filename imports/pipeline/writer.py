@@ -30,6 +30,7 @@ from contacts.models import (
 )
 from imports.models import Import, ImportedContact, PossibleDuplicate
 from imports.pipeline.builders.drafts import AddressDraft, ContactDraft, PersonDraft
+from imports.pipeline.builders.tnt_book import REFERRED_BY_LINE, with_lines_of
 from imports.pipeline.bulk_insert import insert_new, loaded_instances, new_instance, rows_in, update_rows
 from imports.pipeline.ids import time_ordered_id
 from imports.pipeline.matching import (
@@ -373,6 +374,8 @@ class ContactWriter:
             if is_blank(new):
                 continue
             old = getattr(contact, attr)
+            if attr == "notes" and self.defer_referrals and old:  # TntConnect: the referrals step's notes stay
+                new = with_lines_of(new, of=old, pattern=REFERRED_BY_LINE)
             if old != new and (self.override or is_blank(old)):
                 setattr(contact, attr, new)
                 changed = True

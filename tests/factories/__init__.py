@@ -23,6 +23,7 @@ from tests.factories.imports import (
     ImportFactory,
     ImportFailureFactory,
     PossibleDuplicateFactory,
+    TntReferenceFactory,
     UndoRecordFactory,
 )
 
@@ -38,6 +39,7 @@ __all__ = [
     "ImportChangeFactory",
     "ImportFactory",
     "ImportFailureFactory",
+    "TntReferenceFactory",
     "ImportedContactFactory",
     "MembershipFactory",
     "PersonFactory",

@@ -20,6 +20,7 @@ from imports.models import (
     ImportedContact,
     ImportFailure,
     PossibleDuplicate,
+    TntReference,
     UndoRecord,
 )
 from tests.factories.accounts import AccountListFactory, UserFactory
@@ -149,3 +150,13 @@ class CheckKeyFactory(factory.django.DjangoModelFactory):
     kind = "name"
     value = factory.Sequence(lambda n: f"lee, ann{n}")
     contact_id = factory.LazyFunction(uuid.uuid4)
+
+
+class TntReferenceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TntReference
+
+    import_record = factory.SubFactory(ImportFactory, source=Import.Source.TNT)
+    table = "GroupContact"
+    row_tnt_id = "372261379"
+    contact_tnt_id = factory.Sequence(lambda n: str(1620699916 + n))

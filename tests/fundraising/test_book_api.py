@@ -5,6 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from contacts.models import Contact
+from fundraising.models import Donation
 from tests.imports.test_tnt_book import fixture_text, run_content
 from tests.imports.test_tnt_flow import run_tnt
 
@@ -98,11 +99,12 @@ def test_every_resource_lists_and_shows_its_records_and_hides_them_from_stranger
     assert stranger.get(f"{path(account_list, resource)}/{first['id']}").status_code == 404
 
 
-@pytest.mark.parametrize("resource", RESOURCES)
+@pytest.mark.parametrize("resource", [*RESOURCES, "contacts"])
 def test_a_page_costs_the_same_queries_whatever_it_holds(
     resource, api, account_list, django_capture_on_commit_callbacks
 ):
     include = {
+        "contacts": "tasks,appeals,pledges,donor_accounts,donations",
         "tasks": "contacts,appeal",
         "appeals": "contacts",
         "pledges": "contact,appeal,donation",
@@ -125,3 +127,38 @@ def test_a_page_costs_the_same_queries_whatever_it_holds(
     assert response.status_code == 200
     assert len(response.json()["data"]) > 1 or resource == "designation_accounts"
     assert len(many) == len(few), [q["sql"][:120] for q in many]
+
+
+def test_a_contact_has_its_tasks_appeals_pledges_donor_accounts_and_donations(api, account_list, imported):
+    contact = Contact.objects.get(account_list=account_list, tnt_id="1620699916")
+    response = api.get(
+        f"{path(account_list, 'contacts')}/{contact.id}", include="tasks,appeals,pledges,donor_accounts,donations"
+    )
+    assert response.status_code == 200, response.content
+    body = response.json()
+    relationships = body["data"]["relationships"]
+    expected = {
+        "tasks": ("tasks", contact.tasks.all()),
+        "appeals": ("appeals", contact.appeals.all()),
+        "pledges": ("pledges", contact.pledges.all()),
+        "donor_accounts": ("donor_accounts", contact.donor_accounts.all()),
+        "donations": ("donations", Donation.objects.filter(donor_account__contacts=contact)),
+    }
+    for name, (kind, records) in expected.items():
+        ids = {str(record.id) for record in records}
+        assert ids, name  # the fixtures give this contact one of each
+        assert {item["id"] for item in relationships[name]["data"]} == ids, name
+        assert {item["type"] for item in relationships[name]["data"]} == {kind}, name
+    included = {(item["type"], item["id"]): item for item in body["included"]}
+    gift = Donation.objects.get(account_list=account_list, tnt_id="-2100979831")
+    donation = included[("donations", str(gift.id))]
+    assert (donation["attributes"]["amount"], donation["attributes"]["donation_date"]) == (50, "2005-06-10")
+    for task in contact.tasks.all():
+        resource = included[("tasks", str(task.id))]
+        assert resource["attributes"]["subject"] == task.subject
+        assert str(contact.id) in {c["id"] for c in resource["relationships"]["contacts"]["data"]}
+    assert {kind for kind, _ in included} == set(expected)
+    # Without include, the relationships name the records and nothing is included.
+    plain = api.get(f"{path(account_list, 'contacts')}/{contact.id}").json()
+    assert "included" not in plain
+    assert plain["data"]["relationships"]["donations"] == relationships["donations"]

@@ -20,8 +20,11 @@ pytestmark = pytest.mark.django_db
 DETAIL_QUERIES = 6  # + the import's key, its row, its samples
 LIST_QUERIES = 6  # + the page's keys, their rows, their samples
 INCLUDED_USERS = 1  # + the users of the page (one query, however many)
-CONTACTS_QUERIES = 9  # + contacts, people, emails, phones, addresses, tags
-CONTACT_QUERIES = 9  # + the contact, people, emails, phones, addresses, tags
+# A contact's book relationships: its tasks, appeals, pledges and donor accounts (and, when it has
+# donor accounts, their donations: one query more; tests/fundraising/test_book_api.py covers that).
+BOOK_RELATIONSHIPS = 4
+CONTACTS_QUERIES = 9 + BOOK_RELATIONSHIPS  # + contacts, people, emails, phones, addresses, tags
+CONTACT_QUERIES = 9 + BOOK_RELATIONSHIPS  # + the contact, people, emails, phones, addresses, tags
 COUNT_QUERY = 1
 
 

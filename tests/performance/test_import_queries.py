@@ -127,7 +127,7 @@ def test_counts_do_not_depend_on_other_account_lists(settings, generated_csv, me
 
 
 def test_postgresql_statistics_are_refreshed_a_fixed_few_times_per_import(settings, generated_csv, member):
-    from imports.pipeline.job import ANALYZE_AFTER_BATCHES
+    from imports.pipeline.bulk_insert import ANALYZE_AFTER_BATCHES
 
     settings.IMPORT_BATCH_SIZE = 10
     queued = imported(generated_csv(300), user=member.user, account_list=member.account_list, until="queued")

@@ -28,14 +28,14 @@ from imports.pipeline.builders.tnt_tags import group_tag_names, split_tags, uniq
 from imports.pipeline.builders.tnt_values import Fields, boolean, decimal, integer, iso_date, positive_amount
 from imports.pipeline.readers.tnt import TntContactRow, TntGroup
 
-__all__ = ["TntImportOptions", "build_tnt_contact"]
+__all__ = ["TntImportOptions", "build_tnt_contact", "group_tags_for"]
 
 
 @dataclass(frozen=True)
 class TntImportOptions:
     version: str
     groups_by_id: dict[str, TntGroup]
-    group_members: dict[str, list[str]]
+    group_members: dict[str, list[str]]  # contact id -> group ids; the job's are resolved per batch instead
     group_tags: dict[str, str]  # group id -> comma separated extra tags
     tag_list: str  # comma separated, for every contact
     lookups: TntLookups = TntLookups()  # currencies, users and user-field labels of the file
@@ -192,14 +192,17 @@ def _address(fields: Fields, prefix: str, location: str) -> AddressDraft | None:
 
 
 def _contact_tags(tnt_id: str, options: TntImportOptions) -> list[str]:
-    """Tags of the contact's groups, then the groups' extra tags, then tag_list."""
-    group_ids = options.group_members.get(tnt_id, [])
+    """Tags of the contact's groups (those `group_members` knows), then tag_list."""
+    return unique_tags([*group_tags_for(options.group_members.get(tnt_id, []), options), *split_tags(options.tag_list)])
+
+
+def group_tags_for(group_ids: list[str], options: TntImportOptions) -> list[str]:
+    """The tags of these groups, then their extra tags (`group_tags`)."""
     groups = [options.groups_by_id[g] for g in group_ids if g in options.groups_by_id]
     tags = [tag for group in groups for tag in group_tag_names(group, options.version)]
     for group_id in group_ids:
         tags += split_tags(options.group_tags.get(group_id, ""))
-    tags += split_tags(options.tag_list)
-    return unique_tags(tags)
+    return tags
 
 
 def _extra_tags(fields: Fields, lookups: TntLookups) -> list[str]:

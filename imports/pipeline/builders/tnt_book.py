@@ -39,6 +39,9 @@ __all__ = [
     "build_pledge",
     "build_task",
     "designated_line",
+    "DESIGNATED_LINE",
+    "REFERRED_BY_LINE",
+    "with_lines_of",
 ]
 
 # TaskTypeID -> (activity type, the name TntConnect gave it when ours differs or is none).
@@ -296,6 +299,21 @@ def designated_line(amount: Decimal, currency: str, appeal_name: str) -> str:
     symbol = CURRENCY_SYMBOLS.get(currency)
     money = f"{symbol}{amount:,.2f}" if symbol else f"{amount:,.2f} {currency}".strip()
     return f'{money} is designated to the "{appeal_name}" appeal.'
+
+
+DESIGNATED_LINE = re.compile(r'.+ is designated to the ".*" appeal\.')
+REFERRED_BY_LINE = re.compile(r"Referred by: .+")  # the referrals step's note of a referrer found nowhere
+
+
+def with_lines_of(text: str, *, of: str, pattern: re.Pattern) -> str:
+    """`text` followed by the lines of `of` that match `pattern`: what a later step of the import added to `of`.
+
+    With `override` a re-import replaces a gift's memo or a contact's notes
+    with the file's; the lines a later step added (a split's designation, a
+    missing referrer) are kept, so the later step finds them and changes nothing.
+    """
+    lines = [line for line in of.splitlines() if pattern.fullmatch(line) and line not in text.splitlines()]
+    return "\n".join([text, *lines]) if text else "\n".join(lines)
 
 
 # ---------------------------------------------------------------- values

@@ -18,7 +18,7 @@ def group_tag_names(group: TntGroup, version: str) -> list[str]:
     3.2, or when PathName is blank, Description (which may start with its
     category, ``Category\\Group``) and Category are the tags.
     """
-    if _version_tuple(version) >= PATH_NAME_VERSION and group.path_name.strip():
+    if version_tuple(version) >= PATH_NAME_VERSION and group.path_name.strip():
         names = _path_prefixes(group.path_name)
     else:
         names = [_strip_category(group.description, group.category), group.category]
@@ -60,7 +60,7 @@ def _strip_category(description: str, category: str) -> str:
     return description
 
 
-def _version_tuple(version: str) -> tuple[int, ...]:
+def version_tuple(version: str) -> tuple[int, ...]:
     """ "3.10" -> (3, 10), so versions compare as numbers; unreadable -> ()."""
     numbers = re.findall(r"\d+", version)
     return tuple(int(n) for n in numbers)
