@@ -11,7 +11,7 @@ from operator import attrgetter
 from django.db import models
 
 from accounts.models import AccountList
-from config.model_fields import JSONField
+from config.model_fields import JSONField, Timestamped, optional_link
 from contacts.phones import phone_key
 from imports.fields import choices
 
@@ -71,7 +71,7 @@ class ContactAttributes(models.Model):
 CONTACT_ATTRIBUTES = tuple(field.name for field in ContactAttributes._meta.fields)
 
 
-class Contact(ContactAttributes):
+class Contact(Timestamped, ContactAttributes):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     # Indexed by contact_name_key (account_list, name_key): an index of its own would only slow imports down.
     account_list = models.ForeignKey(AccountList, on_delete=models.CASCADE, related_name="contacts", db_index=False)
@@ -86,15 +86,7 @@ class Contact(ContactAttributes):
         blank=True,
         help_text="The People API's resource name (people/...) of the Google contact it came from, for re-imports",
     )
-    referred_by = models.ForeignKey(
-        "self",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="referrals",
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    referred_by = optional_link("self", related_name="referrals")
 
     class Meta:
         ordering = ["name"]
@@ -138,7 +130,7 @@ class Tag(models.Model):
         return self.name
 
 
-class Person(models.Model):
+class Person(Timestamped):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="people")
     first_name = models.CharField(max_length=255, blank=True)
@@ -158,8 +150,6 @@ class Person(models.Model):
     employer = models.CharField(max_length=255, blank=True)
     deceased = models.BooleanField(default=False)
     websites = models.TextField(blank=True, help_text="Web pages and social accounts, one per line, as written")
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["is_spouse", "created_at"]
@@ -246,7 +236,7 @@ class Address(models.Model):
         )
 
 
-class SampleContact(ContactAttributes):
+class SampleContact(Timestamped, ContactAttributes):
     """What one of the first rows of an import's file would become; never a real contact.
 
     The attributes of a contact; its people (with their emails and phones) and
@@ -261,8 +251,6 @@ class SampleContact(ContactAttributes):
     tags = JSONField(default=list, blank=True)
     people = JSONField(default=list, blank=True)
     addresses = JSONField(default=list, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["position"]

@@ -17,28 +17,19 @@ from django.db import models
 from django.db.models import Q
 
 from accounts.models import AccountList
-from config.model_fields import JSONField
+from config.model_fields import JSONField, Timestamped, optional_link
 from contacts.models import Contact
 
 NOT_BLANK_TNT_ID = ~Q(tnt_id="")
 
 
-class ImportedRecord(models.Model):
+class ImportedRecord(Timestamped):
     """What every record of the book has: its account list, its source's id and the import that made it."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     account_list = models.ForeignKey(AccountList, on_delete=models.CASCADE, related_name="+", db_index=False)
     tnt_id = models.CharField(max_length=40, blank=True, help_text="TntConnect's id of the row, for re-imports")
-    import_record = models.ForeignKey(
-        "imports.Import",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        help_text="The import that created it",
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    import_record = optional_link("imports.Import", related_name="+", help_text="The import that created it")
 
     class Meta:
         abstract = True
@@ -131,7 +122,7 @@ class Task(ImportedRecord):
     completed_at = models.DateTimeField(null=True, blank=True)
     result = models.CharField(max_length=50, blank=True)
     tags = JSONField(default=list, blank=True)
-    appeal = models.ForeignKey(Appeal, null=True, blank=True, on_delete=models.SET_NULL, related_name="tasks")
+    appeal = optional_link(Appeal, related_name="tasks")
     # TntConnect numbers its Task and History tables separately: the id is unique per table.
     tnt_table = models.CharField(max_length=10, blank=True, choices=TntTable.choices, default=TntTable.NONE)
     contacts = models.ManyToManyField(Contact, through="TaskContact", related_name="tasks")
@@ -264,7 +255,7 @@ class Donation(ImportedRecord):
     remote_id = models.CharField(
         max_length=100, blank=True, help_text="The organisation's id of the gift (OrgGiftCode, DONATION_ID)"
     )
-    appeal = models.ForeignKey(Appeal, null=True, blank=True, on_delete=models.SET_NULL, related_name="donations")
+    appeal = optional_link(Appeal, related_name="donations")
     appeal_amount = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
 
     class Meta:
@@ -293,7 +284,7 @@ class Pledge(ImportedRecord):
     """A promised gift (TntConnect's Promise), or the pledge a gift to an appeal fulfils."""
 
     contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="pledges")
-    appeal = models.ForeignKey(Appeal, null=True, blank=True, on_delete=models.SET_NULL, related_name="pledges")
+    appeal = optional_link(Appeal, related_name="pledges")
     donation = models.ForeignKey(
         Donation, null=True, blank=True, on_delete=models.CASCADE, related_name="pledges", db_index=False
     )
