@@ -52,9 +52,6 @@ class User(AbstractBaseUser, PermissionsMixin):
     class Meta:
         ordering = ["email"]
 
-    class JSONAPIMeta:
-        resource_name = "users"
-
     def __str__(self) -> str:
         return self.email
 
@@ -78,9 +75,6 @@ class AccountList(Timestamped):
 
     class Meta:
         ordering = ["name"]
-
-    class JSONAPIMeta:
-        resource_name = "account_lists"
 
     def __str__(self) -> str:
         return self.name

@@ -96,9 +96,6 @@ class Contact(Timestamped, ContactAttributes):
             models.Index(fields=["account_list", "google_resource_name"], name="contact_google_resource_name"),
         ]
 
-    class JSONAPIMeta:
-        resource_name = "contacts"
-
     def __str__(self) -> str:
         return self.name
 
@@ -254,9 +251,6 @@ class SampleContact(Timestamped, ContactAttributes):
 
     class Meta:
         ordering = ["position"]
-
-    class JSONAPIMeta:
-        resource_name = "sample_contacts"
 
     def __str__(self) -> str:
         return self.name

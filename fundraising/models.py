@@ -65,9 +65,6 @@ class Organization(ImportedRecord):
             models.UniqueConstraint(fields=["account_list", "code"], condition=~Q(code=""), name="organization_code"),
         ]
 
-    class JSONAPIMeta:
-        resource_name = "organizations"
-
     def __str__(self) -> str:
         return self.name
 
@@ -89,9 +86,6 @@ class Appeal(ImportedRecord):
             models.UniqueConstraint(fields=["account_list", "tnt_id"], condition=NOT_BLANK_TNT_ID, name="appeal_tnt_id")
         ]
         indexes = [models.Index(fields=["account_list", "name"], name="appeal_list_name")]
-
-    class JSONAPIMeta:
-        resource_name = "appeals"
 
     def __str__(self) -> str:
         return self.name
@@ -135,9 +129,6 @@ class Task(ImportedRecord):
             ),
         ]
         indexes = [models.Index(fields=["account_list", "-start_at"], name="task_list_newest")]
-
-    class JSONAPIMeta:
-        resource_name = "tasks"
 
     def __str__(self) -> str:
         return self.subject
@@ -190,9 +181,6 @@ class DonorAccount(ImportedRecord):
             ),
         ]
 
-    class JSONAPIMeta:
-        resource_name = "donor_accounts"
-
     def __str__(self) -> str:
         return f"{self.name or self.account_number} ({self.account_number})"
 
@@ -233,9 +221,6 @@ class DesignationAccount(ImportedRecord):
             ),
         ]
 
-    class JSONAPIMeta:
-        resource_name = "designation_accounts"
-
     def __str__(self) -> str:
         return self.name
 
@@ -273,9 +258,6 @@ class Donation(ImportedRecord):
         ]
         indexes = [models.Index(fields=["account_list", "-donation_date"], name="donation_list_newest")]
 
-    class JSONAPIMeta:
-        resource_name = "donations"
-
     def __str__(self) -> str:
         return f"{self.amount} {self.currency} on {self.donation_date}"
 
@@ -303,9 +285,6 @@ class Pledge(ImportedRecord):
             ),
         ]
         indexes = [models.Index(fields=["account_list", "-expected_date"], name="pledge_list_newest")]
-
-    class JSONAPIMeta:
-        resource_name = "pledges"
 
     def __str__(self) -> str:
         return f"{self.amount} {self.amount_currency}"

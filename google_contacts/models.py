@@ -28,9 +28,6 @@ class GoogleAccount(Timestamped):
         ordering = ["email", "created_at"]
         constraints = [models.UniqueConstraint(fields=["user", "google_id"], name="google_account_once_per_user")]
 
-    class JSONAPIMeta:
-        resource_name = "google_accounts"
-
     def __str__(self) -> str:
         return self.email
 

@@ -235,9 +235,6 @@ class Import(Timestamped, CheckState):
             ("check_import", "Can check the whole file of an import in preview"),
         ]
 
-    class JSONAPIMeta:
-        resource_name = "imports"
-
     def __str__(self) -> str:
         return f"{self.get_source_display()} import {self.original_filename or self.id}"
 

@@ -88,9 +88,6 @@ class PossibleDuplicate(models.Model):
         ordering = ["created_at", "id"]
         indexes = [models.Index(fields=["import_record", "created_at"], name="duplicate_by_import")]
 
-    class JSONAPIMeta:
-        resource_name = "possible_duplicates"
-
     def __str__(self) -> str:
         return f"{self.get_reason_display()} (line {self.line_number})"
 
