@@ -127,6 +127,24 @@ class Tag(models.Model):
         return self.name
 
 
+class PartialDate:
+    """A date that is often known without its year (a birthday, an anniversary): its parts are kept apart.
+
+    `birthday = PartialDate()` declares the fields birthday_month, birthday_day
+    and birthday_year, each empty when unknown.
+    """
+
+    PARTS = ("month", "day", "year")
+
+    def __init__(self) -> None:
+        # Made here, while the class body runs, so that the parts stand where the date is declared.
+        self.fields = {part: models.PositiveSmallIntegerField(null=True, blank=True) for part in self.PARTS}
+
+    def contribute_to_class(self, cls: type[models.Model], name: str) -> None:
+        for part, field in self.fields.items():
+            cls.add_to_class(f"{name}_{part}", field)
+
+
 class Person(Timestamped):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="people")
@@ -136,13 +154,8 @@ class Person(Timestamped):
     title = models.CharField(max_length=50, blank=True)
     suffix = models.CharField(max_length=50, blank=True)
     is_spouse = models.BooleanField(default=False)
-    # A birthday or anniversary is often known without its year: the parts are kept apart.
-    birthday_month = models.PositiveSmallIntegerField(null=True, blank=True)
-    birthday_day = models.PositiveSmallIntegerField(null=True, blank=True)
-    birthday_year = models.PositiveSmallIntegerField(null=True, blank=True)
-    anniversary_month = models.PositiveSmallIntegerField(null=True, blank=True)
-    anniversary_day = models.PositiveSmallIntegerField(null=True, blank=True)
-    anniversary_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    birthday = PartialDate()
+    anniversary = PartialDate()
     occupation = models.CharField(max_length=255, blank=True)
     employer = models.CharField(max_length=255, blank=True)
     deceased = models.BooleanField(default=False)
@@ -201,14 +214,25 @@ class PhoneNumber(ContactPoint):
         super().save(*args, **kwargs)
 
 
-class Address(models.Model):
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="addresses")
+class PostalAddress(models.Model):
+    """The parts of a postal address, as written: a contact's, or a donor's as the organisation has it."""
+
     street = models.TextField(blank=True)
     city = models.CharField(max_length=255, blank=True)
     state = models.CharField(max_length=255, blank=True)
     postal_code = models.CharField(max_length=50, blank=True)
     country = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return ", ".join(part for part in [self.street, self.city, self.state, self.postal_code, self.country] if part)
+
+
+class Address(PostalAddress):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="addresses")
     metro_area = models.CharField(max_length=255, blank=True)
     region = models.CharField(max_length=255, blank=True)
     location = models.CharField(max_length=20, blank=True)
@@ -218,19 +242,6 @@ class Address(models.Model):
     class Meta:
         ordering = ["-primary_mailing_address", "created_at"]
         verbose_name_plural = "addresses"
-
-    def __str__(self) -> str:
-        return ", ".join(
-            part
-            for part in [
-                self.street,
-                self.city,
-                self.state,
-                self.postal_code,
-                self.country,
-            ]
-            if part
-        )
 
 
 class SampleContact(Timestamped, ContactAttributes):
