@@ -41,7 +41,7 @@ from imports.pipeline.builders.tnt_book import (
     designated_line,
     with_lines_of,
 )
-from imports.pipeline.writer import insert_new, loaded_instances, new_instance, rows_in, update_rows
+from imports.pipeline.bulk_insert import insert_new, loaded_instances, new_instance, rows_in, update_rows
 
 PERSONAL_ORGANIZATION = "0"  # gifts TntConnect records without an organisation (personally received)
 
