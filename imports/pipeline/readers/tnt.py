@@ -16,7 +16,8 @@ Three concerns shape this module:
   expanded, read or fetched.  Real exports never contain one.
 * Tolerance: real exports contain characters XML 1.0 forbids (NUL, form feed,
   other C0 controls, raw or as character references).  They are stripped from
-  the byte stream before the parser sees them instead of failing the file.
+  the byte stream before the parser sees them instead of failing the file
+  (imports/pipeline/readers/xml_cleaning.py).
 * Bounded memory: exports of a million contacts exist.  The document is read
   with ``iterparse`` and every table row is dropped from the tree as soon as it
   has been read, so memory does not grow with the file.
@@ -26,7 +27,6 @@ Pure Python: no Django, no database.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import BinaryIO
@@ -37,6 +37,8 @@ from xml.parsers.expat import errors as expat_errors
 from defusedxml import DefusedXmlException, DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
 
 from imports.pipeline.readers import FileReadError
+from imports.pipeline.readers.tnt_groups import GroupMemberships
+from imports.pipeline.readers.xml_cleaning import CHUNK_SIZE, XmlCleaningReader
 
 __all__ = [
     "DTD_MESSAGE",
@@ -132,7 +134,8 @@ class TntAnalysis:
     application: str  # "TntConnect" or "TntMPD" ("" if the file does not say)
     version: str  # as written, e.g. "3.0", "3.2"
     groups: list[TntGroup]
-    group_members: dict[str, list[str]]  # contact tnt_id -> group ids
+    group_sizes: dict[str, int]  # group id -> how many contacts are in it
+    sample_groups: dict[str, list[str]]  # a sample's tnt_id -> its group ids, in file order (none: not listed)
     contact_count: int
     samples: list[TntContactRow]  # the first SAMPLE_SIZE contacts
     tables: dict[str, int] = field(default_factory=dict)  # every table with rows, in file order -> row count
@@ -142,32 +145,40 @@ class TntAnalysis:
 def analyze_tnt(stream: BinaryIO, *, extra_tables: frozenset[str] = frozenset()) -> TntAnalysis:
     """Validate an export and collect what the upload needs, in one pass.
 
-    Groups and memberships are small (they are needed whole to filter and tag
-    contacts); contacts are only counted, and the first few kept as samples.
-    `extra_tables` are small tables kept whole (settings such as Currency).
+    Groups are few and kept whole; their memberships are counted as they
+    stream by (imports/pipeline/readers/tnt_groups.py), for each group's
+    size and the samples' groups. Contacts are only counted, and the first
+    few kept as samples. `extra_tables` are small tables kept whole
+    (settings such as Currency).
     """
     document = _TntDocument(stream)
     groups: list[TntGroup] = []
-    members: dict[str, list[str]] = {}
+    memberships = GroupMemberships()
     samples: list[TntContactRow] = []
     extra: list[TntRow] = []
     count = 0
-    for table, row_id, fields in document.rows({"Contact", "Group", "GroupContact", *extra_tables}):
-        if table == "Contact":
-            count += 1
-            if len(samples) < SAMPLE_SIZE:
-                samples.append(TntContactRow(row_id, fields, count))
-        elif table == "Group":
-            groups.append(_group(row_id, fields))
-        elif table == "GroupContact":
-            _add_membership(members, fields)
-        else:
-            extra.append(TntRow(table, row_id, fields, len(extra) + 1))
+    try:
+        for table, row_id, fields in document.rows({"Contact", "Group", "GroupContact", *extra_tables}):
+            if table == "Contact":
+                count += 1
+                if len(samples) < SAMPLE_SIZE:
+                    samples.append(TntContactRow(row_id, fields, count))
+            elif table == "Group":
+                groups.append(_group(row_id, fields))
+            elif table == "GroupContact":
+                memberships.add(fields)
+            else:
+                extra.append(TntRow(table, row_id, fields, len(extra) + 1))
+        group_sizes = memberships.sizes()
+        sample_groups = memberships.groups_of(sample.tnt_id for sample in samples)
+    finally:
+        memberships.close()
     return TntAnalysis(
         application=document.application,
         version=document.version,
         groups=groups,
-        group_members=members,
+        group_sizes=group_sizes,
+        sample_groups=sample_groups,
         contact_count=count,
         samples=samples,
         tables=document.table_rows,
@@ -211,16 +222,6 @@ def _group(row_id: str, fields: dict[str, str]) -> TntGroup:
     )
 
 
-def _add_membership(members: dict[str, list[str]], fields: dict[str, str]) -> None:
-    contact_id = fields.get("ContactID", "").strip()
-    group_id = fields.get("GroupID", "").strip()
-    if not contact_id or not group_id:
-        return
-    group_ids = members.setdefault(contact_id, [])
-    if group_id not in group_ids:
-        group_ids.append(group_id)
-
-
 class _Finished(Exception):
     """Raised by a parser handler to stop reading: the root element or the last table wanted has ended."""
 
@@ -240,7 +241,7 @@ class _TntDocument:
     """
 
     def __init__(self, stream: BinaryIO) -> None:
-        self._reader = _XmlCleaningReader(stream)
+        self._reader = XmlCleaningReader(stream)
         self._root_seen = False
         self._tables_seen = False
         self.table_rows: dict[str, int] = {}  # rows seen per table, in file order
@@ -271,7 +272,7 @@ class _TntDocument:
         done: list[tuple[str, str, dict[str, str]]] = []  # the wanted rows the chunk being parsed completed
         _RowCollector(self, parser, tables, stop_after, done)
         while True:
-            data = self._reader.read(_CHUNK_SIZE)
+            data = self._reader.read(CHUNK_SIZE)
             try:
                 parser.Parse(data, not data)
             except _Finished:
@@ -447,94 +448,3 @@ def _defused_expat():
     parser.UnparsedEntityDeclHandler = refuse_unparsed_entity
     parser.ExternalEntityRefHandler = refuse_external_reference
     return parser
-
-
-# Bytes of the C0 controls XML 1.0 forbids: all but tab, LF and CR.  Removing
-# them byte by byte is safe in UTF-8 and in any ASCII-compatible single-byte
-# encoding, since these bytes never occur inside a multi-byte UTF-8 sequence.
-_FORBIDDEN_BYTES = bytes(b for b in range(0x20) if b not in (0x09, 0x0A, 0x0D))
-_CHARACTER_REFERENCE = re.compile(rb"&#(x[0-9A-Fa-f]+|[0-9]+);")
-# What may be the beginning of a character reference cut by a chunk boundary.
-_REFERENCE_PREFIX = re.compile(rb"&(?:#(?:x[0-9A-Fa-f]*|[0-9]*))?")
-_LONGEST_HELD_REFERENCE = 32
-_UTF8_BOM = b"\xef\xbb\xbf"
-_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
-_WHITESPACE = b" \t\r\n"
-_CHUNK_SIZE = 64 * 1024
-
-
-class _XmlCleaningReader:
-    """A read-only binary stream that drops characters XML 1.0 forbids.
-
-    Raw forbidden bytes and character references to forbidden code points
-    (``&#0;``, ``&#x0C;``, ``&#xFFFE;``, surrogates, ...) are removed chunk by
-    chunk.  A reference cut by a chunk boundary is held back and completed by
-    the next chunk.  A UTF-16 file (it starts with a UTF-16 byte-order mark) is
-    passed through untouched, since its bytes cannot be filtered one by one.
-
-    It also notes whether any content was seen and whether the end was
-    reached, so parse errors can be told apart (empty file, truncated file).
-    """
-
-    def __init__(self, raw: BinaryIO) -> None:
-        self._raw = raw
-        self._pending = b""  # a possibly incomplete reference held back
-        self._started = False
-        self._passthrough = False
-        self.at_eof = False
-        self.saw_content = False
-
-    def read(self, size: int = -1) -> bytes:
-        """Return cleaned bytes; b"" only at the end of the stream."""
-        size = _CHUNK_SIZE if size is None or size < 0 else max(size, 1)
-        while not self.at_eof:
-            data = self._raw.read(size)
-            if not data:
-                self.at_eof = True
-                data, self._pending = self._pending, b""
-                self._note_content(data)
-                return data
-            cleaned = self._clean(data)
-            if cleaned:
-                return cleaned
-        return b""
-
-    def _clean(self, data: bytes) -> bytes:
-        first = not self._started
-        self._started = True
-        if first and data.startswith(_UTF16_BOMS):
-            self._passthrough = self.saw_content = True
-        if self._passthrough:
-            return data
-        data = self._pending + data.translate(None, _FORBIDDEN_BYTES)
-        data, self._pending = _split_incomplete_reference(data)
-        data = _CHARACTER_REFERENCE.sub(_drop_forbidden_reference, data)
-        # A UTF-8 byte-order mark alone does not make a file non-empty.
-        self._note_content(data[3:] if first and data.startswith(_UTF8_BOM) else data)
-        return data
-
-    def _note_content(self, data: bytes) -> None:
-        if not self.saw_content and data.strip(_WHITESPACE):
-            self.saw_content = True
-
-
-def _split_incomplete_reference(data: bytes) -> tuple[bytes, bytes]:
-    """Split off a trailing ``&``, ``&#``, ``&#x1`` ... that the next chunk completes."""
-    start = max(0, len(data) - _LONGEST_HELD_REFERENCE)
-    amp = data.rfind(b"&", start)
-    if amp != -1 and _REFERENCE_PREFIX.fullmatch(data, amp):
-        return data[:amp], data[amp:]
-    return data, b""
-
-
-def _drop_forbidden_reference(match: re.Match[bytes]) -> bytes:
-    digits = match.group(1)
-    code = int(digits[1:], 16) if digits.startswith(b"x") else int(digits)
-    return b"" if _is_forbidden_code_point(code) else match.group(0)
-
-
-def _is_forbidden_code_point(code: int) -> bool:
-    """XML 1.0 Char production: what a character reference may not name."""
-    if code < 0x20:
-        return code not in (0x09, 0x0A, 0x0D)
-    return 0xD800 <= code <= 0xDFFF or code in (0xFFFE, 0xFFFF) or code > 0x10FFFF
