@@ -23,7 +23,7 @@ from imports.pipeline.book_writer import BookContext, StepResult, new_record, re
 from imports.pipeline.builders.tnt_data_sync import DataSyncDonor, DataSyncGift, DataSyncOrganization
 from imports.pipeline.builders.tnt_lookups import TntLookups
 from imports.pipeline.bulk_insert import insert_new, new_instance, rows_in, update_rows
-from imports.pipeline.gifts_writer import designation_account_for, link_donor_accounts
+from imports.pipeline.gifts_writer import designation_account_for, donation_values, link_donor_accounts
 from imports.pipeline.ids import time_ordered_id
 from imports.pipeline.tnt_steps import FALLBACK_CURRENCY
 
@@ -134,17 +134,9 @@ def write_donations(context: DataSyncContext, gifts: list[DataSyncGift]) -> Step
                 )
             )
             continue
-        values = {
-            "donor_account_id": account_id,
-            "designation_account_id": designations[gift.designation],
-            "amount": gift.amount,
-            "currency": gift.currency or context.currency,
-            "tendered_amount": gift.tendered_amount,
-            "tendered_currency": gift.tendered_currency or gift.currency or context.currency,
-            "donation_date": gift.donation_date,
-            "memo": gift.memo,
-            "motivation": gift.motivation,
-        }
+        values = donation_values(
+            context, gift, donor_account_id=account_id, designation_account_id=designations[gift.designation]
+        )
         rows.append((gift.donation_id, values))
     # A TntDataSync gift has no TntConnect id: DONATION_ID identifies it (the donation_remote_id constraint).
     outcome = upsert(context, Donation, rows, scope={"tnt_id": ""}, key="remote_id", now=now)

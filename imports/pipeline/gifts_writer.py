@@ -41,6 +41,7 @@ from imports.pipeline.builders.tnt_book import (
     designated_line,
     with_lines_of,
 )
+from imports.pipeline.builders.tnt_data_sync import DataSyncGift
 from imports.pipeline.writer import insert_new, loaded_instances, new_instance, rows_in, update_rows
 
 PERSONAL_ORGANIZATION = "0"  # gifts TntConnect records without an organisation (personally received)
@@ -183,18 +184,8 @@ def write_donations(context: BookContext, drafts: list[DonationDraft]) -> StepRe
             continue
         appeal_id = appeals.get(draft.appeal_tnt_id, (None, ""))[0]
         contact_of[draft.tnt_id] = contact_id
-        values = {
-            "donor_account_id": account_id,
-            "designation_account_id": designation_id,
-            "amount": draft.amount,
-            "currency": draft.currency or context.currency,
-            "tendered_amount": draft.tendered_amount,
-            "tendered_currency": draft.tendered_currency or draft.currency or context.currency,
-            "donation_date": draft.donation_date,
-            "remote_id": draft.remote_id,
-            "motivation": draft.motivation,
-            "memo": draft.memo,
-        }
+        values = donation_values(context, draft, donor_account_id=account_id, designation_account_id=designation_id)
+        values["remote_id"] = draft.remote_id
         if not context.appeals_from_splits:
             values |= {"appeal_id": appeal_id, "appeal_amount": draft.appeal_amount if appeal_id else None}
         rows.append((draft.tnt_id, values))
@@ -202,6 +193,31 @@ def write_donations(context: BookContext, drafts: list[DonationDraft]) -> StepRe
     appealed = [(record, contact_of[record.tnt_id]) for record in [*outcome.new, *outcome.changed] if record.appeal_id]
     add_appeal_pledges(context, appealed, now=now)
     return result_of(outcome, failures)
+
+
+def donation_values(
+    context: BookContext,
+    gift: DonationDraft | DataSyncGift,
+    *,
+    donor_account_id: uuid.UUID,
+    designation_account_id: uuid.UUID,
+) -> dict:
+    """What a gift of either source (a Gift row, a TntDataSync [GIFTS] row) writes into its donation.
+
+    A gift that names no currency is in the import's; what the donor
+    tendered is in the gift's currency unless the gift says otherwise.
+    """
+    return {
+        "donor_account_id": donor_account_id,
+        "designation_account_id": designation_account_id,
+        "amount": gift.amount,
+        "currency": gift.currency or context.currency,
+        "tendered_amount": gift.tendered_amount,
+        "tendered_currency": gift.tendered_currency or gift.currency or context.currency,
+        "donation_date": gift.donation_date,
+        "memo": gift.memo,
+        "motivation": gift.motivation,
+    }
 
 
 def _keep_splits(donation: Donation, values: dict) -> dict:
