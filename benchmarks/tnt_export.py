@@ -11,6 +11,7 @@ The same arguments always give the same file.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -46,6 +47,16 @@ class ExportSize:
     def records(self) -> int:
         """Rows of the tables the importer reads for these: what a records-per-second figure counts."""
         return self.contacts + self.tasks + self.history + self.gifts
+
+    @classmethod
+    def add_arguments(cls, parser: argparse.ArgumentParser, default: ExportSize) -> None:
+        """--contacts, --tasks, --history and --gifts, as both command lines take them."""
+        for size in dataclasses.fields(cls):
+            parser.add_argument(f"--{size.name}", type=int, default=getattr(default, size.name))
+
+    @classmethod
+    def from_arguments(cls, args: argparse.Namespace) -> ExportSize:
+        return cls(**{size.name: getattr(args, size.name) for size in dataclasses.fields(cls)})
 
 
 def write_export(path: Path, size: ExportSize, *, seed: int = 1) -> Path:
@@ -217,14 +228,11 @@ def _promise(n: int, contacts: int) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--contacts", type=int, default=1000)
-    parser.add_argument("--tasks", type=int, default=1000)
-    parser.add_argument("--history", type=int, default=10000)
-    parser.add_argument("--gifts", type=int, default=2500)
+    ExportSize.add_arguments(parser, ExportSize(contacts=1000, tasks=1000, history=10000, gifts=2500))
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("-o", "--output", type=Path, required=True)
     args = parser.parse_args()
-    size = ExportSize(args.contacts, args.tasks, args.history, args.gifts)
+    size = ExportSize.from_arguments(args)
     write_export(args.output, size, seed=args.seed)
     print(f"{args.output}: {args.output.stat().st_size / 1e6:.1f} MB, {size.records} records")
 

@@ -24,14 +24,11 @@ from benchmarks.tnt_export import ExportSize, write_export
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--contacts", type=int, default=20_000)
-    parser.add_argument("--tasks", type=int, default=20_000)
-    parser.add_argument("--history", type=int, default=200_000)
-    parser.add_argument("--gifts", type=int, default=50_000)
+    ExportSize.add_arguments(parser, ExportSize(contacts=20_000, tasks=20_000, history=200_000, gifts=50_000))
     parser.add_argument("--export", type=Path, help="an export written before with the same sizes (not rewritten)")
     parser.add_argument("--repeat", type=int, default=1)
     args = parser.parse_args()
-    size = ExportSize(args.contacts, args.tasks, args.history, args.gifts)
+    size = ExportSize.from_arguments(args)
     with tempfile.TemporaryDirectory() as workdir:
         export = args.export or write_export(Path(workdir) / "export.xml", size)
         for _ in range(args.repeat):

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from imports.models import Import
 from imports.pipeline.builders.tnt_lookups import LOOKUP_TABLES, TntLookups
 from imports.pipeline.readers import FileReadError
+from imports.pipeline.readers.rows import ReadLimits
 from imports.pipeline.readers.tabular import SheetNotApplicable, analyze_tabular
 from imports.pipeline.readers.tnt import analyze_tnt
 from imports.pipeline.readers.tnt_data_sync import DONORS, GIFTS, analyze_data_sync
@@ -33,11 +34,8 @@ class FileAnalysis:
     tnt_groups: list[dict] = field(default_factory=list)
 
 
-def csv_limits() -> dict:
-    return {
-        "max_field_size": settings.IMPORT_CSV_MAX_FIELD_SIZE,
-        "max_columns": settings.IMPORT_CSV_MAX_COLUMNS,
-    }
+def csv_limits() -> ReadLimits:
+    return ReadLimits(max_field_size=settings.IMPORT_CSV_MAX_FIELD_SIZE, max_columns=settings.IMPORT_CSV_MAX_COLUMNS)
 
 
 def data_sync_limits() -> dict:
@@ -79,7 +77,7 @@ NOTHING_TO_IMPORT = {
 
 def _analyze_csv(stream: BinaryIO, sheet: str | None = None) -> FileAnalysis:
     _refuse_markup(stream)
-    analysis = analyze_tabular(stream, sheet=sheet, **csv_limits())
+    analysis = analyze_tabular(stream, sheet=sheet, limits=csv_limits())
     return FileAnalysis(
         file_format=analysis.file_format,
         rows_total=analysis.row_count,
@@ -142,7 +140,7 @@ def _analyze_tnt(stream: BinaryIO, sheet: str | None = None) -> FileAnalysis:
                 "line_number": row.position,
                 "tnt_id": row.tnt_id,
                 "values": row.fields,
-                "groups": analysis.group_members.get(row.tnt_id, []),
+                "groups": analysis.sample_groups.get(row.tnt_id, []),
             }
             for row in analysis.samples
         ],
@@ -152,7 +150,7 @@ def _analyze_tnt(stream: BinaryIO, sheet: str | None = None) -> FileAnalysis:
                 "description": group.description,
                 "category": group.category,
                 "path_name": group.path_name,
-                "contacts": sum(group.id in ids for ids in analysis.group_members.values()),
+                "contacts": analysis.group_sizes.get(group.id, 0),
             }
             for group in analysis.groups
         ],

@@ -6,7 +6,7 @@ as the import will be.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
 
@@ -89,7 +89,7 @@ def csv_rows(import_record: Import, stream: BinaryIO) -> Iterator[BuiltRow]:
     # The CSV flow reads CSV, Excel and vCard files: read_tabular dispatches on file_format["kind"]
     # ("csv", "xlsx", "vcard"; a format stored without a kind is CSV).
     builder = csv_builder(import_record)
-    for row in read_tabular(stream, import_record.file_format, **csv_limits()):
+    for row in read_tabular(stream, import_record.file_format, limits=csv_limits()):
         draft, error = build(builder.build, row.values)
         yield BuiltRow(line_number=row.line_number, cells=list(row.cells), draft=draft, error=error)
 
@@ -149,37 +149,30 @@ def failure_headers(import_record: Import) -> list[str]:
 
 def sample_drafts(import_record: Import) -> Iterator[tuple[int, ContactDraft]]:
     """Drafts of the stored first rows; rows that cannot become contacts are left out."""
+    build_sample = sample_builder(import_record)
+    for stored in import_record.sample_rows:
+        draft, _ = build(build_sample, stored)
+        if draft is not None:
+            yield stored["line_number"], draft
+
+
+def sample_builder(import_record: Import) -> Callable[[dict], ContactDraft]:
+    """The source's builder, applied to a stored sample row (``Import.sample_rows``) as to a row of its file."""
     if import_record.source == Import.Source.TNT:
         members = {}
         options = tnt_options(import_record, group_members=members)
-        for stored in import_record.sample_rows:
+
+        def build_tnt_sample(stored: dict) -> ContactDraft:
             members[stored["tnt_id"]] = stored.get("groups", [])
-            row = TntContactRow(
-                tnt_id=stored["tnt_id"],
-                fields=stored["values"],
-                position=stored["line_number"],
-            )
-            draft, _ = build(lambda r: build_tnt_contact(r, options), row)
-            if draft is not None:
-                yield stored["line_number"], draft
-        return
+            row = TntContactRow(tnt_id=stored["tnt_id"], fields=stored["values"], position=stored["line_number"])
+            return build_tnt_contact(row, options)
+
+        return build_tnt_sample
     if import_record.source == Import.Source.TNT_DATA_SYNC:
         options = data_sync_options(import_record)
-        for stored in import_record.sample_rows:
-            row = DataSyncRow(DONORS, stored["line_number"], stored["values"], ())
-            draft, _ = build(lambda r: build_donor(r, options)[0], row)
-            if draft is not None:
-                yield stored["line_number"], draft
-        return
+        return lambda stored: build_donor(DataSyncRow(DONORS, stored["line_number"], stored["values"], ()), options)[0]
     if import_record.source == Import.Source.GOOGLE:
         options = google_options(import_record)
-        for stored in import_record.sample_rows:
-            draft, _ = build(lambda person: build_google_contact(person, options), stored["person"])
-            if draft is not None:
-                yield stored["line_number"], draft
-        return
+        return lambda stored: build_google_contact(stored["person"], options)
     builder = csv_builder(import_record)
-    for stored in import_record.sample_rows:
-        draft, _ = build(builder.build, stored["values"])
-        if draft is not None:
-            yield stored["line_number"], draft
+    return lambda stored: builder.build(stored["values"])

@@ -9,7 +9,8 @@ from faker import Faker
 from nameparser import HumanName
 
 from benchmarks.data import FIRST_NAMES, LAST_PREFIXES, LAST_SUFFIXES
-from imports.pipeline.builders.names import ParsedName, _parse_plain, parse_full_name
+from imports.pipeline.builders.drafts import PersonDraft
+from imports.pipeline.builders.names import _parse_plain, parse_full_name
 from imports.pipeline.builders.values import _is_plain_valid_email, normalize_email
 
 LOCALES = ["en_US", "en_GB", "en_IE", "en_CA", "es_ES", "de_DE", "fr_FR", "it_IT", "nl_NL", "pt_BR", "pl_PL", "sv_SE"]
@@ -57,11 +58,17 @@ def test_the_plain_name_fast_path_agrees_with_nameparser():
             continue
         fast += 1
         parsed = HumanName(text)
-        assert plain == ParsedName(
-            first=parsed.first, middle=parsed.middle, last=parsed.last, title=parsed.title, suffix=parsed.suffix
+        assert plain == PersonDraft(
+            first_name=parsed.first,
+            last_name=parsed.last,
+            middle_name=parsed.middle,
+            title=parsed.title,
+            suffix=parsed.suffix,
         ), text
     assert fast > 5_000  # the fast path is really taken, titled names included
-    assert _parse_plain("Dr. John Q. Public Jr.") == ParsedName("John", "Q.", "Public", "Dr.", "Jr.")
+    assert _parse_plain("Dr. John Q. Public Jr.") == PersonDraft(
+        first_name="John", last_name="Public", middle_name="Q.", title="Dr.", suffix="Jr."
+    )
 
 
 @pytest.mark.parametrize(
@@ -73,9 +80,9 @@ def test_names_outside_the_fast_path_go_to_nameparser(text):
 
 
 def test_couples_parse_the_same_with_the_fast_path():
-    assert parse_full_name("John and Jane Doe")[0] == ParsedName(first="John", last="Doe")
-    assert parse_full_name("John and Jane Doe")[1] == ParsedName(first="Jane", last="Doe")
-    assert parse_full_name("Doe, John and Jane")[1] == ParsedName(first="Jane", last="Doe")
+    assert parse_full_name("John and Jane Doe")[0] == PersonDraft(first_name="John", last_name="Doe")
+    assert parse_full_name("John and Jane Doe")[1] == PersonDraft(first_name="Jane", last_name="Doe")
+    assert parse_full_name("Doe, John and Jane")[1] == PersonDraft(first_name="Jane", last_name="Doe")
 
 
 def email_samples() -> list[str]:

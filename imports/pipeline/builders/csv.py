@@ -127,19 +127,12 @@ class CsvContactBuilder:
         primary = PersonDraft(first_name=first, last_name=last)
         spouse = None
         if not (first or last):
-            parsed, parsed_spouse = parse_full_name(self.value(values, "full_name"))
-            primary = PersonDraft(
-                first_name=parsed.first,
-                last_name=parsed.last,
-                middle_name=parsed.middle,
-                title=parsed.title,
-                suffix=parsed.suffix,
-            )
-            if parsed_spouse and parsed_spouse.first:
-                spouse = PersonDraft(
-                    first_name=parsed_spouse.first,
-                    last_name=parsed_spouse.last or primary.last_name,
-                    middle_name=parsed_spouse.middle,
+            primary, parsed_spouse = parse_full_name(self.value(values, "full_name"))
+            if parsed_spouse and parsed_spouse.first_name:
+                spouse = PersonDraft(  # rebuilt, not reused: the spouse of a full name takes no title or suffix
+                    first_name=parsed_spouse.first_name,
+                    last_name=parsed_spouse.last_name or primary.last_name,
+                    middle_name=parsed_spouse.middle_name,
                     is_spouse=True,
                 )
         spouse_first = self.value(values, "spouse_first_name")

@@ -106,7 +106,7 @@ def _person(person: dict) -> PersonDraft:
     middle = (name.get("middleName") or "").strip()
     if not (first or last):
         parsed, _ = parse_full_name(name.get("unstructuredName") or name.get("displayName") or "")
-        first, last, middle = parsed.first, parsed.last, middle or parsed.middle
+        first, last, middle = parsed.first_name, parsed.last_name, middle or parsed.middle_name
     organization = _primary(person.get("organizations"))
     birthday = (_primary(person.get("birthdays")).get("date")) or {}
     anniversary = next((e.get("date") or {} for e in person.get("events", []) if e.get("type") == "anniversary"), {})

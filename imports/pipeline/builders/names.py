@@ -1,27 +1,19 @@
-"""Human names: parse a "Full Name" cell and compose a contact's name."""
+"""Human names: parse a "Full Name" cell into people and compose a contact's name."""
 
 from __future__ import annotations
 
 import dataclasses
 import re
-from dataclasses import dataclass
 from functools import cache
 
 from nameparser import HumanName, Lexicon
+
+from imports.pipeline.builders.drafts import PersonDraft
 
 _COUPLE = re.compile(r"\s+(?:and|&|\+)\s+", re.IGNORECASE)
 # A capitalised ASCII word ("Smith", "Smith-Jones"): the only shape the fast path reads.
 _PLAIN_WORD = re.compile(r"[A-Z][a-z]+(?:-[A-Z][a-z]+)*\Z")
 _ROMAN_NUMERAL = re.compile(r"[ivxlcdm]+\Z")
-
-
-@dataclass
-class ParsedName:
-    first: str = ""
-    middle: str = ""
-    last: str = ""
-    title: str = ""
-    suffix: str = ""
 
 
 @cache
@@ -52,7 +44,7 @@ _FAST_SUFFIXES = frozenset({"Jr.", "Sr.", "Jr", "Sr", "II", "III", "IV"})
 _INITIAL = re.compile(r"[A-Z]\.\Z")
 
 
-def _parse_plain(text: str) -> ParsedName | None:
+def _parse_plain(text: str) -> PersonDraft | None:
     """Everyday names without asking nameparser, otherwise the costliest step of a row.
 
     Reads one or two plain words ("John", "John Smith"), optionally with a
@@ -75,38 +67,36 @@ def _parse_plain(text: str) -> ParsedName | None:
         return None
     if len(words) == 1 and (title or suffix or middle):
         return None
-    return ParsedName(
-        first=words[0], middle=middle, last=words[1] if len(words) == 2 else "", title=title, suffix=suffix
-    )
+    last = words[1] if len(words) == 2 else ""
+    return PersonDraft(first_name=words[0], last_name=last, middle_name=middle, title=title, suffix=suffix)
 
 
-def _parse_one(text: str) -> ParsedName:
+def _parse_one(text: str) -> PersonDraft:
     plain = _parse_plain(text)
     if plain is not None:
         return plain
     name = HumanName(text)
-    return ParsedName(
-        first=name.first,
-        middle=name.middle,
-        last=name.last,
-        title=name.title,
-        suffix=name.suffix,
+    return PersonDraft(
+        first_name=name.first, last_name=name.last, middle_name=name.middle, title=name.title, suffix=name.suffix
     )
 
 
-def parse_full_name(full_name: str) -> tuple[ParsedName, ParsedName | None]:
+def parse_full_name(full_name: str) -> tuple[PersonDraft, PersonDraft | None]:
     """'John and Jane Doe', 'Doe, John and Jane', 'Dr. John Q. Public Jr.' -> (primary, spouse or None).
+
+    The people come back with only their names filled (first, middle, last,
+    title, suffix); the spouse is not marked as one, the builder decides that.
 
     A couple written with one last name ("John and Jane Doe") gives both
     people that last name; "John Doe and Jane Smith" keeps each one's own.
     """
     text = " ".join(full_name.split())
     if not text:
-        return ParsedName(), None
+        return PersonDraft(), None
     if "," in text:
         last, _, firsts = text.partition(",")
         parts = _COUPLE.split(firsts.strip(), maxsplit=1)
-        primary = _parse_one(f"{parts[0]} {last}") if parts[0] else ParsedName(last=last.strip())
+        primary = _parse_one(f"{parts[0]} {last}") if parts[0] else PersonDraft(last_name=last.strip())
         spouse = _parse_one(f"{parts[1]} {last}") if len(parts) > 1 and parts[1] else None
         return primary, spouse
     parts = _COUPLE.split(text, maxsplit=1)
@@ -114,9 +104,9 @@ def parse_full_name(full_name: str) -> tuple[ParsedName, ParsedName | None]:
         return _parse_one(text), None
     spouse = _parse_one(parts[1])
     primary = _parse_one(parts[0])
-    if primary.first and not primary.last or _is_lone_given_name(parts[0]):
+    if primary.first_name and not primary.last_name or _is_lone_given_name(parts[0]):
         # "John and Jane Doe": the first part is only a given name.
-        primary = _parse_one(f"{parts[0]} {spouse.last}")
+        primary = _parse_one(f"{parts[0]} {spouse.last_name}")
     return primary, spouse
 
 
@@ -143,6 +133,11 @@ def greeting_for(first: str, spouse_first: str = "") -> str:
 def as_contact_name(full_name: str) -> str:
     """'Bob and Dawn Doe' -> 'Doe, Bob and Dawn': how a referral written as a full name finds its contact."""
     primary, spouse = parse_full_name(full_name)
-    if not (primary.first or primary.last):
+    if not (primary.first_name or primary.last_name):
         return ""
-    return contact_name(primary.first, primary.last, spouse.first if spouse else "", spouse.last if spouse else "")
+    return contact_name(
+        primary.first_name,
+        primary.last_name,
+        spouse.first_name if spouse else "",
+        spouse.last_name if spouse else "",
+    )

@@ -29,8 +29,9 @@ def tnt_people(fields: Fields) -> list[PersonDraft]:
     if is_organization and (contact_person := fields["OrgContactPerson"]):
         # The organisation's letters go to this person.
         parsed, _ = parse_full_name(contact_person)
-        primary.first_name, primary.last_name, primary.title = parsed.first, parsed.last, parsed.title or primary.title
-        primary.middle_name, primary.suffix = parsed.middle or primary.middle_name, parsed.suffix or primary.suffix
+        primary.first_name, primary.last_name = parsed.first_name, parsed.last_name
+        primary.title, primary.suffix = parsed.title or primary.title, parsed.suffix or primary.suffix
+        primary.middle_name = parsed.middle_name or primary.middle_name
     if _has_name(primary) or primary.emails or primary.phones:
         if not _has_name(primary):
             # An organisation, or a contact known by FileAs only: the person

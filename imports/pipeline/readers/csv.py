@@ -27,18 +27,11 @@ from imports.pipeline.readers.encodings import (
     guess_legacy_encoding,
     looks_binary,
 )
-from imports.pipeline.readers.header_row import NoHeaderRow, find_header, no_header_message
-from imports.pipeline.readers.rows import (
-    DEFAULT_MAX_COLUMNS,
-    DEFAULT_MAX_FIELD_SIZE,
-    TabularAnalysis,
-    TabularRow,
-    header_keys,
-    summarize_rows,
-)
+from imports.pipeline.readers.header_row import find_table
+from imports.pipeline.readers.rows import DEFAULT_LIMITS, ReadLimits, TabularAnalysis, TabularRow, summarize_rows
 from imports.pipeline.readers.streams import ReplayedStream, open_text, read_head, rewound
 
-__all__ = ["CsvAnalysis", "CsvFormat", "CsvReader", "analyze_csv", "read_csv"]
+__all__ = ["CsvFormat", "CsvReader", "analyze_csv", "read_csv"]
 
 
 @dataclass(frozen=True)
@@ -57,17 +50,7 @@ class CsvFormat:
         return {"kind": "csv", "encoding": self.encoding, "delimiter": self.delimiter}
 
 
-@dataclass
-class CsvAnalysis(TabularAnalysis):
-    format: CsvFormat
-
-
-def analyze_csv(
-    stream: BinaryIO,
-    *,
-    max_field_size: int = DEFAULT_MAX_FIELD_SIZE,
-    max_columns: int = DEFAULT_MAX_COLUMNS,
-) -> CsvAnalysis:
+def analyze_csv(stream: BinaryIO, *, limits: ReadLimits = DEFAULT_LIMITS) -> TabularAnalysis:
     """Find the file's format and read it once for headers, constants, samples and count.
 
     The encoding is decided from the first block (BOM, binary check, UTF-8
@@ -83,7 +66,7 @@ def analyze_csv(
         csv_format = CsvFormat(encoding, sniff_delimiter(head, encoding))
         replay = ReplayedStream(head, stream) if not tried else rewound(stream)
         try:
-            return _analyze_pass(replay, csv_format, max_field_size, max_columns)
+            return _analyze_pass(replay, csv_format, limits)
         except _UndecodableText as failure:
             if certain or encoding == "latin-1":
                 raise
@@ -93,15 +76,9 @@ def analyze_csv(
             encoding = guess_legacy_encoding(head[:DETECTION_CONTEXT] + b"\n" + failure.context, tried)
 
 
-def read_csv(
-    stream: BinaryIO,
-    csv_format: CsvFormat,
-    *,
-    max_field_size: int = DEFAULT_MAX_FIELD_SIZE,
-    max_columns: int = DEFAULT_MAX_COLUMNS,
-) -> CsvReader:
+def read_csv(stream: BinaryIO, csv_format: CsvFormat, *, limits: ReadLimits = DEFAULT_LIMITS) -> CsvReader:
     """Open ``stream`` (positioned at 0) with a known format; the header row is read at once."""
-    return CsvReader(stream, csv_format, max_field_size=max_field_size, max_columns=max_columns)
+    return CsvReader(stream, csv_format, limits=limits)
 
 
 class CsvReader:
@@ -113,51 +90,33 @@ class CsvReader:
     unreadable, at the row where it is found.
     """
 
-    def __init__(
-        self,
-        stream: BinaryIO,
-        csv_format: CsvFormat,
-        *,
-        max_field_size: int = DEFAULT_MAX_FIELD_SIZE,
-        max_columns: int = DEFAULT_MAX_COLUMNS,
-    ) -> None:
+    def __init__(self, stream: BinaryIO, csv_format: CsvFormat, *, limits: ReadLimits = DEFAULT_LIMITS) -> None:
         self.format = csv_format
-        self._max_field_size = max_field_size
-        self._max_columns = max_columns
+        self._max_field_size = limits.max_field_size
+        self._max_columns = limits.max_columns
         self._dialect = {
             "delimiter": csv_format.delimiter,
             "quotechar": '"',
             "strict": False,
         }
-        self._check_cell_lengths = not _enforce_field_limit(max_field_size)
+        self._check_cell_lengths = not _enforce_field_limit(limits.max_field_size)
         text = open_text(stream, csv_format.encoding)
         self._lines = _Lines(
             text,
-            max_line_length=max(4 * max_field_size, 1 << 20),
+            max_line_length=max(4 * limits.max_field_size, 1 << 20),
             delimiter=csv_format.delimiter,
-            max_columns=max_columns,
+            max_columns=limits.max_columns,
         )
         self._parser = csv.reader(iter(self._lines), **self._dialect)
-        try:
-            found = find_header(self._read_records())
-        except NoHeaderRow as error:
-            raise FileReadError(no_header_message(error.looked_at)) from None
-        if found is None:
-            raise FileReadError(
-                "The file is empty: it has no header row. Upload a CSV file whose first line names the columns."
-            )
-        header, self._records = found
-        self.header_line_number, header_cells, _ = header
-        self.headers = header_keys(header_cells)
+        self._table = find_table(
+            self._read_records(),
+            empty_message="The file is empty: it has no header row. "
+            "Upload a CSV file whose first line names the columns.",
+        )
+        self.header_line_number, self.headers = self._table.header_line_number, self._table.headers
 
     def __iter__(self) -> Iterator[TabularRow]:
-        keys = tuple(self.headers)
-        width = len(keys)
-        padding = [""] * width
-        for line_number, cells, stripped in self._records:
-            if len(stripped) < width:
-                stripped += padding[len(stripped) :]
-            yield TabularRow(line_number, dict(zip(keys, stripped, strict=False)), tuple(cells))
+        return self._table.rows()
 
     def _read_records(self) -> Iterator[tuple[int, list[str], list[str]]]:
         """Yield (start line, cells, stripped cells) of every non-empty record.
@@ -172,7 +131,7 @@ class CsvReader:
             for cells in parser:
                 line_number, start = start, parser.line_num + 1
                 if lines.at_end:
-                    raise FileReadError(_unclosed_quote_message(line_number))
+                    raise FileReadError(unclosed_quote_message(line_number))
                 stripped = list(map(str.strip, cells))
                 if not any(stripped):
                     continue
@@ -229,17 +188,10 @@ class CsvReader:
         )
 
 
-def _analyze_pass(stream: BinaryIO, csv_format: CsvFormat, max_field_size: int, max_columns: int) -> CsvAnalysis:
-    reader = CsvReader(stream, csv_format, max_field_size=max_field_size, max_columns=max_columns)
-    constants, samples, row_count = summarize_rows(reader.headers, iter(reader))
-    return CsvAnalysis(
-        file_format={**csv_format.as_file_format(), "header_line": reader.header_line_number},
-        headers=reader.headers,
-        constants=constants,
-        samples=samples,
-        row_count=row_count,
-        format=csv_format,
-    )
+def _analyze_pass(stream: BinaryIO, csv_format: CsvFormat, limits: ReadLimits) -> TabularAnalysis:
+    reader = CsvReader(stream, csv_format, limits=limits)
+    file_format = {**csv_format.as_file_format(), "header_line": reader.header_line_number}
+    return summarize_rows(file_format, reader.headers, reader)
 
 
 class _TooManyCells(Exception):
@@ -354,7 +306,8 @@ def _runaway_quote_message(start: int, line: int, limit: int) -> str:
     )
 
 
-def _unclosed_quote_message(start: int) -> str:
+def unclosed_quote_message(start: int) -> str:
+    """Also the TntDataSync reader's: its sections are CSV, and a quote left open reads the same way."""
     return (
         f"Line {start:,}: unbalanced quotes. A quoted cell that starts on this line is never closed, "
         "so the rest of the file would be read as one cell. "

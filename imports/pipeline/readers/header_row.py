@@ -8,17 +8,31 @@ header when the rows that follow it mostly fit under it (they hold no value
 beyond its last named column). Line numbers stay the file's own, so the
 lines above the header are simply not part of the table.
 
-Readers hand in their records as (line number, cells, stripped cells) and get
-back the header record and the records after it, in order; only the first
-few records are held to decide, so memory does not grow with the file.
+Readers (CSV, Excel) hand in their records as (line number, cells, stripped
+cells) and get back the ``Table``: the header's line and keys, and the rows
+under it, in order. Only the first few records are held to decide, so memory
+does not grow with the file.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from itertools import chain, islice
 
-__all__ = ["PREAMBLE_ROWS", "NoHeaderRow", "filled_width", "find_header", "header_index", "no_header_message"]
+from imports.pipeline.readers import FileReadError
+from imports.pipeline.readers.rows import TabularRow, header_keys
+
+__all__ = [
+    "PREAMBLE_ROWS",
+    "NoHeaderRow",
+    "Table",
+    "filled_width",
+    "find_header",
+    "find_table",
+    "header_index",
+    "no_header_message",
+]
 
 #: The most rows above the header that are looked through.
 PREAMBLE_ROWS = 20
@@ -81,6 +95,37 @@ def find_header(records: Iterator[Record]) -> tuple[Record, Iterator[Record]] | 
     if index is None:
         raise NoHeaderRow(min(PREAMBLE_ROWS, len(first)))
     return first[index], chain(first[index + 1 :], records)
+
+
+@dataclass
+class Table:
+    """The table a reader found among its records: where its header is, its keys, and the records under it."""
+
+    header_line_number: int
+    headers: dict[str, str]  # header key -> header as written, in file order
+    records: Iterator[Record]  # the records after the header row, not read yet
+
+    def rows(self) -> Iterator[TabularRow]:
+        """The records as rows: stripped cells under the header keys, a short row padded with ""."""
+        keys = tuple(self.headers)
+        width = len(keys)
+        padding = [""] * width
+        for line_number, cells, stripped in self.records:
+            if len(stripped) < width:
+                stripped += padding[len(stripped) :]
+            yield TabularRow(line_number, dict(zip(keys, stripped, strict=False)), tuple(cells))
+
+
+def find_table(records: Iterator[Record], *, empty_message: str, error: type[FileReadError] = FileReadError) -> Table:
+    """The table whose header `find_header` picks; `error` (a reader's own kind) when there is none."""
+    try:
+        found = find_header(records)
+    except NoHeaderRow as failure:
+        raise error(no_header_message(failure.looked_at)) from None
+    if found is None:
+        raise error(empty_message)
+    (line_number, header_cells, _), rest = found
+    return Table(line_number, header_keys(header_cells), rest)
 
 
 def no_header_message(looked_at: int) -> str:

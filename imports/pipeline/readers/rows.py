@@ -10,15 +10,15 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 __all__ = [
     "CONSTANT_EXCLUDED_WORDS",
-    "DEFAULT_MAX_COLUMNS",
-    "DEFAULT_MAX_FIELD_SIZE",
+    "DEFAULT_LIMITS",
     "MAX_CONSTANT_VALUES",
     "SAMPLE_ROW_COUNT",
+    "ReadLimits",
     "TabularAnalysis",
     "TabularRow",
     "header_keys",
@@ -26,8 +26,6 @@ __all__ = [
     "summarize_rows",
 ]
 
-DEFAULT_MAX_FIELD_SIZE = 1_000_000
-DEFAULT_MAX_COLUMNS = 1_000
 MAX_CONSTANT_VALUES = 100
 SAMPLE_ROW_COUNT = 4
 #: A column whose key contains one of these words holds free text (names,
@@ -54,6 +52,21 @@ CONSTANT_EXCLUDED_WORDS = (
 )
 _NOT_LETTER_OR_DIGIT = re.compile(r"[\W_]+")
 _EXCLUDED_WORD = re.compile("|".join(CONSTANT_EXCLUDED_WORDS))
+
+
+@dataclass(frozen=True, slots=True)
+class ReadLimits:
+    """The most a tabular reader takes from a file before refusing it (the settings' IMPORT_CSV_MAX_*).
+
+    One value passed from the upload and the job down to every reader, so a
+    new limit is added in one place rather than to each reader's signature.
+    """
+
+    max_field_size: int = 1_000_000  # characters in one cell
+    max_columns: int = 1_000  # cells in one row
+
+
+DEFAULT_LIMITS = ReadLimits()
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,13 +130,11 @@ def _free_key(base: str, taken: set[str], first_suffix: int | None = None) -> st
     return f"{base}_{suffix}"
 
 
-def summarize_rows(
-    headers: dict[str, str], rows: Iterator[TabularRow]
-) -> tuple[dict[str, list[str]], list[TabularRow], int]:
-    """(constants, samples, row count) of any stream of rows, by the rules above.
+def summarize_rows(file_format: dict, headers: dict[str, str], rows: Iterable[TabularRow]) -> TabularAnalysis:
+    """The analysis of any stream of rows: its constants, samples and count, by the rules above.
 
-    The other tabular readers (xlsx, vCard) use it, so every format shows the
-    same constants and samples.
+    Every tabular reader (CSV, xlsx, vCard) ends its analysis here, so every
+    format shows the same constants and samples.
     """
     constants: dict[str, dict[str, None]] = {key: {} for key in headers if _may_hold_constants(key)}
     open_columns = list(constants)
@@ -135,7 +146,8 @@ def summarize_rows(
             samples.append(row)
         if open_columns:
             open_columns = _collect_constants(row.values, constants, open_columns)
-    return {key: list(values) for key, values in constants.items()}, samples, row_count
+    found = {key: list(values) for key, values in constants.items()}
+    return TabularAnalysis(file_format, headers, found, samples, row_count)
 
 
 def _collect_constants(

@@ -13,7 +13,7 @@ from typing import BinaryIO
 
 from imports.pipeline.readers import FileReadError
 from imports.pipeline.readers.csv import CsvFormat, analyze_csv, read_csv
-from imports.pipeline.readers.rows import DEFAULT_MAX_COLUMNS, DEFAULT_MAX_FIELD_SIZE, TabularAnalysis, TabularRow
+from imports.pipeline.readers.rows import DEFAULT_LIMITS, ReadLimits, TabularAnalysis, TabularRow
 from imports.pipeline.readers.vcard import analyze_vcard, looks_like_vcard, read_vcard
 from imports.pipeline.readers.xlsx import analyze_xlsx, check_archive, read_xlsx
 
@@ -36,39 +36,29 @@ def detect_kind(stream: BinaryIO) -> str:
 
 
 def analyze_tabular(
-    stream: BinaryIO,
-    *,
-    sheet: str | None = None,
-    max_field_size: int = DEFAULT_MAX_FIELD_SIZE,
-    max_columns: int = DEFAULT_MAX_COLUMNS,
+    stream: BinaryIO, *, sheet: str | None = None, limits: ReadLimits = DEFAULT_LIMITS
 ) -> TabularAnalysis:
     """Read the whole file once: its format, headers, constants, samples and row count."""
     kind = detect_kind(stream)
     if sheet and kind != "xlsx":
         raise SheetNotApplicable()
-    limits = {"max_field_size": max_field_size, "max_columns": max_columns}
     if kind == "xlsx":
-        return analyze_xlsx(stream, sheet=sheet, **limits)
+        return analyze_xlsx(stream, sheet=sheet, limits=limits)
     if kind == "vcard":
-        return analyze_vcard(stream, **limits)
-    return analyze_csv(stream, **limits)
+        return analyze_vcard(stream, limits=limits)
+    return analyze_csv(stream, limits=limits)
 
 
 def read_tabular(
-    stream: BinaryIO,
-    file_format: Mapping,
-    *,
-    max_field_size: int = DEFAULT_MAX_FIELD_SIZE,
-    max_columns: int = DEFAULT_MAX_COLUMNS,
+    stream: BinaryIO, file_format: Mapping, *, limits: ReadLimits = DEFAULT_LIMITS
 ) -> Iterable[TabularRow]:
     """The rows of a stored file, read as its analysis found it (``file_format``)."""
     kind = file_format.get("kind", "csv")
-    limits = {"max_field_size": max_field_size, "max_columns": max_columns}
     if kind == "xlsx":
-        return read_xlsx(stream, sheet=file_format.get("sheet"), **limits)
+        return read_xlsx(stream, sheet=file_format.get("sheet"), limits=limits)
     if kind == "vcard":
-        return read_vcard(stream, **limits)
-    return read_csv(stream, CsvFormat.from_file_format(file_format), **limits)
+        return read_vcard(stream, limits=limits)
+    return read_csv(stream, CsvFormat.from_file_format(file_format), limits=limits)
 
 
 class SheetNotApplicable(FileReadError):

@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from typing import BinaryIO
 
 from imports.pipeline.readers import FileReadError
+from imports.pipeline.readers.csv import unclosed_quote_message
 from imports.pipeline.readers.encodings import encoding_from_head, guess_legacy_encoding
 from imports.pipeline.readers.streams import open_text, read_head, rewound
 
@@ -236,7 +237,7 @@ class _Records:
                 continue
             yield section, number, line
         if pending:
-            raise FileReadError(_unclosed_quote_message(start))
+            raise FileReadError(unclosed_quote_message(start))
 
     def _lines(self) -> Iterator[tuple[int, str]]:
         readline, limit = self._text.readline, self._limit
@@ -289,14 +290,6 @@ def _binary_line_message(line: int) -> str:
 
 def _too_many_cells_message(line: int, limit: int) -> str:
     return f"Line {line:,} has more than {limit:,} cells, the most this service reads in one row."
-
-
-def _unclosed_quote_message(start: int) -> str:
-    return (
-        f"Line {start:,}: unbalanced quotes. A quoted cell that starts on this line is never closed, "
-        "so the rest of the file would be read as one cell. Close that quote (write a quote inside a cell as two "
-        'quotes "") and upload the file again.'
-    )
 
 
 def _runaway_quote_message(start: int, limit: int) -> str:

@@ -31,8 +31,8 @@ from typing import BinaryIO
 from imports.pipeline.readers import FileReadError
 from imports.pipeline.readers.encodings import guess_legacy_encoding
 from imports.pipeline.readers.rows import (
-    DEFAULT_MAX_COLUMNS,
-    DEFAULT_MAX_FIELD_SIZE,
+    DEFAULT_LIMITS,
+    ReadLimits,
     TabularAnalysis,
     TabularRow,
     header_keys,
@@ -121,35 +121,28 @@ def looks_like_vcard(head: bytes) -> bool:
     return head[:11].upper() == b"BEGIN:VCARD"
 
 
-def analyze_vcard(
-    stream: BinaryIO,
-    *,
-    max_field_size: int = DEFAULT_MAX_FIELD_SIZE,
-    max_columns: int = DEFAULT_MAX_COLUMNS,
-) -> TabularAnalysis:
-    reader = read_vcard(stream, max_field_size=max_field_size, max_columns=max_columns)
-    constants, samples, row_count = summarize_rows(reader.headers, iter(reader))
-    if row_count == 0:
+def analyze_vcard(stream: BinaryIO, *, limits: ReadLimits = DEFAULT_LIMITS) -> TabularAnalysis:
+    reader = read_vcard(stream, limits=limits)
+    analysis = summarize_rows({"kind": "vcard"}, reader.headers, reader)
+    if analysis.row_count == 0:
         raise VcardFileError("The vCard file holds no contacts: there is nothing to import.")
-    return TabularAnalysis({"kind": "vcard"}, reader.headers, constants, samples, row_count)
+    return analysis
 
 
-def read_vcard(
-    stream: BinaryIO,
-    *,
-    max_field_size: int = DEFAULT_MAX_FIELD_SIZE,
-    max_columns: int = DEFAULT_MAX_COLUMNS,
-) -> VcardReader:
-    return VcardReader(stream, max_field_size=max_field_size)
+def read_vcard(stream: BinaryIO, *, limits: ReadLimits = DEFAULT_LIMITS) -> VcardReader:
+    return VcardReader(stream, limits=limits)
 
 
 class VcardReader:
-    """The contacts of a vCard file as rows, read lazily in one pass; iterate it once."""
+    """The contacts of a vCard file as rows, read lazily in one pass; iterate it once.
 
-    def __init__(self, stream: BinaryIO, *, max_field_size: int = DEFAULT_MAX_FIELD_SIZE) -> None:
+    Its columns are fixed, so of the limits only a value's length applies.
+    """
+
+    def __init__(self, stream: BinaryIO, *, limits: ReadLimits = DEFAULT_LIMITS) -> None:
         self.headers = dict(VCARD_FILE_HEADERS)
         self._stream = stream
-        self._max_field_size = max_field_size
+        self._max_field_size = limits.max_field_size
 
     def __iter__(self) -> Iterator[TabularRow]:
         for start, properties in self._cards():

@@ -22,15 +22,8 @@ from decimal import Decimal
 from typing import BinaryIO
 
 from imports.pipeline.readers import FileReadError
-from imports.pipeline.readers.header_row import NoHeaderRow, find_header, no_header_message
-from imports.pipeline.readers.rows import (
-    DEFAULT_MAX_COLUMNS,
-    DEFAULT_MAX_FIELD_SIZE,
-    TabularAnalysis,
-    TabularRow,
-    header_keys,
-    summarize_rows,
-)
+from imports.pipeline.readers.header_row import find_table
+from imports.pipeline.readers.rows import DEFAULT_LIMITS, ReadLimits, TabularAnalysis, TabularRow, summarize_rows
 
 __all__ = [
     "XlsxFileError",
@@ -63,34 +56,21 @@ class XlsxSheetError(XlsxFileError):
         super().__init__(f"The workbook has no sheet named {sheet!r}. Its sheets are: {', '.join(sheets)}.")
 
 
-def analyze_xlsx(
-    stream: BinaryIO,
-    *,
-    sheet: str | None = None,
-    max_field_size: int = DEFAULT_MAX_FIELD_SIZE,
-    max_columns: int = DEFAULT_MAX_COLUMNS,
-) -> TabularAnalysis:
+def analyze_xlsx(stream: BinaryIO, *, sheet: str | None = None, limits: ReadLimits = DEFAULT_LIMITS) -> TabularAnalysis:
     """Headers, constants, samples and row count of one sheet (the first unless ``sheet`` names one)."""
-    reader = read_xlsx(stream, sheet=sheet, max_field_size=max_field_size, max_columns=max_columns)
-    constants, samples, row_count = summarize_rows(reader.headers, iter(reader))
+    reader = read_xlsx(stream, sheet=sheet, limits=limits)
     file_format = {
         "kind": "xlsx",
         "sheet": reader.sheet,
         "sheets": reader.sheets,
         "header_line": reader.header_line_number,
     }
-    return TabularAnalysis(file_format, reader.headers, constants, samples, row_count)
+    return summarize_rows(file_format, reader.headers, reader)
 
 
-def read_xlsx(
-    stream: BinaryIO,
-    *,
-    sheet: str | None = None,
-    max_field_size: int = DEFAULT_MAX_FIELD_SIZE,
-    max_columns: int = DEFAULT_MAX_COLUMNS,
-) -> XlsxReader:
+def read_xlsx(stream: BinaryIO, *, sheet: str | None = None, limits: ReadLimits = DEFAULT_LIMITS) -> XlsxReader:
     """Open the workbook (the stream must be seekable); the header row is read at once."""
-    return XlsxReader(stream, sheet=sheet, max_field_size=max_field_size, max_columns=max_columns)
+    return XlsxReader(stream, sheet=sheet, limits=limits)
 
 
 class XlsxReader:
@@ -101,16 +81,9 @@ class XlsxReader:
     row, with its sheet row number.
     """
 
-    def __init__(
-        self,
-        stream: BinaryIO,
-        *,
-        sheet: str | None = None,
-        max_field_size: int = DEFAULT_MAX_FIELD_SIZE,
-        max_columns: int = DEFAULT_MAX_COLUMNS,
-    ) -> None:
-        self._max_field_size = max_field_size
-        self._max_columns = max_columns
+    def __init__(self, stream: BinaryIO, *, sheet: str | None = None, limits: ReadLimits = DEFAULT_LIMITS) -> None:
+        self._max_field_size = limits.max_field_size
+        self._max_columns = limits.max_columns
         check_archive(stream)
         self._workbook = _open_workbook(stream)
         self.sheets = [ws.title for ws in self._workbook.worksheets]
@@ -122,28 +95,20 @@ class XlsxReader:
         worksheet = self._workbook[self.sheet]
         worksheet.reset_dimensions()  # some writers store wrong dimensions; read what is there
         try:
-            found = find_header(self._non_empty_rows(worksheet.iter_rows(values_only=True)))
-        except NoHeaderRow as error:
-            self.close()
-            raise XlsxFileError(no_header_message(error.looked_at)) from None
-        if found is None:
-            self.close()
-            raise XlsxFileError(
-                f"The sheet {self.sheet!r} is empty: it has no header row. "
-                "Put the column names in the first row of the sheet and upload it again."
+            self._table = find_table(
+                self._non_empty_rows(worksheet.iter_rows(values_only=True)),
+                empty_message=f"The sheet {self.sheet!r} is empty: it has no header row. "
+                "Put the column names in the first row of the sheet and upload it again.",
+                error=XlsxFileError,
             )
-        header, self._rows = found
-        self.header_line_number, header_cells, _ = header
-        self.headers = header_keys(list(header_cells))
+        except XlsxFileError:
+            self.close()
+            raise
+        self.header_line_number, self.headers = self._table.header_line_number, self._table.headers
 
     def __iter__(self) -> Iterator[TabularRow]:
-        keys = tuple(self.headers)
-        width = len(keys)
         try:
-            for line_number, cells, stripped in self._rows:
-                if len(stripped) < width:
-                    stripped += [""] * (width - len(stripped))
-                yield TabularRow(line_number, dict(zip(keys, stripped, strict=False)), tuple(cells))
+            yield from self._table.rows()
         finally:
             self.close()
 

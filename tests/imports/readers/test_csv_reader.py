@@ -10,27 +10,32 @@ from pathlib import Path
 import pytest
 
 from imports.pipeline.readers import FileReadError
-from imports.pipeline.readers.csv import CsvAnalysis, CsvFormat, analyze_csv, read_csv
-from imports.pipeline.readers.rows import TabularRow, header_keys, normalize_header_key
+from imports.pipeline.readers.csv import CsvFormat, analyze_csv, read_csv
+from imports.pipeline.readers.rows import ReadLimits, TabularAnalysis, TabularRow, header_keys, normalize_header_key
 
 FIXTURES = Path(__file__).resolve().parents[3].parent / "shared" / "fixtures" / "csv"
 ALL_FIXTURES = sorted(path.name for path in FIXTURES.glob("*.csv"))
 
 
-def analyze(data: bytes, **limits: int) -> CsvAnalysis:
-    return analyze_csv(io.BytesIO(data), **limits)
+def analyze(data: bytes, **limits: int) -> TabularAnalysis:
+    return analyze_csv(io.BytesIO(data), limits=ReadLimits(**limits))
+
+
+def format_of(analysis: TabularAnalysis) -> CsvFormat:
+    """The format the analysis found, as the job reads the file again with it."""
+    return CsvFormat.from_file_format(analysis.file_format)
 
 
 def read_rows(data: bytes, csv_format: CsvFormat | None = None, **limits: int) -> list[TabularRow]:
-    csv_format = csv_format or analyze(data).format
-    return list(read_csv(io.BytesIO(data), csv_format, **limits))
+    csv_format = csv_format or format_of(analyze(data))
+    return list(read_csv(io.BytesIO(data), csv_format, limits=ReadLimits(**limits)))
 
 
 def fixture_bytes(name: str) -> bytes:
     return (FIXTURES / name).read_bytes()
 
 
-def summary(analysis: CsvAnalysis) -> tuple:
+def summary(analysis: TabularAnalysis) -> tuple:
     """Everything about an analysis except its format, to compare two encodings of one file."""
     return (
         analysis.headers,
@@ -59,7 +64,7 @@ class ReadOnlyStream:
 def test_every_fixture_reads_the_same_rows_in_analysis_and_in_read_csv(name):
     data = fixture_bytes(name)
     analysis = analyze(data)
-    reader = read_csv(io.BytesIO(data), analysis.format)
+    reader = read_csv(io.BytesIO(data), format_of(analysis))
     rows = list(reader)
 
     assert reader.headers == analysis.headers
@@ -71,7 +76,7 @@ def test_every_fixture_reads_the_same_rows_in_analysis_and_in_read_csv(name):
 def test_plain_fixture_gives_headers_as_written_and_one_sample():
     analysis = analyze(fixture_bytes("sample_csv_to_import.csv"))
 
-    assert analysis.format == CsvFormat("utf-8", ",")
+    assert format_of(analysis) == CsvFormat("utf-8", ",")
     assert list(analysis.headers)[:4] == ["contact_name", "first_name", "last_name", "spouse_first_name"]
     assert analysis.headers["primary_email"] == "Primary Email"
     assert analysis.headers["commitment_amount"] == "Commitment Amount"
@@ -89,7 +94,7 @@ def test_bom_fixture_reads_like_the_same_file_without_bom():
 
     with_bom, without_bom = analyze(data), analyze(data[3:])
 
-    assert with_bom.format.encoding == "utf-8-sig"
+    assert format_of(with_bom).encoding == "utf-8-sig"
     assert summary(with_bom) == summary(without_bom)
     assert next(iter(with_bom.headers.items())) == ("contact_name", "Contact Name")
 
@@ -100,7 +105,7 @@ def test_iso_8859_1_fixture_reads_like_the_same_file_in_utf8():
 
     analysis = analyze(data)
 
-    assert analysis.format.encoding in {"cp1252", "latin-1"}
+    assert format_of(analysis).encoding in {"cp1252", "latin-1"}
     assert summary(analysis) == summary(analyze(utf8))
     assert analysis.samples[0].values["last_name"] == "Lané"
     assert analysis.samples[0].values["contact_name"] == "Lané, John"
@@ -245,7 +250,7 @@ TEXT = "Name,City,Amount\nZoë,Köln,€ 5\nJosé,São Paulo,10\n"
 def test_utf8_without_bom_is_read_as_utf8():
     analysis = analyze(TEXT.encode("utf-8"))
 
-    assert analysis.format.encoding == "utf-8"
+    assert format_of(analysis).encoding == "utf-8"
     assert analysis.samples[0].values == {"name": "Zoë", "city": "Köln", "amount": "€ 5"}
 
 
@@ -256,7 +261,7 @@ def test_utf16_with_bom_is_read_in_either_byte_order(codec):
 
     analysis = analyze(data)
 
-    assert analysis.format.encoding == "utf-16"
+    assert format_of(analysis).encoding == "utf-16"
     assert summary(analysis) == summary(analyze(TEXT.encode("utf-8")))
     assert [row.values["name"] for row in read_rows(data)] == ["Zoë", "José"]
 
@@ -264,7 +269,7 @@ def test_utf16_with_bom_is_read_in_either_byte_order(codec):
 def test_utf32_with_bom_is_read():
     analysis = analyze(TEXT.encode("utf-32"))
 
-    assert analysis.format.encoding == "utf-32"
+    assert format_of(analysis).encoding == "utf-32"
     assert analysis.samples[1].values["city"] == "São Paulo"
 
 
@@ -273,7 +278,7 @@ def test_cp1252_bytes_are_detected_and_decoded():
 
     analysis = analyze(data)
 
-    assert analysis.format.encoding == "cp1252"
+    assert format_of(analysis).encoding == "cp1252"
     assert analysis.samples[0].values == {"name": "Zoë", "city": "Köln", "amount": "€ 5"}
     assert analysis.samples[1].values["name"] == "José"
 
@@ -289,7 +294,7 @@ def test_cp1252_bytes_are_detected_and_decoded():
 def test_non_western_legacy_text_keeps_the_detected_code_page(text, codec):
     analysis = analyze(text.encode(codec))
 
-    assert analysis.format.encoding == codec
+    assert format_of(analysis).encoding == codec
     assert summary(analysis) == summary(analyze(text.encode("utf-8")))
 
 
@@ -298,7 +303,7 @@ def test_bytes_undefined_in_cp1252_still_decode_without_error():
 
     analysis = analyze(data)
 
-    assert analysis.format.encoding != "cp1252"
+    assert format_of(analysis).encoding != "cp1252"
     assert analysis.samples[0].values["name"] == "Zoë"
     assert analysis.row_count == 2
 
@@ -309,9 +314,9 @@ def test_first_non_utf8_byte_after_one_megabyte_redoes_the_pass_as_cp1252():
     data = b"Name,City,Amount\n" + ascii_rows + "Zoë,Köln,€ 5\n".encode("cp1252") + b"Last,Town,1\n"
 
     analysis = analyze(data)
-    rows = read_rows(data, analysis.format)
+    rows = read_rows(data, format_of(analysis))
 
-    assert analysis.format == CsvFormat("cp1252", ",")
+    assert format_of(analysis) == CsvFormat("cp1252", ",")
     assert analysis.row_count == 60_002
     assert rows[-2].values == {"name": "Zoë", "city": "Köln", "amount": "€ 5"}
     assert rows[-2].line_number == 60_002
@@ -362,7 +367,7 @@ def test_excel_workbook_is_refused_with_how_to_save_as_csv():
 def test_utf16_and_utf32_without_bom_are_recognised_by_their_zero_bytes(encoding):
     analysis = analyze(TEXT.encode(encoding))
 
-    assert analysis.format.encoding == encoding
+    assert format_of(analysis).encoding == encoding
     assert [row.values["name"] for row in analysis.samples] == ["Zoë", "José"]
 
 
@@ -393,7 +398,7 @@ def test_semicolon_tab_and_pipe_delimiters_are_detected(delimiter):
 
     analysis = analyze(text.encode())
 
-    assert analysis.format.delimiter == delimiter
+    assert format_of(analysis).delimiter == delimiter
     assert list(analysis.headers) == ["name", "amount", "city"]
     assert analysis.samples[0].values == {"name": "Bob", "amount": "1,5", "city": "Paris"}
 
@@ -403,14 +408,14 @@ def test_quoted_cells_holding_other_delimiters_do_not_fool_detection():
 
     analysis = analyze(data)
 
-    assert analysis.format.delimiter == ","
+    assert format_of(analysis).delimiter == ","
     assert list(analysis.headers) == ["name_nick_alias_other", "amount"]
 
 
 def test_a_delimiter_that_splits_only_the_header_loses_to_a_consistent_one():
     data = b"Name,Tags (a;b;c;d)\nBob,x\nAnn,y\n"
 
-    assert analyze(data).format.delimiter == ","
+    assert format_of(analyze(data)).delimiter == ","
 
 
 def test_semicolon_file_with_commas_in_a_quoted_header_is_detected():
@@ -418,14 +423,14 @@ def test_semicolon_file_with_commas_in_a_quoted_header_is_detected():
 
     analysis = analyze(data)
 
-    assert analysis.format.delimiter == ";"
+    assert format_of(analysis).delimiter == ";"
     assert analysis.headers["amount_in_eur"] == "Amount, in EUR"
 
 
 def test_single_column_file_reads_with_comma():
     analysis = analyze(b"Email\nbob@example.com\nann@example.com\n")
 
-    assert analysis.format.delimiter == ","
+    assert format_of(analysis).delimiter == ","
     assert analysis.row_count == 2
 
 
