@@ -73,7 +73,16 @@ def _converter(field: models.Field, connection):
     """
     target = field.target_field if field.is_relation else field
     kind = target.get_internal_type()
-    if kind in ("CharField", "TextField", "BooleanField", "BigAutoField", "BigIntegerField", "IntegerField"):
+    if kind in (
+        "CharField",
+        "TextField",
+        "BooleanField",
+        "BigAutoField",
+        "BigIntegerField",
+        "IntegerField",
+        "PositiveIntegerField",
+        "PositiveSmallIntegerField",
+    ):
         return None
     if kind == "UUIDField":
         return None if connection.features.has_native_uuid_field else _uuid_hex
