@@ -177,7 +177,8 @@ class TableInsert:
         for index, convert in enumerate(self.converters):
             if index in self.stamped:
                 columns[index] = self._stamps(now, len(instances), convert)
-            elif convert is not None:
+            elif convert is not None and columns[index].count(None) < len(instances):
+                # (A column of None alone, as most of a contact's dates and amounts are, has nothing to convert.)
                 columns[index] = [None if value is None else convert(value) for value in columns[index]]
         return columns
 
