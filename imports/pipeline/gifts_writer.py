@@ -224,6 +224,7 @@ def adopt_gifts_told_by_organizations(context: BookContext, rows: list[tuple[str
     told = with_ids(context, Donation, key="remote_id", tnt_id="").filter(
         donor_account__organization_id__in=set(organization_of.values())
     )
+    told = told.order_by()  # by the index on the code, not the account list's newest-first one (see upsert)
     found = {
         (organization_id, code): pk
         for pk, code, organization_id in rows_in(
