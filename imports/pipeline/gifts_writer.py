@@ -42,7 +42,7 @@ from imports.pipeline.builders.tnt_book import (
     with_lines_of,
 )
 from imports.pipeline.builders.tnt_data_sync import DataSyncGift
-from imports.pipeline.writer import insert_new, loaded_instances, new_instance, rows_in, update_rows
+from imports.pipeline.bulk_insert import insert_new, loaded_instances, new_instance, rows_in, update_rows
 
 PERSONAL_ORGANIZATION = "0"  # gifts TntConnect records without an organisation (personally received)
 
