@@ -325,12 +325,41 @@ def chunked(values: Iterable, size: int) -> Iterator[list]:
         yield values[start : start + size]
 
 
+class AnyOf(models.Lookup):
+    """`column = ANY(%s)`: an IN list as one array parameter, PostgreSQL's own form of IN.
+
+    A batch looks up a few thousand ids a query; as `IN (%s, %s, ...)` each
+    value went through the lookup machinery and psycopg re-parsed a query of
+    thousands of placeholders, a tenth of an import's client time. The
+    planner treats both alike (it turns an IN list into `= ANY(ARRAY[...])`).
+    """
+
+    lookup_name = "any_of"
+
+    def get_prep_lookup(self):
+        field = self.lhs.output_field
+        return [field.get_prep_value(value) for value in self.rhs]
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        field = self.lhs.output_field
+        values = [field.get_db_prep_value(value, connection, prepared=True) for value in self.rhs]
+        return f"{lhs} = ANY(%s)", [*lhs_params, values]
+
+
+models.Field.register_lookup(AnyOf)
+models.ForeignObject.register_lookup(AnyOf)  # a relation keeps lookups of its own (`task_id__in`: RelatedIn)
+
+
 def rows_in(queryset: models.QuerySet, lookup: str, values: Iterable) -> Iterator:
     """`queryset.filter(<lookup>=values)`, one query per chunk of values that fits the parameter limit.
 
     All the rows of one value come in the same chunk, so an order_by of the
-    queryset still orders the rows of each value.
+    queryset still orders the rows of each value. On PostgreSQL the list is
+    one array parameter (`AnyOf`).
     """
+    if connections[queryset.db].vendor == "postgresql" and lookup.endswith("__in"):
+        lookup = lookup.removesuffix("__in") + "__any_of"
     for chunk in chunked(values, max_in_list(queryset.model)):
         yield from queryset.filter(**{lookup: chunk})
 
