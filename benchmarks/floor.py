@@ -25,8 +25,9 @@ from datetime import UTC, datetime
 from itertools import islice
 
 from contacts.models import email_key, name_key, phone_key
+from imports.pipeline.contact_states import address_key
 from imports.pipeline.ids import time_ordered_id
-from imports.pipeline.writer import ADDRESS_ATTRIBUTES, MERGED_FIELDS, PERSON_ATTRIBUTES, address_key
+from imports.pipeline.writer import ADDRESS_ATTRIBUTES, MERGED_FIELDS, PERSON_ATTRIBUTES
 
 # Tables in the order their foreign keys need, with the model that gives each one's columns.
 TABLES = ("contact", "person", "email", "phone", "address", "tag", "imported")

@@ -182,9 +182,9 @@ def phase_undo(*, import_id: str) -> dict:
     """The undo job (`imports.undo.job.run_undo`, what the worker runs) of a finished import, claim to finish."""
     _setup_django()
     from imports.models import Import
-    from imports.services import undo_import
     from imports.undo import progress
     from imports.undo.job import run_undo
+    from imports.undo.services import undo_import
 
     record = Import.objects.get(pk=import_id)
     undo_import(import_=record, user=record.user, enqueue=False)

@@ -6,11 +6,10 @@ Content-Type at all) would slip through to the view and get a misleading 400.
 This check runs in every API view's `initial()`, before any view code: a write
 whose Content-Type none of the view's parsers takes is refused with 415, and
 so is a body with no Content-Type. An empty write without a Content-Type is
-accepted, and so is a DELETE without a body, or an empty POST to an action (a
-view with `action_without_body`, such as `check`, or a viewset action listed in
-its `bodiless_actions`, such as `undo`), whatever its Content-Type
-says: nothing is parsed, and servers such as runserver (wsgiref) report a
-missing Content-Type as text/plain.
+accepted, and so is a DELETE without a body, or an empty POST to an action that
+reads no attributes (one of its viewset's `bodiless_actions`, such as `check`
+and `undo`), whatever its Content-Type says: nothing is parsed, and servers
+such as runserver (wsgiref) report a missing Content-Type as text/plain.
 """
 
 from __future__ import annotations
@@ -31,7 +30,7 @@ class WritesOfParsableMediaTypes(DefaultContentNegotiation):
         if request.method == "DELETE" and not _has_body(request):
             return
         view = (getattr(request, "parser_context", None) or {}).get("view")
-        if _reads_no_body(view) and not _has_body(request):
+        if is_bodiless_action(view) and not _has_body(request):
             return  # nothing is parsed, whatever the Content-Type says
         content_type = request.content_type.strip()
         if not content_type:
@@ -42,10 +41,8 @@ class WritesOfParsableMediaTypes(DefaultContentNegotiation):
             raise UnsupportedMediaType(content_type.split(";")[0].strip())
 
 
-def _reads_no_body(view) -> bool:
-    """An action view (`action_without_body`) or a viewset's action listed in its `bodiless_actions`."""
-    if getattr(view, "action_without_body", False):
-        return True
+def is_bodiless_action(view) -> bool:
+    """A viewset's action that reads no attributes (listed in its `bodiless_actions`): no request body."""
     return getattr(view, "action", None) in getattr(view, "bodiless_actions", ())
 
 

@@ -26,6 +26,8 @@ from drf_spectacular.plumbing import ResolvedComponent, build_bearer_security_sc
 from drf_spectacular.utils import OpenApiParameter
 from drf_spectacular_jsonapi.schemas.openapi import JsonApiAutoSchema
 
+from config.negotiation import is_bodiless_action
+
 JSONAPI = "application/vnd.api+json"
 MULTIPART = "multipart/form-data"
 API_PREFIX = "/api/v2/"
@@ -176,8 +178,7 @@ class JsonApiSchema(JsonApiAutoSchema):
     # --- request bodies -------------------------------------------------------------------
     def _get_request_body(self, direction="request"):
         input_serializer = getattr(self.view, "input_serializer_class", None)
-        bodiless = getattr(self.view, "action", None) in getattr(self.view, "bodiless_actions", ())
-        if input_serializer is None or self.method not in WRITE_METHODS or bodiless:
+        if input_serializer is None or self.method not in WRITE_METHODS or is_bodiless_action(self.view):
             return super()._get_request_body(direction)
         attributes = {}
         for name, field in force_instance(input_serializer).fields.items():

@@ -1,4 +1,4 @@
-"""Serializer fields worked out once per serializer class, copied for each serializer.
+"""Our serializer bases: fields worked out once per serializer class, and relationships declared once.
 
 A ModelSerializer works out its fields from the model every time one is made:
 it reads the model's field list, builds keyword arguments and validators for
@@ -9,6 +9,9 @@ depends only on the serializer class, so it is kept on the class, and each
 serializer gets a deep copy: the same copy Django REST framework itself makes
 of declared fields, so no field object, and nothing bound to one serializer's
 request, is ever shared.
+
+A relationship (`relationship()`) names the serializer of its included
+resource where it is declared, instead of again in `included_serializers`.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import datetime
 from django.db import models
 from rest_framework import serializers as drf_serializers
 from rest_framework_json_api import serializers as jsonapi_serializers
+from rest_framework_json_api.relations import ResourceRelatedField
 
 PROTOTYPES = "_field_prototypes"
 
@@ -59,8 +63,39 @@ class UTCDateTimeField(drf_serializers.DateTimeField):
 FIELD_MAPPING = {**drf_serializers.ModelSerializer.serializer_field_mapping, models.DateTimeField: UTCDateTimeField}
 
 
+def money(**options) -> drf_serializers.DecimalField:
+    """An amount, read-only, rendered as a JSON number with its two decimals (not as a string)."""
+    return drf_serializers.DecimalField(
+        max_digits=14, decimal_places=2, coerce_to_string=False, read_only=True, **options
+    )
+
+
+INCLUDED_BY = "_included_serializer"
+
+
+def relationship(included: str, **options) -> drf_serializers.Field:
+    """A read-only relationship that `include` may add, rendered by the serializer `included` (a dotted
+    path: the serializers of two apps name each other). `options` are ResourceRelatedField's."""
+    field = ResourceRelatedField(read_only=True, **options)
+    setattr(field, INCLUDED_BY, included)  # on the declared field only: read once, by the metaclass below
+    return field
+
+
+# djangorestframework-jsonapi's metaclass, which reads a class's own `included_serializers` (lazily
+# imported by dotted path): here that mapping is made from the class's relationships first. Named as
+# the library's is (itself named as Django REST framework's): drf-spectacular-jsonapi names the schema
+# of a response given as a serializer class after that class's metaclass (SerializerMetaclassResponse,
+# the connected Google account's), and the published schema keeps that name.
+class SerializerMetaclass(type(jsonapi_serializers.ModelSerializer)):
+    def __new__(cls, name, bases, attrs):
+        included = {key: getattr(value, INCLUDED_BY) for key, value in attrs.items() if hasattr(value, INCLUDED_BY)}
+        if included:
+            attrs["included_serializers"] = {**attrs.get("included_serializers", {}), **included}
+        return super().__new__(cls, name, bases, attrs)
+
+
 # A JSON:API resource serializer (djangorestframework-jsonapi) with fields built once per class.
-class ModelSerializer(FieldsBuiltOncePerClass, jsonapi_serializers.ModelSerializer):
+class ModelSerializer(FieldsBuiltOncePerClass, jsonapi_serializers.ModelSerializer, metaclass=SerializerMetaclass):
     serializer_field_mapping = FIELD_MAPPING
 
 

@@ -13,7 +13,6 @@ from imports.api.views import (
     CsvImportViewSet,
     GoogleImportViewSet,
     ImportCheckFailuresView,
-    ImportCheckView,
     ImportFailuresView,
     ImportFileDownloadView,
     ImportViewSet,
@@ -75,7 +74,7 @@ api_v2 = [
         ImportFailuresView.as_view(),
         name="import-failures",
     ),
-    path(f"{AL}/imports/<uuid:pk>/check", ImportCheckView.as_view(), name="import-check"),
+    path(f"{AL}/imports/<uuid:pk>/check", ImportViewSet.as_view({"post": "check"}), name="import-check"),
     path(
         f"{AL}/imports/<uuid:pk>/check/failures",
         ImportCheckFailuresView.as_view(),

@@ -273,14 +273,22 @@ class Donation(ImportedRecord):
             models.UniqueConstraint(
                 fields=["account_list", "tnt_id"], condition=NOT_BLANK_TNT_ID, name="donation_tnt_id"
             ),
-            # A TntDataSync gift has no TntConnect id: the organisation's DONATION_ID identifies it.
+            # A TntDataSync gift has no TntConnect id: the organisation's DONATION_ID identifies it, and is
+            # unique at that organisation only (two organisations may both have a gift "1001"). A donor
+            # account is of one organisation, so this is as much of that rule as a constraint can say.
             models.UniqueConstraint(
-                fields=["account_list", "remote_id"],
+                fields=["donor_account", "remote_id"],
                 condition=Q(tnt_id="") & ~Q(remote_id=""),
-                name="donation_remote_id",
+                name="donation_remote_id_of_donor",
             ),
         ]
-        indexes = [models.Index(fields=["account_list", "-donation_date"], name="donation_list_newest")]
+        indexes = [
+            models.Index(fields=["account_list", "-donation_date"], name="donation_list_newest"),
+            # Imports find a gift by its organisation's code, whichever source made it.
+            models.Index(
+                fields=["account_list", "remote_id"], condition=~Q(remote_id=""), name="donation_by_remote_id"
+            ),
+        ]
 
     class JSONAPIMeta:
         resource_name = "donations"

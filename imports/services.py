@@ -1,4 +1,7 @@
-"""Creating, changing, starting and cancelling imports. Views and commands call these."""
+"""Creating, changing, checking, starting and cancelling imports. Views and commands call these.
+
+Undoing a finished import is `imports.undo.services`.
+"""
 
 from __future__ import annotations
 
@@ -44,32 +47,37 @@ class SourceCannotChange(ValidationError):
         super().__init__({"source": ["The source of an import cannot change."]})
 
 
-class ImportNotStartable(Exception):
+class ImportRefused(Exception):
+    """A service will not do what was asked of this import; the message says why, in words for the person
+    who asked: the API answers 409 with it, the admin shows it, a command prints it."""
+
+
+class ImportInWrongStatus(ImportRefused):
+    """The import's status does not allow what was asked: the message says which status it has and, from
+    `allowed`, which would do."""
+
+    allowed = ""  # e.g. "only queued or running imports can be cancelled"
+
+    def __init__(self, import_record: Import) -> None:
+        self.status = import_record.status
+        found = f"it is {import_record.get_status_display().lower()}"
+        super().__init__(f"{found}; {self.allowed}" if self.allowed else found)
+
+
+class ImportNotStartable(ImportInWrongStatus):
     """Only an import in preview can start; this one has left it."""
 
-    def __init__(self, import_record: Import) -> None:
-        self.status = import_record.status
-        super().__init__(f"it is {import_record.get_status_display().lower()}")
 
-
-class ImportNotCancellable(Exception):
+class ImportNotCancellable(ImportInWrongStatus):
     """Only a queued or running import can be cancelled."""
 
-    def __init__(self, import_record: Import) -> None:
-        self.status = import_record.status
-        super().__init__(
-            f"it is {import_record.get_status_display().lower()}; only queued or running imports can be cancelled"
-        )
+    allowed = "only queued or running imports can be cancelled"
 
 
-class ImportNotCheckable(Exception):
+class ImportNotCheckable(ImportInWrongStatus):
     """Only an import in preview can be checked: once started, it does what it does."""
 
-    def __init__(self, import_record: Import) -> None:
-        self.status = import_record.status
-        super().__init__(
-            f"it is {import_record.get_status_display().lower()}; only an import in preview can be checked"
-        )
+    allowed = "only an import in preview can be checked"
 
 
 class StaleImport(Exception):
@@ -475,59 +483,3 @@ def cancel_import(*, import_record: Import) -> Import:
     if not changed:
         raise ImportNotCancellable(import_record)
     return import_record
-
-
-class ImportNotUndoable(Exception):
-    """Only a complete or failed import can be undone."""
-
-    def __init__(self, import_record: Import) -> None:
-        self.status = import_record.status
-        super().__init__(
-            f"it is {import_record.get_status_display().lower()}; only complete or failed imports can be undone"
-        )
-
-
-class ImportHasNoChangeLog(Exception):
-    """The import ran without its change log (IMPORT_CHANGE_LOG off, or before the log existed)."""
-
-    def __init__(self) -> None:
-        super().__init__("it ran without a change log, so what it changed is not known; it cannot be undone")
-
-
-def undo_import(*, import_: Import, user: User, enqueue: bool = True) -> Import:
-    """Queue the undo of a finished import, once: a second call (while it runs, or after) changes nothing.
-
-    The import's row is locked while its status is judged and changed, so of
-    two requests only one queues the job. An undo that failed left the import
-    in its old status, so asking again resumes it where it stopped. With
-    `enqueue=False` the caller runs the job itself (the undo_import command).
-    """
-    from imports.undo.progress import new_state, restarted
-
-    with transaction.atomic():
-        current = Import.objects.select_for_update().get(pk=import_.pk)
-        if current.status in (Import.Status.UNDOING, Import.Status.UNDONE):
-            import_.refresh_from_db()
-            return import_
-        if current.status not in Import.UNDOABLE_STATUSES:
-            raise ImportNotUndoable(current)
-        if not current.undo and (current.rows_created or current.rows_updated) and not current.changes.exists():
-            raise ImportHasNoChangeLog()
-        now = timezone.now()
-        asked = {"requested_by": user.pk, "attempts": current.attempts}
-        state = (
-            restarted(current.undo, **asked)
-            if current.undo
-            else new_state(previous_status=current.status, requested_at=now, **asked)
-        )
-        Import.objects.filter(pk=current.pk).update(
-            status=Import.Status.UNDOING, undo=state, lease_holder="", heartbeat_at=now, updated_at=now
-        )
-        if enqueue:
-            transaction.on_commit(lambda: enqueue_undo(current.pk))
-    import_.refresh_from_db()
-    return import_
-
-
-def enqueue_undo(import_id) -> None:
-    async_task("imports.tasks.run_undo", str(import_id), task_name=f"undo-{import_id}", group="imports")

@@ -1,7 +1,6 @@
 from rest_framework import serializers as drf_serializers
-from rest_framework_json_api.relations import ResourceRelatedField
 
-from config.serializers import ModelSerializer, NestedModelSerializer
+from config.serializers import ModelSerializer, NestedModelSerializer, money, relationship
 from contacts.api.prefetch import BOOK_RELATIONSHIPS
 from contacts.models import (
     CONTACT_ATTRIBUTES,
@@ -63,31 +62,33 @@ class AddressSerializer(NestedModelSerializer):
         ]
 
 
-class ContactSerializer(ModelSerializer):
-    tags = drf_serializers.SerializerMethodField()
-    people = PersonSerializer(many=True, read_only=True)
-    addresses = AddressSerializer(many=True, read_only=True)
-    pledge_amount = drf_serializers.DecimalField(
-        max_digits=14, decimal_places=2, coerce_to_string=False, read_only=True, allow_null=True
-    )
+# How the attributes a contact and its sample share (CONTACT_ATTRIBUTES) render where their model fields
+# would say otherwise: numbers, not strings. (A comment, not a docstring: drf-spectacular would take a
+# base's docstring as the description of ContactSerializer, which has none of its own.)
+class ContactAttributesSerializer(ModelSerializer):
+    pledge_amount = money(allow_null=True)
     pledge_frequency = drf_serializers.DecimalField(
         max_digits=20, decimal_places=14, coerce_to_string=False, read_only=True, allow_null=True
     )
+
+
+class ContactSerializer(ContactAttributesSerializer):
+    tags = drf_serializers.SerializerMethodField()
+    people = PersonSerializer(many=True, read_only=True)
+    addresses = AddressSerializer(many=True, read_only=True)
     referred_by_id = drf_serializers.UUIDField(read_only=True, allow_null=True)
     # The contact's records in the book (contacts/api/prefetch.py prefetches them).
-    tasks = ResourceRelatedField(many=True, read_only=True, model=Task)
-    appeals = ResourceRelatedField(many=True, read_only=True, model=Appeal)
-    pledges = ResourceRelatedField(many=True, read_only=True, model=Pledge)
-    donor_accounts = ResourceRelatedField(many=True, read_only=True, model=DonorAccount)
+    tasks = relationship("fundraising.api.serializers.TaskSerializer", many=True, model=Task)
+    appeals = relationship("fundraising.api.serializers.AppealSerializer", many=True, model=Appeal)
+    pledges = relationship("fundraising.api.serializers.PledgeSerializer", many=True, model=Pledge)
+    donor_accounts = relationship("fundraising.api.serializers.DonorAccountSerializer", many=True, model=DonorAccount)
     # Contact.donations is a property (its donor accounts' donations): the key's type is said, not inferred.
-    donations = ResourceRelatedField(many=True, read_only=True, model=Donation, pk_field=drf_serializers.UUIDField())
-    included_serializers = {
-        "tasks": "fundraising.api.serializers.TaskSerializer",
-        "appeals": "fundraising.api.serializers.AppealSerializer",
-        "pledges": "fundraising.api.serializers.PledgeSerializer",
-        "donor_accounts": "fundraising.api.serializers.DonorAccountSerializer",
-        "donations": "fundraising.api.serializers.DonationSerializer",
-    }
+    donations = relationship(
+        "fundraising.api.serializers.DonationSerializer",
+        many=True,
+        model=Donation,
+        pk_field=drf_serializers.UUIDField(),
+    )
 
     class Meta:
         model = Contact
@@ -109,15 +110,9 @@ class ContactSerializer(ModelSerializer):
         return [tag.name for tag in contact.tags.all()]
 
 
-class SampleContactSerializer(ModelSerializer):
+class SampleContactSerializer(ContactAttributesSerializer):
     """A sample has the shape of a contact: its people and addresses are stored as JSON."""
 
-    pledge_amount = drf_serializers.DecimalField(
-        max_digits=14, decimal_places=2, coerce_to_string=False, read_only=True, allow_null=True
-    )
-    pledge_frequency = drf_serializers.DecimalField(
-        max_digits=20, decimal_places=14, coerce_to_string=False, read_only=True, allow_null=True
-    )
     # A plain string in the published schema, as before the sample shared the contact's choices.
     send_newsletter = drf_serializers.CharField(read_only=True)
 

@@ -1,29 +1,18 @@
 """The book's resources: tasks (with comments), appeals, pledges, donations, donor and designation accounts."""
 
 from rest_framework import serializers as drf_serializers
-from rest_framework_json_api.relations import ResourceRelatedField
 
-from config.serializers import ModelSerializer
+from config.serializers import ModelSerializer, money, relationship
 from contacts.models import Contact
 from fundraising.models import Appeal, DesignationAccount, Donation, DonorAccount, Pledge, Task
-
-
-def money(**options) -> drf_serializers.DecimalField:
-    return drf_serializers.DecimalField(
-        max_digits=14, decimal_places=2, coerce_to_string=False, read_only=True, **options
-    )
 
 
 class TaskSerializer(ModelSerializer):
     """A to-do or, when completed, a history entry; `comments` in the order they were written."""
 
     comments = drf_serializers.SerializerMethodField()
-    contacts = ResourceRelatedField(many=True, read_only=True, model=Contact)
-    appeal = ResourceRelatedField(read_only=True, allow_null=True, model=Appeal)
-    included_serializers = {
-        "contacts": "contacts.api.serializers.ContactSerializer",
-        "appeal": "fundraising.api.serializers.AppealSerializer",
-    }
+    contacts = relationship("contacts.api.serializers.ContactSerializer", many=True, model=Contact)
+    appeal = relationship("fundraising.api.serializers.AppealSerializer", allow_null=True, model=Appeal)
 
     class Meta:
         model = Task
@@ -53,8 +42,7 @@ class AppealSerializer(ModelSerializer):
 
     amount = money(allow_null=True)
     monthly_amount = money(allow_null=True)
-    contacts = ResourceRelatedField(many=True, read_only=True, model=Contact)
-    included_serializers = {"contacts": "contacts.api.serializers.ContactSerializer"}
+    contacts = relationship("contacts.api.serializers.ContactSerializer", many=True, model=Contact)
 
     class Meta:
         model = Appeal
@@ -66,14 +54,9 @@ class PledgeSerializer(ModelSerializer):
     """A promised gift, of a contact, possibly to an appeal (and fulfilled by a donation)."""
 
     amount = money()
-    contact = ResourceRelatedField(read_only=True, model=Contact)
-    appeal = ResourceRelatedField(read_only=True, allow_null=True, model=Appeal)
-    donation = ResourceRelatedField(read_only=True, allow_null=True, model=Donation)
-    included_serializers = {
-        "contact": "contacts.api.serializers.ContactSerializer",
-        "appeal": "fundraising.api.serializers.AppealSerializer",
-        "donation": "fundraising.api.serializers.DonationSerializer",
-    }
+    contact = relationship("contacts.api.serializers.ContactSerializer", model=Contact)
+    appeal = relationship("fundraising.api.serializers.AppealSerializer", allow_null=True, model=Appeal)
+    donation = relationship("fundraising.api.serializers.DonationSerializer", allow_null=True, model=Donation)
 
     class Meta:
         model = Pledge
@@ -95,8 +78,7 @@ class DonorAccountSerializer(ModelSerializer):
     """A donor's account number at a giving organisation, and the contacts who give through it."""
 
     organization = drf_serializers.CharField(source="organization.name", read_only=True)
-    contacts = ResourceRelatedField(many=True, read_only=True, model=Contact)
-    included_serializers = {"contacts": "contacts.api.serializers.ContactSerializer"}
+    contacts = relationship("contacts.api.serializers.ContactSerializer", many=True, model=Contact)
 
     class Meta:
         model = DonorAccount
@@ -121,14 +103,11 @@ class DonationSerializer(ModelSerializer):
     amount = money()
     tendered_amount = money(allow_null=True)
     appeal_amount = money(allow_null=True)
-    donor_account = ResourceRelatedField(read_only=True, model=DonorAccount)
-    designation_account = ResourceRelatedField(read_only=True, model=DesignationAccount)
-    appeal = ResourceRelatedField(read_only=True, allow_null=True, model=Appeal)
-    included_serializers = {
-        "donor_account": "fundraising.api.serializers.DonorAccountSerializer",
-        "designation_account": "fundraising.api.serializers.DesignationAccountSerializer",
-        "appeal": "fundraising.api.serializers.AppealSerializer",
-    }
+    donor_account = relationship("fundraising.api.serializers.DonorAccountSerializer", model=DonorAccount)
+    designation_account = relationship(
+        "fundraising.api.serializers.DesignationAccountSerializer", model=DesignationAccount
+    )
+    appeal = relationship("fundraising.api.serializers.AppealSerializer", allow_null=True, model=Appeal)
 
     class Meta:
         model = Donation

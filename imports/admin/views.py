@@ -1,17 +1,20 @@
-"""The import admin's own pages and buttons: downloads, start, cancel, re-import a corrected file, undo.
+"""The import admin's own pages and buttons: downloads, check, start, cancel, re-import a corrected file, undo.
 
-Each one goes through `imports.services`, as the API does, and tells the
+Each one goes through the services (`imports.services`, `imports.undo.services`), as the API does, and tells the
 staff member what happened in a message: the validation messages when an
 import cannot start, or that a running import stops at its next batch.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from django import forms
 from django.contrib import messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 
@@ -20,6 +23,7 @@ from imports.admin.display import validation_messages
 from imports.downloads import failures_response, file_response
 from imports.models import Import
 from imports.selectors import change_log_summary
+from imports.undo.services import undo_import
 
 
 def change_url(import_record: Import) -> str:
@@ -54,51 +58,69 @@ def download_check_failures(model_admin, request, object_id: str):
     return failures_response(_import_for(model_admin, request, object_id), of_check=True)
 
 
-def check_and_report(model_admin, request, import_record: Import) -> bool:
-    """Check the whole file of an import in preview, in the background; on invalid mappings show each message."""
-    try:
-        services.check_import(import_=import_record, user=request.user)
-    except services.ImportNotCheckable as refused:
-        messages.warning(request, f"{import_record}: not checked, {refused}.")
-        return False
-    except ValidationError as error:
-        for message in validation_messages(error):
-            messages.error(request, f"{import_record} cannot be checked: {message}")
-        return False
-    model_admin.log_change(request, import_record, "Check of the whole file asked for from the admin.")
-    messages.success(request, f"{import_record}: the whole file is being checked; its page shows the figures.")
-    return True
+@dataclass(frozen=True)
+class ImportAction:
+    """One action on an import as the admin runs it (a button, a list action, a confirmation page).
+
+    The service says why it refuses (ImportRefused, or the validation errors of
+    the mappings) and the staff member is told that, never a silent no; what was
+    done goes into the import's history.
+    """
+
+    run: Callable[[HttpRequest, Import], Import]  # the service, on the import; it returns the import as it left it
+    not_done: str  # the warning's words when refused: "not started"
+    logged: str  # the change message in the import's history
+    done: Callable[[Import], str]  # the success message
+    cannot: str = ""  # of a service that validates the mappings, before each message: "cannot start"
+
+    def __call__(self, model_admin, request, import_record: Import) -> None:
+        try:
+            import_record = self.run(request, import_record)
+        except services.ImportRefused as refusal:
+            messages.warning(request, f"{import_record}: {self.not_done}, {refusal}.")
+            return
+        except ValidationError as error:
+            if not self.cannot:
+                raise
+            for message in validation_messages(error):
+                messages.error(request, f"{import_record} {self.cannot}: {message}")
+            return
+        model_admin.log_change(request, import_record, self.logged)
+        messages.success(request, f"{import_record}: {self.done(import_record)}")
 
 
-def start_and_report(model_admin, request, import_record: Import) -> bool:
-    """Start an import in preview; on invalid mappings show each validation message instead."""
-    try:
-        services.start_import(import_record=import_record)
-    except services.ImportNotStartable as refused:
-        messages.warning(request, f"{import_record}: not started, {refused}.")
-        return False
-    except ValidationError as error:
-        for message in validation_messages(error):
-            messages.error(request, f"{import_record} cannot start: {message}")
-        return False
-    model_admin.log_change(request, import_record, "Started from the admin.")
-    messages.success(request, f"{import_record}: started ({import_record.get_status_display().lower()}).")
-    return True
-
-
-def cancel_and_report(model_admin, request, import_record: Import) -> bool:
-    """Cancel a queued or running import; the job stops before its next batch."""
-    try:
-        import_record = services.cancel_import(import_record=import_record)
-    except services.ImportNotCancellable as refused:
-        messages.warning(request, f"{import_record}: not cancelled, {refused}.")
-        return False
-    model_admin.log_change(request, import_record, "Cancelled from the admin.")
-    if import_record.status == Import.Status.CANCELLED:
-        messages.success(request, f"{import_record}: cancelled.")
-    else:
-        messages.success(request, f"{import_record}: cancel requested; the import stops before its next batch.")
-    return True
+check_and_report = ImportAction(
+    run=lambda request, import_record: services.check_import(import_=import_record, user=request.user),
+    not_done="not checked",
+    logged="Check of the whole file asked for from the admin.",
+    done=lambda checked: "the whole file is being checked; its page shows the figures.",
+    cannot="cannot be checked",
+)
+start_and_report = ImportAction(
+    run=lambda request, import_record: services.start_import(import_record=import_record),
+    not_done="not started",
+    logged="Started from the admin.",
+    done=lambda started: f"started ({started.get_status_display().lower()}).",
+    cannot="cannot start",
+)
+cancel_and_report = ImportAction(
+    run=lambda request, import_record: services.cancel_import(import_record=import_record),
+    not_done="not cancelled",
+    logged="Cancelled from the admin.",
+    # A queued import is cancelled at once; a running one stops before its next batch.
+    done=lambda cancelled: (
+        "cancelled."
+        if cancelled.status == Import.Status.CANCELLED
+        else "cancel requested; the import stops before its next batch."
+    ),
+)
+undo_and_report = ImportAction(
+    # For the import's user, as the API's undo is for the caller: the email of the outcome goes to them.
+    run=lambda request, import_record: undo_import(import_=import_record, user=import_record.user),
+    not_done="not undone",
+    logged="Undo asked for from the admin.",
+    done=lambda undone: "the undo runs in the background; this page shows its outcome.",
+)
 
 
 def _button(permission: str, act):
@@ -155,34 +177,38 @@ def reimport(model_admin, request, object_id: str):
             if form.cleaned_data["start"]:
                 start_and_report(model_admin, request, retry)
             return HttpResponseRedirect(change_url(retry))
-    context = {
-        **model_admin.admin_site.each_context(request),
-        "opts": model_admin.opts,
-        "original": original,
-        "form": form,
-        "title": f"Re-import the failed rows of {original}",
-    }
-    return render(request, "admin/imports/import/reimport.html", context)
+    return _action_page(
+        model_admin, request, original, "reimport", title=f"Re-import the failed rows of {original}", form=form
+    )
 
 
 def undo(model_admin, request, object_id: str):
     """Undo a finished import, after a page that says what the undo removes and restores (from its change log)."""
     import_record = _import_for(model_admin, request, object_id, permission="undo")
     if request.method == "POST":
-        try:
-            services.undo_import(import_=import_record, user=import_record.user)
-        except (services.ImportNotUndoable, services.ImportHasNoChangeLog) as refused:
-            messages.warning(request, f"{import_record}: not undone, {refused}.")
-        else:
-            model_admin.log_change(request, import_record, "Undo asked for from the admin.")
-            messages.success(request, f"{import_record}: the undo runs in the background; this page shows its outcome.")
+        undo_and_report(model_admin, request, import_record)
         return HttpResponseRedirect(change_url(import_record))
-    context = {
-        **model_admin.admin_site.each_context(request),
-        "opts": model_admin.opts,
-        "original": import_record,
-        "undoable": import_record.status in Import.UNDOABLE_STATUSES,
-        "changes": change_log_summary(import_record=import_record),
-        "title": f"Undo {import_record}",
-    }
-    return render(request, "admin/imports/import/undo.html", context)
+    return _action_page(
+        model_admin,
+        request,
+        import_record,
+        "undo",
+        title=f"Undo {import_record}",
+        undoable=import_record.status in Import.UNDOABLE_STATUSES,
+        changes=change_log_summary(import_record=import_record),
+    )
+
+
+def _action_page(model_admin, request, import_record: Import, template: str, *, title: str, **context):
+    """The page of one action on the import (templates/admin/imports/import/action.html and its children)."""
+    return render(
+        request,
+        f"admin/imports/import/{template}.html",
+        {
+            **model_admin.admin_site.each_context(request),
+            "opts": model_admin.opts,
+            "original": import_record,
+            "title": title,
+            **context,
+        },
+    )

@@ -12,24 +12,18 @@ from __future__ import annotations
 from django.db.models import Prefetch
 from rest_framework import exceptions
 from rest_framework import serializers as drf_serializers
-from rest_framework_json_api.relations import ResourceRelatedField
 from rest_framework_json_api.views import ReadOnlyModelViewSet
 
 from accounts.selectors import account_list_for
-from config.serializers import ModelSerializer
+from config.serializers import ModelSerializer, relationship
 from contacts.api.prefetch import rendered_contacts
 from imports.models import Import, PossibleDuplicate
 
 
 class PossibleDuplicateSerializer(ModelSerializer):
-    contact = ResourceRelatedField(read_only=True)
-    other_contact = ResourceRelatedField(read_only=True)
+    contact = relationship("contacts.api.serializers.ContactSerializer")
+    other_contact = relationship("contacts.api.serializers.ContactSerializer")
     evidence = drf_serializers.JSONField(read_only=True)
-
-    included_serializers = {
-        "contact": "contacts.api.serializers.ContactSerializer",
-        "other_contact": "contacts.api.serializers.ContactSerializer",
-    }
 
     class Meta:
         model = PossibleDuplicate

@@ -2,9 +2,8 @@
 
 from django.core.exceptions import ImproperlyConfigured
 from rest_framework import serializers as drf_serializers
-from rest_framework_json_api.relations import ResourceRelatedField
 
-from config.serializers import ModelSerializer, UTCDateTimeField
+from config.serializers import ModelSerializer, UTCDateTimeField, relationship
 from contacts.models import SampleContact
 from imports.api.fields import (
     GroupsField,
@@ -72,15 +71,9 @@ class ImportSerializer(ModelSerializer):
     # In the file's column order, also on PostgreSQL (whose jsonb reorders object keys).
     file_headers = drf_serializers.JSONField(read_only=True)
 
-    user = ResourceRelatedField(read_only=True)
-    account_list = ResourceRelatedField(read_only=True)
-    sample_contacts = ResourceRelatedField(many=True, read_only=True, model=SampleContact)
-
-    included_serializers = {
-        "user": "accounts.api.serializers.UserSerializer",
-        "account_list": "accounts.api.serializers.AccountListSerializer",
-        "sample_contacts": "contacts.api.serializers.SampleContactSerializer",
-    }
+    user = relationship("accounts.api.serializers.UserSerializer")
+    account_list = relationship("accounts.api.serializers.AccountListSerializer")
+    sample_contacts = relationship("contacts.api.serializers.SampleContactSerializer", many=True, model=SampleContact)
 
     class Meta:
         model = Import

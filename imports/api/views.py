@@ -23,7 +23,8 @@ from imports.api.serializers import ImportInputSerializer, ImportSerializer
 from imports.downloads import DOWNLOAD_TYPES, InvalidDownloadLink, failures_response, file_response
 from imports.models import Import
 from imports.selectors import FileNotAvailable, import_for, import_for_download
-from imports.services import StaleImport
+from imports.services import ImportRefused, StaleImport
+from imports.undo.services import undo_import
 
 
 class Conflict(exceptions.APIException):
@@ -36,7 +37,9 @@ class ImportViewSet(ModelViewSet):
 
     serializer_class = ImportSerializer
     input_serializer_class = ImportInputSerializer  # what create and update read (and the schema documents)
-    bodiless_actions = ("undo",)  # actions that read no attributes: the schema shows no request body
+    # Actions that read no attributes: the schema shows no request body, and config.negotiation takes
+    # an empty POST to them whatever its Content-Type says.
+    bodiless_actions = ("check", "undo")
     resource_name = "imports"
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
     filterset_fields = {"source": ("exact",), "status": ("exact",)}
@@ -161,6 +164,18 @@ class ImportViewSet(ModelViewSet):
 
     @extend_schema(
         request=None,
+        responses={202: ImportSerializer()},
+        description="Read the whole file as the import would, writing nothing, in the background (an empty body, "
+        "with or without a Content-Type, or an empty JSON:API document): 202 with the import, whose `check` says "
+        "how the check goes and, once complete, what the import would do. 409 unless the import is in preview.",
+    )
+    def check(self, request, *args, **kwargs):
+        import_record = self.get_object()
+        self._act(services.check_import, import_record, says="The import cannot be checked")
+        return Response(self._document_of(import_record), status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(
+        request=None,
         responses={202: ImportSerializer(), 200: ImportSerializer()},
         description="Undo a complete or failed import in the background (an empty body, or an empty JSON:API "
         "document): 202 with the import, now `undoing`; its `undo` attribute tells how it goes. 200 with the same "
@@ -168,44 +183,47 @@ class ImportViewSet(ModelViewSet):
     )
     def undo(self, request, *args, **kwargs):
         import_record = self.get_object()
-        _parse_the_empty_document(request)
         already = import_record.status in (Import.Status.UNDOING, Import.Status.UNDONE)
-        try:
-            services.undo_import(import_=import_record, user=request.user)
-        except (services.ImportNotUndoable, services.ImportHasNoChangeLog) as refused:
-            raise Conflict(f"This import cannot be undone: {refused}.") from None
+        self._act(undo_import, import_record, says="This import cannot be undone")
         code = status.HTTP_200_OK if already else status.HTTP_202_ACCEPTED
         return Response(self._document_of(import_record), status=code)
 
+    def _act(self, service, import_record: Import, *, says: str) -> None:
+        """Run one of the `bodiless_actions`' services on the import; its refusal is a 409 that `says` why.
 
-def _parse_the_empty_document(request) -> None:
-    """An action's body may be empty or a JSON:API document, whose content it ignores; malformed is a 400."""
-    if request.stream is not None:
-        request.data  # noqa: B018 -- parsing raises ParseError (400) on a malformed body
+        The body may be empty or a JSON:API document, whose content is ignored; a malformed one is a 400.
+        """
+        if self.request.stream is not None:
+            self.request.data  # noqa: B018 -- parsing raises ParseError (400) on a malformed body
+        try:
+            service(import_=import_record, user=self.request.user)
+        except ImportRefused as refusal:
+            raise Conflict(f"{says}: {refusal}.") from None
 
 
-class CsvImportViewSet(ImportViewSet):
+class FileImportViewSet(ImportViewSet):
+    """The imports of one source that reads an uploaded file: the file is required on create."""
+
+    required_on_create = ("file",)
+
+
+class CsvImportViewSet(FileImportViewSet):
     """account_lists/{al}/imports/csv: the CSV flow; starts in preview."""
 
     source = Import.Source.CSV
-    required_on_create = ("file",)
     in_preview_default = True
 
 
-class TntImportViewSet(ImportViewSet):
+class TntImportViewSet(FileImportViewSet):
     """account_lists/{al}/imports/tnt: TntConnect XML; starts at once unless in_preview is sent."""
 
     source = Import.Source.TNT
-    required_on_create = ("file",)
-    in_preview_default = False
 
 
-class TntDataSyncImportViewSet(ImportViewSet):
+class TntDataSyncImportViewSet(FileImportViewSet):
     """account_lists/{al}/imports/tnt_data_sync: a TntDataSync donor file; starts at once unless in_preview is sent."""
 
     source = Import.Source.TNT_DATA_SYNC
-    required_on_create = ("file",)
-    in_preview_default = False
 
 
 class GoogleImportViewSet(ImportViewSet):
@@ -213,7 +231,6 @@ class GoogleImportViewSet(ImportViewSet):
 
     source = Import.Source.GOOGLE
     required_on_create = ("source_account_id",)
-    in_preview_default = False
     schema_error_statuses = ["502", "503"]
 
 
@@ -256,32 +273,6 @@ class ImportCheckFailuresView(ImportFailuresView):
     in the failures CSV's format (empty, but for the header row, before any check)."""
 
     of_check = True
-
-
-class ImportCheckView(APIView):
-    """POST account_lists/{al}/imports/{id}/check: read the whole file as the import would, writing nothing.
-
-    An empty body (with or without a Content-Type) or an empty JSON:API document; the body is not read.
-    Answers 202 with the import, whose `check` says how the check goes and, once complete, what the
-    import would do.
-    """
-
-    renderer_classes = [JSONRenderer]
-    resource_name = "imports"
-    action_without_body = True  # config.negotiation: an empty POST passes whatever its Content-Type
-
-    @extend_schema(request=None, responses={202: ImportSerializer()})
-    def post(self, request, account_list_pk, pk):
-        import_record = import_for(user=request.user, account_list_id=account_list_pk, import_id=pk)
-        try:
-            services.check_import(import_=import_record, user=request.user)
-        except services.ImportNotCheckable as refused:
-            raise Conflict(f"The import cannot be checked: {refused}.") from None
-        documents = ImportDocuments(request)
-        documents.fetch([import_record.pk])
-        document = documents.document(many=False)
-        documents.sign_file_links()
-        return Response(document, status=status.HTTP_202_ACCEPTED)
 
 
 class ImportFileDownloadView(APIView):

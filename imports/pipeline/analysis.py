@@ -140,7 +140,7 @@ def _analyze_tnt(stream: BinaryIO, sheet: str | None = None) -> FileAnalysis:
                 "line_number": row.position,
                 "tnt_id": row.tnt_id,
                 "values": row.fields,
-                "groups": analysis.group_members.get(row.tnt_id, []),
+                "groups": analysis.sample_groups.get(row.tnt_id, []),
             }
             for row in analysis.samples
         ],
@@ -150,7 +150,7 @@ def _analyze_tnt(stream: BinaryIO, sheet: str | None = None) -> FileAnalysis:
                 "description": group.description,
                 "category": group.category,
                 "path_name": group.path_name,
-                "contacts": sum(group.id in ids for ids in analysis.group_members.values()),
+                "contacts": analysis.group_sizes.get(group.id, 0),
             }
             for group in analysis.groups
         ],

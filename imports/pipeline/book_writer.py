@@ -41,7 +41,8 @@ from imports.pipeline.builders.tnt_book import (
     TntLookups,
 )
 from imports.pipeline.builders.tnt_tags import normalize_tag
-from imports.pipeline.writer import insert_new, loaded_instances, new_instance, rows_in, time_ordered_id, update_rows
+from imports.pipeline.bulk_insert import insert_new, loaded_instances, new_instance, rows_in, update_rows
+from imports.pipeline.ids import time_ordered_id
 
 
 @dataclass
@@ -186,6 +187,7 @@ def upsert(
     rows: Sequence[tuple[str, dict]],
     *,
     scope: dict | None = None,
+    within: dict | None = None,
     key: str = "tnt_id",
     now: datetime,
     merge: Callable[[models.Model, dict], dict] | None = None,
@@ -195,7 +197,9 @@ def upsert(
     The id is the row's `key` column: TntConnect's id, or what a TntDataSync
     file identifies its rows by (a donor's account number, a gift's
     DONATION_ID). `scope` narrows the lookup and is written into new records
-    (a task's table, a donor account's organisation). The values' keys are
+    (a task's table, a donor account's organisation); `within` only narrows
+    the lookup, through a relation (a gift's organisation is its donor
+    account's), and is not written. The values' keys are
     the model's attribute names. `merge` gives, for a record found, the
     values the file means for it, when a later step adds to what this one
     writes (a 3.2 gift's splits add to its memo): what the later step added
@@ -204,7 +208,7 @@ def upsert(
     scope = scope or {}
     fields = sorted({name for _, values in rows for name in values})
     existing = loaded_instances(
-        with_ids(context, model, key=key, **scope),
+        with_ids(context, model, key=key, **scope, **(within or {})),
         ("id", key, *fields),
         f"{key}__in",
         {row_id for row_id, _ in rows},

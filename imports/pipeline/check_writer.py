@@ -23,8 +23,9 @@ from contacts.models import Address, Contact, Person
 from imports.check_models import CheckContact, CheckKey
 from imports.models import Import
 from imports.pipeline.bulk_insert import insert_new, new_instance, rows_in
+from imports.pipeline.contact_states import ContactState, PersonState
 from imports.pipeline.matching import CANDIDATES_PER_KEY, STRONG_KEYS, Evidence, Key, Matcher, candidate_contacts
-from imports.pipeline.writer import BatchResult, ContactState, ContactWriter, MergedBatch, PersonState
+from imports.pipeline.writer import BatchResult, ContactWriter, MergedBatch
 
 # The contact fields matching reads (the name, the website, the sources' own ids); the others change no match.
 STATE_FIELDS = ("name", "name_key", "website", *(key.contact_field for key in STRONG_KEYS if key.contact_field))

@@ -4,7 +4,8 @@ Part of the book writer (see book_writer.py): a batch costs a fixed number
 of statements whatever its size, and a record found again is left as it is
 unless the import has `override`, and then only what changed is written.
 Donor accounts are found by their number at the organisation (`PEOPLE_ID`),
-donations by the organisation's id of the gift (`DONATION_ID`), designation
+donations by the organisation's id of the gift (`DONATION_ID`) among the
+organisation's donations, those a TntConnect export made too, designation
 accounts by their number: a second import of the same file creates nothing.
 """
 
@@ -138,8 +139,11 @@ def write_donations(context: DataSyncContext, gifts: list[DataSyncGift]) -> Step
             context, gift, donor_account_id=account_id, designation_account_id=designations[gift.designation]
         )
         rows.append((gift.donation_id, values))
-    # A TntDataSync gift has no TntConnect id: DONATION_ID identifies it (the donation_remote_id constraint).
-    outcome = upsert(context, Donation, rows, scope={"tnt_id": ""}, key="remote_id", now=now)
+    # DONATION_ID is the organisation's id of the gift, unique at that organisation only: the gift is found
+    # among the donations of the organisation's donor accounts, whichever source made it (a TntConnect
+    # export's Gift row has it as OrgGiftCode; see gifts_writer.adopt_gifts_told_by_organizations).
+    within = {"donor_account__organization_id": context.organization.pk}
+    outcome = upsert(context, Donation, rows, within=within, key="remote_id", now=now)
     return result_of(outcome, failures)
 
 

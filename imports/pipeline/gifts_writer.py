@@ -42,7 +42,7 @@ from imports.pipeline.builders.tnt_book import (
     with_lines_of,
 )
 from imports.pipeline.builders.tnt_data_sync import DataSyncGift
-from imports.pipeline.writer import insert_new, loaded_instances, new_instance, rows_in, update_rows
+from imports.pipeline.bulk_insert import insert_new, loaded_instances, new_instance, rows_in, update_rows
 
 PERSONAL_ORGANIZATION = "0"  # gifts TntConnect records without an organisation (personally received)
 
@@ -189,10 +189,62 @@ def write_donations(context: BookContext, drafts: list[DonationDraft]) -> StepRe
         if not context.appeals_from_splits:
             values |= {"appeal_id": appeal_id, "appeal_amount": draft.appeal_amount if appeal_id else None}
         rows.append((draft.tnt_id, values))
+    adopted = adopt_gifts_told_by_organizations(context, rows, now=now)
     outcome = upsert(context, Donation, rows, now=now, merge=_keep_splits if context.appeals_from_splits else None)
-    appealed = [(record, contact_of[record.tnt_id]) for record in [*outcome.new, *outcome.changed] if record.appeal_id]
+    written = {record.id: record for record in [*adopted, *outcome.new, *outcome.changed]}
+    appealed = [(record, contact_of[record.tnt_id]) for record in written.values() if record.appeal_id]
     add_appeal_pledges(context, appealed, now=now)
     return result_of(outcome, failures)
+
+
+def adopt_gifts_told_by_organizations(context: BookContext, rows: list[tuple[str, dict]], *, now) -> list[Donation]:
+    """Donations a TntDataSync file made of the gifts these Gift rows are: from now on found by the row's id.
+
+    What identifies a gift in both sources is its organisation and the
+    organisation's code for it (OrgGiftCode here, DONATION_ID there): the
+    code is unique at its organisation only (two organisations may both have
+    a gift "1001"), and neither amount nor date tells gifts apart (two gifts
+    of one amount on one day are two gifts, with two codes). The
+    organisation is the donor account's: both sources find it by its code,
+    and the donor account by its number there. A gift without a code, or
+    whose code no organisation's file gave, is made as before.
+
+    A gift before 3.2 gives the donation its appeal when the organisation
+    did not (its file has none); the rest is the donation's already, and
+    `override` replaces it as for any donation found. Returns the donations
+    given an appeal, for their pledges.
+    """
+    coded = [(tnt_id, values) for tnt_id, values in rows if values["remote_id"]]
+    if not coded:
+        return []
+    imported = ids_by_tnt_id(context, Donation, (tnt_id for tnt_id, _ in coded))
+    coded = [(tnt_id, values) for tnt_id, values in coded if tnt_id not in imported]
+    accounts = {values["donor_account_id"] for _, values in coded}
+    organization_of = dict(rows_in(DonorAccount.objects.values_list("id", "organization_id"), "id__in", accounts))
+    told = with_ids(context, Donation, key="remote_id", tnt_id="").filter(
+        donor_account__organization_id__in=set(organization_of.values())
+    )
+    found = {
+        (organization_id, code): pk
+        for pk, code, organization_id in rows_in(
+            told.values_list("id", "remote_id", "donor_account__organization_id"),
+            "remote_id__in",
+            {values["remote_id"] for _, values in coded},
+        )
+    }
+    adopting = {}
+    for tnt_id, values in coded:
+        pk = found.pop((organization_of[values["donor_account_id"]], values["remote_id"]), None)
+        if pk is not None:
+            adopting[pk] = (tnt_id, values)
+    fields = ("id", "tnt_id", "appeal_id", "appeal_amount", "amount", "currency", "donation_date")
+    adopted = list(loaded_instances(Donation.objects.all(), fields, "id__in", adopting))
+    for donation in adopted:
+        donation.tnt_id, values = adopting[donation.id]
+        if donation.appeal_id is None and values.get("appeal_id"):
+            donation.appeal_id, donation.appeal_amount = values["appeal_id"], values["appeal_amount"]
+    update_rows(Donation, adopted, ["tnt_id", "appeal_id", "appeal_amount"], now)
+    return [donation for donation in adopted if donation.appeal_id]
 
 
 def donation_values(

@@ -11,13 +11,13 @@ from __future__ import annotations
 import gc
 import logging
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
+from functools import partial
 from itertools import islice
 
 from django.conf import settings
-from django.db import DatabaseError, InterfaceError, OperationalError, connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -34,14 +34,13 @@ from imports.pipeline.google_pages import google_pages
 from imports.pipeline.lease import Heartbeat, holder_is_gone, is_stale, this_process
 from imports.pipeline.read_ahead import read_ahead
 from imports.pipeline.readers.tnt import analyze_tnt
+from imports.pipeline.retries import retried
 from imports.pipeline.sources import BuiltRow, failures_of, rows_of, tnt_options
 from imports.pipeline.tnt_steps import BookSteps, commit_steps
 from imports.pipeline.writer import BatchResult, ContactWriter
 
 logger = logging.getLogger(__name__)
 
-BATCH_RETRIES = 3
-RETRYABLE_ERRORS = (OperationalError, InterfaceError)
 # Young-generation threshold of the cyclic garbage collector while a job runs (Python's default: 700).
 JOB_GC_THRESHOLD = (50_000, 20, 100)
 # Seconds between GIL hand-overs while a job runs (Python's default: 0.005).
@@ -276,7 +275,10 @@ def _import_contacts(
             _check_not_cancelled(import_record)
             if groups is not None:
                 batch = tnt_references.with_groups(import_record, groups, batch)
-            _write_with_retries(import_record, writer, batch, data_sync=data_sync)
+            retried(
+                partial(_write_batch, import_record, writer, batch, data_sync=data_sync),
+                job=f"Import {import_record.pk}",
+            )
             if number in ANALYZE_AFTER_BATCHES:
                 _refresh_planner_statistics()
             if on_progress:
@@ -346,15 +348,7 @@ def _commit_with_retries(import_record: Import, write) -> None:
             raise LostLease()  # rolls the batch back
 
     commit = commit_steps(import_record, owned_update)
-    for attempt in range(1, BATCH_RETRIES + 1):
-        try:
-            commit(write)
-            return
-        except RETRYABLE_ERRORS:
-            if attempt == BATCH_RETRIES:
-                raise
-            logger.warning("Import %s: batch failed (attempt %s), retrying", import_record.pk, attempt, exc_info=True)
-            time.sleep(0.5 * 2**attempt)
+    retried(lambda: commit(write), job=f"Import {import_record.pk}")
 
 
 def _import_google_pages(import_record: Import, writer: ContactWriter, *, on_progress=None) -> None:
@@ -364,7 +358,8 @@ def _import_google_pages(import_record: Import, writer: ContactWriter, *, on_pro
     Import.objects.filter(pk=import_record.pk).update(google_groups=import_record.google_groups)
     for number, page in enumerate(google_pages(import_record, api), start=1):
         _check_not_cancelled(import_record)
-        _write_with_retries(import_record, writer, page.rows, source_cursor=page.cursor)
+        write = partial(_write_batch, import_record, writer, page.rows, source_cursor=page.cursor)
+        retried(write, job=f"Import {import_record.pk}")
         if number in ANALYZE_AFTER_BATCHES:
             _refresh_planner_statistics()
         if on_progress:
@@ -385,31 +380,6 @@ def _check_not_cancelled(import_record: Import) -> None:
         raise ImportCancelled()
 
 
-def _write_with_retries(
-    import_record: Import,
-    writer: ContactWriter,
-    batch: list[BuiltRow],
-    *,
-    source_cursor: dict | None = None,
-    data_sync: DataSyncContext | None = None,
-) -> None:
-    """A lost connection or a lock timeout is retried; the batch's transaction was rolled back."""
-    for attempt in range(1, BATCH_RETRIES + 1):
-        try:
-            _write_batch(import_record, writer, batch, source_cursor=source_cursor, data_sync=data_sync)
-            return
-        except RETRYABLE_ERRORS:
-            if attempt == BATCH_RETRIES:
-                raise
-            logger.warning(
-                "Import %s: batch failed (attempt %s), retrying",
-                import_record.pk,
-                attempt,
-                exc_info=True,
-            )
-            time.sleep(0.5 * 2**attempt)
-
-
 def _write_batch(
     import_record: Import,
     writer: ContactWriter,
@@ -419,7 +389,7 @@ def _write_batch(
     data_sync: DataSyncContext | None = None,
 ) -> None:
     """The batch's contacts, failures and counters (and a Google page's cursor, a TntDataSync file's donor
-    accounts) in one transaction."""
+    accounts) in one transaction, which a retry (`retried`) runs again whole."""
     good = [row.draft for row in batch if row.draft is not None]
     lines = [row.line_number for row in batch if row.draft is not None]
     failed = failures_of(batch, ImportFailure, import_record_id=import_record.pk)

@@ -36,10 +36,11 @@ from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 
-from imports.models import Import
+from imports.models import Import, api_time
 from imports.notifications import send_import_finished
 from imports.pipeline.lease import holder_is_gone
-from imports.services import api_time, enqueue_check, enqueue_import, enqueue_undo
+from imports.services import enqueue_check, enqueue_import
+from imports.undo.services import enqueue_undo
 
 logger = logging.getLogger(__name__)
 

@@ -31,20 +31,18 @@ from contacts.models import (
 from imports.models import Import, ImportedContact, PossibleDuplicate
 from imports.pipeline.builders.drafts import AddressDraft, ContactDraft, PersonDraft
 from imports.pipeline.builders.tnt_book import REFERRED_BY_LINE, with_lines_of
-from imports.pipeline.bulk_insert import insert_new, loaded_instances, new_instance, rows_in, update_rows
+from imports.pipeline.bulk_insert import insert_new, new_instance, update_rows
+from imports.pipeline.contact_states import ContactState, PersonState, address_key, load_states
 from imports.pipeline.ids import time_ordered_id
 from imports.pipeline.matching import (
     SOURCE_IDS,
     Evidence,
-    Identifiers,
     LookAlike,
     Matcher,
     candidate_contacts,
     find_referrers,
     note_missing_referral,
-    person_key,
     street_key,
-    website_key,
 )
 
 # The contact attributes a draft fills, by the same names; what `override` replaces or fills.
@@ -77,64 +75,6 @@ _merged_values, _person_values, _address_values = (
 
 def is_blank(value) -> bool:
     return value is None or value == ""
-
-
-def address_key(address) -> tuple:
-    postal = address.postal_code if hasattr(address, "postal_code") else ""
-    return (
-        " ".join(address.street.split()).casefold(),
-        address.city.strip().casefold(),
-        postal.replace(" ", "").casefold(),
-    )
-
-
-@dataclass
-class PersonState:
-    person: Person
-    # The kinds (EmailAddress, PhoneNumber) the person has a primary of: the first primary one stays the only one.
-    primary_kinds: set[type] = field(default_factory=set)
-    # A household number (TntConnect's home phone) belongs to both people: phones are kept once per person.
-    phone_keys: set[str] = field(default_factory=set)
-
-    def reached_at(self, model: type[EmailAddress | PhoneNumber], *, primary: bool, **values):
-        """A new email address or phone number of the person (its values by attribute name)."""
-        primary = primary and model not in self.primary_kinds
-        if primary:
-            self.primary_kinds.add(model)
-        return new_instance(model, id=time_ordered_id(), person_id=self.person.id, primary=primary, **values)
-
-
-@dataclass
-class ContactState:
-    """A contact of the batch as it will be once the batch is written."""
-
-    contact: Contact
-    is_new: bool
-    people: list[PersonState] = field(default_factory=list)
-    email_keys: set[str] = field(default_factory=set)
-    phone_keys: set[str] = field(default_factory=set)
-    address_keys: set[tuple] = field(default_factory=set)
-    street_keys: set[str] = field(default_factory=set)
-    primary_addresses: list[Address] = field(default_factory=list)
-    tag_keys: set[str] = field(default_factory=set)
-    changed: bool = False
-
-    # What matching reads (imports.pipeline.matching.MatchableContact), current as drafts merge in.
-
-    def identifiers(self) -> Identifiers:
-        website = website_key(self.contact.website or "")
-        return Identifiers(
-            emails=frozenset(self.email_keys),
-            phones=frozenset(self.phone_keys),
-            streets=frozenset(self.street_keys),
-            websites=frozenset([website] if website else ()),
-        )
-
-    def person_keys(self) -> set[tuple[str, str]]:
-        return {key for state in self.people if (key := person_key(state.person.first_name, state.person.last_name))}
-
-    def has_named_person(self) -> bool:
-        return any(state.person.first_name or state.person.last_name for state in self.people)
 
 
 class FilledFields:
@@ -308,48 +248,7 @@ class ContactWriter:
         return len(look_alikes)
 
     def _load_states(self, contact_ids: set[uuid.UUID]) -> dict[uuid.UUID, ContactState]:
-        """What the matched contacts already have; only the columns that merging reads or writes.
-
-        A re-import loads every contact it touches, so leaving out the rest
-        (timestamps above all: their conversion is the costliest) matters.
-        """
-        if not contact_ids:
-            return {}
-        # What matching reads (the website, the source ids) and what this batch's drafts may merge into.
-        contact_fields = ("id", "referred_by_id", *dict.fromkeys(("website", *SOURCE_IDS, *self.filled.contact)))
-        states = {
-            contact.id: ContactState(contact=contact, is_new=False)
-            for contact in loaded_instances(Contact.objects.all(), contact_fields, "id__in", contact_ids)
-        }
-        people: dict[uuid.UUID, PersonState] = {}
-        person_fields = ("id", "contact_id", "first_name", "last_name", "is_spouse", *self.filled.person)
-        for person in loaded_instances(Person.objects.all(), person_fields, "contact_id__in", contact_ids):
-            people[person.id] = PersonState(person=person)
-            states[person.contact_id].people.append(people[person.id])
-        for contact_id, key in rows_in(Tag.objects.values_list("contact_id", "name"), "contact_id__in", contact_ids):
-            states[contact_id].tag_keys.add(key.casefold())
-        address_fields = ("id", "contact_id", "street", "city", "postal_code", "primary_mailing_address")
-        for address in loaded_instances(Address.objects.all(), address_fields, "contact_id__in", contact_ids):
-            state = states[address.contact_id]
-            state.address_keys.add(address_key(address))
-            if key := street_key(address.street):
-                state.street_keys.add(key)
-            if address.primary_mailing_address:
-                state.primary_addresses.append(address)
-        emails = EmailAddress.objects.values_list("person_id", "email_key", "primary")
-        for person_id, key, primary in rows_in(emails, "person_id__in", people):
-            person_state = people[person_id]
-            states[person_state.person.contact_id].email_keys.add(key)
-            if primary:
-                person_state.primary_kinds.add(EmailAddress)
-        phones = PhoneNumber.objects.values_list("person_id", "number_key", "primary")
-        for person_id, key, primary in rows_in(phones, "person_id__in", people):
-            person_state = people[person_id]
-            states[person_state.person.contact_id].phone_keys.add(key)
-            person_state.phone_keys.add(key)
-            if primary:
-                person_state.primary_kinds.add(PhoneNumber)
-        return states
+        return load_states(contact_ids, contact_fields=self.filled.contact, person_fields=self.filled.person)
 
     # --- building and merging ----------------------------------------------------------
 

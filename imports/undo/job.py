@@ -13,7 +13,6 @@ that asking again resumes it.
 from __future__ import annotations
 
 import logging
-import time
 
 from django.conf import settings
 from django.db import transaction
@@ -22,8 +21,9 @@ from django.utils import timezone
 from accounts.models import AccountList
 from imports.models import Import, UndoRecord
 from imports.notifications import send_undo_finished
-from imports.pipeline.job import BATCH_RETRIES, RETRYABLE_ERRORS, LostLease
+from imports.pipeline.job import LostLease
 from imports.pipeline.lease import Heartbeat, holder_is_gone, is_stale, this_process
+from imports.pipeline.retries import retried
 from imports.undo import progress
 from imports.undo.records import Judge, ordered_tables
 from imports.undo.steps import PHASES, SPREAD, log_page, page, spread, take_back
@@ -101,15 +101,7 @@ def _take_back(import_record: Import) -> None:
 
 
 def _commit_with_retries(import_record: Import, judge: Judge, table: str, phase: str, changes) -> dict:
-    for attempt in range(1, BATCH_RETRIES + 1):
-        try:
-            return _commit(import_record, judge, table, phase, changes)
-        except RETRYABLE_ERRORS:
-            if attempt == BATCH_RETRIES:
-                raise
-            logger.warning("Undo of %s: batch failed (attempt %s), retrying", import_record.pk, attempt, exc_info=True)
-            time.sleep(0.5 * 2**attempt)
-    raise AssertionError("unreachable")
+    return retried(lambda: _commit(import_record, judge, table, phase, changes), job=f"Undo of {import_record.pk}")
 
 
 def _commit(import_record: Import, judge: Judge, table: str, phase: str, changes) -> dict:

@@ -15,6 +15,8 @@ from django.core.management.base import OutputWrapper
 from django.test import Client
 
 from accounts.models import ApiToken, User
+from benchmarks.tnt_data_sync_file import DataSyncSize, data_sync_chunks
+from benchmarks.tnt_export import ExportSize, export_bytes
 from contacts.models import Contact
 from imports.management.commands.import_file import Progress
 from imports.models import Import
@@ -94,6 +96,37 @@ def test_import_file_knows_a_tnt_data_sync_file_by_its_content_whatever_its_name
     failures.unlink()
     status, _ = run("import_status", str(import_record.pk))
     assert "donations" in status
+
+
+def progress_lines(err: str, total: int) -> list[int]:
+    """How many rows each plain progress line says were read, out of `total` (import_file not on a terminal)."""
+    lines = err.splitlines()
+    assert lines[-1].startswith(f"{total:,}/{total:,} rows (100%)"), lines[-1]
+    return [int(line.split(f"/{total:,} rows ")[0].replace(",", "")) for line in lines]
+
+
+def test_import_files_progress_counts_a_tnt_data_sync_files_donors_and_gifts(member, in_tmp, settings):
+    settings.IMPORT_BATCH_SIZE = 20
+    path = in_tmp / "donors.tntmpd"
+    path.write_text("".join(data_sync_chunks(DataSyncSize(donors=30, gifts=270))))
+    summary, err = import_file(member, path)
+    assert summary["tnt_summary"]["donations"]["created"] == 270
+    done = progress_lines(err, 300)  # a line every tenth of the 300 rows, the gifts' batches too
+    assert done[0] == 30  # the donors: the import's rows
+    assert len(done) == 10 and done == sorted(done)
+
+
+def test_import_files_progress_counts_a_tntconnect_exports_later_tables(member, in_tmp, settings):
+    settings.IMPORT_BATCH_SIZE = 20
+    path = in_tmp / "export.xml"
+    path.write_bytes(export_bytes(ExportSize(contacts=20, tasks=20, history=100, gifts=60)))
+    summary, err = import_file(member, path)
+    counters = Import.objects.get(pk=summary["import_id"]).tnt_steps
+    read = {name: counters[name]["processed"] for name in ("referrals", "tasks", "history", "donations")}
+    assert read == {"referrals": 20, "tasks": 20, "history": 100, "donations": 60}
+    total = 20 + sum(counters[name]["processed"] for name in counters if name != "contacts")
+    done = progress_lines(err, total)
+    assert len(done) >= 8 and done == sorted(done)  # not standing at the 20 contacts while the rest is written
 
 
 def test_failed_rows_still_exit_0_and_are_written_to_a_failures_csv(member, in_tmp):

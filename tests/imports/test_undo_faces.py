@@ -28,7 +28,7 @@ from fundraising.models import (
 )
 from imports.models import Import, UndoRecord
 from imports.pipeline.recovery import recover_stalled_imports
-from imports.services import undo_import
+from imports.undo.services import undo_import
 from tests.admin.test_staff_access import PASSWORD, create_api_user, logged_in
 from tests.imports.helpers import imports_path, make_import
 from tests.imports.test_undo import FIRST, counts, imported

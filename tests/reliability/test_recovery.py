@@ -37,7 +37,7 @@ def test_a_database_error_in_a_batch_is_retried_and_the_import_continues(monkeyp
         return real_write(self, drafts, line_numbers)
 
     monkeypatch.setattr(ContactWriter, "write", flaky_write)
-    monkeypatch.setattr("imports.pipeline.job.time.sleep", lambda seconds: None)
+    monkeypatch.setattr("imports.pipeline.retries.time.sleep", lambda seconds: None)
     run_import(str(import_record.pk))
     import_record.refresh_from_db()
     assert import_record.status == Import.Status.COMPLETE
@@ -48,7 +48,7 @@ def test_a_database_error_in_a_batch_is_retried_and_the_import_continues(monkeyp
 def test_a_database_error_that_persists_fails_the_import_with_a_sentence(monkeypatch):
     import_record = queued_import()
     monkeypatch.setattr(ContactWriter, "write", lambda self, drafts: (_ for _ in ()).throw(OperationalError("gone")))
-    monkeypatch.setattr("imports.pipeline.job.time.sleep", lambda seconds: None)
+    monkeypatch.setattr("imports.pipeline.retries.time.sleep", lambda seconds: None)
     run_import(str(import_record.pk))
     import_record.refresh_from_db()
     assert import_record.status == Import.Status.FAILED

@@ -7,8 +7,8 @@ import pytest
 from django_q.conf import Conf
 
 from contacts.models import Contact, EmailAddress, Person
-from imports import services
 from imports.models import Import
+from imports.undo.services import undo_import
 from tests.imports.helpers import make_import
 from tests.imports.test_worker import start_worker, stop_worker, wait_for
 from tests.reliability.test_worker_crash import generated_csv
@@ -31,7 +31,7 @@ def test_an_undo_killed_in_the_middle_resumes_and_removes_everything_exactly_onc
 
     Conf.SYNC = False
     try:
-        services.undo_import(import_=record, user=record.user)  # queued for the worker once committed
+        undo_import(import_=record, user=record.user)  # queued for the worker once committed
         first = start_worker(worker_env)
         try:
             assert wait_for(lambda: removed() >= ROWS // 5, timeout=180, interval=0.02), "the undo made no progress"

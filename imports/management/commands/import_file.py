@@ -30,6 +30,7 @@ from imports.failures import failure_lines
 from imports.models import Import
 from imports.pipeline.check_job import run_check
 from imports.pipeline.job import run_import
+from imports.pipeline.progress import rows_read, rows_to_read
 from imports.pipeline.readers.tnt_data_sync import looks_like_data_sync
 
 
@@ -110,8 +111,9 @@ class Command(BaseCommand):
         except ValidationError as error:
             raise BadArguments(_messages(error)) from None
         started = time.monotonic()
-        progress = Progress(self.stderr, total=import_record.rows_total or 0)
+        progress = Progress(self.stderr, total=rows_to_read(import_record))
         import_record = run_import(str(import_record.pk), on_progress=progress.update)
+        progress.update(import_record)  # the job's later steps report before each batch, not after the last
         progress.done(import_record)
         failures_path = self._write_failures(import_record, failures_csv)
         self.stdout.write(json.dumps(self._summary(import_record, time.monotonic() - started, failures_path)))
@@ -279,7 +281,7 @@ class Progress:
             self.bar.start()
 
     def update(self, import_record: Import) -> None:
-        self.advance(import_record.rows_processed)
+        self.advance(rows_read(import_record))
 
     def advance(self, done: int) -> None:
         if self.bar is not None:

@@ -17,10 +17,11 @@ import uuid
 
 from django.core.management.base import BaseCommand, CommandError
 
-from imports import services
 from imports.models import Import
+from imports.services import ImportRefused
 from imports.undo import progress
 from imports.undo.job import run_undo
+from imports.undo.services import undo_import
 
 
 class Command(BaseCommand):
@@ -35,8 +36,8 @@ class Command(BaseCommand):
         except (ValueError, Import.DoesNotExist):
             raise CommandError(f"No import has the id {import_id!r}.", returncode=2) from None
         try:
-            import_record = services.undo_import(import_=import_record, user=import_record.user, enqueue=False)
-        except (services.ImportNotUndoable, services.ImportHasNoChangeLog) as refused:
+            import_record = undo_import(import_=import_record, user=import_record.user, enqueue=False)
+        except ImportRefused as refused:
             raise CommandError(f"Import {import_record.pk} cannot be undone: {refused}.", returncode=2) from None
         if import_record.status == Import.Status.UNDOING:
             import_record = run_undo(str(import_record.pk))

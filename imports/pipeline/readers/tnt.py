@@ -16,7 +16,8 @@ Three concerns shape this module:
   expanded, read or fetched.  Real exports never contain one.
 * Tolerance: real exports contain characters XML 1.0 forbids (NUL, form feed,
   other C0 controls, raw or as character references).  They are stripped from
-  the byte stream before the parser sees them instead of failing the file.
+  the byte stream before the parser sees them instead of failing the file
+  (imports/pipeline/readers/xml_cleaning.py).
 * Bounded memory: exports of a million contacts exist.  The document is read
   with ``iterparse`` and every table row is dropped from the tree as soon as it
   has been read, so memory does not grow with the file.
@@ -26,17 +27,18 @@ Pure Python: no Django, no database.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import BinaryIO
-from xml.etree.ElementTree import Element, ParseError
+from xml.parsers import expat
+from xml.parsers.expat import ExpatError
 from xml.parsers.expat import errors as expat_errors
 
-from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import iterparse
+from defusedxml import DefusedXmlException, DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
 
 from imports.pipeline.readers import FileReadError
+from imports.pipeline.readers.tnt_groups import GroupMemberships
+from imports.pipeline.readers.xml_cleaning import CHUNK_SIZE, XmlCleaningReader
 
 __all__ = [
     "DTD_MESSAGE",
@@ -132,7 +134,8 @@ class TntAnalysis:
     application: str  # "TntConnect" or "TntMPD" ("" if the file does not say)
     version: str  # as written, e.g. "3.0", "3.2"
     groups: list[TntGroup]
-    group_members: dict[str, list[str]]  # contact tnt_id -> group ids
+    group_sizes: dict[str, int]  # group id -> how many contacts are in it
+    sample_groups: dict[str, list[str]]  # a sample's tnt_id -> its group ids, in file order (none: not listed)
     contact_count: int
     samples: list[TntContactRow]  # the first SAMPLE_SIZE contacts
     tables: dict[str, int] = field(default_factory=dict)  # every table with rows, in file order -> row count
@@ -142,32 +145,40 @@ class TntAnalysis:
 def analyze_tnt(stream: BinaryIO, *, extra_tables: frozenset[str] = frozenset()) -> TntAnalysis:
     """Validate an export and collect what the upload needs, in one pass.
 
-    Groups and memberships are small (they are needed whole to filter and tag
-    contacts); contacts are only counted, and the first few kept as samples.
-    `extra_tables` are small tables kept whole (settings such as Currency).
+    Groups are few and kept whole; their memberships are counted as they
+    stream by (imports/pipeline/readers/tnt_groups.py), for each group's
+    size and the samples' groups. Contacts are only counted, and the first
+    few kept as samples. `extra_tables` are small tables kept whole
+    (settings such as Currency).
     """
     document = _TntDocument(stream)
     groups: list[TntGroup] = []
-    members: dict[str, list[str]] = {}
+    memberships = GroupMemberships()
     samples: list[TntContactRow] = []
     extra: list[TntRow] = []
     count = 0
-    for table, row_id, fields in document.rows({"Contact", "Group", "GroupContact", *extra_tables}):
-        if table == "Contact":
-            count += 1
-            if len(samples) < SAMPLE_SIZE:
-                samples.append(TntContactRow(row_id, fields, count))
-        elif table == "Group":
-            groups.append(_group(row_id, fields))
-        elif table == "GroupContact":
-            _add_membership(members, fields)
-        else:
-            extra.append(TntRow(table, row_id, fields, len(extra) + 1))
+    try:
+        for table, row_id, fields in document.rows({"Contact", "Group", "GroupContact", *extra_tables}):
+            if table == "Contact":
+                count += 1
+                if len(samples) < SAMPLE_SIZE:
+                    samples.append(TntContactRow(row_id, fields, count))
+            elif table == "Group":
+                groups.append(_group(row_id, fields))
+            elif table == "GroupContact":
+                memberships.add(fields)
+            else:
+                extra.append(TntRow(table, row_id, fields, len(extra) + 1))
+        group_sizes = memberships.sizes()
+        sample_groups = memberships.groups_of(sample.tnt_id for sample in samples)
+    finally:
+        memberships.close()
     return TntAnalysis(
         application=document.application,
         version=document.version,
         groups=groups,
-        group_members=members,
+        group_sizes=group_sizes,
+        sample_groups=sample_groups,
         contact_count=count,
         samples=samples,
         tables=document.table_rows,
@@ -211,29 +222,28 @@ def _group(row_id: str, fields: dict[str, str]) -> TntGroup:
     )
 
 
-def _add_membership(members: dict[str, list[str]], fields: dict[str, str]) -> None:
-    contact_id = fields.get("ContactID", "").strip()
-    group_id = fields.get("GroupID", "").strip()
-    if not contact_id or not group_id:
-        return
-    group_ids = members.setdefault(contact_id, [])
-    if group_id not in group_ids:
-        group_ids.append(group_id)
+class _Finished(Exception):
+    """Raised by a parser handler to stop reading: the root element or the last table wanted has ended."""
 
 
 class _TntDocument:
     """One streaming pass over an export: checks its shape, yields table rows.
 
-    The tree iterparse builds is pruned as it goes: every element at depth
-    1 to 3 (header fields, tables, rows) is cleared and detached from its
-    parent when it ends, so at any time the tree holds one row at most.
+    The document is read with expat's own callbacks, not ElementTree:
+    defusedxml's ElementTree is the pure-Python parser and tree builder (it
+    needs them to reach expat's handlers), which made every element of the
+    file cost several Python calls and objects, hundreds of thousands of
+    them in the tables nobody reads. Here an element costs a start and an
+    end callback; the text of the fields of the rows wanted is the only
+    text kept, and no tree is built, so memory holds one chunk's rows.
+    The parser refuses DTDs, entity declarations and external references
+    as defusedxml's does (`_defused_expat`).
     """
 
     def __init__(self, stream: BinaryIO) -> None:
-        self._reader = _XmlCleaningReader(stream)
+        self._reader = XmlCleaningReader(stream)
         self._root_seen = False
         self._tables_seen = False
-        self._row_elements = 0  # elements opened inside the current row
         self.table_rows: dict[str, int] = {}  # rows seen per table, in file order
         self.application = ""
         self.version = ""
@@ -250,7 +260,7 @@ class _TntDocument:
             raise
         except DefusedXmlException:
             raise TntFileError(DTD_MESSAGE) from None
-        except ParseError as error:
+        except ExpatError as error:
             raise TntFileError(self._parse_error_message(error)) from None
         except (SyntaxError, ValueError, LookupError) as error:
             # e.g. an encoding declaration expat cannot decode
@@ -258,65 +268,43 @@ class _TntDocument:
             raise TntFileError(MALFORMED_MESSAGE.format(detail=detail)) from None
 
     def _walk(self, tables: set[str], stop_after: str | None) -> Iterator[tuple[str, str, dict[str, str]]]:
-        stack: list[Element] = []
-        events = iterparse(
-            self._reader,
-            events=("start", "end"),
-            forbid_dtd=True,
-            forbid_entities=True,
-            forbid_external=True,
-        )
-        for event, element in events:
-            if event == "start":
-                self._check_start(len(stack), element)
-                stack.append(element)
-                continue
-            stack.pop()
-            depth = len(stack)
-            if depth == 0:
-                self._end_of_document()
-                return  # anything after the root element is ignored
-            if depth == 1:
-                self._read_header(element)
-            elif depth == 3 and _is_row(stack, element):
-                table = stack[2].tag
-                self.table_rows[table] = self.table_rows.get(table, 0) + 1
-                if table in tables:
-                    yield table, element.get("id", ""), _row_fields(element)
-            if depth <= 3:
-                self._row_elements = 0
-                element.clear()
-                stack[-1].remove(element)
-            if depth == 2 and stack[1].tag == "Tables" and element.tag == stop_after:
+        parser = _defused_expat()
+        done: list[tuple[str, str, dict[str, str]]] = []  # the wanted rows the chunk being parsed completed
+        _RowCollector(self, parser, tables, stop_after, done)
+        while True:
+            data = self._reader.read(CHUNK_SIZE)
+            try:
+                parser.Parse(data, not data)
+            except _Finished:
+                yield from done
+                return
+            except Exception:
+                yield from done  # the rows before the error, as they were read
+                raise
+            yield from done
+            done.clear()
+            if not data:
                 return
 
-    def _check_start(self, depth: int, element: Element) -> None:
-        """Check the opening tags that matter; count those inside a row."""
-        if depth == 0:
-            if element.tag != "Database":
-                raise TntFileError(NOT_TNT_MESSAGE)
-            self._root_seen = True
-        elif depth == 1 and element.tag == "Tables":
-            self._tables_seen = True
-        elif depth >= 4:
-            self._row_elements += 1
-            if self._row_elements > MAX_ELEMENTS_PER_ROW:
-                raise TntFileError(HUGE_ROW_MESSAGE.format(limit=MAX_ELEMENTS_PER_ROW))
+    def _start_root(self, tag: str) -> None:
+        if tag != "Database":
+            raise TntFileError(NOT_TNT_MESSAGE)
+        self._root_seen = True
 
-    def _read_header(self, element: Element) -> None:
-        text = (element.text or "").strip()
-        if element.tag == "Application":
+    def _read_header(self, tag: str, text: str) -> None:
+        text = text.strip()
+        if tag == "Application":
             if text and text.casefold() not in {a.casefold() for a in APPLICATIONS}:
                 raise TntFileError(OTHER_APPLICATION_MESSAGE.format(application=text))
             self.application = text
-        elif element.tag == "Version":
+        elif tag == "Version":
             self.version = text
 
     def _end_of_document(self) -> None:
         if not self._tables_seen:
             raise TntFileError(NOT_TNT_MESSAGE)
 
-    def _parse_error_message(self, error: ParseError) -> str:
+    def _parse_error_message(self, error: ExpatError) -> str:
         if not self._reader.saw_content:
             return EMPTY_MESSAGE
         if not self._root_seen:
@@ -326,101 +314,137 @@ class _TntDocument:
         return MALFORMED_MESSAGE.format(detail=str(error))
 
 
-def _is_row(stack: list[Element], element: Element) -> bool:
-    """Database > Tables > <table> > row."""
-    return element.tag == "row" and stack[1].tag == "Tables"
+class _RowCollector:
+    """expat's handlers for one pass: Database > header fields and Tables > <table> > row > fields.
 
-
-def _row_fields(row: Element) -> dict[str, str]:
-    return {child.tag: child.text or "" for child in row}
-
-
-# Bytes of the C0 controls XML 1.0 forbids: all but tab, LF and CR.  Removing
-# them byte by byte is safe in UTF-8 and in any ASCII-compatible single-byte
-# encoding, since these bytes never occur inside a multi-byte UTF-8 sequence.
-_FORBIDDEN_BYTES = bytes(b for b in range(0x20) if b not in (0x09, 0x0A, 0x0D))
-_CHARACTER_REFERENCE = re.compile(rb"&#(x[0-9A-Fa-f]+|[0-9]+);")
-# What may be the beginning of a character reference cut by a chunk boundary.
-_REFERENCE_PREFIX = re.compile(rb"&(?:#(?:x[0-9A-Fa-f]*|[0-9]*))?")
-_LONGEST_HELD_REFERENCE = 32
-_UTF8_BOM = b"\xef\xbb\xbf"
-_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
-_WHITESPACE = b" \t\r\n"
-_CHUNK_SIZE = 64 * 1024
-
-
-class _XmlCleaningReader:
-    """A read-only binary stream that drops characters XML 1.0 forbids.
-
-    Raw forbidden bytes and character references to forbidden code points
-    (``&#0;``, ``&#x0C;``, ``&#xFFFE;``, surrogates, ...) are removed chunk by
-    chunk.  A reference cut by a chunk boundary is held back and completed by
-    the next chunk.  A UTF-16 file (it starts with a UTF-16 byte-order mark) is
-    passed through untouched, since its bytes cannot be filtered one by one.
-
-    It also notes whether any content was seen and whether the end was
-    reached, so parse errors can be told apart (empty file, truncated file).
+    Depths count from the root (0): the header fields and Tables are at 1,
+    tables at 2, rows at 3, a row's fields at 4. An element's text is what
+    comes before its first child, as ElementTree's `text`. Inside a table
+    nobody reads, expat is given no text handler, so its rows cost two
+    callbacks an element and nothing more.
     """
 
-    def __init__(self, raw: BinaryIO) -> None:
-        self._raw = raw
-        self._pending = b""  # a possibly incomplete reference held back
-        self._started = False
-        self._passthrough = False
-        self.at_eof = False
-        self.saw_content = False
+    def __init__(
+        self,
+        document: _TntDocument,
+        parser,
+        tables: set[str],
+        stop_after: str | None,
+        done: list[tuple[str, str, dict[str, str]]],
+    ) -> None:
+        self.document = document
+        self.parser = parser
+        self.tables = tables
+        self.stop_after = stop_after
+        self.done = done
+        self.depth = 0  # elements open
+        self.in_tables = False  # the open element at depth 1 is Tables
+        self.table = ""  # the open table
+        self.row_elements = 0  # elements opened inside the current row
+        self.row_id = ""
+        self.fields: dict[str, str] | None = None  # the wanted row being read
+        self.text_of: str | None = None  # the header field or row field whose text is being gathered
+        self.pieces: list[str] = []
+        self.header_text = ""  # the text of the header field last ended
+        parser.StartElementHandler = self.start
+        parser.EndElementHandler = self.end
+        parser.CharacterDataHandler = self.text
 
-    def read(self, size: int = -1) -> bytes:
-        """Return cleaned bytes; b"" only at the end of the stream."""
-        size = _CHUNK_SIZE if size is None or size < 0 else max(size, 1)
-        while not self.at_eof:
-            data = self._raw.read(size)
-            if not data:
-                self.at_eof = True
-                data, self._pending = self._pending, b""
-                self._note_content(data)
-                return data
-            cleaned = self._clean(data)
-            if cleaned:
-                return cleaned
-        return b""
+    def text(self, data: str) -> None:
+        if self.text_of is not None:
+            self.pieces.append(data)
 
-    def _clean(self, data: bytes) -> bytes:
-        first = not self._started
-        self._started = True
-        if first and data.startswith(_UTF16_BOMS):
-            self._passthrough = self.saw_content = True
-        if self._passthrough:
-            return data
-        data = self._pending + data.translate(None, _FORBIDDEN_BYTES)
-        data, self._pending = _split_incomplete_reference(data)
-        data = _CHARACTER_REFERENCE.sub(_drop_forbidden_reference, data)
-        # A UTF-8 byte-order mark alone does not make a file non-empty.
-        self._note_content(data[3:] if first and data.startswith(_UTF8_BOM) else data)
-        return data
+    def _end_text(self) -> None:
+        """The element's text ends (at its first child or its end): a row's field, or a header field."""
+        text = "".join(self.pieces)
+        if self.fields is not None and self.depth >= 4:
+            self.fields[self.text_of] = text
+        else:
+            self.header_text = text
+        self.text_of = None
 
-    def _note_content(self, data: bytes) -> None:
-        if not self.saw_content and data.strip(_WHITESPACE):
-            self.saw_content = True
+    def start(self, tag: str, attributes: dict[str, str]) -> None:
+        if "}" in tag:  # a namespaced name, spelt as ElementTree spells it
+            tag = "{" + tag
+        if self.text_of is not None:
+            self._end_text()
+        depth = self.depth
+        self.depth = depth + 1
+        if depth >= 4:
+            self.row_elements += 1
+            if self.row_elements > MAX_ELEMENTS_PER_ROW:
+                raise TntFileError(HUGE_ROW_MESSAGE.format(limit=MAX_ELEMENTS_PER_ROW))
+            if depth == 4 and self.fields is not None:
+                self.fields[tag] = ""  # in the row's order; a field named twice keeps the later text
+                self.text_of, self.pieces = tag, []
+        elif depth == 3:
+            if self.in_tables and tag == "row" and self.table in self.tables:
+                self.fields, self.row_id = {}, attributes.get("id", "")
+        elif depth == 2:
+            self.table = tag
+            if self.in_tables and tag not in self.tables:
+                self.parser.CharacterDataHandler = None
+        elif depth == 1:
+            self.in_tables = tag == "Tables"
+            if self.in_tables:
+                self.document._tables_seen = True
+            self.header_text, self.text_of, self.pieces = "", tag, []
+        else:
+            self.document._start_root(tag)
+
+    def end(self, tag: str) -> None:
+        if self.text_of is not None:
+            self._end_text()
+        self.depth = depth = self.depth - 1
+        if depth >= 4:
+            return
+        if "}" in tag:
+            tag = "{" + tag
+        self.row_elements = 0
+        if depth == 3:
+            if self.in_tables and tag == "row":
+                rows = self.document.table_rows
+                rows[self.table] = rows.get(self.table, 0) + 1
+                if self.fields is not None:
+                    self.done.append((self.table, self.row_id, self.fields))
+                    self.fields = None
+        elif depth == 2:
+            if self.in_tables:
+                self.parser.CharacterDataHandler = self.text
+                if tag == self.stop_after:
+                    raise _Finished
+        elif depth == 1:
+            self.document._read_header(tag, self.header_text)
+            self.in_tables = False
+        else:
+            self.document._end_of_document()
+            raise _Finished  # anything after the root element is ignored
 
 
-def _split_incomplete_reference(data: bytes) -> tuple[bytes, bytes]:
-    """Split off a trailing ``&``, ``&#``, ``&#x1`` ... that the next chunk completes."""
-    start = max(0, len(data) - _LONGEST_HELD_REFERENCE)
-    amp = data.rfind(b"&", start)
-    if amp != -1 and _REFERENCE_PREFIX.fullmatch(data, amp):
-        return data[:amp], data[amp:]
-    return data, b""
+def _defused_expat():
+    """An expat parser set as defusedxml's DefusedXMLParser sets its own (forbid_dtd and the defaults).
 
+    A DTD, an entity declaration or an external reference raises before
+    anything is expanded or fetched; names are read with ElementTree's
+    namespace separator.
+    """
+    parser = expat.ParserCreate(None, "}")
+    parser.buffer_text = True
 
-def _drop_forbidden_reference(match: re.Match[bytes]) -> bytes:
-    digits = match.group(1)
-    code = int(digits[1:], 16) if digits.startswith(b"x") else int(digits)
-    return b"" if _is_forbidden_code_point(code) else match.group(0)
+    def refuse_doctype(name, sysid, pubid, has_internal_subset):
+        raise DTDForbidden(name, sysid, pubid)
 
+    def refuse_entity(name, is_parameter_entity, value, base, sysid, pubid, notation_name):
+        raise EntitiesForbidden(name, value, base, sysid, pubid, notation_name)
 
-def _is_forbidden_code_point(code: int) -> bool:
-    """XML 1.0 Char production: what a character reference may not name."""
-    if code < 0x20:
-        return code not in (0x09, 0x0A, 0x0D)
-    return 0xD800 <= code <= 0xDFFF or code in (0xFFFE, 0xFFFF) or code > 0x10FFFF
+    def refuse_unparsed_entity(name, base, sysid, pubid, notation_name):
+        raise EntitiesForbidden(name, None, base, sysid, pubid, notation_name)
+
+    def refuse_external_reference(context, base, sysid, pubid):
+        raise ExternalReferenceForbidden(context, base, sysid, pubid)
+
+    parser.StartDoctypeDeclHandler = refuse_doctype
+    parser.EntityDeclHandler = refuse_entity
+    parser.UnparsedEntityDeclHandler = refuse_unparsed_entity
+    parser.ExternalEntityRefHandler = refuse_external_reference
+    return parser

@@ -11,7 +11,7 @@ import pytest
 from imports.pipeline.builders.drafts import ContactDraft, PersonDraft, RowError
 from imports.pipeline.builders.tnt import TntImportOptions, build_tnt_contact
 from imports.pipeline.builders.tnt_tags import group_tag_names, normalize_tag
-from imports.pipeline.readers.tnt import TntContactRow, TntGroup, analyze_tnt, iter_tnt_contacts
+from imports.pipeline.readers.tnt import TntContactRow, TntGroup, analyze_tnt, iter_tnt_contacts, iter_tnt_rows
 
 FIXTURES = Path(__file__).resolve().parents[3].parent / "shared" / "fixtures" / "tnt"
 FIXTURE_FILES = sorted(FIXTURES.glob("*.xml"))
@@ -22,6 +22,17 @@ def build(fields: dict[str, str], options: TntImportOptions = NO_OPTIONS) -> Con
     return build_tnt_contact(TntContactRow("1", fields, 1), options)
 
 
+def memberships_of(path: Path) -> dict[str, list[str]]:
+    """Contact id -> its group ids, from the GroupContact table (the job reads them from TntReference rows)."""
+    members: dict[str, list[str]] = {}
+    with path.open("rb") as stream:
+        for row in iter_tnt_rows(stream, {"GroupContact"}):
+            group_ids = members.setdefault(row.fields["ContactID"].strip(), [])
+            if row.fields["GroupID"].strip() not in group_ids:
+                group_ids.append(row.fields["GroupID"].strip())
+    return members
+
+
 def build_file(path: Path, group_tags: dict[str, str] | None = None, tag_list: str = "") -> list[ContactDraft]:
     """Analyze then import a file, as the upload and the job do."""
     with path.open("rb") as stream:
@@ -29,7 +40,7 @@ def build_file(path: Path, group_tags: dict[str, str] | None = None, tag_list: s
     options = TntImportOptions(
         version=analysis.version,
         groups_by_id={group.id: group for group in analysis.groups},
-        group_members=analysis.group_members,
+        group_members=memberships_of(path),
         group_tags=group_tags or {},
         tag_list=tag_list,
     )

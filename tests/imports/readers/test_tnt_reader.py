@@ -106,7 +106,7 @@ def test_the_analysis_of_an_export_gives_its_version_count_and_first_contacts_fi
     assert analysis.version == "3.0"
     assert analysis.contact_count == 2
     assert analysis.groups == []
-    assert analysis.group_members == {}
+    assert (analysis.group_sizes, analysis.sample_groups) == ({}, {})
     smith, doe = analysis.samples
     assert (smith.tnt_id, smith.position) == ("1620699916", 1)
     assert (doe.tnt_id, doe.position) == ("-861693757", 2)
@@ -133,7 +133,8 @@ def test_the_analysis_lists_the_groups_with_their_categories_and_who_belongs_to_
         TntGroup("372261380", "Category 1\\Group under that", "Category 1", ""),
         TntGroup("372261382", "Testers", "", ""),
     ]
-    assert analysis.group_members == {"1": ["372261379", "372261382"]}
+    assert analysis.group_sizes == {"372261379": 1, "372261382": 1}
+    assert analysis.sample_groups == {"1": ["372261379", "372261382"]}
 
 
 def test_version_3_2_groups_keep_their_path_name() -> None:
@@ -149,7 +150,26 @@ def test_version_3_2_groups_keep_their_path_name() -> None:
 
     assert analysis.version == "3.2"
     assert analysis.groups == [TntGroup("7", "Board", "Church", "Church\\Leaders\\Board")]
-    assert analysis.group_members == {"42": ["7"]}  # duplicates dropped
+    assert analysis.group_sizes == {"7": 1}  # duplicates dropped
+    assert analysis.sample_groups == {"42": ["7"]}
+
+
+def test_group_sizes_count_each_contact_once_and_samples_get_their_groups_wherever_group_contact_comes() -> None:
+    members = [("7", "41"), ("8", "42"), ("7", "42"), ("7", "41"), ("8", "99"), ("7", "")]  # a repeat, apart
+    group_contact = "<GroupContact>" + "".join(
+        f'<row id="{n}"><GroupID>{group}</GroupID><ContactID>{contact}</ContactID></row>'
+        for n, (group, contact) in enumerate(members)
+    )
+    group_contact += "</GroupContact>"
+    contacts = [{"id": str(n), "FileAs": f"Doe, {n}"} for n in range(41, 47)]
+    groups = "".join(f'<row id="{n}"><Description>{n}</Description></row>' for n in ("7", "8"))
+    groups = f"<Group>{groups}</Group>"
+
+    for placement in ({"before": group_contact}, {"after": group_contact}):
+        analysis = analyze_bytes(tnt_xml(contacts, groups=groups, **placement))
+
+        assert analysis.group_sizes == {"7": 2, "8": 2}
+        assert analysis.sample_groups == {"41": ["7"], "42": ["8", "7"]}  # 99 is no sample; 43 and 44 in none
 
 
 def test_samples_are_the_first_four_contacts() -> None:
@@ -570,7 +590,7 @@ def test_a_big_export_is_analyzed_in_bounded_memory(big_export: Path) -> None:
         analysis, peak = traced_peak(analyze_tnt, stream)
 
     assert analysis.contact_count == BIG_EXPORT_CONTACTS
-    assert len(analysis.group_members) == 50
+    assert analysis.group_sizes == {"1": 50}
     assert peak < MEMORY_BOUND, f"peak {peak:,} bytes"
 
 

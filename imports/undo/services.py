@@ -1,0 +1,62 @@
+"""Asking for the undo of a finished import: the rules, and the job queued exactly once (`job` runs it)."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+from django_q.tasks import async_task
+
+from accounts.models import User
+from imports.models import Import
+from imports.services import ImportInWrongStatus, ImportRefused
+from imports.undo.progress import new_state, restarted
+
+
+class ImportNotUndoable(ImportInWrongStatus):
+    """Only a complete or failed import can be undone."""
+
+    allowed = "only complete or failed imports can be undone"
+
+
+class ImportHasNoChangeLog(ImportRefused):
+    """The import ran without its change log (IMPORT_CHANGE_LOG off, or before the log existed)."""
+
+    def __init__(self) -> None:
+        super().__init__("it ran without a change log, so what it changed is not known; it cannot be undone")
+
+
+def undo_import(*, import_: Import, user: User, enqueue: bool = True) -> Import:
+    """Queue the undo of a finished import, once: a second call (while it runs, or after) changes nothing.
+
+    The import's row is locked while its status is judged and changed, so of
+    two requests only one queues the job. An undo that failed left the import
+    in its old status, so asking again resumes it where it stopped. With
+    `enqueue=False` the caller runs the job itself (the undo_import command).
+    """
+    with transaction.atomic():
+        current = Import.objects.select_for_update().get(pk=import_.pk)
+        if current.status in (Import.Status.UNDOING, Import.Status.UNDONE):
+            import_.refresh_from_db()
+            return import_
+        if current.status not in Import.UNDOABLE_STATUSES:
+            raise ImportNotUndoable(current)
+        if not current.undo and (current.rows_created or current.rows_updated) and not current.changes.exists():
+            raise ImportHasNoChangeLog()
+        now = timezone.now()
+        asked = {"requested_by": user.pk, "attempts": current.attempts}
+        state = (
+            restarted(current.undo, **asked)
+            if current.undo
+            else new_state(previous_status=current.status, requested_at=now, **asked)
+        )
+        Import.objects.filter(pk=current.pk).update(
+            status=Import.Status.UNDOING, undo=state, lease_holder="", heartbeat_at=now, updated_at=now
+        )
+        if enqueue:
+            transaction.on_commit(lambda: enqueue_undo(current.pk))
+    import_.refresh_from_db()
+    return import_
+
+
+def enqueue_undo(import_id) -> None:
+    async_task("imports.tasks.run_undo", str(import_id), task_name=f"undo-{import_id}", group="imports")
