@@ -73,7 +73,16 @@ def _converter(field: models.Field, connection):
     """
     target = field.target_field if field.is_relation else field
     kind = target.get_internal_type()
-    if kind in ("CharField", "TextField", "BooleanField", "BigAutoField", "BigIntegerField", "IntegerField"):
+    if kind in (
+        "CharField",
+        "TextField",
+        "BooleanField",
+        "BigAutoField",
+        "BigIntegerField",
+        "IntegerField",
+        "PositiveIntegerField",
+        "PositiveSmallIntegerField",
+    ):
         return None
     if kind == "UUIDField":
         return None if connection.features.has_native_uuid_field else _uuid_hex
@@ -168,7 +177,8 @@ class TableInsert:
         for index, convert in enumerate(self.converters):
             if index in self.stamped:
                 columns[index] = self._stamps(now, len(instances), convert)
-            elif convert is not None:
+            elif convert is not None and columns[index].count(None) < len(instances):
+                # (A column of None alone, as most of a contact's dates and amounts are, has nothing to convert.)
                 columns[index] = [None if value is None else convert(value) for value in columns[index]]
         return columns
 
@@ -315,12 +325,41 @@ def chunked(values: Iterable, size: int) -> Iterator[list]:
         yield values[start : start + size]
 
 
+class AnyOf(models.Lookup):
+    """`column = ANY(%s)`: an IN list as one array parameter, PostgreSQL's own form of IN.
+
+    A batch looks up a few thousand ids a query; as `IN (%s, %s, ...)` each
+    value went through the lookup machinery and psycopg re-parsed a query of
+    thousands of placeholders, a tenth of an import's client time. The
+    planner treats both alike (it turns an IN list into `= ANY(ARRAY[...])`).
+    """
+
+    lookup_name = "any_of"
+
+    def get_prep_lookup(self):
+        field = self.lhs.output_field
+        return [field.get_prep_value(value) for value in self.rhs]
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        field = self.lhs.output_field
+        values = [field.get_db_prep_value(value, connection, prepared=True) for value in self.rhs]
+        return f"{lhs} = ANY(%s)", [*lhs_params, values]
+
+
+models.Field.register_lookup(AnyOf)
+models.ForeignObject.register_lookup(AnyOf)  # a relation keeps lookups of its own (`task_id__in`: RelatedIn)
+
+
 def rows_in(queryset: models.QuerySet, lookup: str, values: Iterable) -> Iterator:
     """`queryset.filter(<lookup>=values)`, one query per chunk of values that fits the parameter limit.
 
     All the rows of one value come in the same chunk, so an order_by of the
-    queryset still orders the rows of each value.
+    queryset still orders the rows of each value. On PostgreSQL the list is
+    one array parameter (`AnyOf`).
     """
+    if connections[queryset.db].vendor == "postgresql" and lookup.endswith("__in"):
+        lookup = lookup.removesuffix("__in") + "__any_of"
     for chunk in chunked(values, max_in_list(queryset.model)):
         yield from queryset.filter(**{lookup: chunk})
 
