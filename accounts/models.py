@@ -13,7 +13,7 @@ from django.contrib.auth.models import (
 from django.db import models
 from django.utils import timezone
 
-from config.model_fields import Timestamped
+from config.model_fields import ApiResource, Timestamped
 
 
 class UserManager(BaseUserManager):
@@ -32,7 +32,7 @@ class UserManager(BaseUserManager):
         return self.create_user(email, password, **fields)
 
 
-class User(AbstractBaseUser, PermissionsMixin):
+class User(ApiResource, AbstractBaseUser, PermissionsMixin):
     """A person who logs in with an email address."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -56,7 +56,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.email
 
 
-class AccountList(Timestamped):
+class AccountList(ApiResource, Timestamped):
     """The shared book of contacts that one or more users manage."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)

@@ -1,5 +1,6 @@
-"""Model fields shared by the apps: the timestamps, an optional link, and JSON read with orjson."""
+"""What the apps' models share: the timestamps, an optional link, the JSON:API type, and JSON read with orjson."""
 
+import inflection
 import orjson
 from django.db import models
 
@@ -69,6 +70,21 @@ class Timestamped(models.Model):
 
     class Meta:
         abstract = True
+
+
+class ApiResource:
+    """A model served as a JSON:API resource, whose type is its name in snake_case, plural (AccountList ->
+    account_lists).
+
+    Given to each model once, as the `JSONAPIMeta.resource_name` djangorestframework-jsonapi reads: its own
+    derivation (JSON_API_FORMAT_TYPES) would run the inflections again for every relationship of every
+    resource rendered.
+    """
+
+    def __init_subclass__(cls, **kwargs) -> None:
+        super().__init_subclass__(**kwargs)
+        resource_name = inflection.pluralize(inflection.underscore(cls.__name__))
+        cls.JSONAPIMeta = type("JSONAPIMeta", (), {"resource_name": resource_name})
 
 
 def optional_link(to, *, related_name: str, help_text: str = "") -> models.ForeignKey:

@@ -11,7 +11,7 @@ from operator import attrgetter
 from django.db import models
 
 from accounts.models import AccountList
-from config.model_fields import JSONField, Timestamped, optional_link
+from config.model_fields import ApiResource, JSONField, Timestamped, optional_link
 from contacts.phones import phone_key
 from imports.fields import choices
 
@@ -71,7 +71,7 @@ class ContactAttributes(models.Model):
 CONTACT_ATTRIBUTES = tuple(field.name for field in ContactAttributes._meta.fields)
 
 
-class Contact(Timestamped, ContactAttributes):
+class Contact(ApiResource, Timestamped, ContactAttributes):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     # Indexed by contact_name_key (account_list, name_key): an index of its own would only slow imports down.
     account_list = models.ForeignKey(AccountList, on_delete=models.CASCADE, related_name="contacts", db_index=False)
@@ -244,7 +244,7 @@ class Address(PostalAddress):
         verbose_name_plural = "addresses"
 
 
-class SampleContact(Timestamped, ContactAttributes):
+class SampleContact(ApiResource, Timestamped, ContactAttributes):
     """What one of the first rows of an import's file would become; never a real contact.
 
     The attributes of a contact; its people (with their emails and phones) and

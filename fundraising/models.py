@@ -17,7 +17,7 @@ from django.db import models
 from django.db.models import Q
 
 from accounts.models import AccountList
-from config.model_fields import JSONField, Timestamped, optional_link
+from config.model_fields import ApiResource, JSONField, Timestamped, optional_link
 from contacts.models import Contact, PostalAddress
 
 NOT_BLANK_TNT_ID = ~Q(tnt_id="")
@@ -30,7 +30,7 @@ def unique_tnt_id(record: str, *within: str) -> models.UniqueConstraint:
     )
 
 
-class ImportedRecord(Timestamped):
+class ImportedRecord(ApiResource, Timestamped):
     """What every record of the book has: its account list, its source's id and the import that made it."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)

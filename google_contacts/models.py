@@ -5,11 +5,11 @@ import uuid
 from django.conf import settings
 from django.db import models
 
-from config.model_fields import JSONField, Timestamped
+from config.model_fields import ApiResource, JSONField, Timestamped
 from google_contacts import token_encryption
 
 
-class GoogleAccount(Timestamped):
+class GoogleAccount(ApiResource, Timestamped):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="google_accounts")
     google_id = models.CharField(

@@ -12,7 +12,7 @@ from django.db import models
 from django.utils import timezone
 
 from accounts.models import AccountList
-from config.model_fields import JSONField, Timestamped, optional_link
+from config.model_fields import ApiResource, JSONField, Timestamped, optional_link
 from imports.models.check import CheckState
 
 
@@ -80,7 +80,7 @@ def import_file_path(instance: "Import", filename: str) -> str:
     return f"imports/{now:%Y/%m}/{uuid.uuid4().hex}{suffix}"
 
 
-class Import(Timestamped, CheckState):
+class Import(ApiResource, Timestamped, CheckState):
     class Source(models.TextChoices):
         CSV = "csv", "CSV"
         TNT = "tnt", "TntConnect XML"

@@ -5,7 +5,7 @@ import uuid
 
 from django.db import models
 
-from config.model_fields import JSONField
+from config.model_fields import ApiResource, JSONField
 from contacts.models import Contact
 
 
@@ -58,7 +58,7 @@ class ImportedContact(models.Model):
         return f"{'created' if self.created else 'updated'} by {self.import_record_id}"
 
 
-class PossibleDuplicate(models.Model):
+class PossibleDuplicate(ApiResource, models.Model):
     """A contact an import kept apart from another that looks alike, with the evidence.
 
     Nothing is merged on a guess: a row with the name of a contact whose
