@@ -242,6 +242,11 @@ class Import(models.Model):
     )
     cancel_requested = models.BooleanField(default=False)
     attempts = models.PositiveSmallIntegerField(default=0, help_text="How many times a worker started the job")
+    change_logged = models.BooleanField(
+        default=False,
+        help_text="Every run of the job wrote the change log (IMPORT_CHANGE_LOG on), so an empty log means "
+        "the import changed nothing, and it can be undone",
+    )
 
     # The check (imports.pipeline.check_job): what the import would do, found by reading the whole file.
     check_result = JSONField(
