@@ -12,18 +12,15 @@ when the stock way is at least 15 % slower on some endpoint.
 from __future__ import annotations
 
 import argparse
-import io
 import os
 import statistics
 import sys
 import tempfile
-import time
 from contextlib import contextmanager
 from pathlib import Path
 
-from benchmarks.data import csv_path, write_csv
-from benchmarks.imports import run_phase, say
-from benchmarks.phases import configure_environment
+from benchmarks.api_reads import InProcessClient, api_data
+from benchmarks.imports import say
 
 KEEP_AT = 0.15
 
@@ -81,19 +78,12 @@ def main(argv: list[str] | None = None) -> int:
         "--workdir", default=os.environ.get("BENCHMARK_WORKDIR", str(Path(tempfile.gettempdir()) / "imports-benchmark"))
     )
     args = parser.parse_args(argv)
-    workdir = Path(args.workdir)
-    workdir.mkdir(parents=True, exist_ok=True)
-    configure_environment(workdir)
-    path = write_csv(csv_path(workdir, 200), 200)
-    setup = run_phase("setup", workdir, fresh=False)
-    fixture = run_phase("api_fixture", workdir, path=str(path), imports=10)
+    setup, fixture = api_data(Path(args.workdir), imports=10)
 
     import django
 
     django.setup()
-    from django.core.handlers.wsgi import WSGIHandler
-
-    handler = WSGIHandler()
+    client = InProcessClient(fixture["token"])
     al = fixture["account_list_id"]
     endpoints = {
         "GET user": "/api/v2/user",
@@ -108,25 +98,6 @@ def main(argv: list[str] | None = None) -> int:
         "token by key, raw SQL": ["GET user", "GET import ?include=sample_contacts"],
     }
 
-    def request(url: str) -> None:
-        path, _, query = url.partition("?")
-        environ = {
-            "REQUEST_METHOD": "GET", "PATH_INFO": path, "QUERY_STRING": query, "SERVER_NAME": "127.0.0.1",
-            "SERVER_PORT": "80", "HTTP_HOST": "127.0.0.1", "wsgi.url_scheme": "http", "wsgi.input": io.BytesIO(),
-            "wsgi.errors": sys.stderr, "HTTP_AUTHORIZATION": f"Bearer {fixture['token']}",
-        }  # fmt: skip
-        statuses = []
-        body = handler(environ, lambda status, headers: statuses.append(status))
-        b"".join(body)
-        if not statuses[0].startswith("200"):
-            raise SystemExit(f"{url}: {statuses[0]}")
-
-    def block(url: str) -> float:
-        started = time.process_time()  # CPU time: a busy machine that deschedules the process does not count
-        for _ in range(args.requests):
-            request(url)
-        return (time.process_time() - started) / args.requests * 1000
-
     say(f"database: {setup['vendor']}; {args.blocks} alternating blocks of {args.requests} requests, median CPU ms")
     say(f"{'patch':<30} {'endpoint':<38} {'ours':>7} {'stock':>7} {'gain':>6}  verdict")
     for name, stock in stock_variants().items():
@@ -135,14 +106,14 @@ def main(argv: list[str] | None = None) -> int:
         for endpoint in uses[name]:
             url = endpoints[endpoint]
             for _ in range(3):  # warm both ways
-                request(url)
+                client.expect(url, "200")
                 with stock():
-                    request(url)
+                    client.expect(url, "200")
             ours, theirs = [], []
             for _ in range(args.blocks):
-                ours.append(block(url))
+                ours.append(client.cpu_ms(url, args.requests))
                 with stock():
-                    theirs.append(block(url))
+                    theirs.append(client.cpu_ms(url, args.requests))
             mine, library = statistics.median(ours), statistics.median(theirs)
             gain = library / mine - 1
             verdict = "keep" if gain >= KEEP_AT else "below 15 %"

@@ -7,7 +7,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from imports.downloads import failures_url
+from imports.downloads import failures_url, site_origin
 from imports.failures import failures_csv_text, failures_filename
 from imports.models import Import
 
@@ -29,7 +29,7 @@ def send_import_finished(*, import_record: Import) -> None:
         "succeeded": succeeded,
         "import_url": import_url(import_record),
         "failures_url": failures_url(
-            account_list_id=import_record.account_list_id, import_id=import_record.pk, origin=settings.SITE_URL
+            account_list_id=import_record.account_list_id, import_id=import_record.pk, origin=site_origin()
         ),
         "source": import_record.get_source_display(),
         # A Google import that failed because the authorisation no longer works says how to reconnect.

@@ -208,7 +208,9 @@ def upsert(
     scope = scope or {}
     fields = sorted({name for _, values in rows for name in values})
     existing = loaded_instances(
-        with_ids(context, model, key=key, **scope, **(within or {})),
+        # Unordered: the model's ordering (a donation's newest first) would have SQLite walk the account
+        # list's index of that order instead of the index on the key.
+        with_ids(context, model, key=key, **scope, **(within or {})).order_by(),
         ("id", key, *fields),
         f"{key}__in",
         {row_id for row_id, _ in rows},

@@ -73,7 +73,16 @@ def _converter(field: models.Field, connection):
     """
     target = field.target_field if field.is_relation else field
     kind = target.get_internal_type()
-    if kind in ("CharField", "TextField", "BooleanField", "BigAutoField", "BigIntegerField", "IntegerField"):
+    if kind in (
+        "CharField",
+        "TextField",
+        "BooleanField",
+        "BigAutoField",
+        "BigIntegerField",
+        "IntegerField",
+        "PositiveIntegerField",
+        "PositiveSmallIntegerField",
+    ):
         return None
     if kind == "UUIDField":
         return None if connection.features.has_native_uuid_field else _uuid_hex
@@ -168,7 +177,8 @@ class TableInsert:
         for index, convert in enumerate(self.converters):
             if index in self.stamped:
                 columns[index] = self._stamps(now, len(instances), convert)
-            elif convert is not None:
+            elif convert is not None and columns[index].count(None) < len(instances):
+                # (A column of None alone, as most of a contact's dates and amounts are, has nothing to convert.)
                 columns[index] = [None if value is None else convert(value) for value in columns[index]]
         return columns
 

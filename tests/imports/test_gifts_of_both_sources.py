@@ -167,3 +167,16 @@ def test_undoing_the_data_sync_import_after_the_tntconnect_one_keeps_the_donatio
     (donation,) = Donation.objects.filter(account_list=account_list)
     assert (donation.remote_id, donation.tnt_id, donation.import_record_id) == ("ICWMY", "-2100979831", first.pk)
     assert_the_gift_has_its_appeal_and_pledge(account_list)
+
+
+def test_undoing_the_data_sync_import_that_the_tntconnect_one_found_keeps_their_donation(
+    api, account_list, django_capture_on_commit_callbacks
+):
+    capture = django_capture_on_commit_callbacks
+    first = import_data_sync(api, account_list, capture)
+    import_tnt(api, account_list, capture)
+    undone = undo(api, account_list, first, capture)
+    # The gift the export found is the export's too now: kept, and listed; the file's other gift goes.
+    assert donations(account_list) == BOTH_GIFTS[:1]
+    assert undone.undo["tables"]["donations"] == {"removed": 1, "restored": 0, "kept": 1}
+    assert_the_gift_has_its_appeal_and_pledge(account_list)
