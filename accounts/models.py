@@ -13,6 +13,8 @@ from django.contrib.auth.models import (
 from django.db import models
 from django.utils import timezone
 
+from config.model_fields import Timestamped
+
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
@@ -50,14 +52,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     class Meta:
         ordering = ["email"]
 
-    class JSONAPIMeta:
-        resource_name = "users"
-
     def __str__(self) -> str:
         return self.email
 
 
-class AccountList(models.Model):
+class AccountList(Timestamped):
     """The shared book of contacts that one or more users manage."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -73,14 +72,9 @@ class AccountList(models.Model):
         help_text="ISO 3166 code (US, GB, DE...) of phone numbers written without a country code; "
         "blank: the service's DEFAULT_PHONE_COUNTRY",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["name"]
-
-    class JSONAPIMeta:
-        resource_name = "account_lists"
 
     def __str__(self) -> str:
         return self.name

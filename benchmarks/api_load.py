@@ -30,9 +30,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from benchmarks.data import csv_path, write_csv
-from benchmarks.imports import ROOT, run_phase, say
-from benchmarks.phases import configure_environment
+from benchmarks.api_reads import api_data
+from benchmarks.imports import ROOT, say
 
 HOST = "127.0.0.1"
 
@@ -140,13 +139,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed: apt-get install wrk")
-    workdir = Path(args.workdir)
-    workdir.mkdir(parents=True, exist_ok=True)
-    configure_environment(workdir)  # gunicorn inherits the same database and settings
-
-    path = write_csv(csv_path(workdir, args.rows), args.rows)
-    setup = run_phase("setup", workdir, fresh=False)
-    fixture = run_phase("api_fixture", workdir, path=str(path), imports=args.imports)
+    # The environment it sets up is gunicorn's too: the same database and settings.
+    setup, fixture = api_data(Path(args.workdir), imports=args.imports, rows=args.rows)
     port = free_port()
     server = start_gunicorn(port, args.workers, args.threads)
     results: dict = {"database": setup["vendor"], "workers": args.workers, "threads": args.threads,

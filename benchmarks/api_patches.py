@@ -19,10 +19,8 @@ import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
-from benchmarks.api_reads import InProcessClient
-from benchmarks.data import csv_path, write_csv
-from benchmarks.imports import run_phase, say
-from benchmarks.phases import configure_environment
+from benchmarks.api_reads import InProcessClient, api_data
+from benchmarks.imports import say
 
 KEEP_AT = 0.15
 
@@ -80,12 +78,7 @@ def main(argv: list[str] | None = None) -> int:
         "--workdir", default=os.environ.get("BENCHMARK_WORKDIR", str(Path(tempfile.gettempdir()) / "imports-benchmark"))
     )
     args = parser.parse_args(argv)
-    workdir = Path(args.workdir)
-    workdir.mkdir(parents=True, exist_ok=True)
-    configure_environment(workdir)
-    path = write_csv(csv_path(workdir, 200), 200)
-    setup = run_phase("setup", workdir, fresh=False)
-    fixture = run_phase("api_fixture", workdir, path=str(path), imports=10)
+    setup, fixture = api_data(Path(args.workdir), imports=10)
 
     import django
 

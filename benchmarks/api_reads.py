@@ -30,6 +30,16 @@ from benchmarks.imports import run_phase, say
 from benchmarks.phases import configure_environment
 
 
+def api_data(workdir: Path, *, imports: int, rows: int = 200) -> tuple[dict, dict]:
+    """The API benchmarks' data: this process and its phases set up on `workdir`'s database, an account
+    list with `imports` finished imports of a `rows`-row file in it. (setup, fixture) as the phases answer."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    configure_environment(workdir)
+    path = write_csv(csv_path(workdir, rows), rows)
+    setup = run_phase("setup", workdir, fresh=False)
+    return setup, run_phase("api_fixture", workdir, path=str(path), imports=imports)
+
+
 class InProcessClient:
     """GET requests handed to Django's WSGI handler in this process, with the fixture's token."""
 
@@ -76,12 +86,7 @@ def main(argv: list[str] | None = None) -> int:
         "--workdir", default=os.environ.get("BENCHMARK_WORKDIR", str(Path(tempfile.gettempdir()) / "imports-benchmark"))
     )
     args = parser.parse_args(argv)
-    workdir = Path(args.workdir)
-    workdir.mkdir(parents=True, exist_ok=True)
-    configure_environment(workdir)
-    path = write_csv(csv_path(workdir, 200), 200)
-    setup = run_phase("setup", workdir, fresh=False)
-    fixture = run_phase("api_fixture", workdir, path=str(path), imports=args.imports)
+    setup, fixture = api_data(Path(args.workdir), imports=args.imports)
 
     import django
 

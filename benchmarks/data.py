@@ -14,64 +14,40 @@ import csv
 import random
 from pathlib import Path
 
-HEADERS = [
-    "Full Name",
-    "First Name",
-    "Last Name",
-    "Spouse First Name",
-    "Spouse Last Name",
-    "Greeting",
-    "Email",
-    "Email 2",
-    "Spouse Email",
-    "Phone",
-    "Phone 2",
-    "Phone 3",
-    "Spouse Phone",
-    "Street",
-    "City",
-    "State",
-    "Zip",
-    "Country",
-    "Status",
-    "Commitment Amount",
-    "Commitment Frequency",
-    "Commitment Currency",
-    "Newsletter",
-    "Church",
-    "Tags",
-    "Notes",
-]
+from imports.pipeline.readers.rows import normalize_header_key
 
-# Supported field -> header key of the file (what a client would send as file_headers_mappings).
-HEADERS_MAPPINGS = {
-    "full_name": "full_name",
-    "first_name": "first_name",
-    "last_name": "last_name",
-    "spouse_first_name": "spouse_first_name",
-    "spouse_last_name": "spouse_last_name",
-    "greeting": "greeting",
-    "email_1": "email",
-    "email_2": "email_2",
-    "spouse_email": "spouse_email",
-    "phone_1": "phone",
-    "phone_2": "phone_2",
-    "phone_3": "phone_3",
-    "spouse_phone": "spouse_phone",
-    "street": "street",
-    "city": "city",
-    "state": "state",
-    "zip": "zip",
-    "country": "country",
-    "status": "status",
-    "pledge_amount": "commitment_amount",
-    "pledge_frequency": "commitment_frequency",
-    "pledge_currency": "commitment_currency",
-    "newsletter": "newsletter",
-    "church": "church",
-    "tags": "tags",
-    "notes": "notes",
+# The generated file's columns: header as written -> the supported field it fills.
+COLUMNS = {
+    "Full Name": "full_name",
+    "First Name": "first_name",
+    "Last Name": "last_name",
+    "Spouse First Name": "spouse_first_name",
+    "Spouse Last Name": "spouse_last_name",
+    "Greeting": "greeting",
+    "Email": "email_1",
+    "Email 2": "email_2",
+    "Spouse Email": "spouse_email",
+    "Phone": "phone_1",
+    "Phone 2": "phone_2",
+    "Phone 3": "phone_3",
+    "Spouse Phone": "spouse_phone",
+    "Street": "street",
+    "City": "city",
+    "State": "state",
+    "Zip": "zip",
+    "Country": "country",
+    "Status": "status",
+    "Commitment Amount": "pledge_amount",
+    "Commitment Frequency": "pledge_frequency",
+    "Commitment Currency": "pledge_currency",
+    "Newsletter": "newsletter",
+    "Church": "church",
+    "Tags": "tags",
+    "Notes": "notes",
 }
+HEADERS = list(COLUMNS)
+# Supported field -> header key of the file (what a client would send as file_headers_mappings).
+HEADERS_MAPPINGS = {field: normalize_header_key(header) for header, field in COLUMNS.items()}
 
 STATUSES = ["Partner - Financial", "Partner - Pray", "Ask in Future", "Never Contacted", "Call for Decision", ""]
 FREQUENCIES = {"Monthly": "1.0", "Quarterly": "3.0", "Annual": "12.0", "Weekly": "0.23076923076923"}

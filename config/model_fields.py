@@ -1,4 +1,4 @@
-"""Model fields shared by the apps."""
+"""Model fields shared by the apps: the timestamps, an optional link, and JSON read with orjson."""
 
 import orjson
 from django.db import models
@@ -55,3 +55,24 @@ def _refuse_integers_orjson_misreads(value) -> None:
             pending.extend(item)
         elif isinstance(item, int) and item not in INTEGERS_ORJSON_READS:
             raise ValueError(f"A JSON value holds an integer beyond 64 bits ({item}), which it cannot store.")
+
+
+class Timestamped(models.Model):
+    """When a record was made and last changed.
+
+    `updated_at` is also the undo's evidence that nobody touched a record
+    since its import wrote it (imports/undo/records.py).
+    """
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+def optional_link(to, *, related_name: str, help_text: str = "") -> models.ForeignKey:
+    """A link that may be empty and is emptied, not followed, when the record it names is deleted."""
+    return models.ForeignKey(
+        to, null=True, blank=True, on_delete=models.SET_NULL, related_name=related_name, help_text=help_text
+    )

@@ -282,8 +282,9 @@ REST_FRAMEWORK = {
     "DATETIME_FORMAT": "%Y-%m-%dT%H:%M:%S.%fZ",
 }
 JSON_API_FORMAT_FIELD_NAMES = None  # attributes keep their snake_case names, as the seed writes them
-JSON_API_FORMAT_TYPES = None
-JSON_API_PLURALIZE_TYPES = False
+# A model's resource type is its name in snake_case, plural (AccountList -> account_lists): no model declares it.
+JSON_API_FORMAT_TYPES = "underscore"
+JSON_API_PLURALIZE_TYPES = True
 
 # --- OpenAPI schema (drf-spectacular), served at /api/schema/ with docs at /api/docs/ ---
 SPECTACULAR_SETTINGS = {

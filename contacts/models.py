@@ -11,7 +11,7 @@ from operator import attrgetter
 from django.db import models
 
 from accounts.models import AccountList
-from config.model_fields import JSONField
+from config.model_fields import JSONField, Timestamped, optional_link
 from contacts.phones import phone_key
 from imports.fields import choices
 
@@ -71,7 +71,7 @@ class ContactAttributes(models.Model):
 CONTACT_ATTRIBUTES = tuple(field.name for field in ContactAttributes._meta.fields)
 
 
-class Contact(ContactAttributes):
+class Contact(Timestamped, ContactAttributes):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     # Indexed by contact_name_key (account_list, name_key): an index of its own would only slow imports down.
     account_list = models.ForeignKey(AccountList, on_delete=models.CASCADE, related_name="contacts", db_index=False)
@@ -86,15 +86,7 @@ class Contact(ContactAttributes):
         blank=True,
         help_text="The People API's resource name (people/...) of the Google contact it came from, for re-imports",
     )
-    referred_by = models.ForeignKey(
-        "self",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="referrals",
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    referred_by = optional_link("self", related_name="referrals")
 
     class Meta:
         ordering = ["name"]
@@ -103,9 +95,6 @@ class Contact(ContactAttributes):
             models.Index(fields=["account_list", "tnt_id"], name="contact_tnt_id"),
             models.Index(fields=["account_list", "google_resource_name"], name="contact_google_resource_name"),
         ]
-
-    class JSONAPIMeta:
-        resource_name = "contacts"
 
     def __str__(self) -> str:
         return self.name
@@ -138,7 +127,25 @@ class Tag(models.Model):
         return self.name
 
 
-class Person(models.Model):
+class PartialDate:
+    """A date that is often known without its year (a birthday, an anniversary): its parts are kept apart.
+
+    `birthday = PartialDate()` declares the fields birthday_month, birthday_day
+    and birthday_year, each empty when unknown.
+    """
+
+    PARTS = ("month", "day", "year")
+
+    def __init__(self) -> None:
+        # Made here, while the class body runs, so that the parts stand where the date is declared.
+        self.fields = {part: models.PositiveSmallIntegerField(null=True, blank=True) for part in self.PARTS}
+
+    def contribute_to_class(self, cls: type[models.Model], name: str) -> None:
+        for part, field in self.fields.items():
+            cls.add_to_class(f"{name}_{part}", field)
+
+
+class Person(Timestamped):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="people")
     first_name = models.CharField(max_length=255, blank=True)
@@ -147,19 +154,12 @@ class Person(models.Model):
     title = models.CharField(max_length=50, blank=True)
     suffix = models.CharField(max_length=50, blank=True)
     is_spouse = models.BooleanField(default=False)
-    # A birthday or anniversary is often known without its year: the parts are kept apart.
-    birthday_month = models.PositiveSmallIntegerField(null=True, blank=True)
-    birthday_day = models.PositiveSmallIntegerField(null=True, blank=True)
-    birthday_year = models.PositiveSmallIntegerField(null=True, blank=True)
-    anniversary_month = models.PositiveSmallIntegerField(null=True, blank=True)
-    anniversary_day = models.PositiveSmallIntegerField(null=True, blank=True)
-    anniversary_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    birthday = PartialDate()
+    anniversary = PartialDate()
     occupation = models.CharField(max_length=255, blank=True)
     employer = models.CharField(max_length=255, blank=True)
     deceased = models.BooleanField(default=False)
     websites = models.TextField(blank=True, help_text="Web pages and social accounts, one per line, as written")
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["is_spouse", "created_at"]
@@ -214,14 +214,25 @@ class PhoneNumber(ContactPoint):
         super().save(*args, **kwargs)
 
 
-class Address(models.Model):
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="addresses")
+class PostalAddress(models.Model):
+    """The parts of a postal address, as written: a contact's, or a donor's as the organisation has it."""
+
     street = models.TextField(blank=True)
     city = models.CharField(max_length=255, blank=True)
     state = models.CharField(max_length=255, blank=True)
     postal_code = models.CharField(max_length=50, blank=True)
     country = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return ", ".join(part for part in [self.street, self.city, self.state, self.postal_code, self.country] if part)
+
+
+class Address(PostalAddress):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="addresses")
     metro_area = models.CharField(max_length=255, blank=True)
     region = models.CharField(max_length=255, blank=True)
     location = models.CharField(max_length=20, blank=True)
@@ -232,21 +243,8 @@ class Address(models.Model):
         ordering = ["-primary_mailing_address", "created_at"]
         verbose_name_plural = "addresses"
 
-    def __str__(self) -> str:
-        return ", ".join(
-            part
-            for part in [
-                self.street,
-                self.city,
-                self.state,
-                self.postal_code,
-                self.country,
-            ]
-            if part
-        )
 
-
-class SampleContact(ContactAttributes):
+class SampleContact(Timestamped, ContactAttributes):
     """What one of the first rows of an import's file would become; never a real contact.
 
     The attributes of a contact; its people (with their emails and phones) and
@@ -261,14 +259,9 @@ class SampleContact(ContactAttributes):
     tags = JSONField(default=list, blank=True)
     people = JSONField(default=list, blank=True)
     addresses = JSONField(default=list, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["position"]
-
-    class JSONAPIMeta:
-        resource_name = "sample_contacts"
 
     def __str__(self) -> str:
         return self.name

@@ -17,28 +17,26 @@ from django.db import models
 from django.db.models import Q
 
 from accounts.models import AccountList
-from config.model_fields import JSONField
-from contacts.models import Contact
+from config.model_fields import JSONField, Timestamped, optional_link
+from contacts.models import Contact, PostalAddress
 
 NOT_BLANK_TNT_ID = ~Q(tnt_id="")
 
 
-class ImportedRecord(models.Model):
+def unique_tnt_id(record: str, *within: str) -> models.UniqueConstraint:
+    """A TntConnect id names one record per account list (and `within` fields); a record made by hand has none."""
+    return models.UniqueConstraint(
+        fields=["account_list", *within, "tnt_id"], condition=NOT_BLANK_TNT_ID, name=f"{record}_tnt_id"
+    )
+
+
+class ImportedRecord(Timestamped):
     """What every record of the book has: its account list, its source's id and the import that made it."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     account_list = models.ForeignKey(AccountList, on_delete=models.CASCADE, related_name="+", db_index=False)
     tnt_id = models.CharField(max_length=40, blank=True, help_text="TntConnect's id of the row, for re-imports")
-    import_record = models.ForeignKey(
-        "imports.Import",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        help_text="The import that created it",
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    import_record = optional_link("imports.Import", related_name="+", help_text="The import that created it")
 
     class Meta:
         abstract = True
@@ -58,6 +56,24 @@ class ContactLink(models.Model):
         abstract = True
 
 
+def contact_link(name: str, owner: type[models.Model], *, field: str, says: str) -> type[ContactLink]:
+    """The model `name` linking `owner`'s records to their contacts: (`field`, contact), each contact once per record.
+
+    The book's link tables differ only in the record they link, so they are made here, as Django makes the
+    table of a plain many-to-many. The record's foreign key has no index of its own: the unique
+    constraint, led by it, serves its lookups. `says` is how a link reads: "<contact> in <appeal>".
+    """
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=[field, "contact"], name=f"contact_once_per_{field}")]
+
+    def __str__(self) -> str:
+        return f"{self.contact_id} {says} {getattr(self, f'{field}_id')}"
+
+    record = models.ForeignKey(owner, on_delete=models.CASCADE, related_name=f"{field}_contacts", db_index=False)
+    return type(name, (ContactLink,), {"__module__": __name__, field: record, "Meta": Meta, "__str__": __str__})
+
+
 class Organization(ImportedRecord):
     """A giving organisation (a mission agency): it keeps donors' account numbers and receipts gifts."""
 
@@ -68,14 +84,9 @@ class Organization(ImportedRecord):
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["account_list", "tnt_id"], condition=NOT_BLANK_TNT_ID, name="organization_tnt_id"
-            ),
+            unique_tnt_id("organization"),
             models.UniqueConstraint(fields=["account_list", "code"], condition=~Q(code=""), name="organization_code"),
         ]
-
-    class JSONAPIMeta:
-        resource_name = "organizations"
 
     def __str__(self) -> str:
         return self.name
@@ -94,26 +105,14 @@ class Appeal(ImportedRecord):
 
     class Meta:
         ordering = ["name", "id"]
-        constraints = [
-            models.UniqueConstraint(fields=["account_list", "tnt_id"], condition=NOT_BLANK_TNT_ID, name="appeal_tnt_id")
-        ]
+        constraints = [unique_tnt_id("appeal")]
         indexes = [models.Index(fields=["account_list", "name"], name="appeal_list_name")]
-
-    class JSONAPIMeta:
-        resource_name = "appeals"
 
     def __str__(self) -> str:
         return self.name
 
 
-class AppealContact(ContactLink):
-    appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="appeal_contacts", db_index=False)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["appeal", "contact"], name="contact_once_per_appeal")]
-
-    def __str__(self) -> str:
-        return f"{self.contact_id} in {self.appeal_id}"
+AppealContact = contact_link("AppealContact", Appeal, field="appeal", says="in")
 
 
 class Task(ImportedRecord):
@@ -131,7 +130,7 @@ class Task(ImportedRecord):
     completed_at = models.DateTimeField(null=True, blank=True)
     result = models.CharField(max_length=50, blank=True)
     tags = JSONField(default=list, blank=True)
-    appeal = models.ForeignKey(Appeal, null=True, blank=True, on_delete=models.SET_NULL, related_name="tasks")
+    appeal = optional_link(Appeal, related_name="tasks")
     # TntConnect numbers its Task and History tables separately: the id is unique per table.
     tnt_table = models.CharField(max_length=10, blank=True, choices=TntTable.choices, default=TntTable.NONE)
     contacts = models.ManyToManyField(Contact, through="TaskContact", related_name="tasks")
@@ -139,27 +138,15 @@ class Task(ImportedRecord):
     class Meta:
         ordering = ["-start_at", "id"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["account_list", "tnt_table", "tnt_id"], condition=NOT_BLANK_TNT_ID, name="task_tnt_id"
-            ),
+            unique_tnt_id("task", "tnt_table"),
         ]
         indexes = [models.Index(fields=["account_list", "-start_at"], name="task_list_newest")]
-
-    class JSONAPIMeta:
-        resource_name = "tasks"
 
     def __str__(self) -> str:
         return self.subject
 
 
-class TaskContact(ContactLink):
-    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="task_contacts", db_index=False)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["task", "contact"], name="contact_once_per_task")]
-
-    def __str__(self) -> str:
-        return f"{self.contact_id} on {self.task_id}"
+TaskContact = contact_link("TaskContact", Task, field="task", says="on")
 
 
 class TaskComment(models.Model):
@@ -175,17 +162,12 @@ class TaskComment(models.Model):
         return self.body[:80]
 
 
-class DonorAccount(ImportedRecord):
+class DonorAccount(ImportedRecord, PostalAddress):
     """A donor's number at a giving organisation; one contact may have several, at several organisations."""
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="donor_accounts")
     account_number = models.CharField(max_length=100)
     name = models.CharField(max_length=255, blank=True)
-    street = models.TextField(blank=True)
-    city = models.CharField(max_length=255, blank=True)
-    state = models.CharField(max_length=255, blank=True)
-    postal_code = models.CharField(max_length=50, blank=True)
-    country = models.CharField(max_length=255, blank=True)
     contacts = models.ManyToManyField(Contact, through="DonorAccountContact", related_name="donor_accounts")
 
     class Meta:
@@ -194,30 +176,14 @@ class DonorAccount(ImportedRecord):
             models.UniqueConstraint(
                 fields=["account_list", "organization", "account_number"], name="donor_account_number"
             ),
-            models.UniqueConstraint(
-                fields=["account_list", "tnt_id"], condition=NOT_BLANK_TNT_ID, name="donor_account_tnt_id"
-            ),
+            unique_tnt_id("donor_account"),
         ]
-
-    class JSONAPIMeta:
-        resource_name = "donor_accounts"
 
     def __str__(self) -> str:
         return f"{self.name or self.account_number} ({self.account_number})"
 
 
-class DonorAccountContact(ContactLink):
-    donor_account = models.ForeignKey(
-        DonorAccount, on_delete=models.CASCADE, related_name="donor_account_contacts", db_index=False
-    )
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["donor_account", "contact"], name="contact_once_per_donor_account")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.contact_id} gives as {self.donor_account_id}"
+DonorAccountContact = contact_link("DonorAccountContact", DonorAccount, field="donor_account", says="gives as")
 
 
 class DesignationAccount(ImportedRecord):
@@ -242,9 +208,6 @@ class DesignationAccount(ImportedRecord):
             ),
         ]
 
-    class JSONAPIMeta:
-        resource_name = "designation_accounts"
-
     def __str__(self) -> str:
         return self.name
 
@@ -264,15 +227,13 @@ class Donation(ImportedRecord):
     remote_id = models.CharField(
         max_length=100, blank=True, help_text="The organisation's id of the gift (OrgGiftCode, DONATION_ID)"
     )
-    appeal = models.ForeignKey(Appeal, null=True, blank=True, on_delete=models.SET_NULL, related_name="donations")
+    appeal = optional_link(Appeal, related_name="donations")
     appeal_amount = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
 
     class Meta:
         ordering = ["-donation_date", "id"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["account_list", "tnt_id"], condition=NOT_BLANK_TNT_ID, name="donation_tnt_id"
-            ),
+            unique_tnt_id("donation"),
             # A TntDataSync gift has no TntConnect id: the organisation's DONATION_ID identifies it, and is
             # unique at that organisation only (two organisations may both have a gift "1001"). A donor
             # account is of one organisation, so this is as much of that rule as a constraint can say.
@@ -290,9 +251,6 @@ class Donation(ImportedRecord):
             ),
         ]
 
-    class JSONAPIMeta:
-        resource_name = "donations"
-
     def __str__(self) -> str:
         return f"{self.amount} {self.currency} on {self.donation_date}"
 
@@ -301,7 +259,7 @@ class Pledge(ImportedRecord):
     """A promised gift (TntConnect's Promise), or the pledge a gift to an appeal fulfils."""
 
     contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="pledges")
-    appeal = models.ForeignKey(Appeal, null=True, blank=True, on_delete=models.SET_NULL, related_name="pledges")
+    appeal = optional_link(Appeal, related_name="pledges")
     donation = models.ForeignKey(
         Donation, null=True, blank=True, on_delete=models.CASCADE, related_name="pledges", db_index=False
     )
@@ -312,17 +270,12 @@ class Pledge(ImportedRecord):
     class Meta:
         ordering = ["-expected_date", "id"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["account_list", "tnt_id"], condition=NOT_BLANK_TNT_ID, name="pledge_tnt_id"
-            ),
+            unique_tnt_id("pledge"),
             models.UniqueConstraint(
                 fields=["donation"], condition=Q(donation__isnull=False), name="pledge_of_donation"
             ),
         ]
         indexes = [models.Index(fields=["account_list", "-expected_date"], name="pledge_list_newest")]
-
-    class JSONAPIMeta:
-        resource_name = "pledges"
 
     def __str__(self) -> str:
         return f"{self.amount} {self.amount_currency}"

@@ -5,11 +5,11 @@ import uuid
 from django.conf import settings
 from django.db import models
 
-from config.model_fields import JSONField
+from config.model_fields import JSONField, Timestamped
 from google_contacts import token_encryption
 
 
-class GoogleAccount(models.Model):
+class GoogleAccount(Timestamped):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="google_accounts")
     google_id = models.CharField(
@@ -23,15 +23,10 @@ class GoogleAccount(models.Model):
     authorization_error = models.CharField(
         max_length=500, blank=True, help_text="Why Google last refused the stored authorisation (empty: it works)"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["email", "created_at"]
         constraints = [models.UniqueConstraint(fields=["user", "google_id"], name="google_account_once_per_user")]
-
-    class JSONAPIMeta:
-        resource_name = "google_accounts"
 
     def __str__(self) -> str:
         return self.email

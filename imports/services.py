@@ -18,9 +18,8 @@ from django_q.tasks import async_task
 
 from accounts.models import AccountList, User
 from imports import google
-from imports.check_models import CheckFailure
 from imports.mappings import check_mapping_shapes, validate_mappings
-from imports.models import WRITABLE_ATTRIBUTES, Import, api_time
+from imports.models import WRITABLE_ATTRIBUTES, CheckFailure, Import, api_time
 from imports.pipeline.analysis import FileAnalysis, analyze_file
 from imports.pipeline.check_writer import discard_scratch
 from imports.pipeline.samples import rebuild_samples

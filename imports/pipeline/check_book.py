@@ -14,8 +14,7 @@ from typing import BinaryIO
 
 from django.conf import settings
 
-from imports.check_models import CheckFailure
-from imports.models import Import
+from imports.models import CheckFailure, Import
 from imports.pipeline.builders.drafts import RowError
 from imports.pipeline.builders.tnt_book import SkipRow
 from imports.pipeline.builders.tnt_lookups import TntLookups

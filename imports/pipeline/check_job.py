@@ -25,9 +25,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from imports.check_models import CheckFailure
 from imports.google import people_api_for_import, refresh_groups
-from imports.models import CHECK_COUNTERS, Import, api_time
+from imports.models import CHECK_COUNTERS, CheckFailure, Import, api_time
 from imports.pipeline import tnt_references
 from imports.pipeline.check_book import check_book
 from imports.pipeline.check_writer import CheckWriter, discard_scratch

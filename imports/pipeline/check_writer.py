@@ -2,7 +2,7 @@
 
 The import finds the contacts that earlier batches of its file created in
 the database. A check writes none, so it keeps them in scratch tables
-instead (`imports.check_models`): each contact the import would create or
+instead (`imports.models.check`): each contact the import would create or
 change, as matching reads it, and the keys under which the database would
 find it, in the order the database would list them. Matching then looks at
 the account list's contacts and at those, and a row 5,000 with the email of
@@ -20,8 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from contacts.models import Address, Contact, Person
-from imports.check_models import CheckContact, CheckKey
-from imports.models import Import
+from imports.models import CheckContact, CheckKey, Import
 from imports.pipeline.bulk_insert import insert_new, new_instance, rows_in
 from imports.pipeline.contact_states import ContactState, PersonState
 from imports.pipeline.matching import CANDIDATES_PER_KEY, STRONG_KEYS, Evidence, Key, Matcher, candidate_contacts

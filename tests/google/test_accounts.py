@@ -206,6 +206,24 @@ def test_rotating_the_key_reencrypts_every_token(api, google, settings):
     assert GoogleAccount.objects.get().refresh_token == token
 
 
+def test_a_key_that_is_not_a_fernet_key_is_a_503_that_says_so(api, google, settings):
+    settings.GOOGLE_TOKEN_ENCRYPTION_KEYS = ["not-a-fernet-key"]
+    response = api.get(ACCOUNTS)
+    assert response.status_code == 503
+    assert "holds a value that is not a Fernet key" in response.json()["errors"][0]["detail"]
+
+
+def test_a_token_whose_key_was_removed_is_a_503_that_says_to_put_it_back(api, google, settings):
+    from cryptography.fernet import Fernet
+
+    account = connect(api, google)
+    settings.GOOGLE_TOKEN_ENCRYPTION_KEYS = [Fernet.generate_key().decode()]  # the key that encrypted it is gone
+    response = api.get(f"{ACCOUNTS}/{account['id']}/contact_groups")
+    assert response.status_code == 503
+    assert "the key that encrypted it was removed. Put it back" in response.json()["errors"][0]["detail"]
+    assert_no_token_in(response.content, google)
+
+
 def test_disconnecting_needs_no_content_type(api, google):
     """curl -X DELETE sends none, and runserver reports that as text/plain."""
     account = connect(api, google)

@@ -143,6 +143,15 @@ def test_an_empty_post_is_taken_with_or_without_a_content_type_and_so_is_an_empt
     assert check_of(api, previewed)["would_create"] == 190
 
 
+def test_a_malformed_body_is_a_400_and_checks_nothing(api, previewed, django_capture_on_commit_callbacks):
+    """As undo's: the body of an action is empty or a JSON:API document, never just anything."""
+    response = post_check(
+        api, previewed, django_capture_on_commit_callbacks, data=b"{not json", content_type="application/vnd.api+json"
+    )
+    assert response.status_code == 400, response.content
+    assert Import.objects.get(pk=previewed.pk).check_result == {}
+
+
 def test_a_new_check_replaces_the_old_one(api, previewed, django_capture_on_commit_callbacks):
     post_check(api, previewed, django_capture_on_commit_callbacks)
     first = Import.objects.get(pk=previewed.pk).check_generation

@@ -4,7 +4,6 @@ Fields and small derived properties only; the lifecycle is driven by
 `imports.services` and the job in `imports.pipeline.job`.
 """
 
-import datetime
 import uuid
 from pathlib import PurePath
 
@@ -13,8 +12,8 @@ from django.db import models
 from django.utils import timezone
 
 from accounts.models import AccountList
-from config.model_fields import JSONField
-from contacts.models import Contact
+from config.model_fields import JSONField, Timestamped, optional_link
+from imports.models.check import CheckState
 
 
 def ordered_headers(headers: dict[str, str], order: list[str]) -> dict[str, str]:
@@ -68,24 +67,6 @@ def tnt_summary_of(row: dict) -> dict[str, dict[str, int]]:
     }
 
 
-CHECK_STATUSES = ("running", "complete", "failed")
-CHECK_COUNTERS = ("rows", "would_create", "would_update", "would_fail", "possible_duplicates")
-CHECK_KEYS = ("status", "started_at", "completed_at", *CHECK_COUNTERS, "tables", "error")
-
-
-def api_time(moment) -> str:
-    """A date-time as the API writes it (the check's times are kept so in its JSON)."""
-    return moment.astimezone(datetime.UTC).strftime(settings.REST_FRAMEWORK["DATETIME_FORMAT"])
-
-
-def check_of(check_result: dict) -> dict | None:
-    """The `check` attribute from the stored check_result: every key present, None before any check."""
-    if not check_result:
-        return None
-    defaults = {"status": "running", "started_at": None, "completed_at": None, "tables": {}, "error": ""}
-    return {key: check_result.get(key, defaults.get(key, 0)) for key in CHECK_KEYS}
-
-
 def import_file_path(instance: "Import", filename: str) -> str:
     """A generated storage name; the uploaded name is only kept as display text.
 
@@ -99,7 +80,7 @@ def import_file_path(instance: "Import", filename: str) -> str:
     return f"imports/{now:%Y/%m}/{uuid.uuid4().hex}{suffix}"
 
 
-class Import(models.Model):
+class Import(Timestamped, CheckState):
     class Source(models.TextChoices):
         CSV = "csv", "CSV"
         TNT = "tnt", "TntConnect XML"
@@ -178,13 +159,8 @@ class Import(models.Model):
     tnt_groups = JSONField(default=list, blank=True, help_text="Groups found in the TntConnect file")
 
     # Google Contacts: the connected account read, its groups, and how far the job got through its pages
-    source_account = models.ForeignKey(
-        "google_contacts.GoogleAccount",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="imports",
-        help_text="The connected Google account imported from",
+    source_account = optional_link(
+        "google_contacts.GoogleAccount", related_name="imports", help_text="The connected Google account imported from"
     )
     google_groups = JSONField(
         default=list, blank=True, help_text="The Google account's contact groups: resource name, name, member count"
@@ -195,11 +171,8 @@ class Import(models.Model):
         help_text="Google: the page token of the next page to read, committed with each page's contacts",
     )
 
-    retry_of = models.ForeignKey(
+    retry_of = optional_link(
         "self",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
         related_name="retries",
         help_text="The import whose failed rows this one re-imports from a corrected file",
     )
@@ -248,29 +221,6 @@ class Import(models.Model):
         "the import changed nothing, and it can be undone",
     )
 
-    # The check (imports.pipeline.check_job): what the import would do, found by reading the whole file.
-    check_result = JSONField(
-        default=dict,
-        blank=True,
-        help_text="The last check: status, times, rows, would_create, would_update, would_fail, "
-        "possible_duplicates, error; {} before any check (and once the file or an option changes)",
-    )
-    check_generation = models.PositiveIntegerField(
-        default=0,
-        help_text="Moves with every new check and every change that clears one: a check job writes its "
-        "outcome only while it is still the generation it was started for",
-    )
-    check_heartbeat_at = models.DateTimeField(null=True, blank=True, help_text="Last sign of life of the check")
-    check_lease_holder = models.CharField(
-        max_length=300, blank=True, default="", help_text='The process running the check, as "host:pid"'
-    )
-    check_attempts = models.PositiveSmallIntegerField(
-        default=0, help_text="How many times a worker started the current check"
-    )
-
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
     class Meta:
         ordering = ["-created_at"]
         indexes = [
@@ -289,9 +239,6 @@ class Import(models.Model):
             ("undo_import", "Can undo a finished import"),
             ("check_import", "Can check the whole file of an import in preview"),
         ]
-
-    class JSONAPIMeta:
-        resource_name = "imports"
 
     def __str__(self) -> str:
         return f"{self.get_source_display()} import {self.original_filename or self.id}"
@@ -319,11 +266,6 @@ class Import(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in self.FINISHED_STATUSES
-
-    @property
-    def check_summary(self) -> dict | None:
-        """The `check` attribute: None before any check."""
-        return check_of(self.check_result)
 
 
 READ, WRITE = False, True
@@ -379,163 +321,3 @@ ATTRIBUTES: dict[str, bool] = {
     "check": READ,  # what the import would do (POST .../check): status, times and counters; null before
 }
 WRITABLE_ATTRIBUTES = tuple(name for name, writable in ATTRIBUTES.items() if writable)
-
-
-class ImportFailure(models.Model):
-    """A row that could not be imported: its line, why, and its original cells."""
-
-    id = models.BigAutoField(primary_key=True)
-    # Indexed by failure_by_line (import_record, line_number).
-    import_record = models.ForeignKey(Import, on_delete=models.CASCADE, related_name="failures", db_index=False)
-    line_number = models.PositiveIntegerField()
-    message = models.TextField()
-    fields = models.JSONField(default=list, help_text="The row's cells as read from the file")
-
-    class Meta:
-        ordering = ["line_number", "id"]
-        indexes = [models.Index(fields=["import_record", "line_number"], name="failure_by_line")]
-
-    def __str__(self) -> str:
-        return f"line {self.line_number}: {self.message}"
-
-
-class ImportedContact(models.Model):
-    """Which contacts an import created or updated (`filter[import]` on contacts)."""
-
-    id = models.BigAutoField(primary_key=True)
-    # Indexed by contact_once_per_import (import_record, contact).
-    import_record = models.ForeignKey(
-        Import, on_delete=models.CASCADE, related_name="imported_contacts", db_index=False
-    )
-    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="imports")
-    created = models.BooleanField(help_text="True when the import created the contact, false when it updated it")
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["import_record", "contact"], name="contact_once_per_import")]
-
-    def __str__(self) -> str:
-        return f"{'created' if self.created else 'updated'} by {self.import_record_id}"
-
-
-class PossibleDuplicate(models.Model):
-    """A contact an import kept apart from another that looks alike, with the evidence.
-
-    Nothing is merged on a guess: a row with the name of a contact whose
-    emails, phones, streets and websites all differ, or with the email
-    address of a differently named person, becomes a contact of its own, and
-    the pair is recorded here for a person to review.
-    """
-
-    class Reason(models.TextChoices):
-        SAME_NAME = "same_name", "Same name, but nothing else in common"
-        SAME_EMAIL = "same_email", "Same email address, but another person"
-
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    import_record = models.ForeignKey(Import, on_delete=models.CASCADE, related_name="possible_duplicates")
-    contact = models.ForeignKey(
-        Contact, on_delete=models.CASCADE, related_name="+", help_text="The contact the import made of the row"
-    )
-    other_contact = models.ForeignKey(
-        Contact, on_delete=models.CASCADE, related_name="+", help_text="The contact it looks like"
-    )
-    reason = models.CharField(max_length=20, choices=Reason.choices)
-    evidence = JSONField(default=dict, help_text="What each side holds: names, emails, phones, streets, websites")
-    line_number = models.PositiveIntegerField(null=True, blank=True, help_text="The row's line in the file")
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["import_record", "created_at"], name="duplicate_by_import")]
-
-    class JSONAPIMeta:
-        resource_name = "possible_duplicates"
-
-    def __str__(self) -> str:
-        return f"{self.get_reason_display()} (line {self.line_number})"
-
-
-class TntReference(models.Model):
-    """A row of a TntConnect link table (GroupContact, TaskContact, HistoryContact), kept while its import runs.
-
-    Which groups a contact is in, and which contacts a task names, are
-    tables of their own that come after the rows they describe, so a first
-    streaming pass copies them here; each batch then looks up its own rows'
-    references through the indexes, and no dictionary of the whole file is
-    kept (imports/pipeline/tnt_references.py).
-    """
-
-    id = models.BigAutoField(primary_key=True)
-    # Indexed by tnt_reference_by_contact and tnt_reference_by_row (import_record, table, ...).
-    import_record = models.ForeignKey(Import, on_delete=models.CASCADE, related_name="+", db_index=False)
-    table = models.CharField(max_length=20, help_text="GroupContact, TaskContact or HistoryContact")
-    row_tnt_id = models.CharField(max_length=40, help_text="The group's, task's or history entry's TntConnect id")
-    contact_tnt_id = models.CharField(max_length=40)
-
-    class Meta:
-        indexes = [
-            models.Index(fields=["import_record", "table", "contact_tnt_id"], name="tnt_reference_by_contact"),
-            models.Index(fields=["import_record", "table", "row_tnt_id"], name="tnt_reference_by_row"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.table}: {self.row_tnt_id} - {self.contact_tnt_id}"
-
-
-class ImportChange(models.Model):
-    """What one statement of an import's batch changed in one table: the records it created or updated.
-
-    Written by the pipeline's change log (imports/pipeline/change_log.py), one
-    row per table per batch, in the batch's transaction. `table` is the model
-    (`contacts.contact`); `records` the keys of the records created (the
-    primary key, or a link table's natural key), or, for an update,
-    `[key, values before, values written]` per record.
-    """
-
-    class Kind(models.TextChoices):
-        CREATED = "created", "Created"
-        UPDATED = "updated", "Updated"
-
-    id = models.BigAutoField(primary_key=True)
-    # Indexed by change_by_import (import_record, id): an undo reads the log in order.
-    import_record = models.ForeignKey(Import, on_delete=models.CASCADE, related_name="changes", db_index=False)
-    table = models.CharField(max_length=100)
-    kind = models.CharField(max_length=7, choices=Kind.choices)
-    records = JSONField(default=list, help_text="Created: the keys; updated: [key, before, written] per record")
-
-    class Meta:
-        indexes = [models.Index(fields=["import_record", "id"], name="change_by_import")]
-
-    def __str__(self) -> str:
-        return f"{self.kind} {len(self.records)} in {self.table}"
-
-
-class UndoRecord(models.Model):
-    """One record of an import's change log, one row each: the working set of its undo, made when the undo starts.
-
-    The log keeps a batch's records in one row (cheap to write while
-    importing); an undo needs to ask of one record whether this import
-    created it, and to page through them: this table, indexed for both.
-    Emptied when the undo is complete.
-    """
-
-    id = models.BigAutoField(primary_key=True)
-    # Indexed by undo_record_order and undo_record_key, both led by the import.
-    import_record = models.ForeignKey(Import, on_delete=models.CASCADE, related_name="undo_records", db_index=False)
-    table = models.CharField(max_length=100)
-    record_id = models.CharField(max_length=400)
-    kind = models.CharField(max_length=7, choices=ImportChange.Kind.choices)
-    previous = JSONField(null=True, blank=True, help_text="Updated: the values of the fields it changed, before")
-    written = JSONField(null=True, blank=True, help_text="Updated: the values it wrote (and its updated_at)")
-
-    class Meta:
-        indexes = [
-            models.Index(fields=["import_record", "table", "id"], name="undo_record_order"),
-            models.Index(fields=["import_record", "table", "record_id"], name="undo_record_key"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.kind} {self.table} {self.record_id}"
-
-
-# The check's own tables (a module of their own: they are the check's, not the import's lifecycle).
-from imports.check_models import CheckContact, CheckFailure, CheckKey  # noqa: E402, F401
