@@ -34,6 +34,7 @@ from config.renderers import Document
 from config.rows import RowsByKey
 from contacts.api.serializers import SampleContactSerializer
 from contacts.models import SampleContact
+from imports.api.serializers import ImportSerializer
 from imports.downloads import failures_url, file_url, origin_of
 from imports.models import (
     ATTRIBUTES,
@@ -161,7 +162,7 @@ INCLUDED_TO_ONE = {
     "user": Included("users", User, UserSerializer),
     "account_list": Included("account_lists", AccountList, AccountListSerializer),
 }
-INCLUDABLE = ("user", "account_list", "sample_contacts")  # ImportSerializer.included_serializers
+INCLUDABLE = tuple(ImportSerializer.included_serializers)  # what `include` may name
 
 
 def included_paths(request) -> list[str]:

@@ -215,6 +215,11 @@ class Import(ApiResource, Timestamped, CheckState):
     )
     cancel_requested = models.BooleanField(default=False)
     attempts = models.PositiveSmallIntegerField(default=0, help_text="How many times a worker started the job")
+    change_logged = models.BooleanField(
+        default=False,
+        help_text="Every run of the job wrote the change log (IMPORT_CHANGE_LOG on), so an empty log means "
+        "the import changed nothing, and it can be undone",
+    )
 
     class Meta:
         ordering = ["-created_at"]

@@ -122,6 +122,10 @@ def _claim(import_id: str) -> Import | None:
         import_record.started_at = import_record.started_at or now
         import_record.heartbeat_at = now
         import_record.lease_holder = this_process()
+        # An undo needs the whole log: one run without it (IMPORT_CHANGE_LOG off) leaves the import unlogged.
+        import_record.change_logged = settings.IMPORT_CHANGE_LOG and (
+            import_record.attempts == 0 or import_record.change_logged
+        )
         import_record.attempts += 1
         import_record.save(
             update_fields=[
@@ -129,6 +133,7 @@ def _claim(import_id: str) -> Import | None:
                 "started_at",
                 "heartbeat_at",
                 "lease_holder",
+                "change_logged",
                 "attempts",
                 "updated_at",
             ]

@@ -40,7 +40,7 @@ def undo_import(*, import_: Import, user: User, enqueue: bool = True) -> Import:
             return import_
         if current.status not in Import.UNDOABLE_STATUSES:
             raise ImportNotUndoable(current)
-        if not current.undo and (current.rows_created or current.rows_updated) and not current.changes.exists():
+        if not current.undo and not _change_log_known(current):
             raise ImportHasNoChangeLog()
         now = timezone.now()
         asked = {"requested_by": user.pk, "attempts": current.attempts}
@@ -56,6 +56,18 @@ def undo_import(*, import_: Import, user: User, enqueue: bool = True) -> Import:
             transaction.on_commit(lambda: enqueue_undo(current.pk))
     import_.refresh_from_db()
     return import_
+
+
+def _change_log_known(import_: Import) -> bool:
+    """Whether the log tells what the import changed.
+
+    A job that ran with its log says so (`change_logged`): then an empty log
+    is an import that changed nothing (a second import of the same file,
+    whose contacts were found and left as they were), and its undo takes
+    nothing back. An import made before that mark existed is judged by its
+    log: one that counted rows but logged none ran without it.
+    """
+    return import_.change_logged or not (import_.rows_created or import_.rows_updated) or import_.changes.exists()
 
 
 def enqueue_undo(import_id) -> None:
