@@ -322,6 +322,14 @@ class _RowCollector:
     comes before its first child, as ElementTree's `text`. Inside a table
     nobody reads, expat is given no text handler, so its rows cost two
     callbacks an element and nothing more.
+
+    The elements inside a row are most of a file (millions of them in a big
+    export), so while a row is open expat is given handlers of their own
+    instead of one handler branching on the depth: `_field_start` and
+    `_field_end` in a wanted row, `_skipped_start` and `_skipped_end` in any
+    other element at depth 3. A field's text goes straight to the `append`
+    of its list of pieces, expat's text handler only while the field's text
+    lasts, so text costs no Python call at all.
     """
 
     def __init__(
@@ -337,12 +345,13 @@ class _RowCollector:
         self.tables = tables
         self.stop_after = stop_after
         self.done = done
-        self.depth = 0  # elements open
+        self.depth = 0  # elements open, counted up to the row (depth 3); the row's own are `row_depth`
         self.in_tables = False  # the open element at depth 1 is Tables
         self.table = ""  # the open table
         self.row_elements = 0  # elements opened inside the current row
+        self.row_depth = 0  # elements open inside the current row
         self.row_id = ""
-        self.fields: dict[str, str] | None = None  # the wanted row being read
+        self.fields: dict[str, str] = {}  # the wanted row being read
         self.text_of: str | None = None  # the header field or row field whose text is being gathered
         self.pieces: list[str] = []
         self.header_text = ""  # the text of the header field last ended
@@ -354,32 +363,27 @@ class _RowCollector:
         if self.text_of is not None:
             self.pieces.append(data)
 
-    def _end_text(self) -> None:
-        """The element's text ends (at its first child or its end): a row's field, or a header field."""
-        text = "".join(self.pieces)
-        if self.fields is not None and self.depth >= 4:
-            self.fields[self.text_of] = text
-        else:
-            self.header_text = text
+    def _end_header_text(self) -> None:
+        """A header field's text ends (at its first child or its end)."""
+        self.header_text = "".join(self.pieces)
         self.text_of = None
 
     def start(self, tag: str, attributes: dict[str, str]) -> None:
         if "}" in tag:  # a namespaced name, spelt as ElementTree spells it
             tag = "{" + tag
         if self.text_of is not None:
-            self._end_text()
+            self._end_header_text()
         depth = self.depth
         self.depth = depth + 1
-        if depth >= 4:
-            self.row_elements += 1
-            if self.row_elements > MAX_ELEMENTS_PER_ROW:
-                raise TntFileError(HUGE_ROW_MESSAGE.format(limit=MAX_ELEMENTS_PER_ROW))
-            if depth == 4 and self.fields is not None:
-                self.fields[tag] = ""  # in the row's order; a field named twice keeps the later text
-                self.text_of, self.pieces = tag, []
-        elif depth == 3:
+        if depth == 3:
+            parser = self.parser
+            self.row_elements = self.row_depth = 0
             if self.in_tables and tag == "row" and self.table in self.tables:
                 self.fields, self.row_id = {}, attributes.get("id", "")
+                parser.CharacterDataHandler = None  # text of a row is no field's; `_field_start` sets its own
+                parser.StartElementHandler, parser.EndElementHandler = self._field_start, self._field_end
+            else:
+                parser.StartElementHandler, parser.EndElementHandler = self._skipped_start, self._skipped_end
         elif depth == 2:
             self.table = tag
             if self.in_tables and tag not in self.tables:
@@ -394,21 +398,11 @@ class _RowCollector:
 
     def end(self, tag: str) -> None:
         if self.text_of is not None:
-            self._end_text()
+            self._end_header_text()
         self.depth = depth = self.depth - 1
-        if depth >= 4:
-            return
         if "}" in tag:
             tag = "{" + tag
-        self.row_elements = 0
-        if depth == 3:
-            if self.in_tables and tag == "row":
-                rows = self.document.table_rows
-                rows[self.table] = rows.get(self.table, 0) + 1
-                if self.fields is not None:
-                    self.done.append((self.table, self.row_id, self.fields))
-                    self.fields = None
-        elif depth == 2:
+        if depth == 2:
             if self.in_tables:
                 self.parser.CharacterDataHandler = self.text
                 if tag == self.stop_after:
@@ -419,6 +413,58 @@ class _RowCollector:
         else:
             self.document._end_of_document()
             raise _Finished  # anything after the root element is ignored
+
+    def _count_row_element(self) -> None:
+        self.row_elements += 1
+        if self.row_elements > MAX_ELEMENTS_PER_ROW:
+            raise TntFileError(HUGE_ROW_MESSAGE.format(limit=MAX_ELEMENTS_PER_ROW))
+
+    def _field_start(self, tag: str, attributes: dict[str, str]) -> None:
+        if self.text_of is not None:  # a field's first child: the field's text ends here
+            self._end_field_text()
+        self._count_row_element()
+        if not self.row_depth:
+            if "}" in tag:
+                tag = "{" + tag
+            self.fields[tag] = ""  # in the row's order; a field named twice keeps the later text
+            self.text_of = tag
+            self.pieces = pieces = []
+            self.parser.CharacterDataHandler = pieces.append
+        self.row_depth += 1
+
+    def _field_end(self, tag: str) -> None:
+        if self.text_of is not None:
+            self._end_field_text()
+        if self.row_depth:
+            self.row_depth -= 1
+            return
+        self._end_row(tag)
+        self.done.append((self.table, self.row_id, self.fields))
+        self.parser.CharacterDataHandler = self.text
+
+    def _end_field_text(self) -> None:
+        self.fields[self.text_of] = "".join(self.pieces)
+        self.text_of = None
+        self.parser.CharacterDataHandler = None
+
+    def _skipped_start(self, tag: str, attributes: dict[str, str]) -> None:
+        self._count_row_element()
+        self.row_depth += 1
+
+    def _skipped_end(self, tag: str) -> None:
+        if self.row_depth:
+            self.row_depth -= 1
+        else:
+            self._end_row(tag)
+
+    def _end_row(self, tag: str) -> None:
+        """The element at depth 3 ends: a row (counted in its table) or anything else; the general handlers again."""
+        self.depth = 3
+        parser = self.parser
+        parser.StartElementHandler, parser.EndElementHandler = self.start, self.end
+        if self.in_tables and tag == "row":  # a namespaced name never equals "row", spelt either way
+            rows = self.document.table_rows
+            rows[self.table] = rows.get(self.table, 0) + 1
 
 
 def _defused_expat():
