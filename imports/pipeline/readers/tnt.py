@@ -380,7 +380,8 @@ class _RowCollector:
             self.row_elements = self.row_depth = 0
             if self.in_tables and tag == "row" and self.table in self.tables:
                 self.fields, self.row_id = {}, attributes.get("id", "")
-                parser.CharacterDataHandler = None  # text of a row is no field's; `_field_start` sets its own
+                self.pieces = []
+                parser.CharacterDataHandler = self.pieces.append  # a Python call per text would cost more
                 parser.StartElementHandler, parser.EndElementHandler = self._field_start, self._field_end
             else:
                 parser.StartElementHandler, parser.EndElementHandler = self._skipped_start, self._skipped_end
@@ -414,27 +415,28 @@ class _RowCollector:
             self.document._end_of_document()
             raise _Finished  # anything after the root element is ignored
 
-    def _count_row_element(self) -> None:
-        self.row_elements += 1
-        if self.row_elements > MAX_ELEMENTS_PER_ROW:
-            raise TntFileError(HUGE_ROW_MESSAGE.format(limit=MAX_ELEMENTS_PER_ROW))
-
     def _field_start(self, tag: str, attributes: dict[str, str]) -> None:
-        if self.text_of is not None:  # a field's first child: the field's text ends here
-            self._end_field_text()
-        self._count_row_element()
-        if not self.row_depth:
-            if "}" in tag:
-                tag = "{" + tag
-            self.fields[tag] = ""  # in the row's order; a field named twice keeps the later text
-            self.text_of = tag
-            self.pieces = pieces = []
-            self.parser.CharacterDataHandler = pieces.append
-        self.row_depth += 1
+        text_of = self.text_of
+        if text_of is not None:  # a field's first child: the field's text ends here
+            self.fields[text_of] = "".join(self.pieces)
+            self.text_of = None
+        self.row_elements = elements = self.row_elements + 1
+        if elements > MAX_ELEMENTS_PER_ROW:
+            raise TntFileError(HUGE_ROW_MESSAGE.format(limit=MAX_ELEMENTS_PER_ROW))
+        if self.row_depth:
+            self.row_depth += 1
+            return
+        if "}" in tag:
+            tag = "{" + tag
+        self.text_of = tag  # its text goes in the row's order; a field named twice keeps the later text
+        self.pieces.clear()  # what came before it (spacing, a previous field's children) is no field's text
+        self.row_depth = 1
 
     def _field_end(self, tag: str) -> None:
-        if self.text_of is not None:
-            self._end_field_text()
+        text_of = self.text_of
+        if text_of is not None:
+            self.fields[text_of] = "".join(self.pieces)
+            self.text_of = None
         if self.row_depth:
             self.row_depth -= 1
             return
@@ -442,13 +444,10 @@ class _RowCollector:
         self.done.append((self.table, self.row_id, self.fields))
         self.parser.CharacterDataHandler = self.text
 
-    def _end_field_text(self) -> None:
-        self.fields[self.text_of] = "".join(self.pieces)
-        self.text_of = None
-        self.parser.CharacterDataHandler = None
-
     def _skipped_start(self, tag: str, attributes: dict[str, str]) -> None:
-        self._count_row_element()
+        self.row_elements = elements = self.row_elements + 1
+        if elements > MAX_ELEMENTS_PER_ROW:
+            raise TntFileError(HUGE_ROW_MESSAGE.format(limit=MAX_ELEMENTS_PER_ROW))
         self.row_depth += 1
 
     def _skipped_end(self, tag: str) -> None:
