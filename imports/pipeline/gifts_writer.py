@@ -63,13 +63,15 @@ def organizations_for(context: BookContext, tnt_ids: Iterable[str]) -> dict[str,
         return found
     codes = {context.lookups.organizations.get(tnt_id, {}).get("Code", ""): tnt_id for tnt_id in missing}
     codes.pop("", None)
+    adopted = []  # organisations made by a TntDataSync file: from now on found by TntConnect's id
     for record in Organization.objects.filter(account_list_id=context.account_list_id, code__in=list(codes)):
         tnt_id = codes[record.code]
         found[tnt_id] = record.id
         missing.discard(tnt_id)
         if not record.tnt_id:
             record.tnt_id = tnt_id
-            update_rows(Organization, [record], ["tnt_id"], timezone.now())
+            adopted.append(record)
+    update_rows(Organization, adopted, ["tnt_id"], timezone.now())
     new = []
     for tnt_id in sorted(missing):
         fields = context.lookups.organizations.get(tnt_id, {})
