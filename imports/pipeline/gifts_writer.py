@@ -96,6 +96,7 @@ def write_donor_accounts(context: BookContext, drafts: list[DonorAccountDraft]) 
     # An account the organisation already told us of (a TntDataSync file) is the same account.
     numbers = _donor_accounts_by_number(context, {d.account_number for d in drafts}, "tnt_id")
     rows, failures = [], []
+    adopting: dict[tuple[uuid.UUID, str], str] = {}  # (organisation id, account number) -> the Donor row's id
     for draft in drafts:
         organization_id = organizations[draft.organization_tnt_id or PERSONAL_ORGANIZATION]
         known_as = numbers.get((organization_id, draft.account_number))
@@ -103,7 +104,7 @@ def write_donor_accounts(context: BookContext, drafts: list[DonorAccountDraft]) 
             failures.append((draft.tnt_id, f"Donor {draft.tnt_id} has the account number of Donor {known_as}."))
             continue
         if known_as == "":  # an account the organisation told us of: from now on found by this id
-            _adopt_donor_account(context, organization_id, draft)
+            adopting[(organization_id, draft.account_number)] = draft.tnt_id
         numbers[(organization_id, draft.account_number)] = draft.tnt_id
         contact_id = contacts.get(draft.contact_tnt_id)
         values = {
@@ -117,6 +118,7 @@ def write_donor_accounts(context: BookContext, drafts: list[DonorAccountDraft]) 
             "country": draft.country,
         }
         rows.append((draft.tnt_id, values))
+    _adopt_donor_accounts(context, adopting)  # before the upsert, which then finds them by their new id
     outcome = upsert(context, DonorAccount, rows, now=timezone.now())
     linked = [d for d in drafts if d.contact_tnt_id in contacts and d.tnt_id in outcome.by_tnt_id]
     link_donor_accounts([(outcome.by_tnt_id[d.tnt_id].id, contacts[d.contact_tnt_id]) for d in linked])
@@ -135,17 +137,20 @@ def _donor_accounts_by_number(
     }
 
 
-def _adopt_donor_account(context: BookContext, organization_id: uuid.UUID, draft: DonorAccountDraft) -> None:
-    accounts = list(
-        DonorAccount.objects.filter(
-            account_list_id=context.account_list_id,
-            organization_id=organization_id,
-            account_number=draft.account_number,
-        ).only("id", "tnt_id")
-    )
-    for account in accounts:
-        account.tnt_id = draft.tnt_id
-    update_rows(DonorAccount, accounts, ["tnt_id"], timezone.now())
+def _adopt_donor_accounts(context: BookContext, adopting: dict[tuple[uuid.UUID, str], str]) -> None:
+    """Give the accounts an organisation told us of their Donor row's id: one read and one update per batch."""
+    if not adopting:
+        return
+    accounts = DonorAccount.objects.filter(account_list_id=context.account_list_id)
+    fields = ("id", "organization_id", "account_number", "tnt_id")
+    numbers = {number for _, number in adopting}
+    adopted = []
+    for account in loaded_instances(accounts, fields, "account_number__in", numbers):
+        tnt_id = adopting.get((account.organization_id, account.account_number))
+        if tnt_id is not None:
+            account.tnt_id = tnt_id
+            adopted.append(account)
+    update_rows(DonorAccount, adopted, ["tnt_id"], timezone.now())
 
 
 def link_donor_accounts(pairs: list[tuple[uuid.UUID, uuid.UUID]]) -> None:
