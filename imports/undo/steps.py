@@ -17,6 +17,7 @@ from django.db import models
 from django.utils import timezone
 
 from imports.models import ImportChange, UndoRecord
+from imports.pipeline import change_log
 from imports.pipeline.bulk_insert import insert_new, new_instance
 from imports.undo import progress
 from imports.undo.records import Judge, is_stamped, model_of, records_by_key
@@ -148,5 +149,5 @@ def remove(judge: Judge, state: dict, model: type[models.Model], changes: list[U
     _, deleted = model.objects.filter(pk__in=[record.pk for record in records.values()]).delete()
     for label, count in deleted.items():
         removed = model_of(label)
-        if removed._meta.app_label != "imports":  # the importer's bookkeeping goes with its records, uncounted
+        if change_log.is_logged(removed):  # the importer's bookkeeping goes with its records, uncounted
             progress.add(state, removed, "removed", count)
