@@ -113,12 +113,9 @@ def key_of(model: type[models.Model], record: models.Model) -> str:
 def records_by_key(model: type[models.Model], keys: Iterable[str]) -> dict[str, models.Model]:
     """The stored records with these logged keys (a key whose record is gone is missing)."""
     keys = set(keys)
-    fields = key_fields(model)
-    if len(fields) == 1:
-        values = [key_values(model, key)[0] for key in keys]
-        found = rows_in(model.objects.all(), f"{fields[0].attname}__in", values)
-    else:
-        found = rows_in(model.objects.all(), f"{fields[0].attname}__in", {key_values(model, k)[0] for k in keys})
+    # Looked up by the key's first field (the whole key of most tables); the full key sorts the rows found.
+    first = key_fields(model)[0]
+    found = rows_in(model.objects.all(), f"{first.attname}__in", {key_values(model, key)[0] for key in keys})
     records = {}
     for record in found:
         key = key_of(model, record)
