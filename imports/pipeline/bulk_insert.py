@@ -268,7 +268,7 @@ def update_rows(
         return
     meta = model._meta
     attnames = [meta.get_field(name).attname for name in fields if name != "updated_at"]
-    stamped = any(field.name == "updated_at" for field in meta.concrete_fields)
+    stamped = change_log.is_stamped(model)
     log = change_log.active() if change_log.is_logged(model) else None
     if log is not None:
         instances = _log_changes(log, model, instances, attnames, now if stamped else None)

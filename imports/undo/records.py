@@ -45,7 +45,7 @@ from fundraising.models import (
 )
 from imports.models import Import, ImportChange, ImportedContact, UndoRecord
 from imports.pipeline.bulk_insert import rows_in
-from imports.pipeline.change_log import is_logged, key_fields, key_text, key_values, table_of
+from imports.pipeline.change_log import is_logged, is_stamped, key_fields, key_text, key_values, table_of
 
 # The order tables are taken back in: a record before what belongs to it, so that a kept record is known
 # when its parts come. Tables a later writer logs and this list lacks come last.
@@ -88,10 +88,6 @@ def model_of(table: str) -> type[models.Model]:
 def ordered_tables(tables: Iterable[str]) -> list[str]:
     order = {table_of(model): position for position, model in enumerate(UNDO_ORDER)}
     return sorted(set(tables), key=lambda table: (order.get(table, len(order)), table))
-
-
-def is_stamped(model: type[models.Model]) -> bool:
-    return any(field.name == "updated_at" for field in model._meta.concrete_fields)
 
 
 def referring_relations(model: type[models.Model]) -> list:
