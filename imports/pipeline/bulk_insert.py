@@ -223,17 +223,13 @@ def insert_new(model: type[models.Model], instances: Sequence[models.Model], now
     With `ignore_conflicts` and a log, the rows that exist already are left
     out first (one lookup): the log lists only what this import created.
     """
-    log = change_log.active() if instances else None
-    if log is not None and change_log.is_logged(model):
-        if options.get("ignore_conflicts"):
-            instances = _not_yet_stored(model, instances)
-        using = router.db_for_write(model)
-        table_insert(model, using, connections[using].vendor, **options).insert(instances, now)
-        if instances:
-            log.created(model, instances)
-        return
+    log = change_log.active() if instances and change_log.is_logged(model) else None
+    if log is not None and options.get("ignore_conflicts"):
+        instances = _not_yet_stored(model, instances)
     using = router.db_for_write(model)
     table_insert(model, using, connections[using].vendor, **options).insert(instances, now)
+    if log is not None and instances:
+        log.created(model, instances)
 
 
 def _not_yet_stored(model: type[models.Model], instances: Sequence[models.Model]) -> list[models.Model]:
@@ -272,7 +268,7 @@ def update_rows(
         return
     meta = model._meta
     attnames = [meta.get_field(name).attname for name in fields if name != "updated_at"]
-    stamped = any(field.name == "updated_at" for field in meta.concrete_fields)
+    stamped = change_log.is_stamped(model)
     log = change_log.active() if change_log.is_logged(model) else None
     if log is not None:
         instances = _log_changes(log, model, instances, attnames, now if stamped else None)

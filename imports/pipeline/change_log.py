@@ -86,6 +86,11 @@ def is_logged(model: type[models.Model]) -> bool:
     return model._meta.app_label not in NOT_LOGGED_APPS
 
 
+def is_stamped(model: type[models.Model]) -> bool:
+    """The model has `updated_at`: the log keeps its value before and after, the undo's evidence of later changes."""
+    return any(field.name == "updated_at" for field in model._meta.concrete_fields)
+
+
 def json_value(value):
     """A field's value as the log's JSON keeps it; `field.to_python` reads it back."""
     if isinstance(value, (decimal.Decimal, uuid.UUID)):

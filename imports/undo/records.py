@@ -45,7 +45,7 @@ from fundraising.models import (
 )
 from imports.models import Import, ImportChange, ImportedContact, UndoRecord
 from imports.pipeline.bulk_insert import rows_in
-from imports.pipeline.change_log import is_logged, key_fields, key_text, key_values, table_of
+from imports.pipeline.change_log import is_logged, is_stamped, key_fields, key_text, key_values, table_of
 
 # The order tables are taken back in: a record before what belongs to it, so that a kept record is known
 # when its parts come. Tables a later writer logs and this list lacks come last.
@@ -90,10 +90,6 @@ def ordered_tables(tables: Iterable[str]) -> list[str]:
     return sorted(set(tables), key=lambda table: (order.get(table, len(order)), table))
 
 
-def is_stamped(model: type[models.Model]) -> bool:
-    return any(field.name == "updated_at" for field in model._meta.concrete_fields)
-
-
 def referring_relations(model: type[models.Model]) -> list:
     """The foreign keys of other tables (hidden ones too) that point at the model and hold records."""
     return [
@@ -113,12 +109,9 @@ def key_of(model: type[models.Model], record: models.Model) -> str:
 def records_by_key(model: type[models.Model], keys: Iterable[str]) -> dict[str, models.Model]:
     """The stored records with these logged keys (a key whose record is gone is missing)."""
     keys = set(keys)
-    fields = key_fields(model)
-    if len(fields) == 1:
-        values = [key_values(model, key)[0] for key in keys]
-        found = rows_in(model.objects.all(), f"{fields[0].attname}__in", values)
-    else:
-        found = rows_in(model.objects.all(), f"{fields[0].attname}__in", {key_values(model, k)[0] for k in keys})
+    # Looked up by the key's first field (the whole key of most tables); the full key sorts the rows found.
+    first = key_fields(model)[0]
+    found = rows_in(model.objects.all(), f"{first.attname}__in", {key_values(model, key)[0] for key in keys})
     records = {}
     for record in found:
         key = key_of(model, record)

@@ -17,9 +17,10 @@ from django.db import models
 from django.utils import timezone
 
 from imports.models import ImportChange, UndoRecord
+from imports.pipeline import change_log
 from imports.pipeline.bulk_insert import insert_new, new_instance
 from imports.undo import progress
-from imports.undo.records import Judge, is_stamped, model_of, records_by_key
+from imports.undo.records import Judge, model_of, records_by_key
 
 SPREAD, RESTORE, REMOVE = "spread", "restore", "remove"
 PHASES = (SPREAD, RESTORE, REMOVE)
@@ -107,7 +108,7 @@ def restore(judge: Judge, state: dict, model: type[models.Model], table: str, ch
                 setattr(record, name, _read(field, before[name]))
                 restored.append(name)
         if restored:
-            if is_stamped(model):
+            if change_log.is_stamped(model):
                 stamp = fields_of["updated_at"]
                 untouched = not kept and record.updated_at == _read(stamp, written.get("updated_at"))
                 record.updated_at = _read(stamp, before["updated_at"]) if untouched else record.updated_at
@@ -148,5 +149,5 @@ def remove(judge: Judge, state: dict, model: type[models.Model], changes: list[U
     _, deleted = model.objects.filter(pk__in=[record.pk for record in records.values()]).delete()
     for label, count in deleted.items():
         removed = model_of(label)
-        if removed._meta.app_label != "imports":  # the importer's bookkeeping goes with its records, uncounted
+        if change_log.is_logged(removed):  # the importer's bookkeeping goes with its records, uncounted
             progress.add(state, removed, "removed", count)

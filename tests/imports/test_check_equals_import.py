@@ -17,6 +17,7 @@ from imports.models import Import
 from imports.pipeline.job import run_import
 from tests.google.helpers import connect
 from tests.imports.helpers import csv_content, imports_path, make_import
+from tests.imports.test_check import check_of, post_check
 
 pytestmark = pytest.mark.django_db
 
@@ -57,11 +58,9 @@ def rows_that_meet_again() -> bytes:
 
 
 def check_through_http(api, import_record, capture) -> dict:
-    with capture(execute=True):
-        response = api.client.post(imports_path(import_record.account_list, f"/{import_record.pk}/check"))
+    response = post_check(api, import_record, capture)
     assert response.status_code == 202, response.content
-    read = api.get(imports_path(import_record.account_list, f"/{import_record.pk}")).json()["data"]["attributes"]
-    check = read["check"]
+    check = check_of(api, import_record)
     assert check["status"] == "complete", check["error"]
     return check
 

@@ -3,11 +3,9 @@
 import csv
 import json
 import socket
-from io import StringIO
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 
 from contacts.models import Contact
@@ -15,6 +13,7 @@ from imports.models import CheckFailure, Import
 from imports.pipeline.recovery import CHECK_GAVE_UP, recover_stalled_checks
 from tests.admin.test_staff_access import PASSWORD, create_api_user, logged_in
 from tests.imports.helpers import csv_content, imports_path, make_import
+from tests.imports.test_commands import import_file
 
 pytestmark = pytest.mark.django_db
 
@@ -36,23 +35,9 @@ def test_import_file_check_prints_the_check_and_where_its_failures_went_and_impo
     path.write_bytes(rows(120, 3))
     mapping = tmp_path / "mapping.json"
     mapping.write_text(json.dumps({"file_headers_mappings": MAPPINGS}))
-    out, err = StringIO(), StringIO()
-    call_command(
-        "import_file",
-        str(path),
-        "--account-list",
-        str(member.account_list.pk),
-        "--user",
-        member.user.email,
-        "--mapping",
-        str(mapping),
-        "--check",
-        "--failures-csv",
-        str(tmp_path / "would-fail.csv"),
-        stdout=out,
-        stderr=err,
+    summary, _ = import_file(
+        member, path, "--mapping", str(mapping), "--check", "--failures-csv", str(tmp_path / "would-fail.csv")
     )
-    summary = json.loads(out.getvalue().strip().splitlines()[-1])
     check = summary["check"]
     assert check["status"] == "complete"
     assert (check["rows"], check["would_create"], check["would_update"], check["would_fail"]) == (123, 120, 0, 3)
@@ -66,21 +51,7 @@ def test_import_file_check_prints_the_check_and_where_its_failures_went_and_impo
 def test_import_file_check_with_no_failing_row_names_no_failures_csv(member, tmp_path):
     path = tmp_path / "people.csv"
     path.write_bytes(rows(10, 0))
-    out = StringIO()
-    call_command(
-        "import_file",
-        str(path),
-        "--account-list",
-        str(member.account_list.pk),
-        "--user",
-        member.user.email,
-        "--mapping",
-        "auto",
-        "--check",
-        stdout=out,
-        stderr=StringIO(),
-    )
-    summary = json.loads(out.getvalue().strip().splitlines()[-1])
+    summary, _ = import_file(member, path, "--mapping", "auto", "--check")
     assert summary["check"]["would_create"] == 10 and summary["failures_csv"] is None
 
 

@@ -13,9 +13,9 @@ import pytest
 
 from fundraising.models import Donation, DonorAccount, Organization, Pledge
 from imports.models import Import
-from tests.imports.helpers import imports_path
 from tests.imports.test_tnt_book import fixture_text, run_content
 from tests.imports.test_tnt_data_sync_flow import data_sync_file, run_data_sync
+from tests.imports.test_undo import undo as post_undo
 
 pytestmark = pytest.mark.django_db
 
@@ -47,8 +47,7 @@ def import_data_sync(api, account_list, capture, *, gifts=(THE_GIFT, ANOTHER_GIF
 
 
 def undo(api, account_list, import_record, capture) -> Import:
-    with capture(execute=True):
-        response = api.client.post(imports_path(account_list, f"/{import_record.pk}/undo"))
+    response = post_undo(api, account_list, import_record, capture)
     assert response.status_code in (200, 202), response.content
     import_record.refresh_from_db()
     assert import_record.status == Import.Status.UNDONE, import_record.error

@@ -19,8 +19,8 @@ from imports.models import Import, UndoRecord
 from imports.pipeline.recovery import recover_stalled_imports
 from imports.undo.services import undo_import
 from tests.admin.test_staff_access import PASSWORD, create_api_user, logged_in
-from tests.imports.helpers import imports_path, make_import
-from tests.imports.test_undo import FIRST, counts, imported
+from tests.imports.helpers import make_import
+from tests.imports.test_undo import FIRST, counts, imported, undo
 
 pytestmark = pytest.mark.django_db
 
@@ -43,8 +43,7 @@ def test_undo_of_a_tnt_import_removes_its_contacts_tasks_and_donations(
     brought = book_counts(account_list)
     assert brought["Task"] + brought["Donation"] > 0, brought
 
-    with django_capture_on_commit_callbacks(execute=True):
-        response = api.client.post(imports_path(account_list, f"/{record.pk}/undo"))
+    response = undo(api, account_list, record, django_capture_on_commit_callbacks)
     assert response.status_code == 202, response.content
     record.refresh_from_db()
     assert record.status == Import.Status.UNDONE, record.undo
@@ -69,8 +68,7 @@ def test_undo_of_a_tnt_import_keeps_a_task_completed_since_and_its_contact(
     task.save()
     contact_ids = set(TaskContact.objects.filter(task=task).values_list("contact_id", flat=True))
 
-    with django_capture_on_commit_callbacks(execute=True):
-        api.client.post(imports_path(account_list, f"/{record.pk}/undo"))
+    undo(api, account_list, record, django_capture_on_commit_callbacks)
     record.refresh_from_db()
     assert list(Task.objects.filter(account_list=account_list)) == [task]
     assert TaskContact.objects.filter(task=task).count() == len(contact_ids)  # its links stay with it
