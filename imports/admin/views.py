@@ -114,9 +114,16 @@ cancel_and_report = ImportAction(
         else "cancel requested; the import stops before its next batch."
     ),
 )
-undo_and_report = ImportAction(
+
+
+def _undo(request: HttpRequest, import_record: Import) -> Import:
     # For the import's user, as the API's undo is for the caller: the email of the outcome goes to them.
-    run=lambda request, import_record: undo_import(import_=import_record, user=import_record.user),
+    undo_import(import_=import_record, user=import_record.user)  # refreshes import_record
+    return import_record
+
+
+undo_and_report = ImportAction(
+    run=_undo,
     not_done="not undone",
     logged="Undo asked for from the admin.",
     done=lambda undone: "the undo runs in the background; this page shows its outcome.",
