@@ -197,7 +197,7 @@ class ImportViewSet(ModelViewSet):
         if self.request.stream is not None:
             self.request.data  # noqa: B018 -- parsing raises ParseError (400) on a malformed body
         try:
-            return service(import_=import_record, user=self.request.user)
+            return service(import_record=import_record, user=self.request.user)
         except ImportRefused as refusal:
             raise Conflict(f"{says}: {refusal}.") from None
 
