@@ -7,6 +7,7 @@ from django.apps import apps
 from django.core import mail
 
 from contacts.models import Address, Contact, EmailAddress, Person, PhoneNumber, Tag
+from imports.api import views
 from imports.models import Import, ImportChange, ImportedContact
 from imports.pipeline.change_log import table_of
 from imports.undo.records import PARTS, UNDO_ORDER
@@ -204,6 +205,28 @@ def test_a_second_undo_changes_nothing_and_answers_with_the_same_resource(
     assert answered == {k: v for k, v in done["attributes"].items() if k not in signed}
     assert Contact.objects.filter(account_list=account_list).count() == 3
     assert mail.outbox == []
+
+
+def test_of_two_undo_requests_at_once_only_the_one_that_queued_the_job_answers_202(
+    api, member, monkeypatch, django_capture_on_commit_callbacks
+):
+    """The second request read the import before the first one's undo began: its answer is still 200."""
+    account_list = member.account_list
+    first = imported(account_list, member.user, FIRST)
+    undo_at_once = views.undo_import
+    answers = []
+
+    def undo_after_another_request(**kwargs):
+        monkeypatch.setattr(views, "undo_import", undo_at_once)
+        answers.append(api.client.post(imports_path(account_list, f"/{first.pk}/undo")).status_code)
+        return undo_at_once(**kwargs)
+
+    monkeypatch.setattr(views, "undo_import", undo_after_another_request)
+    with django_capture_on_commit_callbacks(execute=True):
+        answers.append(api.client.post(imports_path(account_list, f"/{first.pk}/undo")).status_code)
+    assert answers == [202, 200]
+    first.refresh_from_db()
+    assert first.status == Import.Status.UNDONE
 
 
 def test_an_empty_undo_post_is_taken_whatever_its_content_type_says(api, member, django_capture_on_commit_callbacks):
