@@ -34,7 +34,8 @@ from operator import attrgetter
 from django.conf import settings
 from django.db import models
 
-CREATED, UPDATED = "created", "updated"
+from imports.models import ImportChange
+
 KEY_SEPARATOR = ":"
 # The importer's own bookkeeping (links to contacts, failures, look-alikes, this log) is not taken back
 # record by record: it goes with the import or with the contact it names.
@@ -112,7 +113,6 @@ class ChangeLog:
         self._gathered: list | None = None  # the rows of the open `gathered()` block
 
     def _write(self, model: type[models.Model], kind: str, records: list) -> None:
-        from imports.models import ImportChange
         from imports.pipeline.bulk_insert import new_instance
 
         row = new_instance(
@@ -144,7 +144,7 @@ class ChangeLog:
 
     def created(self, model: type[models.Model], instances: Sequence[models.Model]) -> None:
         """The records just inserted."""
-        self._write(model, CREATED, record_keys(model, instances))
+        self._write(model, ImportChange.Kind.CREATED, record_keys(model, instances))
 
     def updated(self, model: type[models.Model], changes: list[tuple[models.Model, dict, dict]]) -> None:
         """The records updated: (instance, values before, values written)."""
@@ -152,13 +152,12 @@ class ChangeLog:
         records = [
             [key, _json(previous), _json(written)] for key, (_, previous, written) in zip(keys, changes, strict=True)
         ]
-        self._write(model, UPDATED, records)
+        self._write(model, ImportChange.Kind.UPDATED, records)
 
 
 def _insert(rows: list) -> None:
     from django.utils import timezone
 
-    from imports.models import ImportChange
     from imports.pipeline.bulk_insert import insert_new
 
     insert_new(ImportChange, rows, timezone.now())
