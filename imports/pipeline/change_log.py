@@ -68,10 +68,7 @@ def key_values(model: type[models.Model], key: str) -> tuple:
     """The values of a logged key, as the key fields take them (only the last part may hold the separator)."""
     fields = key_fields(model)
     parts = key.split(KEY_SEPARATOR, len(fields) - 1)
-    return tuple(
-        field.target_field.to_python(part) if field.is_relation else field.to_python(part)
-        for field, part in zip(fields, parts, strict=True)
-    )
+    return tuple(read_value(field, part) for field, part in zip(fields, parts, strict=True))
 
 
 def record_keys(model: type[models.Model], instances: Sequence[models.Model]) -> list[str]:
@@ -93,12 +90,21 @@ def is_stamped(model: type[models.Model]) -> bool:
 
 
 def json_value(value):
-    """A field's value as the log's JSON keeps it; `field.to_python` reads it back."""
+    """A field's value as the log's JSON keeps it; `read_value` reads it back."""
     if isinstance(value, (decimal.Decimal, uuid.UUID)):
         return str(value)
     if isinstance(value, (datetime.date, datetime.datetime)):
         return value.isoformat()
     return value
+
+
+def read_value(field: models.Field, value):
+    """A value as the log keeps it (JSON, or a part of a key) back in the field's type; a foreign key's is
+    its target's (a UUID for a contact)."""
+    if value is None:
+        return None
+    target = field.target_field if field.is_relation else field
+    return target.to_python(value)
 
 
 class ChangeLog:
