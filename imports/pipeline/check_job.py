@@ -64,7 +64,7 @@ def run_check(import_id: str, generation: int, *, on_progress=None) -> Import:
         _stop_if_started(import_record, generation)
     except Exception as error:  # the check fails with a sentence; the trace goes to the log only
         logger.exception("Check %s of import %s failed", generation, import_record.pk)
-        _finish(import_record, generation, counters, status="failed", error=_short_error(error))
+        _finish(import_record, generation, counters, status="failed", error=short_error(error, subject="The check"))
     else:
         _finish(import_record, generation, counters, status="complete")
     finally:
@@ -226,7 +226,3 @@ def _write_outcome(import_record: Import, generation: int, *, status: str, error
     Import.objects.filter(pk=import_record.pk, check_generation=generation).update(
         check_result=import_record.check_result, check_heartbeat_at=now, check_lease_holder=""
     )
-
-
-def _short_error(error: Exception) -> str:
-    return short_error(error).replace("The import stopped", "The check stopped")  # the import's sentences
