@@ -10,8 +10,8 @@ serializer gets a deep copy: the same copy Django REST framework itself makes
 of declared fields, so no field object, and nothing bound to one serializer's
 request, is ever shared.
 
-A relationship (`relationship()`) names the serializer of its included
-resource where it is declared, instead of again in `included_serializers`.
+A relationship (`relationship()`) is declared from the related model alone:
+the serializer of its included resources is the model's own, found by name.
 """
 
 from __future__ import annotations
@@ -73,10 +73,13 @@ def money(**options) -> drf_serializers.DecimalField:
 INCLUDED_BY = "_included_serializer"
 
 
-def relationship(included: str, **options) -> drf_serializers.Field:
-    """A read-only relationship that `include` may add, rendered by the serializer `included` (a dotted
-    path: the serializers of two apps name each other). `options` are ResourceRelatedField's."""
-    field = ResourceRelatedField(read_only=True, **options)
+def relationship(model: type[models.Model], **options) -> drf_serializers.Field:
+    """A read-only relationship to `model`'s resources that `include` may add. They are rendered by
+    the model's resource serializer, `<Model>Serializer` in its app's `api.serializers` module, named
+    by dotted path and imported when first needed (the serializers of two apps name each other).
+    `options` are ResourceRelatedField's."""
+    field = ResourceRelatedField(read_only=True, model=model, **options)
+    included = f"{model._meta.app_config.name}.api.serializers.{model.__name__}Serializer"
     setattr(field, INCLUDED_BY, included)  # on the declared field only: read once, by the metaclass below
     return field
 

@@ -78,17 +78,12 @@ class ContactSerializer(ContactAttributesSerializer):
     addresses = AddressSerializer(many=True, read_only=True)
     referred_by_id = drf_serializers.UUIDField(read_only=True, allow_null=True)
     # The contact's records in the book (contacts/api/prefetch.py prefetches them).
-    tasks = relationship("fundraising.api.serializers.TaskSerializer", many=True, model=Task)
-    appeals = relationship("fundraising.api.serializers.AppealSerializer", many=True, model=Appeal)
-    pledges = relationship("fundraising.api.serializers.PledgeSerializer", many=True, model=Pledge)
-    donor_accounts = relationship("fundraising.api.serializers.DonorAccountSerializer", many=True, model=DonorAccount)
+    tasks = relationship(Task, many=True)
+    appeals = relationship(Appeal, many=True)
+    pledges = relationship(Pledge, many=True)
+    donor_accounts = relationship(DonorAccount, many=True)
     # Contact.donations is a property (its donor accounts' donations): the key's type is said, not inferred.
-    donations = relationship(
-        "fundraising.api.serializers.DonationSerializer",
-        many=True,
-        model=Donation,
-        pk_field=drf_serializers.UUIDField(),
-    )
+    donations = relationship(Donation, many=True, pk_field=drf_serializers.UUIDField())
 
     class Meta:
         model = Contact

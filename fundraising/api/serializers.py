@@ -11,8 +11,8 @@ class TaskSerializer(ModelSerializer):
     """A to-do or, when completed, a history entry; `comments` in the order they were written."""
 
     comments = drf_serializers.SerializerMethodField()
-    contacts = relationship("contacts.api.serializers.ContactSerializer", many=True, model=Contact)
-    appeal = relationship("fundraising.api.serializers.AppealSerializer", allow_null=True, model=Appeal)
+    contacts = relationship(Contact, many=True)
+    appeal = relationship(Appeal, allow_null=True)
 
     class Meta:
         model = Task
@@ -42,7 +42,7 @@ class AppealSerializer(ModelSerializer):
 
     amount = money(allow_null=True)
     monthly_amount = money(allow_null=True)
-    contacts = relationship("contacts.api.serializers.ContactSerializer", many=True, model=Contact)
+    contacts = relationship(Contact, many=True)
 
     class Meta:
         model = Appeal
@@ -54,9 +54,9 @@ class PledgeSerializer(ModelSerializer):
     """A promised gift, of a contact, possibly to an appeal (and fulfilled by a donation)."""
 
     amount = money()
-    contact = relationship("contacts.api.serializers.ContactSerializer", model=Contact)
-    appeal = relationship("fundraising.api.serializers.AppealSerializer", allow_null=True, model=Appeal)
-    donation = relationship("fundraising.api.serializers.DonationSerializer", allow_null=True, model=Donation)
+    contact = relationship(Contact)
+    appeal = relationship(Appeal, allow_null=True)
+    donation = relationship(Donation, allow_null=True)
 
     class Meta:
         model = Pledge
@@ -78,7 +78,7 @@ class DonorAccountSerializer(ModelSerializer):
     """A donor's account number at a giving organisation, and the contacts who give through it."""
 
     organization = drf_serializers.CharField(source="organization.name", read_only=True)
-    contacts = relationship("contacts.api.serializers.ContactSerializer", many=True, model=Contact)
+    contacts = relationship(Contact, many=True)
 
     class Meta:
         model = DonorAccount
@@ -103,11 +103,9 @@ class DonationSerializer(ModelSerializer):
     amount = money()
     tendered_amount = money(allow_null=True)
     appeal_amount = money(allow_null=True)
-    donor_account = relationship("fundraising.api.serializers.DonorAccountSerializer", model=DonorAccount)
-    designation_account = relationship(
-        "fundraising.api.serializers.DesignationAccountSerializer", model=DesignationAccount
-    )
-    appeal = relationship("fundraising.api.serializers.AppealSerializer", allow_null=True, model=Appeal)
+    donor_account = relationship(DonorAccount)
+    designation_account = relationship(DesignationAccount)
+    appeal = relationship(Appeal, allow_null=True)
 
     class Meta:
         model = Donation

@@ -17,12 +17,13 @@ from rest_framework_json_api.views import ReadOnlyModelViewSet
 from accounts.selectors import account_list_for
 from config.serializers import ModelSerializer, relationship
 from contacts.api.prefetch import rendered_contacts
+from contacts.models import Contact
 from imports.models import Import, PossibleDuplicate
 
 
 class PossibleDuplicateSerializer(ModelSerializer):
-    contact = relationship("contacts.api.serializers.ContactSerializer")
-    other_contact = relationship("contacts.api.serializers.ContactSerializer")
+    contact = relationship(Contact)
+    other_contact = relationship(Contact)
     evidence = drf_serializers.JSONField(read_only=True)
 
     class Meta:

@@ -3,6 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 from rest_framework import serializers as drf_serializers
 
+from accounts.models import AccountList, User
 from config.serializers import ModelSerializer, UTCDateTimeField, relationship
 from contacts.models import SampleContact
 from imports.api.fields import (
@@ -71,9 +72,9 @@ class ImportSerializer(ModelSerializer):
     # In the file's column order, also on PostgreSQL (whose jsonb reorders object keys).
     file_headers = drf_serializers.JSONField(read_only=True)
 
-    user = relationship("accounts.api.serializers.UserSerializer")
-    account_list = relationship("accounts.api.serializers.AccountListSerializer")
-    sample_contacts = relationship("contacts.api.serializers.SampleContactSerializer", many=True, model=SampleContact)
+    user = relationship(User)
+    account_list = relationship(AccountList)
+    sample_contacts = relationship(SampleContact, many=True)
 
     class Meta:
         model = Import
