@@ -4,7 +4,7 @@ from django.core.exceptions import ImproperlyConfigured
 from rest_framework import serializers as drf_serializers
 
 from accounts.models import AccountList, User
-from config.serializers import ModelSerializer, UTCDateTimeField, relationship
+from config.serializers import ResourceSerializer, UTCDateTimeField, relationship
 from contacts.models import SampleContact
 from imports.api.fields import (
     GroupsField,
@@ -41,7 +41,7 @@ class ImportCheckSerializer(drf_serializers.Serializer):
     )
 
 
-class ImportSerializer(ModelSerializer):
+class ImportSerializer(ResourceSerializer):
     """Every attribute of the seed, always present, plus read-only lifecycle attributes."""
 
     # The resource is rendered by imports.api.documents; this serializer describes it in the OpenAPI schema.
@@ -78,8 +78,7 @@ class ImportSerializer(ModelSerializer):
 
     class Meta:
         model = Import
-        fields = [*ATTRIBUTES, "user", "account_list", "sample_contacts"]
-        read_only_fields = fields
+        fields = [*ATTRIBUTES]
 
 
 # What a request may send besides the writable attributes: the source and its file or account (on
