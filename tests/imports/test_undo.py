@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import pytest
+from django.apps import apps
 from django.core import mail
 
 from contacts.models import Address, Contact, EmailAddress, Person, PhoneNumber, Tag
 from imports.api import views
 from imports.models import Import, ImportChange, ImportedContact
+from imports.pipeline.change_log import table_of
+from imports.undo.records import PARTS, UNDO_ORDER
 from tests.imports.helpers import csv_content, imports_path, make_import
 
 pytestmark = pytest.mark.django_db
@@ -308,3 +311,14 @@ def test_an_import_made_without_the_change_log_cannot_be_undone(
     record.refresh_from_db()
     assert record.status == Import.Status.COMPLETE and record.undo == {}
     assert Contact.objects.filter(account_list=member.account_list).count() == 3
+
+
+def test_the_undo_order_names_real_tables_and_puts_an_owner_before_its_parts():
+    """The order is declared by labels: a misspelt one would only send its table to the end, so it is checked here."""
+    position = {table: index for index, table in enumerate(UNDO_ORDER)}
+    assert len(position) == len(UNDO_ORDER)
+    for table in UNDO_ORDER:
+        assert table_of(apps.get_model(table)) == table
+    for part, owner_field in PARTS.items():
+        owner = apps.get_model(part)._meta.get_field(owner_field).related_model
+        assert position[table_of(owner)] < position[part]
