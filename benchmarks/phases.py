@@ -188,7 +188,7 @@ def phase_undo(*, import_id: str) -> dict:
     from imports.undo.services import undo_import
 
     record = Import.objects.get(pk=import_id)
-    undo_import(import_=record, user=record.user, enqueue=False)
+    undo_import(import_record=record, user=record.user, enqueue=False)
     with counted_queries() as counter:
         started, cpu_started = time.perf_counter(), time.process_time()
         record = run_undo(import_id)
@@ -216,7 +216,7 @@ def phase_check(*, path: str, account_list_id: str | None = None) -> dict:
     from imports.pipeline.check_job import run_check
 
     record = _prepared_import(path, account_list_id, start=False)
-    services.check_import(import_=record, user=record.user, enqueue=False)
+    services.check_import(import_record=record, user=record.user, enqueue=False)
     before = [model.objects.count() for model in (Contact, Person, EmailAddress)]
     with counted_queries() as counter:
         started, cpu_started = time.perf_counter(), time.process_time()

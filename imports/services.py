@@ -416,7 +416,7 @@ def enqueue_import(import_id) -> None:
     )
 
 
-def check_import(*, import_: Import, user: User, enqueue: bool = True) -> Import:
+def check_import(*, import_record: Import, user: User, enqueue: bool = True) -> Import:
     """Read the whole file as the import would, writing nothing, in a background task; a new check
     replaces the old one.
 
@@ -425,23 +425,23 @@ def check_import(*, import_: Import, user: User, enqueue: bool = True) -> Import
     the task is queued once the transaction commits (`enqueue=False`: the caller runs it, as import_file does).
     """
     with transaction.atomic():
-        import_record = Import.objects.select_for_update().get(pk=import_.pk)
-        if import_record.status != Import.Status.PREVIEW:
-            raise ImportNotCheckable(import_record)
-        filled = _fill_from_suggestions(import_record)  # what the start would take too
-        validate_for_start(import_record)
-        _clear_check(import_record)
+        locked = Import.objects.select_for_update().get(pk=import_record.pk)
+        if locked.status != Import.Status.PREVIEW:
+            raise ImportNotCheckable(locked)
+        filled = _fill_from_suggestions(locked)  # what the start would take too
+        validate_for_start(locked)
+        _clear_check(locked)
         now = timezone.now()
-        import_record.check_result = {"status": "running", "started_at": api_time(now), "requested_by": str(user.pk)}
-        import_record.check_heartbeat_at = now  # the watchdog's clock until a worker takes it (recovery.py)
-        import_record.save()
+        locked.check_result = {"status": "running", "started_at": api_time(now), "requested_by": str(user.pk)}
+        locked.check_heartbeat_at = now  # the watchdog's clock until a worker takes it (recovery.py)
+        locked.save()
         if filled:
-            rebuild_samples(import_record=import_record)
-        generation = import_record.check_generation
+            rebuild_samples(import_record=locked)
+        generation = locked.check_generation
         if enqueue:
-            transaction.on_commit(lambda: enqueue_check(import_record.pk, generation))
-    import_.refresh_from_db()
-    return import_
+            transaction.on_commit(lambda: enqueue_check(locked.pk, generation))
+    import_record.refresh_from_db()
+    return import_record
 
 
 def _clear_check(import_record: Import) -> None:

@@ -90,7 +90,7 @@ class ImportAction:
 
 
 check_and_report = ImportAction(
-    run=lambda request, import_record: services.check_import(import_=import_record, user=request.user),
+    run=lambda request, import_record: services.check_import(import_record=import_record, user=request.user),
     not_done="not checked",
     logged="Check of the whole file asked for from the admin.",
     done=lambda checked: "the whole file is being checked; its page shows the figures.",
@@ -114,9 +114,16 @@ cancel_and_report = ImportAction(
         else "cancel requested; the import stops before its next batch."
     ),
 )
-undo_and_report = ImportAction(
+
+
+def _undo(request: HttpRequest, import_record: Import) -> Import:
     # For the import's user, as the API's undo is for the caller: the email of the outcome goes to them.
-    run=lambda request, import_record: undo_import(import_=import_record, user=import_record.user),
+    undo_import(import_record=import_record, user=import_record.user)  # refreshes import_record
+    return import_record
+
+
+undo_and_report = ImportAction(
+    run=_undo,
     not_done="not undone",
     logged="Undo asked for from the admin.",
     done=lambda undone: "the undo runs in the background; this page shows its outcome.",

@@ -183,20 +183,21 @@ class ImportViewSet(ModelViewSet):
     )
     def undo(self, request, *args, **kwargs):
         import_record = self.get_object()
-        already = import_record.status in (Import.Status.UNDOING, Import.Status.UNDONE)
-        self._act(undo_import, import_record, says="This import cannot be undone")
-        code = status.HTTP_200_OK if already else status.HTTP_202_ACCEPTED
+        # Decided under the service's lock: of two requests at once, only the one that queued the job gets 202.
+        queued = self._act(undo_import, import_record, says="This import cannot be undone")
+        code = status.HTTP_202_ACCEPTED if queued else status.HTTP_200_OK
         return Response(self._document_of(import_record), status=code)
 
-    def _act(self, service, import_record: Import, *, says: str) -> None:
-        """Run one of the `bodiless_actions`' services on the import; its refusal is a 409 that `says` why.
+    def _act(self, service, import_record: Import, *, says: str):
+        """Run one of the `bodiless_actions`' services on the import and return what it returns; its refusal
+        is a 409 that `says` why.
 
         The body may be empty or a JSON:API document, whose content is ignored; a malformed one is a 400.
         """
         if self.request.stream is not None:
             self.request.data  # noqa: B018 -- parsing raises ParseError (400) on a malformed body
         try:
-            service(import_=import_record, user=self.request.user)
+            return service(import_record=import_record, user=self.request.user)
         except ImportRefused as refusal:
             raise Conflict(f"{says}: {refusal}.") from None
 

@@ -338,6 +338,8 @@ def write_task_contacts(context: BookContext, drafts: list[LinkDraft], *, tnt_ta
         rows_in(TaskContact.objects.values_list("task_id", "contact_id"), "task_id__in", {t for t, _ in pairs})
     )
     links, appeal_links, result = [], [], StepResult()
+    # An appeal's contacts are those of what happened (history), not of what is only planned (tasks).
+    links_appeals = tnt_table == "History"
     seen = set(existing)
     for draft in drafts:
         task = tasks.get(draft.task_tnt_id)
@@ -347,7 +349,7 @@ def write_task_contacts(context: BookContext, drafts: list[LinkDraft], *, tnt_ta
             continue
         seen.add((task[0], contact_id))
         links.append(new_instance(TaskContact, task_id=task[0], contact_id=contact_id))
-        if task[1] is not None:
+        if links_appeals and task[1] is not None:
             appeal_links.append(new_instance(AppealContact, appeal_id=task[1], contact_id=contact_id))
     now = timezone.now()
     insert_new(TaskContact, links, now)

@@ -28,56 +28,46 @@ from collections.abc import Iterable
 from django.apps import apps
 from django.db import models
 
-from accounts.models import AccountList
-from contacts.models import Address, Contact, EmailAddress, Person, PhoneNumber, Tag
-from fundraising.models import (
-    Appeal,
-    AppealContact,
-    DesignationAccount,
-    Donation,
-    DonorAccount,
-    DonorAccountContact,
-    Organization,
-    Pledge,
-    Task,
-    TaskComment,
-    TaskContact,
-)
+from contacts.models import Contact
 from imports.models import Import, ImportChange, ImportedContact, UndoRecord
 from imports.pipeline.bulk_insert import rows_in
-from imports.pipeline.change_log import is_logged, is_stamped, key_fields, key_text, key_values, table_of
+from imports.pipeline.change_log import is_logged, is_stamped, key_fields, key_text, key_values, read_value, table_of
 
-# The order tables are taken back in: a record before what belongs to it, so that a kept record is known
-# when its parts come. Tables a later writer logs and this list lacks come last.
-UNDO_ORDER: tuple[type[models.Model], ...] = (
-    Contact,
-    Person,
-    EmailAddress,
-    PhoneNumber,
-    Address,
-    Tag,
-    Organization,
-    DesignationAccount,
-    DonorAccount,
-    DonorAccountContact,
-    Donation,
-    Pledge,
-    Appeal,
-    AppealContact,
-    Task,
-    TaskContact,
-    TaskComment,
-    AccountList,
+# The order tables are taken back in, by the labels the log names them with. What the undo needs of it: a record
+# before what belongs to it (`PARTS`), so that a kept record is known when its parts come. The rest is the order
+# the undo's counters, its kept records and the change log summary show, which is why it is declared and not
+# derived from the foreign keys: donations and pledges come before the appeal they may name (an emptied link,
+# either way round), and the account list, which every table points at and an import only updates (its
+# settings), comes last. Tables a later writer logs and this list lacks come last.
+UNDO_ORDER: tuple[str, ...] = (
+    "contacts.contact",
+    "contacts.person",
+    "contacts.emailaddress",
+    "contacts.phonenumber",
+    "contacts.address",
+    "contacts.tag",
+    "fundraising.organization",
+    "fundraising.designationaccount",
+    "fundraising.donoraccount",
+    "fundraising.donoraccountcontact",
+    "fundraising.donation",
+    "fundraising.pledge",
+    "fundraising.appeal",
+    "fundraising.appealcontact",
+    "fundraising.task",
+    "fundraising.taskcontact",
+    "fundraising.taskcomment",
+    "accounts.accountlist",
 )
-# What is kept with a kept record: the foreign key that names its owner.
-PARTS: dict[type[models.Model], str] = {
-    Person: "contact",
-    EmailAddress: "person",
-    PhoneNumber: "person",
-    Address: "contact",
-    Tag: "contact",
-    TaskContact: "task",
-    TaskComment: "task",
+# What is kept with a kept record: the table of a part, and the foreign key that names its owner.
+PARTS: dict[str, str] = {
+    "contacts.person": "contact",
+    "contacts.emailaddress": "person",
+    "contacts.phonenumber": "person",
+    "contacts.address": "contact",
+    "contacts.tag": "contact",
+    "fundraising.taskcontact": "task",
+    "fundraising.taskcomment": "task",
 }
 
 
@@ -86,7 +76,7 @@ def model_of(table: str) -> type[models.Model]:
 
 
 def ordered_tables(tables: Iterable[str]) -> list[str]:
-    order = {table_of(model): position for position, model in enumerate(UNDO_ORDER)}
+    order = {table: position for position, table in enumerate(UNDO_ORDER)}
     return sorted(set(tables), key=lambda table: (order.get(table, len(order)), table))
 
 
@@ -192,7 +182,7 @@ class Judge:
 
     def _owners_kept(self, part: type[models.Model], rows: dict[str, models.Model]) -> dict[str, str]:
         """Key of a part (a task's contact link...) -> why its owner, made by this import, stays (changed since)."""
-        owner_field = PARTS.get(part)
+        owner_field = PARTS.get(table_of(part))
         if owner_field is None or not rows:
             return {}
         field = part._meta.get_field(owner_field)
@@ -237,7 +227,7 @@ class Judge:
 
     def owner_kept(self, model: type[models.Model], records: dict[str, models.Model]) -> set[str]:
         """The records that belong to a record this import created and the undo keeps (it came first)."""
-        owner_field = PARTS.get(model)
+        owner_field = PARTS.get(table_of(model))
         if owner_field is None or not records:
             return set()
         field = model._meta.get_field(owner_field)
@@ -252,7 +242,7 @@ def _changed_since(model: type[models.Model], record: models.Model, own: list[Un
     """Whether the record's updated_at is later than this import's last write of it."""
     written = [change.written["updated_at"] for change in own if change.written and "updated_at" in change.written]
     if written:
-        last = model._meta.get_field("updated_at").to_python(written[-1])
+        last = read_value(model._meta.get_field("updated_at"), written[-1])
         return record.updated_at != last
     return record.updated_at != record.created_at  # the bulk insert stamps both alike
 

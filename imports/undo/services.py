@@ -25,19 +25,21 @@ class ImportHasNoChangeLog(ImportRefused):
         super().__init__("it ran without a change log, so what it changed is not known; it cannot be undone")
 
 
-def undo_import(*, import_: Import, user: User, enqueue: bool = True) -> Import:
+def undo_import(*, import_record: Import, user: User, enqueue: bool = True) -> bool:
     """Queue the undo of a finished import, once: a second call (while it runs, or after) changes nothing.
 
     The import's row is locked while its status is judged and changed, so of
-    two requests only one queues the job. An undo that failed left the import
-    in its old status, so asking again resumes it where it stopped. With
+    two requests only one queues the job, and only that one returns True (the
+    API's 202; the other's 200). An undo that failed left the import in its
+    old status, so asking again resumes it where it stopped. With
     `enqueue=False` the caller runs the job itself (the undo_import command).
+    Either way `import_record` is refreshed to its status as the call left it.
     """
     with transaction.atomic():
-        current = Import.objects.select_for_update().get(pk=import_.pk)
+        current = Import.objects.select_for_update().get(pk=import_record.pk)
         if current.status in (Import.Status.UNDOING, Import.Status.UNDONE):
-            import_.refresh_from_db()
-            return import_
+            import_record.refresh_from_db()
+            return False
         if current.status not in Import.UNDOABLE_STATUSES:
             raise ImportNotUndoable(current)
         if not current.undo and not _change_log_known(current):
@@ -54,11 +56,11 @@ def undo_import(*, import_: Import, user: User, enqueue: bool = True) -> Import:
         )
         if enqueue:
             transaction.on_commit(lambda: enqueue_undo(current.pk))
-    import_.refresh_from_db()
-    return import_
+    import_record.refresh_from_db()
+    return True
 
 
-def _change_log_known(import_: Import) -> bool:
+def _change_log_known(import_record: Import) -> bool:
     """Whether the log tells what the import changed.
 
     A job that ran with its log says so (`change_logged`): then an empty log
@@ -67,7 +69,8 @@ def _change_log_known(import_: Import) -> bool:
     nothing back. An import made before that mark existed is judged by its
     log: one that counted rows but logged none ran without it.
     """
-    return import_.change_logged or not (import_.rows_created or import_.rows_updated) or import_.changes.exists()
+    counted = import_record.rows_created or import_record.rows_updated
+    return import_record.change_logged or not counted or import_record.changes.exists()
 
 
 def enqueue_undo(import_id) -> None:

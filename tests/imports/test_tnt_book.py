@@ -65,6 +65,21 @@ def test_a_task_for_two_contacts_is_one_task_linked_to_both(api, account_list, d
     assert summary["task_contacts"]["created"] == 2 and summary["history_contacts"]["created"] == 2
 
 
+def test_a_task_that_names_an_appeal_does_not_make_its_contacts_the_appeals(
+    api, account_list, django_capture_on_commit_callbacks
+):
+    # An appeal's contacts are those of the history rows and gifts that name it: a task is only planned.
+    content = fixture_text("tnt_export_with_multiple_task_contacts.xml").replace(
+        "<TaskTypeID>20</TaskTypeID>", "<TaskTypeID>20</TaskTypeID>\n        <AppealID>-723622290</AppealID>"
+    )
+    assert content.count("<AppealID>-723622290</AppealID>") == 1
+    run_content(api, account_list, django_capture_on_commit_callbacks, content)
+    (appeal,) = Appeal.objects.filter(account_list=account_list)
+    (task,) = Task.objects.filter(account_list=account_list, tnt_table="Task")
+    assert (task.appeal, task.tags, task.contacts.count()) == (appeal, ["CSU"], 2)
+    assert list(appeal.contacts.all()) == []
+
+
 def test_data_change_history_is_skipped(api, account_list, django_capture_on_commit_callbacks):
     content = fixture_text("tnt_export.xml").replace(
         "<TaskTypeID>1</TaskTypeID>\n        <HistoryDate>", "<TaskTypeID>190</TaskTypeID>\n        <HistoryDate>"

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import pytest
+from django.apps import apps
 from django.core import mail
 
 from contacts.models import Address, Contact, EmailAddress, Person, PhoneNumber, Tag
+from imports.api import views
 from imports.models import Import, ImportChange, ImportedContact
+from imports.pipeline.change_log import table_of
+from imports.undo.records import PARTS, UNDO_ORDER
 from tests.imports.helpers import csv_content, imports_path, make_import
 
 pytestmark = pytest.mark.django_db
@@ -203,6 +207,28 @@ def test_a_second_undo_changes_nothing_and_answers_with_the_same_resource(
     assert mail.outbox == []
 
 
+def test_of_two_undo_requests_at_once_only_the_one_that_queued_the_job_answers_202(
+    api, member, monkeypatch, django_capture_on_commit_callbacks
+):
+    """The second request read the import before the first one's undo began: its answer is still 200."""
+    account_list = member.account_list
+    first = imported(account_list, member.user, FIRST)
+    undo_at_once = views.undo_import
+    answers = []
+
+    def undo_after_another_request(**kwargs):
+        monkeypatch.setattr(views, "undo_import", undo_at_once)
+        answers.append(api.client.post(imports_path(account_list, f"/{first.pk}/undo")).status_code)
+        return undo_at_once(**kwargs)
+
+    monkeypatch.setattr(views, "undo_import", undo_after_another_request)
+    with django_capture_on_commit_callbacks(execute=True):
+        answers.append(api.client.post(imports_path(account_list, f"/{first.pk}/undo")).status_code)
+    assert answers == [202, 200]
+    first.refresh_from_db()
+    assert first.status == Import.Status.UNDONE
+
+
 def test_an_empty_undo_post_is_taken_whatever_its_content_type_says(api, member, django_capture_on_commit_callbacks):
     """`curl -X POST .../undo` under runserver arrives as text/plain: nothing is read, so it is taken."""
     account_list = member.account_list
@@ -285,3 +311,14 @@ def test_an_import_made_without_the_change_log_cannot_be_undone(
     record.refresh_from_db()
     assert record.status == Import.Status.COMPLETE and record.undo == {}
     assert Contact.objects.filter(account_list=member.account_list).count() == 3
+
+
+def test_the_undo_order_names_real_tables_and_puts_an_owner_before_its_parts():
+    """The order is declared by labels: a misspelt one would only send its table to the end, so it is checked here."""
+    position = {table: index for index, table in enumerate(UNDO_ORDER)}
+    assert len(position) == len(UNDO_ORDER)
+    for table in UNDO_ORDER:
+        assert table_of(apps.get_model(table)) == table
+    for part, owner_field in PARTS.items():
+        owner = apps.get_model(part)._meta.get_field(owner_field).related_model
+        assert position[table_of(owner)] < position[part]

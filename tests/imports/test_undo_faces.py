@@ -154,7 +154,7 @@ def test_the_command_refuses_what_cannot_be_undone(member):
 def test_an_undo_whose_worker_died_is_queued_again_and_resumes(member, settings, django_capture_on_commit_callbacks):
     settings.UNDO_BATCH_SIZE = 1
     record = imported(member.account_list, member.user, FIRST)
-    undo_import(import_=record, user=member.user, enqueue=False)
+    undo_import(import_record=record, user=member.user, enqueue=False)
     # A worker claimed it and died: its holder names a process that no longer exists.
     Import.objects.filter(pk=record.pk).update(lease_holder=f"{socket.gethostname()}:999999999")
     with django_capture_on_commit_callbacks(execute=True):

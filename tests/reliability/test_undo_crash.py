@@ -31,7 +31,7 @@ def test_an_undo_killed_in_the_middle_resumes_and_removes_everything_exactly_onc
 
     Conf.SYNC = False
     try:
-        undo_import(import_=record, user=record.user)  # queued for the worker once committed
+        undo_import(import_record=record, user=record.user)  # queued for the worker once committed
         first = start_worker(worker_env)
         try:
             assert wait_for(lambda: removed() >= ROWS // 5, timeout=180, interval=0.02), "the undo made no progress"

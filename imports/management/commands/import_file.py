@@ -123,7 +123,7 @@ class Command(BaseCommand):
     def _check(self, import_record: Import, user: User, failures_csv: Path | None) -> None:
         """The check in the foreground: the summary the API's `check` attribute gives, and where its failures went."""
         try:
-            services.check_import(import_=import_record, user=user, enqueue=False)
+            services.check_import(import_record=import_record, user=user, enqueue=False)
         except ValidationError as error:
             raise BadArguments(_messages(error)) from None
         started = time.monotonic()

@@ -36,7 +36,7 @@ class Command(BaseCommand):
         except (ValueError, Import.DoesNotExist):
             raise CommandError(f"No import has the id {import_id!r}.", returncode=2) from None
         try:
-            import_record = undo_import(import_=import_record, user=import_record.user, enqueue=False)
+            undo_import(import_record=import_record, user=import_record.user, enqueue=False)
         except ImportRefused as refused:
             raise CommandError(f"Import {import_record.pk} cannot be undone: {refused}.", returncode=2) from None
         if import_record.status == Import.Status.UNDOING:

@@ -69,6 +69,3 @@ class TntLookups:
     @classmethod
     def from_json(cls, data: dict) -> TntLookups:
         return cls(**data) if data else cls()
-
-
-LOOKUP_TABLES = frozenset({"Currency", "User", "Organization", "Property"})
