@@ -10,8 +10,12 @@ serializer gets a deep copy: the same copy Django REST framework itself makes
 of declared fields, so no field object, and nothing bound to one serializer's
 request, is ever shared.
 
-A relationship (`relationship()`) names the serializer of its included
-resource where it is declared, instead of again in `included_serializers`.
+Every resource of the API is read-only (what a client sends is read by input
+serializers of their own), so a resource serializer (`ResourceSerializer`)
+makes all its fields read-only, and its `Meta.fields` lists the attributes
+only: the relationships follow them. A relationship (`relationship()`) is
+declared from the related model alone: the model's resource serializer, found
+by name, renders its included resources.
 """
 
 from __future__ import annotations
@@ -19,12 +23,16 @@ from __future__ import annotations
 import copy
 import datetime
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from rest_framework import serializers as drf_serializers
+from rest_framework.relations import ManyRelatedField
 from rest_framework_json_api import serializers as jsonapi_serializers
 from rest_framework_json_api.relations import ResourceRelatedField
 
 PROTOTYPES = "_field_prototypes"
+# A declared relationship: a ResourceRelatedField, or with many=True the ManyRelatedField holding one.
+RELATIONSHIPS = (ResourceRelatedField, ManyRelatedField)
 
 # The classes a serializer derives from below carry comments, not docstrings: drf-spectacular
 # describes a serializer in the OpenAPI schema by the first docstring of its class or its bases.
@@ -73,10 +81,13 @@ def money(**options) -> drf_serializers.DecimalField:
 INCLUDED_BY = "_included_serializer"
 
 
-def relationship(included: str, **options) -> drf_serializers.Field:
-    """A read-only relationship that `include` may add, rendered by the serializer `included` (a dotted
-    path: the serializers of two apps name each other). `options` are ResourceRelatedField's."""
-    field = ResourceRelatedField(read_only=True, **options)
+def relationship(model: type[models.Model], **options) -> drf_serializers.Field:
+    """A read-only relationship to `model`'s resources that `include` may add. They are rendered by
+    the model's resource serializer, `<Model>Serializer` in its app's `api.serializers` module, named
+    by dotted path and imported when first needed (the serializers of two apps name each other).
+    `options` are ResourceRelatedField's."""
+    field = ResourceRelatedField(read_only=True, model=model, **options)
+    included = f"{model._meta.app_config.name}.api.serializers.{model.__name__}Serializer"
     setattr(field, INCLUDED_BY, included)  # on the declared field only: read once, by the metaclass below
     return field
 
@@ -94,9 +105,26 @@ class SerializerMetaclass(type(jsonapi_serializers.ModelSerializer)):
         return super().__new__(cls, name, bases, attrs)
 
 
-# A JSON:API resource serializer (djangorestframework-jsonapi) with fields built once per class.
-class ModelSerializer(FieldsBuiltOncePerClass, jsonapi_serializers.ModelSerializer, metaclass=SerializerMetaclass):
+# A read-only JSON:API resource serializer (djangorestframework-jsonapi) with fields built once per
+# class. `Meta.fields` names the resource's attributes, model fields and declared ones, in the order
+# rendered; the relationships declared on the class follow them, in the order declared. Every field is
+# read-only: the model's by `get_extra_kwargs` (what `Meta.read_only_fields` would say), the declared
+# ones as they are declared (`relationship()` and `money()` are read-only themselves).
+class ResourceSerializer(FieldsBuiltOncePerClass, jsonapi_serializers.ModelSerializer, metaclass=SerializerMetaclass):
     serializer_field_mapping = FIELD_MAPPING
+
+    def get_field_names(self, declared_fields, info) -> list[str]:
+        relationships = [name for name, field in declared_fields.items() if isinstance(field, RELATIONSHIPS)]
+        if listed := [name for name in relationships if name in self.Meta.fields]:
+            raise ImproperlyConfigured(f"{type(self).__name__}.Meta.fields names relationships {listed}")
+        attributes = {name: field for name, field in declared_fields.items() if name not in relationships}
+        return [*super().get_field_names(attributes, info), *relationships]
+
+    def get_extra_kwargs(self) -> dict:
+        extra_kwargs = super().get_extra_kwargs()
+        for name in self.Meta.fields:
+            extra_kwargs.setdefault(name, {})["read_only"] = True
+        return extra_kwargs
 
 
 # A plain serializer of objects nested in a resource's attributes, with fields built once per class.

@@ -1,16 +1,14 @@
 from accounts.models import AccountList, User
-from config.serializers import ModelSerializer
+from config.serializers import ResourceSerializer
 
 
-class UserSerializer(ModelSerializer):
+class UserSerializer(ResourceSerializer):
     class Meta:
         model = User
         fields = ["email", "name", "locale", "created_at"]
-        read_only_fields = fields
 
 
-class AccountListSerializer(ModelSerializer):
+class AccountListSerializer(ResourceSerializer):
     class Meta:
         model = AccountList
         fields = ["name", "default_country", "created_at", "updated_at"]
-        read_only_fields = fields

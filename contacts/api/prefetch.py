@@ -16,9 +16,6 @@ from django.db.models import Prefetch, QuerySet
 from contacts.models import Contact, Person
 from fundraising.models import Appeal, Donation, DonorAccount, Pledge, Task
 
-# The contact's relationships to the book, in the order the resource lists them.
-BOOK_RELATIONSHIPS = ("tasks", "appeals", "pledges", "donor_accounts", "donations")
-
 
 def rendered_contacts(queryset: QuerySet | None = None, *, include: Iterable[str] = ()) -> QuerySet:
     """`queryset` (default: every contact) with what ContactSerializer renders; whole records for `include`d ones."""

@@ -1,7 +1,6 @@
 from rest_framework import serializers as drf_serializers
 
-from config.serializers import ModelSerializer, NestedModelSerializer, money, relationship
-from contacts.api.prefetch import BOOK_RELATIONSHIPS
+from config.serializers import NestedModelSerializer, ResourceSerializer, money, relationship
 from contacts.models import (
     CONTACT_ATTRIBUTES,
     Address,
@@ -65,7 +64,7 @@ class AddressSerializer(NestedModelSerializer):
 # How the attributes a contact and its sample share (CONTACT_ATTRIBUTES) render where their model fields
 # would say otherwise: numbers, not strings. (A comment, not a docstring: drf-spectacular would take a
 # base's docstring as the description of ContactSerializer, which has none of its own.)
-class ContactAttributesSerializer(ModelSerializer):
+class ContactAttributesSerializer(ResourceSerializer):
     pledge_amount = money(allow_null=True)
     pledge_frequency = drf_serializers.DecimalField(
         max_digits=20, decimal_places=14, coerce_to_string=False, read_only=True, allow_null=True
@@ -78,17 +77,12 @@ class ContactSerializer(ContactAttributesSerializer):
     addresses = AddressSerializer(many=True, read_only=True)
     referred_by_id = drf_serializers.UUIDField(read_only=True, allow_null=True)
     # The contact's records in the book (contacts/api/prefetch.py prefetches them).
-    tasks = relationship("fundraising.api.serializers.TaskSerializer", many=True, model=Task)
-    appeals = relationship("fundraising.api.serializers.AppealSerializer", many=True, model=Appeal)
-    pledges = relationship("fundraising.api.serializers.PledgeSerializer", many=True, model=Pledge)
-    donor_accounts = relationship("fundraising.api.serializers.DonorAccountSerializer", many=True, model=DonorAccount)
+    tasks = relationship(Task, many=True)
+    appeals = relationship(Appeal, many=True)
+    pledges = relationship(Pledge, many=True)
+    donor_accounts = relationship(DonorAccount, many=True)
     # Contact.donations is a property (its donor accounts' donations): the key's type is said, not inferred.
-    donations = relationship(
-        "fundraising.api.serializers.DonationSerializer",
-        many=True,
-        model=Donation,
-        pk_field=drf_serializers.UUIDField(),
-    )
+    donations = relationship(Donation, many=True, pk_field=drf_serializers.UUIDField())
 
     class Meta:
         model = Contact
@@ -102,9 +96,7 @@ class ContactSerializer(ContactAttributesSerializer):
             "addresses",
             "created_at",
             "updated_at",
-            *BOOK_RELATIONSHIPS,
         ]
-        read_only_fields = fields
 
     def get_tags(self, contact) -> list[str]:
         return [tag.name for tag in contact.tags.all()]
@@ -126,4 +118,3 @@ class SampleContactSerializer(ContactAttributesSerializer):
             "people",
             "addresses",
         ]
-        read_only_fields = fields

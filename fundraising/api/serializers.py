@@ -2,17 +2,17 @@
 
 from rest_framework import serializers as drf_serializers
 
-from config.serializers import ModelSerializer, money, relationship
+from config.serializers import ResourceSerializer, money, relationship
 from contacts.models import Contact
 from fundraising.models import Appeal, DesignationAccount, Donation, DonorAccount, Pledge, Task
 
 
-class TaskSerializer(ModelSerializer):
+class TaskSerializer(ResourceSerializer):
     """A to-do or, when completed, a history entry; `comments` in the order they were written."""
 
     comments = drf_serializers.SerializerMethodField()
-    contacts = relationship("contacts.api.serializers.ContactSerializer", many=True, model=Contact)
-    appeal = relationship("fundraising.api.serializers.AppealSerializer", allow_null=True, model=Appeal)
+    contacts = relationship(Contact, many=True)
+    appeal = relationship(Appeal, allow_null=True)
 
     class Meta:
         model = Task
@@ -28,35 +28,31 @@ class TaskSerializer(ModelSerializer):
             "tnt_id",
             "created_at",
             "updated_at",
-            "contacts",
-            "appeal",
         ]
-        read_only_fields = fields
 
     def get_comments(self, task) -> list[str]:
         return [comment.body for comment in task.comments.all()]
 
 
-class AppealSerializer(ModelSerializer):
+class AppealSerializer(ResourceSerializer):
     """A fundraising campaign: its goals, and the contacts it reached."""
 
     amount = money(allow_null=True)
     monthly_amount = money(allow_null=True)
-    contacts = relationship("contacts.api.serializers.ContactSerializer", many=True, model=Contact)
+    contacts = relationship(Contact, many=True)
 
     class Meta:
         model = Appeal
-        fields = ["name", "amount", "monthly_amount", "active", "tnt_id", "created_at", "updated_at", "contacts"]
-        read_only_fields = fields
+        fields = ["name", "amount", "monthly_amount", "active", "tnt_id", "created_at", "updated_at"]
 
 
-class PledgeSerializer(ModelSerializer):
+class PledgeSerializer(ResourceSerializer):
     """A promised gift, of a contact, possibly to an appeal (and fulfilled by a donation)."""
 
     amount = money()
-    contact = relationship("contacts.api.serializers.ContactSerializer", model=Contact)
-    appeal = relationship("fundraising.api.serializers.AppealSerializer", allow_null=True, model=Appeal)
-    donation = relationship("fundraising.api.serializers.DonationSerializer", allow_null=True, model=Donation)
+    contact = relationship(Contact)
+    appeal = relationship(Appeal, allow_null=True)
+    donation = relationship(Donation, allow_null=True)
 
     class Meta:
         model = Pledge
@@ -67,26 +63,21 @@ class PledgeSerializer(ModelSerializer):
             "tnt_id",
             "created_at",
             "updated_at",
-            "contact",
-            "appeal",
-            "donation",
         ]
-        read_only_fields = fields
 
 
-class DonorAccountSerializer(ModelSerializer):
+class DonorAccountSerializer(ResourceSerializer):
     """A donor's account number at a giving organisation, and the contacts who give through it."""
 
     organization = drf_serializers.CharField(source="organization.name", read_only=True)
-    contacts = relationship("contacts.api.serializers.ContactSerializer", many=True, model=Contact)
+    contacts = relationship(Contact, many=True)
 
     class Meta:
         model = DonorAccount
-        fields = ["account_number", "name", "organization", "tnt_id", "created_at", "updated_at", "contacts"]
-        read_only_fields = fields
+        fields = ["account_number", "name", "organization", "tnt_id", "created_at", "updated_at"]
 
 
-class DesignationAccountSerializer(ModelSerializer):
+class DesignationAccountSerializer(ResourceSerializer):
     """Where gifts go."""
 
     organization = drf_serializers.CharField(source="organization.name", read_only=True, allow_null=True)
@@ -94,20 +85,17 @@ class DesignationAccountSerializer(ModelSerializer):
     class Meta:
         model = DesignationAccount
         fields = ["name", "designation_number", "organization", "created_at", "updated_at"]
-        read_only_fields = fields
 
 
-class DonationSerializer(ModelSerializer):
+class DonationSerializer(ResourceSerializer):
     """One gift: amounts in the base and the tendered currency, its date, memo and appeal."""
 
     amount = money()
     tendered_amount = money(allow_null=True)
     appeal_amount = money(allow_null=True)
-    donor_account = relationship("fundraising.api.serializers.DonorAccountSerializer", model=DonorAccount)
-    designation_account = relationship(
-        "fundraising.api.serializers.DesignationAccountSerializer", model=DesignationAccount
-    )
-    appeal = relationship("fundraising.api.serializers.AppealSerializer", allow_null=True, model=Appeal)
+    donor_account = relationship(DonorAccount)
+    designation_account = relationship(DesignationAccount)
+    appeal = relationship(Appeal, allow_null=True)
 
     class Meta:
         model = Donation
@@ -124,8 +112,4 @@ class DonationSerializer(ModelSerializer):
             "appeal_amount",
             "created_at",
             "updated_at",
-            "donor_account",
-            "designation_account",
-            "appeal",
         ]
-        read_only_fields = fields

@@ -3,11 +3,11 @@
 from rest_framework import serializers as drf_serializers
 from rest_framework_json_api import serializers
 
-from config.serializers import ModelSerializer
+from config.serializers import ResourceSerializer
 from google_contacts.models import GoogleAccount
 
 
-class GoogleAccountSerializer(ModelSerializer):
+class GoogleAccountSerializer(ResourceSerializer):
     """A connected Google account: its email address, the scopes it granted, when it was connected and used."""
 
     needs_reconnect = drf_serializers.BooleanField(read_only=True)
@@ -24,7 +24,6 @@ class GoogleAccountSerializer(ModelSerializer):
             "created_at",
             "updated_at",
         ]
-        read_only_fields = fields
 
 
 class ConnectInputSerializer(drf_serializers.Serializer):

@@ -15,20 +15,20 @@ from rest_framework import serializers as drf_serializers
 from rest_framework_json_api.views import ReadOnlyModelViewSet
 
 from accounts.selectors import account_list_for
-from config.serializers import ModelSerializer, relationship
+from config.serializers import ResourceSerializer, relationship
 from contacts.api.prefetch import rendered_contacts
+from contacts.models import Contact
 from imports.models import Import, PossibleDuplicate
 
 
-class PossibleDuplicateSerializer(ModelSerializer):
-    contact = relationship("contacts.api.serializers.ContactSerializer")
-    other_contact = relationship("contacts.api.serializers.ContactSerializer")
+class PossibleDuplicateSerializer(ResourceSerializer):
+    contact = relationship(Contact)
+    other_contact = relationship(Contact)
     evidence = drf_serializers.JSONField(read_only=True)
 
     class Meta:
         model = PossibleDuplicate
-        fields = ["reason", "evidence", "line_number", "created_at", "contact", "other_contact"]
-        read_only_fields = fields
+        fields = ["reason", "evidence", "line_number", "created_at"]
 
 
 class PossibleDuplicateViewSet(ReadOnlyModelViewSet):

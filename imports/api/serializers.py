@@ -3,7 +3,8 @@
 from django.core.exceptions import ImproperlyConfigured
 from rest_framework import serializers as drf_serializers
 
-from config.serializers import ModelSerializer, UTCDateTimeField, relationship
+from accounts.models import AccountList, User
+from config.serializers import ResourceSerializer, UTCDateTimeField, relationship
 from contacts.models import SampleContact
 from imports.api.fields import (
     GroupsField,
@@ -40,7 +41,7 @@ class ImportCheckSerializer(drf_serializers.Serializer):
     )
 
 
-class ImportSerializer(ModelSerializer):
+class ImportSerializer(ResourceSerializer):
     """Every attribute of the seed, always present, plus read-only lifecycle attributes."""
 
     # The resource is rendered by imports.api.documents; this serializer describes it in the OpenAPI schema.
@@ -71,14 +72,13 @@ class ImportSerializer(ModelSerializer):
     # In the file's column order, also on PostgreSQL (whose jsonb reorders object keys).
     file_headers = drf_serializers.JSONField(read_only=True)
 
-    user = relationship("accounts.api.serializers.UserSerializer")
-    account_list = relationship("accounts.api.serializers.AccountListSerializer")
-    sample_contacts = relationship("contacts.api.serializers.SampleContactSerializer", many=True, model=SampleContact)
+    user = relationship(User)
+    account_list = relationship(AccountList)
+    sample_contacts = relationship(SampleContact, many=True)
 
     class Meta:
         model = Import
-        fields = [*ATTRIBUTES, "user", "account_list", "sample_contacts"]
-        read_only_fields = fields
+        fields = [*ATTRIBUTES]
 
 
 # What a request may send besides the writable attributes: the source and its file or account (on

@@ -15,6 +15,7 @@ from imports.models.check import (
     CheckFailure,
     CheckKey,
     api_time,
+    check_ended,
     check_of,
 )
 from imports.models.import_record import (
@@ -49,6 +50,7 @@ __all__ = [
     "TntReference",
     "UndoRecord",
     "api_time",
+    "check_ended",
     "check_of",
     "file_sheets_of",
     "file_version_of",

@@ -34,6 +34,11 @@ def api_time(moment) -> str:
     return moment.astimezone(datetime.UTC).strftime(settings.REST_FRAMEWORK["DATETIME_FORMAT"])
 
 
+def check_ended(status: str, moment, error: str = "") -> dict:
+    """What a check's end writes into its check_result: complete or failed, when, and why ("" unless failed)."""
+    return {"status": status, "completed_at": api_time(moment), "error": error}
+
+
 def check_of(check_result: dict) -> dict | None:
     """The `check` attribute from the stored check_result: every key present, None before any check."""
     if not check_result:

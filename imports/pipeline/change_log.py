@@ -34,7 +34,8 @@ from operator import attrgetter
 from django.conf import settings
 from django.db import models
 
-CREATED, UPDATED = "created", "updated"
+from imports.models import ImportChange
+
 KEY_SEPARATOR = ":"
 # The importer's own bookkeeping (links to contacts, failures, look-alikes, this log) is not taken back
 # record by record: it goes with the import or with the contact it names.
@@ -67,10 +68,7 @@ def key_values(model: type[models.Model], key: str) -> tuple:
     """The values of a logged key, as the key fields take them (only the last part may hold the separator)."""
     fields = key_fields(model)
     parts = key.split(KEY_SEPARATOR, len(fields) - 1)
-    return tuple(
-        field.target_field.to_python(part) if field.is_relation else field.to_python(part)
-        for field, part in zip(fields, parts, strict=True)
-    )
+    return tuple(read_value(field, part) for field, part in zip(fields, parts, strict=True))
 
 
 def record_keys(model: type[models.Model], instances: Sequence[models.Model]) -> list[str]:
@@ -92,12 +90,21 @@ def is_stamped(model: type[models.Model]) -> bool:
 
 
 def json_value(value):
-    """A field's value as the log's JSON keeps it; `field.to_python` reads it back."""
+    """A field's value as the log's JSON keeps it; `read_value` reads it back."""
     if isinstance(value, (decimal.Decimal, uuid.UUID)):
         return str(value)
     if isinstance(value, (datetime.date, datetime.datetime)):
         return value.isoformat()
     return value
+
+
+def read_value(field: models.Field, value):
+    """A value as the log keeps it (JSON, or a part of a key) back in the field's type; a foreign key's is
+    its target's (a UUID for a contact)."""
+    if value is None:
+        return None
+    target = field.target_field if field.is_relation else field
+    return target.to_python(value)
 
 
 class ChangeLog:
@@ -112,7 +119,6 @@ class ChangeLog:
         self._gathered: list | None = None  # the rows of the open `gathered()` block
 
     def _write(self, model: type[models.Model], kind: str, records: list) -> None:
-        from imports.models import ImportChange
         from imports.pipeline.bulk_insert import new_instance
 
         row = new_instance(
@@ -144,7 +150,7 @@ class ChangeLog:
 
     def created(self, model: type[models.Model], instances: Sequence[models.Model]) -> None:
         """The records just inserted."""
-        self._write(model, CREATED, record_keys(model, instances))
+        self._write(model, ImportChange.Kind.CREATED, record_keys(model, instances))
 
     def updated(self, model: type[models.Model], changes: list[tuple[models.Model, dict, dict]]) -> None:
         """The records updated: (instance, values before, values written)."""
@@ -152,13 +158,12 @@ class ChangeLog:
         records = [
             [key, _json(previous), _json(written)] for key, (_, previous, written) in zip(keys, changes, strict=True)
         ]
-        self._write(model, UPDATED, records)
+        self._write(model, ImportChange.Kind.UPDATED, records)
 
 
 def _insert(rows: list) -> None:
     from django.utils import timezone
 
-    from imports.models import ImportChange
     from imports.pipeline.bulk_insert import insert_new
 
     insert_new(ImportChange, rows, timezone.now())

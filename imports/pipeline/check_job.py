@@ -26,7 +26,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from imports.google import people_api_for_import, refresh_groups
-from imports.models import CHECK_COUNTERS, CheckFailure, Import, api_time
+from imports.models import CHECK_COUNTERS, CheckFailure, Import, api_time, check_ended
 from imports.pipeline import tnt_references
 from imports.pipeline.check_book import check_book
 from imports.pipeline.check_writer import CheckWriter, discard_scratch
@@ -64,7 +64,7 @@ def run_check(import_id: str, generation: int, *, on_progress=None) -> Import:
         _stop_if_started(import_record, generation)
     except Exception as error:  # the check fails with a sentence; the trace goes to the log only
         logger.exception("Check %s of import %s failed", generation, import_record.pk)
-        _finish(import_record, generation, counters, status="failed", error=_short_error(error))
+        _finish(import_record, generation, counters, status="failed", error=short_error(error, subject="The check"))
     else:
         _finish(import_record, generation, counters, status="complete")
     finally:
@@ -205,8 +205,7 @@ def _check_batch(import_record: Import, writer: CheckWriter, batch: list[BuiltRo
 def _finish(import_record: Import, generation: int, counters: dict, *, status: str, error: str = "") -> None:
     """The outcome, with the counters (and the tables' figures, in check_result already)."""
     now = timezone.now()
-    outcome = {"status": status, "completed_at": api_time(now), "error": error}
-    check_result = {**import_record.check_result, **counters, **outcome}
+    check_result = {**import_record.check_result, **counters, **check_ended(status, now, error)}
     _owned(import_record.pk, generation, import_record.check_attempts).update(
         check_result=check_result, check_heartbeat_at=now, check_lease_holder=""
     )
@@ -223,12 +222,7 @@ def _stop_if_started(import_record: Import, generation: int) -> None:
 
 def _write_outcome(import_record: Import, generation: int, *, status: str, error: str = "") -> None:
     now = timezone.now()
-    outcome = {"status": status, "completed_at": api_time(now), "error": error}
-    import_record.check_result = {**import_record.check_result, **outcome}
+    import_record.check_result = {**import_record.check_result, **check_ended(status, now, error)}
     Import.objects.filter(pk=import_record.pk, check_generation=generation).update(
         check_result=import_record.check_result, check_heartbeat_at=now, check_lease_holder=""
     )
-
-
-def _short_error(error: Exception) -> str:
-    return short_error(error).replace("The import stopped", "The check stopped")  # the import's sentences

@@ -89,7 +89,7 @@ def run_import(import_id: str, *, on_progress=None) -> Import:
         )
     except Exception as error:  # the import fails with a sentence; the trace goes to the log only
         logger.exception("Import %s failed", import_record.pk)
-        _finish(import_record, Import.Status.FAILED, error=short_error(error))
+        _finish(import_record, Import.Status.FAILED, error=short_error(error, subject="The import"))
     else:
         _finish(import_record, Import.Status.COMPLETE)
     return import_record
@@ -453,8 +453,9 @@ def _finish(import_record: Import, status: str, *, error: str = "") -> None:
             logger.exception("Import %s: the notification email could not be sent", import_record.pk)
 
 
-def short_error(error: Exception) -> str:
-    """Why a job stopped, in a sentence a person can act on (never a trace)."""
+def short_error(error: Exception, *, subject: str) -> str:
+    """Why a job stopped, in a sentence a person can act on (never a trace); `subject` names the job as the
+    sentence begins: "The import", "The check"."""
     if isinstance(error, GoogleError):
         return str(error)[:1000]  # already a sentence that says what to do
     if isinstance(error, DatabaseError):
@@ -462,4 +463,4 @@ def short_error(error: Exception) -> str:
     if isinstance(error, (OSError, FileNotFoundError)):
         return "The uploaded file could not be read from storage. Upload it again."
     text = str(error).strip() or error.__class__.__name__
-    return f"The import stopped: {text}"[:1000]
+    return f"{subject} stopped: {text}"[:1000]

@@ -36,7 +36,7 @@ from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 
-from imports.models import Import, api_time
+from imports.models import Import, check_ended
 from imports.notifications import send_import_finished
 from imports.pipeline.lease import holder_is_gone
 from imports.services import enqueue_check, enqueue_import
@@ -209,7 +209,7 @@ def recover_stalled_checks(*, stall_seconds: int | None = None) -> dict[str, lis
         now = timezone.now()
         if import_record.check_attempts >= settings.IMPORT_MAX_ATTEMPTS:
             error = CHECK_GAVE_UP.format(attempts=import_record.check_attempts)
-            outcome = {**import_record.check_result, "status": "failed", "completed_at": api_time(now), "error": error}
+            outcome = {**import_record.check_result, **check_ended("failed", now, error)}
             if seen.update(check_result=outcome, check_lease_holder="", check_heartbeat_at=now):
                 logger.error(
                     "Check of import %s failed after %s attempts", import_record.pk, import_record.check_attempts

@@ -31,7 +31,7 @@ from django.db import models
 from contacts.models import Contact
 from imports.models import Import, ImportChange, ImportedContact, UndoRecord
 from imports.pipeline.bulk_insert import rows_in
-from imports.pipeline.change_log import is_logged, is_stamped, key_fields, key_text, key_values, table_of
+from imports.pipeline.change_log import is_logged, is_stamped, key_fields, key_text, key_values, read_value, table_of
 
 # The order tables are taken back in, by the labels the log names them with. What the undo needs of it: a record
 # before what belongs to it (`PARTS`), so that a kept record is known when its parts come. The rest is the order
@@ -242,7 +242,7 @@ def _changed_since(model: type[models.Model], record: models.Model, own: list[Un
     """Whether the record's updated_at is later than this import's last write of it."""
     written = [change.written["updated_at"] for change in own if change.written and "updated_at" in change.written]
     if written:
-        last = model._meta.get_field("updated_at").to_python(written[-1])
+        last = read_value(model._meta.get_field("updated_at"), written[-1])
         return record.updated_at != last
     return record.updated_at != record.created_at  # the bulk insert stamps both alike
 

@@ -19,6 +19,7 @@ from django.utils import timezone
 from imports.models import ImportChange, UndoRecord
 from imports.pipeline import change_log
 from imports.pipeline.bulk_insert import insert_new, new_instance
+from imports.pipeline.change_log import read_value
 from imports.undo import progress
 from imports.undo.records import Judge, model_of, records_by_key
 
@@ -102,16 +103,16 @@ def restore(judge: Judge, state: dict, model: type[models.Model], table: str, ch
             if name == "updated_at" or name not in fields_of:
                 continue
             field = fields_of[name]
-            if getattr(record, name) != _read(field, value):
+            if getattr(record, name) != read_value(field, value):
                 kept.append(f"{field.verbose_name}: changed since {judge.since(whom, record)}")
             else:
-                setattr(record, name, _read(field, before[name]))
+                setattr(record, name, read_value(field, before[name]))
                 restored.append(name)
         if restored:
             if change_log.is_stamped(model):
                 stamp = fields_of["updated_at"]
-                untouched = not kept and record.updated_at == _read(stamp, written.get("updated_at"))
-                record.updated_at = _read(stamp, before["updated_at"]) if untouched else record.updated_at
+                untouched = not kept and record.updated_at == read_value(stamp, written.get("updated_at"))
+                record.updated_at = read_value(stamp, before["updated_at"]) if untouched else record.updated_at
                 restored.append("updated_at")
             updates[tuple(restored)].append(record)
             progress.add(state, model, "restored")
@@ -119,13 +120,6 @@ def restore(judge: Judge, state: dict, model: type[models.Model], table: str, ch
             progress.keep(state, model, record, "; ".join(kept))
     for names, group in updates.items():
         model.objects.bulk_update(group, list(names))
-
-
-def _read(field: models.Field, value):
-    if value is None:
-        return None
-    target = field.target_field if field.is_relation else field
-    return target.to_python(value)
 
 
 # ---------------------------------------------------------------- removing created records

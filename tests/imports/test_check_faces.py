@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from contacts.models import Contact
 from imports.models import CheckFailure, Import
+from imports.pipeline import check_job
 from imports.pipeline.recovery import CHECK_GAVE_UP, recover_stalled_checks
 from tests.admin.test_staff_access import PASSWORD, create_api_user, logged_in
 from tests.imports.helpers import csv_content, imports_path, make_import
@@ -172,6 +173,23 @@ def test_a_check_that_keeps_dying_is_failed_with_a_sentence(api, member, setting
     assert asked.check_summary["status"] == "failed"
     assert asked.check_summary["error"] == CHECK_GAVE_UP.format(attempts=settings.IMPORT_MAX_ATTEMPTS)
     assert asked.check_summary["completed_at"]
+
+
+def test_a_check_that_breaks_says_it_stopped_and_why(api, member, monkeypatch, django_capture_on_commit_callbacks):
+    previewed = make_import(
+        account_list=member.account_list, user=member.user, content=rows(5, 0), mappings=MAPPINGS, until="preview"
+    )
+    asked = asked_for_a_check(api, previewed, django_capture_on_commit_callbacks)
+
+    def broken(*args, **kwargs):
+        raise ValueError("a cell could not be read")
+
+    monkeypatch.setattr(check_job, "_check_rows", broken)
+    check_job.run_check(str(asked.pk), asked.check_generation)
+    asked.refresh_from_db()
+    assert asked.check_summary["status"] == "failed"
+    assert asked.check_summary["error"] == "The check stopped: a cell could not be read"
+    assert asked.status == Import.Status.PREVIEW and asked.error == ""
 
 
 def test_a_live_check_is_left_alone(api, member, django_capture_on_commit_callbacks):

@@ -53,7 +53,7 @@ def stock_machinery():
             lambda self: super(our_serializers.FieldsBuiltOncePerClass, self).get_fields(),
         )
         stock_mapping = drf_serializers.ModelSerializer.serializer_field_mapping
-        patch.setattr(our_serializers.ModelSerializer, "serializer_field_mapping", stock_mapping)
+        patch.setattr(our_serializers.ResourceSerializer, "serializer_field_mapping", stock_mapping)
         patch.setattr(our_serializers.NestedModelSerializer, "serializer_field_mapping", stock_mapping)
         stock_renderers = [jsonapi_renderers.JSONRenderer, jsonapi_renderers.BrowsableAPIRenderer]
         patch.setattr(APIView, "renderer_classes", stock_renderers)
