@@ -21,7 +21,8 @@ from accounts.models import AccountList
 from fundraising.models import DesignationAccount, Donation, DonorAccount, Organization
 from fundraising.selectors import organization_named
 from imports.pipeline.book_writer import BookContext, StepResult, new_record, result_of, upsert
-from imports.pipeline.builders.tnt_data_sync import DataSyncDonor, DataSyncGift, DataSyncOrganization
+from imports.pipeline.builders.drafts import DonorAccountDraft
+from imports.pipeline.builders.tnt_data_sync import DataSyncGift, DataSyncOrganization
 from imports.pipeline.builders.tnt_lookups import TntLookups
 from imports.pipeline.bulk_insert import insert_new, new_instance, rows_in, update_rows
 from imports.pipeline.gifts_writer import designation_account_for, donation_values, link_donor_accounts
@@ -92,7 +93,7 @@ def organization_for(*, account_list_id, import_id, organization: DataSyncOrgani
 # ---------------------------------------------------------------- donor accounts
 
 
-def write_donor_accounts(context: DataSyncContext, donors: list[tuple[DataSyncDonor, uuid.UUID]]) -> StepResult:
+def write_donor_accounts(context: DataSyncContext, donors: list[tuple[DonorAccountDraft, uuid.UUID]]) -> StepResult:
     """[DONORS] rows: each donor's account at the organisation, linked to the contact its row became."""
     rows = [
         (donor.account_number, {name: getattr(donor, name) for name in DONOR_ACCOUNT_FIELDS}) for donor, _ in donors

@@ -36,8 +36,8 @@ from imports.pipeline.book_writer import (
 from imports.pipeline.builders.tnt_book import (
     DESIGNATED_LINE,
     DonationDraft,
-    DonorAccountDraft,
     GiftSplitDraft,
+    TntDonorAccountDraft,
     designated_line,
     with_lines_of,
 )
@@ -88,7 +88,7 @@ def organizations_for(context: BookContext, tnt_ids: Iterable[str]) -> dict[str,
     return found
 
 
-def write_donor_accounts(context: BookContext, drafts: list[DonorAccountDraft]) -> StepResult:
+def write_donor_accounts(context: BookContext, drafts: list[TntDonorAccountDraft]) -> StepResult:
     """Donor rows: the account, named after its contact, at its organisation; linked to the contact."""
     organizations = organizations_for(context, (d.organization_tnt_id for d in drafts))
     contacts = contacts_by_tnt_id(context, (d.contact_tnt_id for d in drafts))

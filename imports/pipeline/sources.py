@@ -13,10 +13,10 @@ from typing import BinaryIO
 from imports.models import Import
 from imports.pipeline.analysis import csv_limits, data_sync_limits
 from imports.pipeline.builders.csv import CsvContactBuilder
-from imports.pipeline.builders.drafts import ContactDraft, RowError
+from imports.pipeline.builders.drafts import ContactDraft, DonorAccountDraft, RowError
 from imports.pipeline.builders.google import GoogleImportOptions, build_google_contact
 from imports.pipeline.builders.tnt import TntImportOptions, build_tnt_contact
-from imports.pipeline.builders.tnt_data_sync import DataSyncDonor, DataSyncOptions, DataSyncOrganization, build_donor
+from imports.pipeline.builders.tnt_data_sync import DataSyncOptions, DataSyncOrganization, build_donor
 from imports.pipeline.builders.tnt_lookups import TntLookups
 from imports.pipeline.readers.tabular import read_tabular
 from imports.pipeline.readers.tnt import TntContactRow, TntGroup, iter_tnt_contacts
@@ -30,7 +30,7 @@ class BuiltRow:
     draft: ContactDraft | None
     error: str = ""
     skipped: bool = False  # deliberately not imported (a TNT contact in none of the chosen groups)
-    donor: DataSyncDonor | None = None  # TntDataSync: the donor account written beside the contact
+    donor: DonorAccountDraft | None = None  # TntDataSync: the donor account written beside the contact
 
 
 def failures_of(batch: list[BuiltRow], model, **fields) -> list:

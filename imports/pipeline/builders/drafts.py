@@ -1,4 +1,4 @@
-"""Unsaved contact graphs: what a builder makes of one row and what the writer stores.
+"""Unsaved contact graphs and donor accounts: what a builder makes of one row and what the writer stores.
 
 Plain dataclasses rather than model instances: builders run once per row of
 files with a million rows, the samples are built from them too, and the
@@ -111,6 +111,19 @@ class ContactDraft:
                 if email.primary:
                     return email.email
         return ""
+
+
+@dataclass
+class DonorAccountDraft:
+    """A donor account as a file gives it: its number at the organisation, the name and address it knows it by."""
+
+    account_number: str
+    name: str
+    street: str
+    city: str
+    state: str
+    postal_code: str
+    country: str
 
 
 class RowError(ValueError):

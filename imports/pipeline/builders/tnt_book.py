@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
 
-from imports.pipeline.builders.drafts import RowError
+from imports.pipeline.builders.drafts import DonorAccountDraft, RowError
 from imports.pipeline.builders.tnt_lookups import TntLookups
 from imports.pipeline.builders.tnt_tags import normalize_tag
 from imports.pipeline.builders.tnt_values import Fields, boolean, decimal, integer, iso_date, positive_amount
@@ -26,11 +26,11 @@ __all__ = [
     "DATA_CHANGE_TYPE",
     "AppealDraft",
     "DonationDraft",
-    "DonorAccountDraft",
     "GiftSplitDraft",
     "PledgeDraft",
     "SkipRow",
     "TaskDraft",
+    "TntDonorAccountDraft",
     "build_appeal",
     "build_donation",
     "build_donor_account",
@@ -198,24 +198,22 @@ def build_pledge(row: TntRow, lookups: TntLookups) -> PledgeDraft:
 
 
 @dataclass
-class DonorAccountDraft:
+class TntDonorAccountDraft(DonorAccountDraft):
+    """A Donor row: the account, and the TntConnect ids of its contact and organisation.
+
+    Its name is the organisation's for the donor; the writer prefers the contact's.
+    """
+
     tnt_id: str
     contact_tnt_id: str
     organization_tnt_id: str
-    account_number: str
-    name: str  # the organisation's name for the donor; the writer prefers the contact's
-    street: str
-    city: str
-    state: str
-    postal_code: str
-    country: str
 
 
-def build_donor_account(row: TntRow, lookups: TntLookups) -> DonorAccountDraft:
+def build_donor_account(row: TntRow, lookups: TntLookups) -> TntDonorAccountDraft:
     """A Donor row: the contact's account number at one organisation."""
     fields = Fields(row.fields)
     number = _required(fields["OrgDonorCode"], row, "has no OrgDonorCode (its account number at the organisation)")
-    return DonorAccountDraft(
+    return TntDonorAccountDraft(
         tnt_id=row.tnt_id,
         contact_tnt_id=_reference(fields["ContactID"]),
         organization_tnt_id=_reference(fields["OrganizationID"]),

@@ -12,13 +12,20 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from imports.pipeline.builders.drafts import AddressDraft, ContactDraft, EmailDraft, PersonDraft, PhoneDraft, RowError
+from imports.pipeline.builders.drafts import (
+    AddressDraft,
+    ContactDraft,
+    DonorAccountDraft,
+    EmailDraft,
+    PersonDraft,
+    PhoneDraft,
+    RowError,
+)
 from imports.pipeline.builders.names import contact_name, greeting_for
 from imports.pipeline.builders.values import merge_tags, normalize_email, parse_amount, split_tags
 from imports.pipeline.readers.tnt_data_sync import DataSyncRow
 
 __all__ = [
-    "DataSyncDonor",
     "DataSyncGift",
     "DataSyncOptions",
     "DataSyncOrganization",
@@ -66,19 +73,6 @@ class DataSyncOptions:
 
 
 @dataclass
-class DataSyncDonor:
-    """The donor account of a [DONORS] row, written beside its contact."""
-
-    account_number: str
-    name: str
-    street: str
-    city: str
-    state: str
-    postal_code: str
-    country: str
-
-
-@dataclass
 class DataSyncGift:
     donation_id: str  # the organisation's id of the gift (Donation.remote_id)
     account_number: str  # PEOPLE_ID: the donor account
@@ -102,7 +96,7 @@ def parse_donor_account_key(key: str) -> tuple[str, str, str]:
     return code, name, number
 
 
-def build_donor(row: DataSyncRow, options: DataSyncOptions) -> tuple[ContactDraft, DataSyncDonor]:
+def build_donor(row: DataSyncRow, options: DataSyncOptions) -> tuple[ContactDraft, DonorAccountDraft]:
     """A [DONORS] row: the household (or organisation) and its donor account; RowError when it has no number."""
     fields = row.fields
     number = fields.get("PEOPLE_ID", "")
@@ -125,7 +119,7 @@ def build_donor(row: DataSyncRow, options: DataSyncOptions) -> tuple[ContactDraf
         is_organization=is_organization,
         donor_account_key=donor_account_key(options.organization, number[:100]),
     )
-    donor = DataSyncDonor(
+    donor = DonorAccountDraft(
         account_number=number[:100],
         name=(account_name or name)[:255],
         street=address.street if address else "",
