@@ -37,6 +37,12 @@ def gift(**fields) -> DataSyncRow:
         ("12/31/99", date(2099, 12, 31)),
         ("2014-08-01", date(2014, 8, 1)),
         ("2014-08-01 00:00:00", date(2014, 8, 1)),
+        # Donor systems that export a date-time column write the time after the date.
+        ("8/1/2014 12:00:00 AM", date(2014, 8, 1)),
+        ("08/01/2014 00:00", date(2014, 8, 1)),
+        ("2014-08-01T09:30:00Z", date(2014, 8, 1)),
+        ("2014/08/01", date(2014, 8, 1)),  # year first is never month/day/year
+        ("8/1/2014 garbage", None),
         ("13/01/2014", None),  # month/day/year: there is no 13th month
         ("02/30/2020", None),
         ("yesterday", None),
