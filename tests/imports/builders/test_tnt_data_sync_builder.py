@@ -69,6 +69,28 @@ def test_without_a_tendered_amount_the_gift_was_given_as_received():
 
 
 @pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("-25.00", Decimal("-25.00")),
+        # Accounting exports write a refund in parentheses or with a trailing minus: never a gift of +25.
+        ("(25.00)", Decimal("-25.00")),
+        ("$(1,250.00)", Decimal("-1250.00")),
+        ("25.00-", Decimal("-25.00")),
+        ("0", Decimal("0.00")),
+        ("$1,250.50", Decimal("1250.50")),
+    ],
+)
+def test_refunds_and_zero_gifts_keep_their_sign(text, expected):
+    assert build_gift(gift(AMOUNT=text), OPTIONS).amount == expected
+
+
+@pytest.mark.parametrize("text", ["(-25.00)", "-25.00-", "(25.00", "2-5"])
+def test_an_amount_with_a_sign_that_makes_no_sense_fails_the_row(text):
+    with pytest.raises(RowError, match="no readable amount"):
+        build_gift(gift(AMOUNT=text), OPTIONS)
+
+
+@pytest.mark.parametrize(
     ("fields", "reason"),
     [
         ({"DONATION_ID": ""}, "no DONATION_ID"),
