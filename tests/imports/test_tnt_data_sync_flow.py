@@ -362,3 +362,22 @@ def test_a_tntconnect_export_sent_here_is_refused(api, account_list):
     response = post_data_sync(api, account_list, "tnt_export.xml")
     assert response.status_code == 400
     assert "not a TntDataSync file" in response.json()["errors"][0]["detail"]
+
+
+def test_donors_import_when_the_gifts_section_is_empty(api, account_list, django_capture_on_commit_callbacks):
+    content = (
+        b"[ORGANIZATION]\nName=Org\n\n[DONORS]\nPEOPLE_ID,ACCT_NAME,LAST_NAME_ORG,FIRST_NAME\n1,Ann Lee,Lee,Ann\n"
+        b"[GIFTS]\n"
+    )
+    import_record = run_data_sync(api, account_list, django_capture_on_commit_callbacks, "e.tntmpd", content)
+    assert list(Contact.objects.filter(account_list=account_list).values_list("name", flat=True)) == ["Lee, Ann"]
+    assert import_record.tnt_summary["donations"] == {"created": 0, "updated": 0, "skipped": 0, "failed": 0}
+
+
+def test_a_file_of_only_section_lines_is_refused_as_holding_no_rows(api, account_list):
+    response = post_data_sync(api, account_list, "x.tntmpd", b"[ORGANIZATION]\r\n[DONORS]\r\n[GIFTS]\r\n")
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["detail"] == (
+        "The TntDataSync file's [DONORS] and [GIFTS] sections hold no rows: there is nothing to import."
+    )
+    assert not Import.objects.exists()

@@ -1,7 +1,6 @@
 """A worker killed with SIGKILL in the middle of an undo: a new worker resumes it, and every count is exact."""
 
 import os
-import signal
 
 import pytest
 from django_q.conf import Conf
@@ -10,8 +9,7 @@ from contacts.models import Contact, EmailAddress, Person
 from imports.models import Import
 from imports.undo.services import undo_import
 from tests.imports.helpers import make_import
-from tests.imports.test_worker import start_worker, stop_worker, wait_for
-from tests.reliability.test_worker_crash import generated_csv
+from tests.reliability.test_worker_crash import generated_csv, killed_and_resumed
 
 ROWS = int(os.environ.get("FAULT_TEST_UNDO_ROWS", "3000"))
 BATCH = int(os.environ.get("FAULT_TEST_UNDO_BATCH", "20"))
@@ -32,23 +30,7 @@ def test_an_undo_killed_in_the_middle_resumes_and_removes_everything_exactly_onc
     Conf.SYNC = False
     try:
         undo_import(import_record=record, user=record.user)  # queued for the worker once committed
-        first = start_worker(worker_env)
-        try:
-            assert wait_for(lambda: removed() >= ROWS // 5, timeout=180, interval=0.02), "the undo made no progress"
-        finally:
-            os.killpg(first.pid, signal.SIGKILL)
-            first.wait()
-        killed_at = removed()
-        assert 0 < killed_at < ROWS, killed_at
-        assert Import.objects.get(pk=import_id).status == Import.Status.UNDOING
-
-        # No manual recovery: the new cluster sees that the undo's holder is gone and resumes it.
-        second = start_worker(worker_env)
-        try:
-            finished = wait_for(lambda: Import.objects.get(pk=import_id).status != Import.Status.UNDOING, timeout=300)
-        finally:
-            output = stop_worker(second)
-        assert finished, output[-3000:]
+        killed_at = killed_and_resumed(import_id, removed, ROWS, worker_env)
     finally:
         Conf.SYNC = True
 

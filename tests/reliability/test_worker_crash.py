@@ -96,25 +96,34 @@ def queued_import(api, account_list, endpoint: str, name: str, content: bytes) -
     return response.json()["data"]["id"]
 
 
-def killed_in_a_step_and_resumed(import_id: str, step: str, rows: int, worker_env: dict[str, str]) -> Import:
-    """A worker runs the import and is killed (SIGKILL) when `step` has read a quarter of its `rows`;
-    a new worker resumes it, with no manual recovery, to its end. The finished import."""
-    read = step_reader(import_id, step)
+def killed_and_resumed(import_id: str, progress: Callable[[], int], rows: int, worker_env: dict[str, str]) -> int:
+    """A worker runs the import's queued job (an import, an undo) and is killed (SIGKILL) once `progress()`
+    reaches a quarter of its `rows`; a new worker resumes it, with no manual recovery, to its end.
+    The progress at the kill."""
     first = start_worker(worker_env)
     try:
-        assert wait_for(lambda: read() >= rows // 4, timeout=180, interval=0.02), f"no progress in {step}"
+        assert wait_for(lambda: progress() >= rows // 4, timeout=180, interval=0.02), "no progress before the kill"
     finally:
         os.killpg(first.pid, signal.SIGKILL)
         first.wait()
-    killed_at = read()
+    killed_at = progress()
     assert 0 < killed_at < rows, killed_at
-    # The new cluster sees that the import's holder is gone and resumes it.
+    # Still running as the killed worker left it.
+    assert Import.objects.get(pk=import_id).status in (Import.Status.IMPORTING, Import.Status.UNDOING)
+    # The new cluster sees that the job's holder is gone and resumes it.
     second = start_worker(worker_env)
     try:
         finished = wait_for(lambda: Import.objects.get(pk=import_id).is_finished, timeout=300)
     finally:
         output = stop_worker(second)
     assert finished, output[-3000:]
+    return killed_at
+
+
+def killed_in_a_step_and_resumed(import_id: str, step: str, rows: int, worker_env: dict[str, str]) -> Import:
+    """`killed_and_resumed` in `step` of a TntConnect or TntDataSync import, which has `rows`. The finished
+    import."""
+    killed_and_resumed(import_id, step_reader(import_id, step), rows, worker_env)
     import_record = Import.objects.get(pk=import_id)
     assert import_record.status == Import.Status.COMPLETE, import_record.error
     assert import_record.attempts == 2 and import_record.failures.count() == 0

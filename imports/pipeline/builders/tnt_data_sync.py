@@ -35,8 +35,10 @@ __all__ = [
 ]
 
 ORGANIZATION_PERSON_TYPE = "O"
-_SLASHED_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})\Z")
-_ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?\Z")
+# A date may be followed by its time ("8/1/2014 12:00:00 AM", "2014-08-01T00:00:00"): the day is the gift's.
+_TIME = r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:[AaPp][Mm])?\s*(?:Z|[+-]\d{2}:?\d{2})?)?\Z"
+_SLASHED_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})" + _TIME)
+_ISO_DATE = re.compile(r"(\d{4})[-/](\d{1,2})[-/](\d{1,2})" + _TIME)
 _CURRENCY = re.compile(r"[A-Za-z]{3}\Z")
 
 
@@ -261,7 +263,8 @@ def build_gift(row: DataSyncRow, options: DataSyncOptions) -> DataSyncGift:
 
 
 def gift_date_of(text: str) -> date | None:
-    """DISPLAY_DATE is month/day/year ("08/01/2014"; a two-digit year is this century's); ISO dates are read too."""
+    """DISPLAY_DATE is month/day/year ("08/01/2014"; a two-digit year is this century's); year-first dates
+    ("2014-08-01", "2014/08/01") are read too, and so is either with a time after it."""
     text = text.strip()
     if found := _SLASHED_DATE.match(text):
         month, day, year = (int(part) for part in found.groups())

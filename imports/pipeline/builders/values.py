@@ -8,6 +8,8 @@ from decimal import Decimal, InvalidOperation
 from email_validator import SPECIAL_USE_DOMAIN_NAMES, EmailNotValidError, validate_email
 
 _NOT_NUMBER_CHARS = re.compile(r"[^\d.,\-]")
+# Accounting notation for a negative amount (a refund): "(25.00)", "$(25.00)", "(25.00) USD".
+_PARENTHESISED = re.compile(r"([^\d()]*)\((.+)\)([^\d()]*)\Z")
 # The everyday address: ASCII dot-atom local part, ASCII host name with a letters-only top-level domain.
 _PLAIN_EMAIL = re.compile(
     r"[A-Za-z0-9_%+'-]+(?:\.[A-Za-z0-9_%+'-]+)*"
@@ -21,11 +23,18 @@ def parse_amount(text: str) -> Decimal | None:
 
     Currency symbols, spaces and thousands separators are tolerated. With both
     '.' and ',' the last one is the decimal mark; a lone ',' followed by exactly
-    three digits is a thousands separator, otherwise a decimal comma.
+    three digits is a thousands separator, otherwise a decimal comma. A
+    negative amount may be written as accountants do, "(25.00)" or "25.00-".
     """
     text = text.strip()
     if not text:
         return None
+    if found := _PARENTHESISED.match(text):
+        text = "-" + "".join(found.groups())
+    elif text.endswith("-"):
+        text = "-" + text[:-1]
+    if "(" in text or ")" in text:
+        raise ValueError(text)
     cleaned = _NOT_NUMBER_CHARS.sub("", text)
     letters = re.sub(r"[\d.,\-\s]", "", text)
     if not cleaned or not re.search(r"\d", cleaned) or len(letters) > 3:

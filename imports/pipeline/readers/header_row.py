@@ -25,13 +25,10 @@ from imports.pipeline.readers.rows import TabularRow, header_keys
 
 __all__ = [
     "PREAMBLE_ROWS",
-    "NoHeaderRow",
     "Table",
     "filled_width",
-    "find_header",
     "find_table",
     "header_index",
-    "no_header_message",
 ]
 
 #: The most rows above the header that are looked through.
@@ -45,7 +42,7 @@ _AGREEMENT = 0.5
 Record = tuple[int, list[str], list[str]]  # (line number, cells as read, stripped cells)
 
 
-class NoHeaderRow(Exception):
+class _NoHeaderRow(Exception):
     """No row among the first ones is followed by rows that fit under it."""
 
     def __init__(self, looked_at: int) -> None:
@@ -83,17 +80,17 @@ def header_index(rows: list[list[str]]) -> int | None:
     return None
 
 
-def find_header(records: Iterator[Record]) -> tuple[Record, Iterator[Record]] | None:
+def _find_header(records: Iterator[Record]) -> tuple[Record, Iterator[Record]] | None:
     """(header record, the records after it); None for a table without any record.
 
-    Raises `NoHeaderRow` when none of the first rows looks like a header.
+    Raises `_NoHeaderRow` when none of the first rows looks like a header.
     """
     first = list(islice(records, PREAMBLE_ROWS + _AGREEING_ROWS))
     if not first:
         return None
     index = header_index([stripped for _, _, stripped in first])
     if index is None:
-        raise NoHeaderRow(min(PREAMBLE_ROWS, len(first)))
+        raise _NoHeaderRow(min(PREAMBLE_ROWS, len(first)))
     return first[index], chain(first[index + 1 :], records)
 
 
@@ -117,18 +114,18 @@ class Table:
 
 
 def find_table(records: Iterator[Record], *, empty_message: str, error: type[FileReadError] = FileReadError) -> Table:
-    """The table whose header `find_header` picks; `error` (a reader's own kind) when there is none."""
+    """The table whose header `_find_header` picks; `error` (a reader's own kind) when there is none."""
     try:
-        found = find_header(records)
-    except NoHeaderRow as failure:
-        raise error(no_header_message(failure.looked_at)) from None
+        found = _find_header(records)
+    except _NoHeaderRow as failure:
+        raise error(_no_header_message(failure.looked_at)) from None
     if found is None:
         raise error(empty_message)
     (line_number, header_cells, _), rest = found
     return Table(line_number, header_keys(header_cells), rest)
 
 
-def no_header_message(looked_at: int) -> str:
+def _no_header_message(looked_at: int) -> str:
     return (
         f"No header row found: none of the first {looked_at:,} lines is followed by rows of the same width, "
         "so the file does not look like a table with a row of column names. Check that it is a CSV export "

@@ -143,14 +143,16 @@ def _analyze(stream: BinaryIO, encoding: str, *, max_line_length: int, max_colum
                 key = re.sub(r"\W", "", found.group(1)).upper()
                 analysis.organization.setdefault(key, found.group(2).strip().strip('"').strip())
         elif section in REQUIRED_SECTIONS:
-            analysis.counts.setdefault(section, 0)
             row = records.row(section, line_number, text)
             if row is None:  # the header row
                 analysis.headers[section] = records.headers[section]
                 continue
-            analysis.counts[section] += 1
+            analysis.counts[section] = analysis.counts.get(section, 0) + 1
             if section == DONORS and len(analysis.samples) < SAMPLE_SIZE:
                 analysis.samples.append(row)
+    # A section line alone (an organisation with no gifts to report writes "[GIFTS]" and nothing under it)
+    # is a section without rows, not a missing section.
+    analysis.counts = {name: analysis.counts.get(name, 0) for name in REQUIRED_SECTIONS if name in records.opened}
     _check_sections(analysis)
     return analysis
 
@@ -204,7 +206,7 @@ class _Records:
 
     A record whose quotes are not balanced goes on over the next lines, as
     in CSV. The header row of each CSV section is kept in `headers` when
-    `row` sees it.
+    `row` sees it; `opened` names the sections whose line was read.
     """
 
     def __init__(self, stream: BinaryIO, encoding: str, *, max_line_length: int, max_columns: int) -> None:
@@ -212,6 +214,7 @@ class _Records:
         self._limit = max_line_length
         self._max_columns = max_columns
         self.headers: dict[str, list[str]] = {}
+        self.opened: set[str] = set()
         self._line = 0
 
     def __iter__(self) -> Iterator[tuple[str, int, str]]:
@@ -230,6 +233,7 @@ class _Records:
             name = section_name(line)
             if name is not None:
                 section = name
+                self.opened.add(section)
                 self.headers.pop(section, None)  # a section given again starts with its own header row
                 continue
             if line.count('"') % 2:

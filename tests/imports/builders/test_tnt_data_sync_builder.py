@@ -37,6 +37,12 @@ def gift(**fields) -> DataSyncRow:
         ("12/31/99", date(2099, 12, 31)),
         ("2014-08-01", date(2014, 8, 1)),
         ("2014-08-01 00:00:00", date(2014, 8, 1)),
+        # Donor systems that export a date-time column write the time after the date.
+        ("8/1/2014 12:00:00 AM", date(2014, 8, 1)),
+        ("08/01/2014 00:00", date(2014, 8, 1)),
+        ("2014-08-01T09:30:00Z", date(2014, 8, 1)),
+        ("2014/08/01", date(2014, 8, 1)),  # year first is never month/day/year
+        ("8/1/2014 garbage", None),
         ("13/01/2014", None),  # month/day/year: there is no 13th month
         ("02/30/2020", None),
         ("yesterday", None),
@@ -60,6 +66,28 @@ def test_a_gift_in_the_organisations_currency_with_its_tendered_amount():
 def test_without_a_tendered_amount_the_gift_was_given_as_received():
     built = build_gift(gift(), OPTIONS)
     assert (built.tendered_amount, built.tendered_currency) == (Decimal("85.00"), "USD")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("-25.00", Decimal("-25.00")),
+        # Accounting exports write a refund in parentheses or with a trailing minus: never a gift of +25.
+        ("(25.00)", Decimal("-25.00")),
+        ("$(1,250.00)", Decimal("-1250.00")),
+        ("25.00-", Decimal("-25.00")),
+        ("0", Decimal("0.00")),
+        ("$1,250.50", Decimal("1250.50")),
+    ],
+)
+def test_refunds_and_zero_gifts_keep_their_sign(text, expected):
+    assert build_gift(gift(AMOUNT=text), OPTIONS).amount == expected
+
+
+@pytest.mark.parametrize("text", ["(-25.00)", "-25.00-", "(25.00", "2-5"])
+def test_an_amount_with_a_sign_that_makes_no_sense_fails_the_row(text):
+    with pytest.raises(RowError, match="no readable amount"):
+        build_gift(gift(AMOUNT=text), OPTIONS)
 
 
 @pytest.mark.parametrize(

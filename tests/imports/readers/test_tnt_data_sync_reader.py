@@ -169,3 +169,21 @@ def test_looks_like_data_sync_knows_the_sections_not_the_name():
     assert looks_like_data_sync("[donors]\nPEOPLE_ID\n".encode("utf-16"))
     assert not looks_like_data_sync(b"First Name,Last Name\nAnn,Lee\n")
     assert not looks_like_data_sync(fixture_path("tnt", "tnt_export.xml").read_bytes())
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"[ORGANIZATION]\nName=Org\n[DONORS]\nPEOPLE_ID,FIRST_NAME\n1,Ann\n[GIFTS]\n",
+        b"[DONORS]\nPEOPLE_ID,FIRST_NAME\n1,Ann\n[GIFTS]\n\n\n",
+        b"[GIFTS]\r\n[DONORS]\r\nPEOPLE_ID,FIRST_NAME\r\n1,Ann\r\n",
+    ],
+)
+def test_an_empty_gifts_section_without_even_a_header_row_is_a_section_without_rows(content):
+    analysis = analyze(content)
+    assert analysis.counts == {DONORS: 1, GIFTS: 0}
+    assert rows(content, GIFTS) == []
+
+
+def test_a_file_of_only_section_lines_has_its_sections_and_no_rows():
+    assert analyze(b"[ORGANIZATION]\n[DONORS]\n[GIFTS]\n").counts == {DONORS: 0, GIFTS: 0}
