@@ -311,6 +311,30 @@ def test_a_row_that_cannot_be_imported_is_a_failure_with_its_table_and_id(
     assert import_record.tnt_summary["donations"] == {"created": 2, "updated": 0, "skipped": 0, "failed": 1}
 
 
+def test_a_row_without_an_id_in_a_table_stored_by_id_fails_so_a_second_import_creates_nothing(
+    api, account_list, django_capture_on_commit_callbacks
+):
+    content = fixture_text("tnt_export.xml").replace('<row id="-1918558789">', "<row>")  # the Task row
+    first = run_content(api, account_list, django_capture_on_commit_callbacks, content)
+    (failure,) = first.failures.all()
+    assert failure.fields[:2] == ["Task", ""] and failure.line_number == 1
+    assert "has no id" in failure.message
+    second = run_content(api, account_list, django_capture_on_commit_callbacks, content)
+    assert second.failures.count() == 1
+    assert list(Task.objects.values_list("tnt_table", "tnt_id")) == [("History", "620575700")]
+
+
+def test_an_id_too_long_to_keep_fails_its_row_and_not_the_import(api, account_list, django_capture_on_commit_callbacks):
+    long_contact, long_task = "1" * 60, "-" + "9" * 60
+    content = fixture_text("tnt_export.xml").replace("1620699916", long_contact).replace("-1918558789", long_task)
+    import_record = run_content(api, account_list, django_capture_on_commit_callbacks, content)
+    failed = {tuple(f.fields[:2]): f.message for f in import_record.failures.all()}
+    assert set(failed) == {("Contact", long_contact), ("Task", long_task)}
+    assert all("longer than 40 characters" in message for message in failed.values())
+    assert list(Contact.objects.values_list("name", flat=True)) == ["Doe, Bob and Dawn"]
+    assert list(Task.objects.values_list("tnt_table", flat=True)) == ["History"]
+
+
 def test_tables_nobody_imports_are_skipped_without_error(api, account_list, django_capture_on_commit_callbacks):
     content = fixture_text("tnt_export.xml").replace(
         "</Tables>",
