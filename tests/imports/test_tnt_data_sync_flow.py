@@ -381,3 +381,31 @@ def test_a_file_of_only_section_lines_is_refused_as_holding_no_rows(api, account
         "The TntDataSync file's [DONORS] and [GIFTS] sections hold no rows: there is nothing to import."
     )
     assert not Import.objects.exists()
+
+
+@pytest.mark.parametrize("batch_size", [100, 2])
+def test_a_donation_id_given_twice_in_one_file_fails_the_later_row(
+    batch_size, api, account_list, django_capture_on_commit_callbacks, settings
+):
+    settings.IMPORT_BATCH_SIZE = batch_size  # the repeat in the same batch, and in a later one
+    content = data_sync_file(
+        ['"1","Ann Lee","P","Lee","Ann"'],
+        [
+            '"1","Ann Lee","01/02/2020","10.00","G1","D1"',
+            '"1","Ann Lee","01/03/2020","20.00","G2","D1"',
+            '"1","Ann Lee","01/04/2020","30.00","G1","D1"',
+            '"1","Ann Lee","01/05/2020","40.00","G3","D1"',
+        ],
+    )
+    import_record = run_data_sync(api, account_list, django_capture_on_commit_callbacks, "dup.tntmpd", content)
+    donations = Donation.objects.filter(account_list=account_list)
+    assert sorted(donations.values_list("remote_id", "amount")) == [
+        ("G1", Decimal("10.00")),
+        ("G2", Decimal("20.00")),
+        ("G3", Decimal("40.00")),
+    ]
+    (failure,) = ImportFailure.objects.filter(import_record=import_record)
+    assert failure.line_number == 14
+    assert failure.message.startswith("[GIFTS] gift G1 has the DONATION_ID of an earlier gift of this file")
+    assert failure.fields == ["GIFTS", "G1", "Ann Lee"]
+    assert import_record.tnt_summary["donations"] == {"created": 3, "updated": 0, "skipped": 0, "failed": 1}
