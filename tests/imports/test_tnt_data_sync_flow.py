@@ -409,3 +409,23 @@ def test_a_donation_id_given_twice_in_one_file_fails_the_later_row(
     assert failure.message.startswith("[GIFTS] gift G1 has the DONATION_ID of an earlier gift of this file")
     assert failure.fields == ["GIFTS", "G1", "Ann Lee"]
     assert import_record.tnt_summary["donations"] == {"created": 3, "updated": 0, "skipped": 0, "failed": 1}
+
+
+def test_a_row_with_more_values_than_its_header_fails_and_the_others_import(
+    api, account_list, django_capture_on_commit_callbacks
+):
+    # An unquoted comma inside a value ("Lee, Ann") shifts every later cell: never import that silently.
+    content = data_sync_file(
+        ['"1","Ann Lee","P","Lee","Ann"', "2,Park, Bo,P,Park,Bo" + "," * 17 + ",bo@example.com"],
+        ['"1","Ann Lee","01/02/2020","10.00","G1","D1"', "1,Lee, Ann,01/03/2020,20.00,G2,D1,memo,gift,20.00,USD"],
+    )
+    import_record = run_data_sync(api, account_list, django_capture_on_commit_callbacks, "shift.tntmpd", content)
+    assert list(Contact.objects.filter(account_list=account_list).values_list("name", flat=True)) == ["Lee, Ann"]
+    assert list(Donation.objects.values_list("remote_id", flat=True)) == ["G1"]
+    failures = {f.line_number: f.message for f in ImportFailure.objects.filter(import_record=import_record)}
+    assert failures == {
+        9: "[DONORS] line 9 has 24 values but the header row names 23 columns: a value that holds a comma "
+        "must be in quotes. Correct the line and import the file again.",
+        14: "[GIFTS] line 14 has 11 values but the header row names 10 columns: a value that holds a comma "
+        "must be in quotes. Correct the line and import the file again.",
+    }

@@ -78,6 +78,10 @@ class DataSyncRow:
     line_number: int  # where the row starts in the file (1-based): the line of a failure
     fields: dict[str, str]  # header in upper case -> stripped cell; missing cells are ""
     cells: tuple[str, ...]  # as written, for the failures CSV
+    # Values beyond the header's last column (trailing empty cells do not count). A donor system that
+    # leaves a comma unquoted ("Lee, Ann") shifts every later cell: the builders fail such a row.
+    extra_cells: int = 0
+    header_width: int = 0
 
 
 @dataclass
@@ -148,7 +152,7 @@ def _analyze(stream: BinaryIO, encoding: str, *, max_line_length: int, max_colum
                 analysis.headers[section] = records.headers[section]
                 continue
             analysis.counts[section] = analysis.counts.get(section, 0) + 1
-            if section == DONORS and len(analysis.samples) < SAMPLE_SIZE:
+            if section == DONORS and len(analysis.samples) < SAMPLE_SIZE and not row.extra_cells:
                 analysis.samples.append(row)
     # A section line alone (an organisation with no gifts to report writes "[GIFTS]" and nothing under it)
     # is a section without rows, not a missing section.
@@ -275,7 +279,17 @@ class _Records:
             return None
         fields = dict.fromkeys(headers, "")
         fields.update(zip(headers, values, strict=False))
-        return DataSyncRow(section, line_number, fields, tuple(cells))
+        width = len(values)
+        while width > len(headers) and not values[width - 1]:
+            width -= 1
+        return DataSyncRow(
+            section,
+            line_number,
+            fields,
+            tuple(cells),
+            extra_cells=max(0, width - len(headers)),
+            header_width=len(headers),
+        )
 
 
 # --------------------------------------------------------------------------- messages shown to the user

@@ -187,3 +187,12 @@ def test_an_empty_gifts_section_without_even_a_header_row_is_a_section_without_r
 
 def test_a_file_of_only_section_lines_has_its_sections_and_no_rows():
     assert analyze(b"[ORGANIZATION]\n[DONORS]\n[GIFTS]\n").counts == {DONORS: 0, GIFTS: 0}
+
+
+def test_a_row_with_values_beyond_its_header_says_how_many():
+    content = (
+        b"[DONORS]\nPEOPLE_ID,ACCT_NAME,LAST_NAME_ORG\n1,Lee, Ann,Lee\n2,Bo Park,Park,,,\n" + GIFTS_SECTION.encode()
+    )
+    shifted, padded = rows(content, DONORS)
+    assert (shifted.extra_cells, padded.extra_cells) == (1, 0)  # trailing empty cells are no values
+    assert [sample.fields["PEOPLE_ID"] for sample in analyze(content).samples] == ["2"]
