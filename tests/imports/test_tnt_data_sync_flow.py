@@ -429,3 +429,13 @@ def test_a_row_with_more_values_than_its_header_fails_and_the_others_import(
         14: "[GIFTS] line 14 has 11 values but the header row names 10 columns: a value that holds a comma "
         "must be in quotes. Correct the line and import the file again.",
     }
+
+
+def test_a_tab_delimited_file_with_cr_line_ends_imports(api, account_list, django_capture_on_commit_callbacks):
+    content = (
+        b"[ORGANIZATION]\rName=Org\r[DONORS]\rPEOPLE_ID\tACCT_NAME\tLAST_NAME_ORG\tFIRST_NAME\r1\tLee, Ann\tLee\tAnn\r"
+        b"[GIFTS]\rPEOPLE_ID\tDISPLAY_DATE\tAMOUNT\tDONATION_ID\r1\t1/2/2020\t1,250.00\tG1\r"
+    )
+    run_data_sync(api, account_list, django_capture_on_commit_callbacks, "tabs.tntmpd", content)
+    assert DonorAccount.objects.get(account_list=account_list).name == "Lee, Ann"
+    assert Donation.objects.get(account_list=account_list).amount == Decimal("1250.00")
