@@ -6,14 +6,17 @@ new one first, running `manage.py rotate_google_token_key` (which encrypts
 every stored token again with the new key) and then removing the old one.
 With DEBUG on and no key set, a key derived from SECRET_KEY is used, so a
 laptop needs no setup; anywhere else a missing key is a configuration error.
+
+A refusal of `cryptography` (a value that is no Fernet key, a token whose key
+was removed) is raised as GoogleNotConfigured with a sentence, the error the
+API and the admin show: the library's own exception and traceback would tell
+an operator nothing more.
 """
 
 from __future__ import annotations
 
 import base64
 import hashlib
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
@@ -34,23 +37,14 @@ def _keys() -> list[bytes]:
     )
 
 
-@contextmanager
-def _refused_as_not_configured(error: type[Exception], why: str) -> Iterator[None]:
-    """A refusal of `cryptography` said as GoogleNotConfigured(why), the error the API and the admin show:
-    the library's own exception and traceback would tell an operator nothing more."""
-    try:
-        yield
-    except error:
-        raise GoogleNotConfigured(why) from None
-
-
 def fernet() -> MultiFernet:
-    with _refused_as_not_configured(
-        ValueError,
-        "Google Contacts is not configured on this server: GOOGLE_TOKEN_ENCRYPTION_KEYS holds a value that is "
-        "not a Fernet key (32 url-safe base64-encoded bytes).",
-    ):
+    try:
         return MultiFernet([Fernet(key) for key in _keys()])
+    except ValueError:
+        raise GoogleNotConfigured(
+            "Google Contacts is not configured on this server: GOOGLE_TOKEN_ENCRYPTION_KEYS holds a value that is "
+            "not a Fernet key (32 url-safe base64-encoded bytes)."
+        ) from None
 
 
 def encrypt(token: str) -> str:
@@ -58,12 +52,13 @@ def encrypt(token: str) -> str:
 
 
 def decrypt(encrypted: str) -> str:
-    with _refused_as_not_configured(
-        InvalidToken,
-        "A stored Google token cannot be decrypted with GOOGLE_TOKEN_ENCRYPTION_KEYS: the key that encrypted "
-        "it was removed. Put it back (after the new key), or connect the account again.",
-    ):
+    try:
         return fernet().decrypt(encrypted.encode()).decode()
+    except InvalidToken:
+        raise GoogleNotConfigured(
+            "A stored Google token cannot be decrypted with GOOGLE_TOKEN_ENCRYPTION_KEYS: the key that encrypted "
+            "it was removed. Put it back (after the new key), or connect the account again."
+        ) from None
 
 
 def reencrypt(encrypted: str) -> str:

@@ -25,7 +25,12 @@ from imports.pipeline.builders.drafts import DonorAccountDraft
 from imports.pipeline.builders.tnt_data_sync import DataSyncGift, DataSyncOrganization
 from imports.pipeline.builders.tnt_lookups import TntLookups
 from imports.pipeline.bulk_insert import insert_new, new_instance, rows_in, update_rows
-from imports.pipeline.gifts_writer import designation_account_for, donation_values, link_donor_accounts
+from imports.pipeline.gifts_writer import (
+    designation_account_for,
+    donation_values,
+    donor_accounts_by_number,
+    link_donor_accounts,
+)
 from imports.pipeline.ids import time_ordered_id
 from imports.pipeline.tnt_steps import FALLBACK_CURRENCY
 
@@ -116,33 +121,27 @@ def write_donations(context: DataSyncContext, gifts: list[DataSyncGift]) -> Step
     gives that id twice (repeats within one batch are caught before, by data_sync_steps).
     """
     now = timezone.now()
+    organization_id = context.organization.pk
     written = set(
         rows_in(
             Donation.objects.filter(
                 account_list_id=context.account_list_id,
                 import_record_id=context.import_id,
-                donor_account__organization_id=context.organization.pk,
+                donor_account__organization_id=organization_id,
             ).values_list("remote_id", flat=True),
             "remote_id__in",
             {gift.donation_id for gift in gifts},
         )
     )
-    accounts = dict(
-        rows_in(
-            DonorAccount.objects.filter(
-                account_list_id=context.account_list_id, organization=context.organization
-            ).values_list("account_number", "id"),
-            "account_number__in",
-            {gift.account_number for gift in gifts},
-        )
-    )
+    numbers = {gift.account_number for gift in gifts}
+    accounts = donor_accounts_by_number(context, numbers, "id", organization_id=organization_id)
     designations = _designation_accounts(context, {gift.designation for gift in gifts}, now=now)
     rows, failures = [], []
     for gift in gifts:
         if gift.donation_id in written:
             failures.append((gift.donation_id, repeated_gift_message(gift.donation_id)))
             continue
-        account_id = accounts.get(gift.account_number)
+        account_id = accounts.get((organization_id, gift.account_number))
         if account_id is None:
             failures.append(
                 (
@@ -159,7 +158,7 @@ def write_donations(context: DataSyncContext, gifts: list[DataSyncGift]) -> Step
     # DONATION_ID is the organisation's id of the gift, unique at that organisation only: the gift is found
     # among the donations of the organisation's donor accounts, whichever source made it (a TntConnect
     # export's Gift row has it as OrgGiftCode; see gifts_writer.adopt_gifts_told_by_organizations).
-    within = {"donor_account__organization_id": context.organization.pk}
+    within = {"donor_account__organization_id": organization_id}
     outcome = upsert(context, Donation, rows, within=within, key="remote_id", now=now)
     return result_of(outcome, failures)
 

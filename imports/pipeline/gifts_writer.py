@@ -94,7 +94,7 @@ def write_donor_accounts(context: BookContext, drafts: list[TntDonorAccountDraft
     contacts = contacts_by_tnt_id(context, (d.contact_tnt_id for d in drafts))
     names = dict(rows_in(Contact.objects.values_list("id", "name"), "id__in", set(contacts.values())))
     # An account the organisation already told us of (a TntDataSync file) is the same account.
-    numbers = _donor_accounts_by_number(context, {d.account_number for d in drafts}, "tnt_id")
+    numbers = donor_accounts_by_number(context, {d.account_number for d in drafts}, "tnt_id")
     rows, failures = [], []
     adopting: dict[tuple[uuid.UUID, str], str] = {}  # (organisation id, account number) -> the Donor row's id
     for draft in drafts:
@@ -125,15 +125,18 @@ def write_donor_accounts(context: BookContext, drafts: list[TntDonorAccountDraft
     return result_of(outcome, failures)
 
 
-def _donor_accounts_by_number(
-    context: BookContext, numbers: set[str], column: str
+def donor_accounts_by_number(
+    context: BookContext, numbers: set[str], column: str, *, organization_id: uuid.UUID | None = None
 ) -> dict[tuple[uuid.UUID, str], object]:
-    """(organisation id, account number) -> `column` of the account list's donor accounts with these numbers."""
+    """(organisation id, account number) -> `column` of the account list's donor accounts with these numbers,
+    at every organisation or at `organization_id` only."""
     accounts = DonorAccount.objects.filter(account_list_id=context.account_list_id)
+    if organization_id is not None:
+        accounts = accounts.filter(organization_id=organization_id)
     rows = accounts.values_list("organization_id", "account_number", column)
     return {
-        (organization_id, number): value
-        for organization_id, number, value in rows_in(rows, "account_number__in", numbers)
+        (account_organization_id, number): value
+        for account_organization_id, number, value in rows_in(rows, "account_number__in", numbers)
     }
 
 
@@ -294,7 +297,7 @@ def _accounts_made_for_contacts(context: BookContext, drafts: list[DonationDraft
     for draft in drafts:
         organization_id = organizations[draft.organization_tnt_id or PERSONAL_ORGANIZATION]
         wanted[draft.contact_tnt_id] = (organization_id, f"TNT-{draft.contact_tnt_id}")
-    existing = _donor_accounts_by_number(context, {number for _, number in wanted.values()}, "id")
+    existing = donor_accounts_by_number(context, {number for _, number in wanted.values()}, "id")
     names = dict(rows_in(Contact.objects.values_list("id", "name"), "id__in", {contacts[c] for c in wanted}))
     made, new = {}, []
     for contact_tnt_id, key in wanted.items():
