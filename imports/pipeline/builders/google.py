@@ -122,8 +122,8 @@ def _person(person: dict) -> PersonDraft:
         anniversary_month=anniversary.get("month") or None,
         anniversary_day=anniversary.get("day") or None,
         anniversary_year=anniversary.get("year") or None,
-        occupation=(organization.get("title") or "").strip()[:255],
-        employer=(organization.get("name") or "").strip()[:255],
+        occupation=(organization.get("title") or "").strip(),
+        employer=(organization.get("name") or "").strip(),
         websites="\n".join(
             url for url in (u.get("value", "").strip() for u in _primary_first(person.get("urls"))) if url
         ),

@@ -58,8 +58,8 @@ def _person(fields: Fields, prefix: str, last_name_default: str) -> PersonDraft:
         anniversary_month=anniversary[0],
         anniversary_day=anniversary[1],
         anniversary_year=anniversary[2],
-        occupation=fields[f"{prefix}Profession"][:255],
-        employer=fields[f"{prefix}BusinessName"][:255],
+        occupation=fields[f"{prefix}Profession"],
+        employer=fields[f"{prefix}BusinessName"],
         deceased=bool(boolean(fields[f"{prefix}Deceased"])),
         websites="\n".join(dict.fromkeys(site for site in websites if site)),
     )
