@@ -25,6 +25,7 @@ from imports.pipeline.data_sync_writer import (
     DataSyncContext,
     data_sync_context,
     organization_for,
+    repeated_gift_message,
     write_donations,
     write_donor_accounts,
 )
@@ -82,13 +83,20 @@ def import_gifts(
 def _write_gifts(import_record: Import, context: DataSyncContext, rows: list[DataSyncRow]) -> dict:
     options = data_sync_options(import_record)
     gifts, failures = [], []
+    by_id: dict[str, DataSyncRow] = {}  # DONATION_ID -> the batch's row that gives it first
     for row in rows:
         try:
-            gifts.append(build_gift(row, options))
+            gift = build_gift(row, options)
         except RowError as error:
             failures.append(_failure(import_record, row, str(error)))
+            continue
+        if first := by_id.get(gift.donation_id):
+            message = repeated_gift_message(gift.donation_id, first.line_number)
+            failures.append(_failure(import_record, row, f"[GIFTS] {message}"))
+            continue
+        by_id[gift.donation_id] = row
+        gifts.append(gift)
     result = write_donations(context, gifts) if gifts else StepResult()
-    by_id = {row.fields.get("DONATION_ID", ""): row for row in rows}
     failures += [
         _failure(import_record, by_id[donation_id], f"[GIFTS] {message}") for donation_id, message in result.failures
     ]

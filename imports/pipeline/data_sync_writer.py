@@ -116,15 +116,31 @@ def write_donations(context: DataSyncContext, gifts: list[DataSyncGift]) -> Step
     """[GIFTS] rows: a donation of the donor account into the designation account, found again by DONATION_ID.
 
     A gift of a donor that neither this file nor an earlier import brought
-    is a failure (its key: the DONATION_ID).
+    is a failure (its key: the DONATION_ID), and so is a gift whose
+    DONATION_ID an earlier batch of this import already wrote: the file
+    gives that id twice (repeats within one batch are caught before, by data_sync_steps).
     """
     now = timezone.now()
     organization_id = context.organization.pk
+    written = set(
+        rows_in(
+            Donation.objects.filter(
+                account_list_id=context.account_list_id,
+                import_record_id=context.import_id,
+                donor_account__organization_id=organization_id,
+            ).values_list("remote_id", flat=True),
+            "remote_id__in",
+            {gift.donation_id for gift in gifts},
+        )
+    )
     numbers = {gift.account_number for gift in gifts}
     accounts = donor_accounts_by_number(context, numbers, "id", organization_id=organization_id)
     designations = _designation_accounts(context, {gift.designation for gift in gifts}, now=now)
     rows, failures = [], []
     for gift in gifts:
+        if gift.donation_id in written:
+            failures.append((gift.donation_id, repeated_gift_message(gift.donation_id)))
+            continue
         account_id = accounts.get((organization_id, gift.account_number))
         if account_id is None:
             failures.append(
@@ -145,6 +161,15 @@ def write_donations(context: DataSyncContext, gifts: list[DataSyncGift]) -> Step
     within = {"donor_account__organization_id": organization_id}
     outcome = upsert(context, Donation, rows, within=within, key="remote_id", now=now)
     return result_of(outcome, failures)
+
+
+def repeated_gift_message(donation_id: str, first_line: int | None = None) -> str:
+    """Why a [GIFTS] row whose DONATION_ID an earlier row of the file has (on `first_line`, when known) fails."""
+    where = f" (line {first_line:,})" if first_line is not None else ""
+    return (
+        f"gift {donation_id} has the DONATION_ID of an earlier gift of this file{where}, so it is not imported: "
+        "a DONATION_ID names one gift."
+    )
 
 
 def _designation_accounts(context: DataSyncContext, numbers: set[str], *, now) -> dict[str, uuid.UUID]:

@@ -381,3 +381,61 @@ def test_a_file_of_only_section_lines_is_refused_as_holding_no_rows(api, account
         "The TntDataSync file's [DONORS] and [GIFTS] sections hold no rows: there is nothing to import."
     )
     assert not Import.objects.exists()
+
+
+@pytest.mark.parametrize("batch_size", [100, 2])
+def test_a_donation_id_given_twice_in_one_file_fails_the_later_row(
+    batch_size, api, account_list, django_capture_on_commit_callbacks, settings
+):
+    settings.IMPORT_BATCH_SIZE = batch_size  # the repeat in the same batch, and in a later one
+    content = data_sync_file(
+        ['"1","Ann Lee","P","Lee","Ann"'],
+        [
+            '"1","Ann Lee","01/02/2020","10.00","G1","D1"',
+            '"1","Ann Lee","01/03/2020","20.00","G2","D1"',
+            '"1","Ann Lee","01/04/2020","30.00","G1","D1"',
+            '"1","Ann Lee","01/05/2020","40.00","G3","D1"',
+        ],
+    )
+    import_record = run_data_sync(api, account_list, django_capture_on_commit_callbacks, "dup.tntmpd", content)
+    donations = Donation.objects.filter(account_list=account_list)
+    assert sorted(donations.values_list("remote_id", "amount")) == [
+        ("G1", Decimal("10.00")),
+        ("G2", Decimal("20.00")),
+        ("G3", Decimal("40.00")),
+    ]
+    (failure,) = ImportFailure.objects.filter(import_record=import_record)
+    assert failure.line_number == 14
+    assert failure.message.startswith("[GIFTS] gift G1 has the DONATION_ID of an earlier gift of this file")
+    assert failure.fields == ["GIFTS", "G1", "Ann Lee"]
+    assert import_record.tnt_summary["donations"] == {"created": 3, "updated": 0, "skipped": 0, "failed": 1}
+
+
+def test_a_row_with_more_values_than_its_header_fails_and_the_others_import(
+    api, account_list, django_capture_on_commit_callbacks
+):
+    # An unquoted comma inside a value ("Lee, Ann") shifts every later cell: never import that silently.
+    content = data_sync_file(
+        ['"1","Ann Lee","P","Lee","Ann"', "2,Park, Bo,P,Park,Bo" + "," * 17 + ",bo@example.com"],
+        ['"1","Ann Lee","01/02/2020","10.00","G1","D1"', "1,Lee, Ann,01/03/2020,20.00,G2,D1,memo,gift,20.00,USD"],
+    )
+    import_record = run_data_sync(api, account_list, django_capture_on_commit_callbacks, "shift.tntmpd", content)
+    assert list(Contact.objects.filter(account_list=account_list).values_list("name", flat=True)) == ["Lee, Ann"]
+    assert list(Donation.objects.values_list("remote_id", flat=True)) == ["G1"]
+    failures = {f.line_number: f.message for f in ImportFailure.objects.filter(import_record=import_record)}
+    assert failures == {
+        9: "[DONORS] line 9 has 24 values but the header row names 23 columns: a value that holds a comma "
+        "must be in quotes. Correct the line and import the file again.",
+        14: "[GIFTS] line 14 has 11 values but the header row names 10 columns: a value that holds a comma "
+        "must be in quotes. Correct the line and import the file again.",
+    }
+
+
+def test_a_tab_delimited_file_with_cr_line_ends_imports(api, account_list, django_capture_on_commit_callbacks):
+    content = (
+        b"[ORGANIZATION]\rName=Org\r[DONORS]\rPEOPLE_ID\tACCT_NAME\tLAST_NAME_ORG\tFIRST_NAME\r1\tLee, Ann\tLee\tAnn\r"
+        b"[GIFTS]\rPEOPLE_ID\tDISPLAY_DATE\tAMOUNT\tDONATION_ID\r1\t1/2/2020\t1,250.00\tG1\r"
+    )
+    run_data_sync(api, account_list, django_capture_on_commit_callbacks, "tabs.tntmpd", content)
+    assert DonorAccount.objects.get(account_list=account_list).name == "Lee, Ann"
+    assert Donation.objects.get(account_list=account_list).amount == Decimal("1250.00")

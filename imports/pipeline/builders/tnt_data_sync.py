@@ -100,6 +100,7 @@ def parse_donor_account_key(key: str) -> tuple[str, str, str]:
 
 def build_donor(row: DataSyncRow, options: DataSyncOptions) -> tuple[ContactDraft, DonorAccountDraft]:
     """A [DONORS] row: the household (or organisation) and its donor account; RowError when it has no number."""
+    _check_width(row)
     fields = row.fields
     number = fields.get("PEOPLE_ID", "")
     if not number:
@@ -131,6 +132,16 @@ def build_donor(row: DataSyncRow, options: DataSyncOptions) -> tuple[ContactDraf
         country=address.country if address else "",
     )
     return draft, donor
+
+
+def _check_width(row: DataSyncRow) -> None:
+    """A row with values beyond its header's columns has its cells shifted: none of them can be trusted."""
+    if row.extra_cells:
+        raise RowError(
+            f"[{row.section}] line {row.line_number:,} has {row.header_width + row.extra_cells:,} values but the "
+            f"header row names {row.header_width:,} columns: a value that holds a comma must be in quotes. "
+            "Correct the line and import the file again."
+        )
 
 
 def _household(fields: dict[str, str]) -> list[PersonDraft]:
@@ -227,6 +238,7 @@ def _address(fields: dict[str, str]) -> AddressDraft | None:
 
 def build_gift(row: DataSyncRow, options: DataSyncOptions) -> DataSyncGift:
     """A [GIFTS] row; RowError (with the section and line) for a row that cannot be a donation."""
+    _check_width(row)
     fields = row.fields
     where = "[GIFTS]"  # the failure keeps the line
     donation_id = fields.get("DONATION_ID", "")

@@ -18,7 +18,8 @@ row::
 
 Donor systems differ in the details, so: section names and header names in
 any case, quoted or not; blank lines anywhere; CR, LF or CRLF; a byte-order
-mark or none, and the encodings of `encodings`; sections and columns this
+mark or none, and the encodings of `encodings`; a section's cells delimited by
+commas (the format's own), tabs, semicolons or pipes; sections and columns this
 reader does not know are skipped. Cells are stripped (blank cells are often
 written as a space).
 
@@ -60,6 +61,7 @@ SAMPLE_SIZE = 4
 DEFAULT_MAX_LINE_LENGTH = 1 << 20  # a donor row is a few hundred characters
 DEFAULT_MAX_COLUMNS = 1_000
 ENCODING_ATTEMPTS = 3
+_DELIMITERS = (",", "\t", ";", "|")  # the first wins a tie
 
 NOT_DATA_SYNC_MESSAGE = (
     "This is not a TntDataSync file: expected a donor file (.tntmpd or .tntdatasync) as a giving organisation's "
@@ -78,6 +80,10 @@ class DataSyncRow:
     line_number: int  # where the row starts in the file (1-based): the line of a failure
     fields: dict[str, str]  # header in upper case -> stripped cell; missing cells are ""
     cells: tuple[str, ...]  # as written, for the failures CSV
+    # Values beyond the header's last column (trailing empty cells do not count). A donor system that
+    # leaves a comma unquoted ("Lee, Ann") shifts every later cell: the builders fail such a row.
+    extra_cells: int = 0
+    header_width: int = 0
 
 
 @dataclass
@@ -148,7 +154,7 @@ def _analyze(stream: BinaryIO, encoding: str, *, max_line_length: int, max_colum
                 analysis.headers[section] = records.headers[section]
                 continue
             analysis.counts[section] = analysis.counts.get(section, 0) + 1
-            if section == DONORS and len(analysis.samples) < SAMPLE_SIZE:
+            if section == DONORS and len(analysis.samples) < SAMPLE_SIZE and not row.extra_cells:
                 analysis.samples.append(row)
     # A section line alone (an organisation with no gifts to report writes "[GIFTS]" and nothing under it)
     # is a section without rows, not a missing section.
@@ -215,6 +221,7 @@ class _Records:
         self._max_columns = max_columns
         self.headers: dict[str, list[str]] = {}
         self.opened: set[str] = set()
+        self._delimiters: dict[str, str] = {}  # section -> the delimiter its header row uses
         self._line = 0
 
     def __iter__(self) -> Iterator[tuple[str, int, str]]:
@@ -263,10 +270,12 @@ class _Records:
 
     def row(self, section: str, line_number: int, text: str) -> DataSyncRow | None:
         """The record as a row under its section's header; None for the header row itself."""
-        cells = next(csv.reader((text,), strict=False), [])
+        headers = self.headers.get(section)
+        if headers is None:
+            self._delimiters[section] = _delimiter_of(text)
+        cells = next(csv.reader((text,), delimiter=self._delimiters[section], strict=False), [])
         if len(cells) > self._max_columns:
             raise FileReadError(_too_many_cells_message(line_number, self._max_columns))
-        headers = self.headers.get(section)
         if headers is None:
             self.headers[section] = [cell.strip().strip('"').strip().upper() for cell in cells]
             return None
@@ -275,7 +284,23 @@ class _Records:
             return None
         fields = dict.fromkeys(headers, "")
         fields.update(zip(headers, values, strict=False))
-        return DataSyncRow(section, line_number, fields, tuple(cells))
+        width = len(values)
+        while width > len(headers) and not values[width - 1]:
+            width -= 1
+        return DataSyncRow(
+            section,
+            line_number,
+            fields,
+            tuple(cells),
+            extra_cells=max(0, width - len(headers)),
+            header_width=len(headers),
+        )
+
+
+def _delimiter_of(header: str) -> str:
+    """The delimiter that splits a section's header row into the most columns: TntDataSync writes commas,
+    but a donor system (or a spreadsheet that saved the file again) may use tabs, semicolons or pipes."""
+    return max(_DELIMITERS, key=lambda delimiter: len(next(csv.reader((header,), delimiter=delimiter), [])))
 
 
 # --------------------------------------------------------------------------- messages shown to the user

@@ -187,3 +187,22 @@ def test_an_empty_gifts_section_without_even_a_header_row_is_a_section_without_r
 
 def test_a_file_of_only_section_lines_has_its_sections_and_no_rows():
     assert analyze(b"[ORGANIZATION]\n[DONORS]\n[GIFTS]\n").counts == {DONORS: 0, GIFTS: 0}
+
+
+def test_a_row_with_values_beyond_its_header_says_how_many():
+    content = (
+        b"[DONORS]\nPEOPLE_ID,ACCT_NAME,LAST_NAME_ORG\n1,Lee, Ann,Lee\n2,Bo Park,Park,,,\n" + GIFTS_SECTION.encode()
+    )
+    shifted, padded = rows(content, DONORS)
+    assert (shifted.extra_cells, padded.extra_cells) == (1, 0)  # trailing empty cells are no values
+    assert [sample.fields["PEOPLE_ID"] for sample in analyze(content).samples] == ["2"]
+
+
+@pytest.mark.parametrize("delimiter", ["\t", ";", "|"])
+def test_a_section_delimited_by_tabs_semicolons_or_pipes_is_read(delimiter):
+    donors = f'[DONORS]\nPEOPLE_ID{delimiter}ACCT_NAME\n1{delimiter}"Lee, Ann"\n'
+    content = (donors + GIFTS_SECTION).encode()  # each section has its own delimiter
+    analysis = analyze(content)
+    assert analysis.headers[DONORS] == ["PEOPLE_ID", "ACCT_NAME"]
+    assert [d.fields for d in rows(content, DONORS)] == [{"PEOPLE_ID": "1", "ACCT_NAME": "Lee, Ann"}]
+    assert rows(content, GIFTS)[0].fields == {"PEOPLE_ID": "1", "DONATION_ID": "G1", "AMOUNT": "10"}
