@@ -1,6 +1,6 @@
 """The check of a TntConnect file's other tables (tasks, history, appeals, pledges, donors, gifts...).
 
-Each row is read and built as the import's step builds it (`tnt_steps.STEPS`), in one streaming
+Each row is read and built as the import's step drafts it (`tnt_steps.STEPS`), in one streaming
 pass, and counted per step: the rows it would read, skip (as the builder skips them) and fail, with
 the failing rows kept like the contacts' (`CheckFailure`). Whether a built row would create or
 update a record, and the failures only a write finds (a gift of an unknown donor), depend on the
@@ -40,7 +40,7 @@ def check_book(
         figures = tables[step.name]
         figures["rows"] += 1
         try:
-            step.build(row, lookups)
+            step.draft(row, lookups)
         except SkipRow:
             figures["skipped"] += 1
         except RowError as error:

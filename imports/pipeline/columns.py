@@ -9,7 +9,7 @@ is matched or stored. The writer and the samples call `fit_to_columns`, so
 every source (CSV, TntConnect, TntDataSync, Google) gets the same rule.
 
 Identifiers are never clipped: two ids cut to one prefix would be one
-contact. A builder refuses an id that does not fit instead.
+record. A TntConnect row whose id does not fit fails instead (`tnt_id_error`).
 """
 
 from __future__ import annotations
@@ -64,3 +64,25 @@ def _column_lengths(draft_type: type) -> dict[str, int]:
         if isinstance(field, models.CharField) and field.max_length
     }
     return {f.name: columns[f.name] for f in fields(draft_type) if f.name in columns and f.name not in _IDENTIFIERS}
+
+
+TNT_ID_LENGTH = Contact._meta.get_field("tnt_id").max_length  # as long as every imported record's (fundraising)
+
+
+def tnt_id_error(table: str, tnt_id: str, position: int, *, required: bool) -> str:
+    """Why a TntConnect row cannot keep its id as its record's TNT id ("" when it can).
+
+    The id is what finds the record again on a second import, so it is never
+    clipped; a row of a table stored by id (`required`) needs one.
+    """
+    if len(tnt_id) > TNT_ID_LENGTH:
+        return (
+            f"{table} {tnt_id[:TNT_ID_LENGTH]}... has an id longer than {TNT_ID_LENGTH} characters, "
+            "which no TntConnect export writes; it was not imported."
+        )
+    if required and not tnt_id:
+        return (
+            f"{table} row {position} has no id (its id attribute), so a second import could not find it "
+            "again; it was not imported."
+        )
+    return ""

@@ -18,6 +18,7 @@ from imports.pipeline.builders.google import GoogleImportOptions, build_google_c
 from imports.pipeline.builders.tnt import TntImportOptions, build_tnt_contact
 from imports.pipeline.builders.tnt_data_sync import DataSyncOptions, DataSyncOrganization, build_donor
 from imports.pipeline.builders.tnt_lookups import TntLookups
+from imports.pipeline.columns import tnt_id_error
 from imports.pipeline.readers.header_row import filled_width
 from imports.pipeline.readers.tabular import read_tabular
 from imports.pipeline.readers.tnt import TntContactRow, TntGroup, iter_tnt_contacts
@@ -119,7 +120,11 @@ def tnt_rows(import_record: Import, stream: BinaryIO) -> Iterator[BuiltRow]:
     # Group membership is a table of its own: the job resolves it per batch (imports/pipeline/tnt_references.py).
     options = tnt_options(import_record, group_members={})
     for row in iter_tnt_contacts(stream):
-        draft, error = build(lambda r: build_tnt_contact(r, options), row)
+        # A contact without an id is still matched by its name; one with an id too long to keep, not at all.
+        if error := tnt_id_error("Contact", row.tnt_id, row.position, required=False):
+            draft = None
+        else:
+            draft, error = build(lambda r: build_tnt_contact(r, options), row)
         cells = ["Contact", row.tnt_id, row.fields.get("FileAs", "")]
         yield BuiltRow(line_number=row.position, cells=cells, draft=draft, error=error)
 

@@ -44,6 +44,7 @@ from imports.pipeline.builders.tnt_book import (
 )
 from imports.pipeline.builders.tnt_tags import version_tuple
 from imports.pipeline.bulk_insert import ANALYZE_AFTER_BATCHES, refresh_planner_statistics
+from imports.pipeline.columns import tnt_id_error
 from imports.pipeline.readers.tnt import TntRow, iter_tnt_rows
 from imports.pipeline.tnt_referrals import build_referral, write_referrals
 from imports.pipeline.tnt_settings import write_settings
@@ -60,6 +61,14 @@ class Step:
     after: tuple[str, ...] = ()
     # The tables its batches look up by TntConnect id as they grow, whose planner statistics are kept fresh.
     looked_up: tuple[type[Model], ...] = ()
+    # Its records keep the row's id as their TNT id, which finds them again on a second import.
+    stored_by_id: bool = True
+
+    def draft(self, row: TntRow, lookups: TntLookups) -> Any:
+        """The row's draft; RowError when it cannot be imported, SkipRow when it is deliberately not."""
+        if self.stored_by_id and (error := tnt_id_error(row.table, row.tnt_id, row.position, required=True)):
+            raise RowError(error)
+        return self.build(row, lookups)
 
 
 def _link_step(name: str, table: str, *, parent: str, after: str) -> Step:
@@ -74,11 +83,11 @@ def _link_step(name: str, table: str, *, parent: str, after: str) -> Step:
     def write(context: book_writer.BookContext, drafts: list) -> book_writer.StepResult:
         return book_writer.write_task_contacts(context, drafts, tnt_table=parent)
 
-    return Step(name, (table,), build, write, after=(after,), looked_up=(Task, TaskContact))
+    return Step(name, (table,), build, write, after=(after,), looked_up=(Task, TaskContact), stored_by_id=False)
 
 
 STEPS: tuple[Step, ...] = (
-    Step("referrals", ("Contact",), build_referral, write_referrals),
+    Step("referrals", ("Contact",), build_referral, write_referrals, stored_by_id=False),
     Step("appeals", ("Appeal", "Campaign"), build_appeal, book_writer.write_appeals),
     Step("tasks", ("Task",), build_task, book_writer.write_tasks, after=("appeals",), looked_up=(Task,)),
     _link_step("task_contacts", "TaskContact", parent="Task", after="tasks"),
@@ -107,6 +116,7 @@ STEPS: tuple[Step, ...] = (
         gifts_writer.write_gift_splits,
         after=("donations",),
         looked_up=(Donation, Pledge),
+        stored_by_id=False,  # a split is applied to its gift's donation, idempotently without an id
     ),
 )
 STEPS_BY_NAME = {step.name: step for step in STEPS}
@@ -204,7 +214,7 @@ class BookSteps:
         drafts, failures, skipped = [], [], 0
         for row in rows:
             try:
-                drafts.append(step.build(row, self.lookups))
+                drafts.append(step.draft(row, self.lookups))
             except SkipRow:
                 skipped += 1
             except RowError as error:

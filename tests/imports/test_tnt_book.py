@@ -311,6 +311,57 @@ def test_a_row_that_cannot_be_imported_is_a_failure_with_its_table_and_id(
     assert import_record.tnt_summary["donations"] == {"created": 2, "updated": 0, "skipped": 0, "failed": 1}
 
 
+def test_amounts_are_kept_to_the_cent_and_one_too_large_to_keep_fails_alone(
+    api, account_list, django_capture_on_commit_callbacks
+):
+    # A base amount converted at an exchange rate has many decimals; it was unreadable, and the gift
+    # silently took its tendered amount. An amount beyond the columns failed the whole import (PostgreSQL).
+    content = (
+        fixture_text("tnt_export_gifts_multiple_same_day.xml")
+        .replace("<Amount>50</Amount>", "<Amount>50</Amount><BaseAmount>41.6666666666667</BaseAmount>", 1)
+        .replace("<Amount>25</Amount>", "<Amount>999999999999999</Amount>", 1)
+        .replace("<Amount>25</Amount>", "<Amount>25.125</Amount>", 1)
+        .replace("<PledgeAmount>0</PledgeAmount>", "<PledgeAmount>99999999999999</PledgeAmount>")
+        .replace(
+            "<PledgeFrequencyID>0</PledgeFrequencyID>", "<PledgeFrequencyID>1.000000000000000001</PledgeFrequencyID>"
+        )
+    )
+    import_record = run_content(api, account_list, django_capture_on_commit_callbacks, content)
+    (failure,) = import_record.failures.all()
+    assert failure.fields[:2] == ["Gift", "2"] and "999999999999999" in failure.message
+    amounts = dict(Donation.objects.values_list("tnt_id", "amount"))
+    assert amounts == {"1": Decimal("41.67"), "3": Decimal("25.12")}
+    assert Donation.objects.get(tnt_id="1").tendered_amount == Decimal("50.00")
+    contact = Contact.objects.get()
+    assert (contact.pledge_amount, contact.pledge_frequency) == (None, Decimal(1))
+    again = run_content(api, account_list, django_capture_on_commit_callbacks, content, override="true")
+    assert again.tnt_summary["donations"]["updated"] == 0
+
+
+def test_a_row_without_an_id_in_a_table_stored_by_id_fails_so_a_second_import_creates_nothing(
+    api, account_list, django_capture_on_commit_callbacks
+):
+    content = fixture_text("tnt_export.xml").replace('<row id="-1918558789">', "<row>")  # the Task row
+    first = run_content(api, account_list, django_capture_on_commit_callbacks, content)
+    (failure,) = first.failures.all()
+    assert failure.fields[:2] == ["Task", ""] and failure.line_number == 1
+    assert "has no id" in failure.message
+    second = run_content(api, account_list, django_capture_on_commit_callbacks, content)
+    assert second.failures.count() == 1
+    assert list(Task.objects.values_list("tnt_table", "tnt_id")) == [("History", "620575700")]
+
+
+def test_an_id_too_long_to_keep_fails_its_row_and_not_the_import(api, account_list, django_capture_on_commit_callbacks):
+    long_contact, long_task = "1" * 60, "-" + "9" * 60
+    content = fixture_text("tnt_export.xml").replace("1620699916", long_contact).replace("-1918558789", long_task)
+    import_record = run_content(api, account_list, django_capture_on_commit_callbacks, content)
+    failed = {tuple(f.fields[:2]): f.message for f in import_record.failures.all()}
+    assert set(failed) == {("Contact", long_contact), ("Task", long_task)}
+    assert all("longer than 40 characters" in message for message in failed.values())
+    assert list(Contact.objects.values_list("name", flat=True)) == ["Doe, Bob and Dawn"]
+    assert list(Task.objects.values_list("tnt_table", flat=True)) == ["History"]
+
+
 def test_tables_nobody_imports_are_skipped_without_error(api, account_list, django_capture_on_commit_callbacks):
     content = fixture_text("tnt_export.xml").replace(
         "</Tables>",

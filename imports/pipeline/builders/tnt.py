@@ -45,6 +45,8 @@ MPD_PHASES = FIELDS_BY_KEY["status"].tnt_codes()  # MPDPhaseID -> status
 LIKELY_TO_GIVE = FIELDS_BY_KEY["likely_to_give"].tnt_codes()  # LikelyToGiveID -> likely to give
 _NEWSLETTER = FIELDS_BY_KEY["newsletter"]
 NEWSLETTER_MEDIA = _NEWSLETTER.tnt_codes()  # NewsletterMediaPref -> newsletter
+# Contact.pledge_frequency holds 20 digits, 14 after the point.
+FREQUENCY_LIMIT, FREQUENCY_PLACES = Decimal("1e6"), Decimal("1e-14")
 NO_NEWSLETTER, BOTH_NEWSLETTERS = _NEWSLETTER.constant("None").id, _NEWSLETTER.constant("Both").id
 
 
@@ -108,14 +110,15 @@ def _envelope_greeting(fields: Fields) -> str:
 
 def _pledge_amount(text: str) -> Decimal | None:
     """A positive amount, or None: 0 is how TntConnect writes "no commitment"."""
-    amount = decimal(text.replace(",", "").lstrip("$"))
-    return amount if amount is not None and amount > 0 else None
+    return positive_amount(text.lstrip("$"))
 
 
 def _pledge_frequency(text: str) -> Decimal | None:
-    """Months between gifts; negative ids count days (weekly...) and are ignored."""
+    """Months between gifts, as the column keeps them; negative ids count days (weekly...) and are ignored."""
     frequency = decimal(text)
-    return frequency if frequency is not None and frequency > 0 else None
+    if frequency is None or not 0 < frequency < FREQUENCY_LIMIT:
+        return None
+    return frequency.quantize(FREQUENCY_PLACES)
 
 
 def _newsletter(fields: Fields) -> str:

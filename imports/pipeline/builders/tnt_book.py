@@ -19,7 +19,7 @@ from decimal import Decimal
 from imports.pipeline.builders.drafts import DonorAccountDraft, RowError
 from imports.pipeline.builders.tnt_lookups import TntLookups
 from imports.pipeline.builders.tnt_tags import normalize_tag
-from imports.pipeline.builders.tnt_values import Fields, boolean, decimal, integer, iso_date, positive_amount
+from imports.pipeline.builders.tnt_values import Fields, boolean, integer, iso_date, money, positive_amount
 from imports.pipeline.readers.tnt import TntRow
 
 __all__ = [
@@ -182,7 +182,7 @@ class PledgeDraft:
 def build_pledge(row: TntRow, lookups: TntLookups) -> PledgeDraft:
     """A Promise row."""
     fields = Fields(row.fields)
-    amount = _required(_amount(fields["Amount"]), row, f"has no readable amount ({fields['Amount']!r})")
+    amount = _required(money(fields["Amount"]), row, f"has no readable amount ({fields['Amount']!r})")
     contact = _required(_reference(fields["ContactID"]), row, "names no contact")
     return PledgeDraft(
         tnt_id=row.tnt_id,
@@ -248,11 +248,12 @@ class DonationDraft:
 def build_donation(row: TntRow, lookups: TntLookups) -> DonationDraft:
     """A Gift row; its currency is the base currency, its tendered one what the donor gave in."""
     fields = Fields(row.fields)
-    tendered = _required(_amount(fields["Amount"]), row, f"has no readable amount ({fields['Amount']!r})")
+    tendered = _required(money(fields["Amount"]), row, f"has no readable amount ({fields['Amount']!r})")
     gift_date = _required(iso_date(fields["GiftDate"]), row, f"has no readable date ({fields['GiftDate']!r})")
     tendered_currency = lookups.currency(fields["CurrencyID"], lookups.base_currency)
     currency = lookups.currency(fields["BaseCurrencyID"], tendered_currency)
-    amount = _amount(fields["BaseAmount"]) if fields["BaseAmount"] else tendered
+    base = fields["BaseAmount"]  # in the base currency; without it the gift was given in that currency
+    amount = _required(money(base), row, f"has no readable base amount ({base!r})") if base else tendered
     appeal = _reference(fields["AppealID"])
     appeal_amount = positive_amount(fields["AppealAmount"])
     return DonationDraft(
@@ -260,7 +261,7 @@ def build_donation(row: TntRow, lookups: TntLookups) -> DonationDraft:
         contact_tnt_id=_reference(fields["ContactID"]),
         donor_tnt_id=_reference(fields["DonorID"]),
         organization_tnt_id=_reference(fields["OrganizationID"]),
-        amount=amount if amount is not None else tendered,
+        amount=amount,
         currency=currency,
         tendered_amount=tendered,
         tendered_currency=tendered_currency,
@@ -284,7 +285,7 @@ class GiftSplitDraft:
 def build_gift_split(row: TntRow, lookups: TntLookups) -> GiftSplitDraft:
     """A GiftSplit row (3.2): the part of a gift that went to one campaign."""
     fields = Fields(row.fields)
-    amount = _amount(fields.first("BaseAmount", "Amount"))
+    amount = money(fields.first("BaseAmount", "Amount"))
     gift = _reference(fields["GiftID"])
     if amount is None or not gift:
         raise RowError(f"GiftSplit {row.tnt_id} has no readable gift or amount.")
@@ -328,10 +329,6 @@ def _reference(text: str) -> str:
     """A TntConnect row id naming another row; "0" and blank name none."""
     text = text.strip()
     return "" if text in ("", "0") else text
-
-
-def _amount(text: str) -> Decimal | None:
-    return decimal(text.replace(",", ""))
 
 
 def _datetime(text: str, *, time_of: str = "") -> datetime | None:

@@ -13,7 +13,12 @@ NO_DATE = "1899-12-30"  # TntConnect's zero date: no date
 _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 # Bounded so that a hostile "1e999999" or a million digits cannot cost much.
 _INTEGER = re.compile(r"[+-]?\d{1,18}")
-_DECIMAL = re.compile(r"[+-]?\d{1,15}(?:\.\d{1,10})?")
+# Decimals are not bounded as tightly: an amount converted at an exchange rate is written as
+# "41.6666666666667", and it is an amount to the cent.
+_DECIMAL = re.compile(r"[+-]?\d{1,15}(?:\.\d{1,30})?")
+# What the amount columns hold (14 digits, 2 after the point), as parse_amount keeps a CSV's amounts.
+CENT = Decimal("0.01")
+MONEY_LIMIT = Decimal("1e12")
 
 
 class Fields:
@@ -62,8 +67,17 @@ def iso_date(text: str) -> date | None:
         return None
 
 
-def positive_amount(text: str) -> Decimal | None:
+def money(text: str) -> Decimal | None:
+    """An amount such as "1,250.50" to the cent; None when unreadable or beyond what an amount column holds."""
     amount = decimal(text.replace(",", ""))
+    if amount is None:
+        return None
+    amount = amount.quantize(CENT)
+    return amount if abs(amount) < MONEY_LIMIT else None
+
+
+def positive_amount(text: str) -> Decimal | None:
+    amount = money(text)
     return amount if amount is not None and amount > 0 else None
 
 
