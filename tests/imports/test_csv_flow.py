@@ -391,3 +391,18 @@ def test_a_new_mailing_address_becomes_primary_only_with_override(override, api,
     (contact,) = contacts_of(api, account_list)
     addresses = {a["street"]: a["primary_mailing_address"] for a in contact["attributes"]["addresses"]}
     assert addresses == {"1 Old Road": not override, "2 New Street": override}
+
+
+def test_a_row_with_more_values_than_the_header_fails_and_the_others_import(member, account_list):
+    # An unquoted comma inside a value shifts the cells after it: "Lee, Ann" would be a contact "Lee" in "Ann".
+    content = b"Full Name,City\nBo Park,Paris\nLee, Ann,Lyon\nEve Ray,Nice,,\n"
+    mappings = {"full_name": "full_name", "city": "city"}
+    final = make_import(account_list=account_list, user=member.user, content=content, mappings=mappings)
+    assert (final.rows_created, final.rows_failed) == (2, 1)
+    assert sorted(Contact.objects.values_list("name", flat=True)) == ["Park, Bo", "Ray, Eve"]
+    (failure,) = ImportFailure.objects.filter(import_record=final)
+    assert failure.line_number == 3
+    assert failure.message == (
+        "This row has 3 values but the header row names 2 columns: a value that holds a comma (the file's "
+        "delimiter) must be in quotes. Correct the row and import it again."
+    )

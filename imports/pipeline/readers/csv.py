@@ -27,7 +27,7 @@ from imports.pipeline.readers.encodings import (
     guess_legacy_encoding,
     looks_binary,
 )
-from imports.pipeline.readers.header_row import find_table
+from imports.pipeline.readers.header_row import Record, find_table
 from imports.pipeline.readers.rows import DEFAULT_LIMITS, ReadLimits, TabularAnalysis, TabularRow, summarize_rows
 from imports.pipeline.readers.streams import ReplayedStream, open_text, read_head, rewound
 
@@ -109,7 +109,7 @@ class CsvReader:
         )
         self._parser = csv.reader(iter(self._lines), **self._dialect)
         self._table = find_table(
-            self._read_records(),
+            _without_excel_separator_line(self._read_records()),
             empty_message="The file is empty: it has no header row. "
             "Upload a CSV file whose first line names the columns.",
         )
@@ -186,6 +186,17 @@ class CsvReader:
             f"Line {line:,} is longer than {len(chunk):,} characters, the most this service reads in one line. "
             "Check that the file is a CSV export with one contact per line and upload it again."
         )
+
+
+def _without_excel_separator_line(records: Iterator[Record]) -> Iterator[Record]:
+    """The records without Excel's "sep=;" first line: it names the delimiter (see `dialect`), it is no row.
+
+    Split by the delimiter it names, the line is the two cells "sep=" and "".
+    """
+    first = next(records, None)
+    if first is not None and not (first[0] == 1 and [cell.lower() for cell in first[2]] == ["sep=", ""]):
+        yield first
+    yield from records
 
 
 def _analyze_pass(stream: BinaryIO, csv_format: CsvFormat, limits: ReadLimits) -> TabularAnalysis:

@@ -63,7 +63,7 @@ def header_index(rows: list[list[str]]) -> int | None:
 
     `rows` are the first non-empty rows (stripped), as many as
     `PREAMBLE_ROWS + _AGREEING_ROWS` when the table has them. A candidate
-    must name most of its cells (a title padded with empty cells, as a
+    must name most of the columns in use (a title padded with empty cells, as a
     spreadsheet saves it, does not), and at least half the rows after it must
     hold no value beyond its last cell. The last row stands alone (a header with
     no rows after it to judge by).
@@ -71,11 +71,14 @@ def header_index(rows: list[list[str]]) -> int | None:
     widths = [filled_width(cells) for cells in rows]
     for index in range(min(PREAMBLE_ROWS, len(rows))):
         cells = rows[index]
-        if 2 * sum(1 for cell in cells if cell) < len(cells):
-            continue
         following = widths[index + 1 : index + 1 + _AGREEING_ROWS]
-        fitting = sum(1 for width in following if width <= len(cells))
-        if fitting >= _AGREEMENT * len(following):
+        fitting = [width for width in following if width <= len(cells)]
+        # Most of the columns in use must be named: the candidate's own and those the rows under it fill.
+        # Trailing cells empty on every line (a spreadsheet saving more columns than the table) do not count.
+        in_use = max([widths[index], *fitting])
+        if 2 * sum(1 for cell in cells if cell) < in_use:
+            continue
+        if len(fitting) >= _AGREEMENT * len(following):
             return index
     return None
 

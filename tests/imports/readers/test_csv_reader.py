@@ -666,3 +666,49 @@ def test_analysis_streams_a_large_file_in_bounded_memory(tmp_path):
     assert analysis.constants["status"] == [f"Status {i}" for i in range(5)]
     assert len(analysis.constants["amount"]) == 100
     assert peak < bound
+
+
+def test_a_semicolon_file_whose_quoted_cells_hold_commas_is_read_with_semicolons():
+    # With commas the first line would have to be skipped as a preamble: a delimiter that makes the
+    # first line the header is the file's.
+    data = b'First Name;Last Name;Notes\n"Ann";"Lee";"a, b, c"\n"Bo";"Park";"d, e"\n'
+
+    analysis = analyze(data)
+
+    assert format_of(analysis).delimiter == ";"
+    assert list(analysis.headers) == ["first_name", "last_name", "notes"]
+    assert analysis.samples[0].values == {"first_name": "Ann", "last_name": "Lee", "notes": "a, b, c"}
+
+
+def test_a_one_row_semicolon_file_with_commas_in_its_values_is_read_with_semicolons():
+    analysis = analyze(b"Name;Notes\nLee, Ann;x, y, z\n")
+
+    assert format_of(analysis).delimiter == ";"
+    assert analysis.samples[0].values == {"name": "Lee, Ann", "notes": "x, y, z"}
+
+
+@pytest.mark.parametrize(("directive", "delimiter"), [("sep=;", ";"), ("sep=,", ","), ("SEP=\t", "\t")])
+def test_excels_sep_line_gives_the_delimiter_and_is_no_row(directive, delimiter):
+    text = f"{directive}\r\nName{delimiter}City\r\nBob{delimiter}Paris\r\n"
+
+    analysis = analyze(text.encode())
+
+    assert format_of(analysis).delimiter == delimiter
+    assert list(analysis.headers) == ["name", "city"]
+    assert analysis.file_format["header_line"] == 2
+    assert [(row.line_number, row.values["name"]) for row in read_rows(text.encode())] == [(3, "Bob")]
+
+
+def test_a_header_followed_by_empty_trailing_columns_is_the_header():
+    # Spreadsheets save the used range: every line, the header too, ends in empty cells.
+    analysis = analyze(b"First Name,Last Name,,,\nAnn,Lee,,,\nBo,Park,,,\n")
+
+    assert analysis.file_format["header_line"] == 1
+    assert list(analysis.headers) == ["first_name", "last_name", "column_3", "column_4", "column_5"]
+    assert analysis.row_count == 2
+
+
+def test_a_title_padded_to_the_width_of_the_table_is_still_no_header():
+    analysis = analyze(b"Contacts report,,,\nName,Email,City,\nBob,bob@example.com,Paris,\n")
+
+    assert analysis.file_format["header_line"] == 2
