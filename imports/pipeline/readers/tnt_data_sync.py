@@ -292,7 +292,10 @@ class _Records:
         if not any(values):
             return None
         fields = dict.fromkeys(headers, "")
-        fields.update(zip(headers, values, strict=False))
+        if len(fields) == len(headers):
+            fields.update(zip(headers, values, strict=False))
+        else:  # a column named twice: its first value, which a blank cell of the other does not hide
+            fields.update(reversed([(name, value) for name, value in zip(headers, values, strict=False) if value]))
         width = len(values)
         while width > len(headers) and not values[width - 1]:
             width -= 1

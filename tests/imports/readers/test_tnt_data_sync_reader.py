@@ -224,3 +224,11 @@ def test_a_large_file_that_opens_no_section_is_refused_without_reading_it_all():
     assert str(refused.value).startswith("This is not a TntDataSync file: expected")
     assert str(refused.value).endswith("its first 200 lines open no [ORGANIZATION], [DONORS] or [GIFTS] section.")
     assert stream.tell() < 1_000_000  # of 9.6 MB
+
+
+def test_a_column_named_twice_gives_its_first_value_a_blank_cell_does_not_hide_it():
+    content = b"[DONORS]\nPEOPLE_ID,PHONE,EMAIL,PHONE,EMAIL\n1,555-1234,,555-9999,ann@example.com\n" + (
+        GIFTS_SECTION.encode()
+    )
+    (donor,) = rows(content, DONORS)
+    assert donor.fields == {"PEOPLE_ID": "1", "PHONE": "555-1234", "EMAIL": "ann@example.com"}
