@@ -338,6 +338,31 @@ def test_amounts_are_kept_to_the_cent_and_one_too_large_to_keep_fails_alone(
     assert again.tnt_summary["donations"]["updated"] == 0
 
 
+def test_row_ids_are_read_without_the_spacing_around_them_as_the_fields_naming_them_are(
+    api, account_list, django_capture_on_commit_callbacks
+):
+    content = fixture_text("tnt_export.xml").replace('<row id="1620699916">', '<row id=" 1620699916\n">')
+    import_record = run_content(api, account_list, django_capture_on_commit_callbacks, content)
+    assert import_record.tnt_summary["task_contacts"]["created"] == 1
+    smith = Contact.objects.get(tnt_id="1620699916")
+    assert list(smith.tasks.values_list("tnt_id", flat=True)) == ["-1918558789"]
+
+
+def test_a_task_time_written_alone_and_a_date_with_its_offset_keep_their_time(
+    api, account_list, django_capture_on_commit_callbacks
+):
+    content = (
+        fixture_text("tnt_export.xml")
+        .replace("<TaskTime>1899-12-30 16:30:00</TaskTime>", "<TaskTime>16:30:00</TaskTime>")
+        .replace(
+            "<HistoryDate>2004-08-26 19:00:00</HistoryDate>", "<HistoryDate>2004-08-26T19:00:00+02:00</HistoryDate>"
+        )
+    )
+    run_content(api, account_list, django_capture_on_commit_callbacks, content)
+    assert Task.objects.get(tnt_table="Task").start_at == at("2006-09-09 16:30:00")
+    assert Task.objects.get(tnt_table="History").start_at == at("2004-08-26 17:00:00")
+
+
 def test_a_row_without_an_id_in_a_table_stored_by_id_fails_so_a_second_import_creates_nothing(
     api, account_list, django_capture_on_commit_callbacks
 ):

@@ -332,7 +332,11 @@ def _reference(text: str) -> str:
 
 
 def _datetime(text: str, *, time_of: str = "") -> datetime | None:
-    """TntConnect's "2006-09-09" or "2004-08-26 19:00:00" (local time, kept as UTC); its zero date is none."""
+    """TntConnect's "2006-09-09" or "2004-08-26 19:00:00" (local time, kept as UTC); its zero date is none.
+
+    `time_of` is a TaskTime: a time on TntConnect's zero date ("1899-12-30 16:30:00") or a time
+    alone ("16:30"). A time that states its offset is converted to UTC.
+    """
     text = text.strip()
     try:
         parsed = datetime.fromisoformat(text) if text else None
@@ -341,12 +345,20 @@ def _datetime(text: str, *, time_of: str = "") -> datetime | None:
     if parsed is None or parsed.date() == NO_DATE:
         return None
     if time_of:
-        try:
-            clock = datetime.fromisoformat(time_of.strip()).time()
-        except ValueError:
-            clock = time()
-        parsed = datetime.combine(parsed.date(), clock)
-    return parsed.replace(tzinfo=UTC)
+        parsed = datetime.combine(parsed.date(), _clock(time_of.strip()))
+    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+
+
+def _clock(text: str) -> time:
+    """The time of day of a date and time, or of a time alone; midnight when it is neither."""
+    try:
+        return datetime.fromisoformat(text).timetz()
+    except ValueError:
+        pass
+    try:
+        return time.fromisoformat(text)
+    except ValueError:
+        return time()
 
 
 def _unique_tags(names) -> list[str]:

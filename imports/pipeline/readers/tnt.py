@@ -379,7 +379,7 @@ class _RowCollector:
             parser = self.parser
             self.row_elements = self.row_depth = 0
             if self.in_tables and tag == "row" and self.table in self.tables:
-                self.fields, self.row_id = {}, attributes.get("id", "")
+                self.fields, self.row_id = {}, attributes.get("id", "").strip()  # as the fields naming it are read
                 self.pieces = []
                 parser.CharacterDataHandler = self.pieces.append  # a Python call per text would cost more
                 parser.StartElementHandler, parser.EndElementHandler = self._field_start, self._field_end
