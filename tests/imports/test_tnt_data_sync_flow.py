@@ -439,3 +439,26 @@ def test_a_tab_delimited_file_with_cr_line_ends_imports(api, account_list, djang
     run_data_sync(api, account_list, django_capture_on_commit_callbacks, "tabs.tntmpd", content)
     assert DonorAccount.objects.get(account_list=account_list).name == "Lee, Ann"
     assert Donation.objects.get(account_list=account_list).amount == Decimal("1250.00")
+
+
+def test_headers_with_spaces_import_like_the_format_names(api, account_list, django_capture_on_commit_callbacks):
+    content = (
+        b'[ORGANIZATION]\nName=Org\n[DONORS]\n"People ID","Acct Name","Last Name Org","First Name"\n'
+        b"1,The Lees,Lee,Ann\n[GIFTS]\nPeople ID,Display Date,Amount,Donation ID\n1,1/2/2020,10.00,G1\n"
+    )
+    run_data_sync(api, account_list, django_capture_on_commit_callbacks, "spaced.tntmpd", content)
+    assert Contact.objects.get(account_list=account_list).name == "Lee, Ann"
+    assert Donation.objects.get(account_list=account_list).remote_id == "G1"
+
+
+def test_a_large_contacts_csv_sent_as_a_donor_file_is_refused_and_nothing_is_stored(api, account_list, settings):
+    stored_before = _stored_files(settings)
+    content = b"First Name,Last Name,Email\n" + b"Ann,Lee,ann@example.com\n" * 100_000
+    response = post_data_sync(api, account_list, "contacts.tntmpd", content)
+    assert response.status_code == 400
+    assert (
+        "its first 200 lines open no [ORGANIZATION], [DONORS] or [GIFTS] section"
+        in (response.json()["errors"][0]["detail"])
+    )
+    assert not Import.objects.exists()
+    assert _stored_files(settings) == stored_before

@@ -61,6 +61,12 @@ SAMPLE_SIZE = 4
 DEFAULT_MAX_LINE_LENGTH = 1 << 20  # a donor row is a few hundred characters
 DEFAULT_MAX_COLUMNS = 1_000
 ENCODING_ATTEMPTS = 3
+# A donor file opens a section on its first lines: a file that has opened none by then (a contacts CSV or
+# a report sent to the wrong place) is refused without reading the rest of it.
+MAX_LINES_BEFORE_A_SECTION = 200
+_NO_SECTION_SO_FAR = (
+    f"; its first {MAX_LINES_BEFORE_A_SECTION} lines open no [ORGANIZATION], [DONORS] or [GIFTS] section"
+)
 _DELIMITERS = (",", "\t", ";", "|")  # the first wins a tie
 
 NOT_DATA_SYNC_MESSAGE = (
@@ -71,6 +77,7 @@ NOT_DATA_SYNC_MESSAGE = (
 
 # "[DONORS]", "[donors]", "\"[DONORS]\"", "[\"DONORS\"]", with spaces or a spreadsheet's trailing commas.
 _SECTION = re.compile(r'^\s*"?\[\s*"?\s*([A-Za-z][A-Za-z0-9_ -]*?)\s*"?\s*\]"?\s*[,;\t]*\s*$')
+_NOT_NAME_CHARACTERS = re.compile(r"[^A-Z0-9]+")
 _KEY_VALUE = re.compile(r'^\s*"?([^="]+?)"?\s*=\s*(.*?)\s*$')
 
 
@@ -144,6 +151,8 @@ def _analyze(stream: BinaryIO, encoding: str, *, max_line_length: int, max_colum
     analysis = DataSyncAnalysis(encoding=encoding, organization={})
     records = _Records(stream, encoding, max_line_length=max_line_length, max_columns=max_columns)
     for section, line_number, text in records:
+        if not section and line_number > MAX_LINES_BEFORE_A_SECTION:
+            raise FileReadError(NOT_DATA_SYNC_MESSAGE.format(found=_NO_SECTION_SO_FAR))
         if section == ORGANIZATION:
             if found := _KEY_VALUE.match(text):
                 key = re.sub(r"\W", "", found.group(1)).upper()
@@ -277,13 +286,16 @@ class _Records:
         if len(cells) > self._max_columns:
             raise FileReadError(_too_many_cells_message(line_number, self._max_columns))
         if headers is None:
-            self.headers[section] = [cell.strip().strip('"').strip().upper() for cell in cells]
+            self.headers[section] = [_header_name(cell) for cell in cells]
             return None
         values = [cell.strip() for cell in cells]
         if not any(values):
             return None
         fields = dict.fromkeys(headers, "")
-        fields.update(zip(headers, values, strict=False))
+        if len(fields) == len(headers):
+            fields.update(zip(headers, values, strict=False))
+        else:  # a column named twice: its first value, which a blank cell of the other does not hide
+            fields.update(reversed([(name, value) for name, value in zip(headers, values, strict=False) if value]))
         width = len(values)
         while width > len(headers) and not values[width - 1]:
             width -= 1
@@ -295,6 +307,12 @@ class _Records:
             extra_cells=max(0, width - len(headers)),
             header_width=len(headers),
         )
+
+
+def _header_name(cell: str) -> str:
+    """A header as the format names it: upper case, each run of spaces, dashes or other signs one "_"
+    ("People ID", "people-id" and "PEOPLE_ID" are one column)."""
+    return _NOT_NAME_CHARACTERS.sub("_", cell.upper()).strip("_")
 
 
 def _delimiter_of(header: str) -> str:

@@ -206,3 +206,29 @@ def test_a_section_delimited_by_tabs_semicolons_or_pipes_is_read(delimiter):
     assert analysis.headers[DONORS] == ["PEOPLE_ID", "ACCT_NAME"]
     assert [d.fields for d in rows(content, DONORS)] == [{"PEOPLE_ID": "1", "ACCT_NAME": "Lee, Ann"}]
     assert rows(content, GIFTS)[0].fields == {"PEOPLE_ID": "1", "DONATION_ID": "G1", "AMOUNT": "10"}
+
+
+def test_header_names_written_with_spaces_or_dashes_are_the_format_names():
+    content = (
+        b'[DONORS]\n"People ID","Acct Name","first-name"," LAST_NAME_ORG "\n1,The Lees,Ann,Lee\n'
+        + GIFTS_SECTION.encode()
+    )
+    (donor,) = rows(content, DONORS)
+    assert donor.fields == {"PEOPLE_ID": "1", "ACCT_NAME": "The Lees", "FIRST_NAME": "Ann", "LAST_NAME_ORG": "Lee"}
+
+
+def test_a_large_file_that_opens_no_section_is_refused_without_reading_it_all():
+    stream = io.BytesIO(b"First Name,Last Name,Email\n" + b"Ann,Lee,ann@example.com\n" * 400_000)
+    with pytest.raises(FileReadError) as refused:
+        analyze_data_sync(stream)
+    assert str(refused.value).startswith("This is not a TntDataSync file: expected")
+    assert str(refused.value).endswith("its first 200 lines open no [ORGANIZATION], [DONORS] or [GIFTS] section.")
+    assert stream.tell() < 1_000_000  # of 9.6 MB
+
+
+def test_a_column_named_twice_gives_its_first_value_a_blank_cell_does_not_hide_it():
+    content = b"[DONORS]\nPEOPLE_ID,PHONE,EMAIL,PHONE,EMAIL\n1,555-1234,,555-9999,ann@example.com\n" + (
+        GIFTS_SECTION.encode()
+    )
+    (donor,) = rows(content, DONORS)
+    assert donor.fields == {"PEOPLE_ID": "1", "PHONE": "555-1234", "EMAIL": "ann@example.com"}
