@@ -173,6 +173,27 @@ def test_values_longer_than_their_columns_are_clipped_and_the_export_imports(
     assert {a.city for a in smith.addresses.all()} >= {"C" * 255}
 
 
+@pytest.mark.parametrize(
+    "encoding, declaration",
+    [("utf-16", "UTF-16"), ("utf-16-be", "UTF-16BE"), ("utf-16-le", ""), ("utf-32", "UTF-32")],
+    ids=["utf-16-with-bom", "utf-16-be-without-bom", "utf-16-le-undeclared", "utf-32-with-bom"],
+)
+def test_an_export_saved_again_as_utf_16_or_32_imports_with_its_forbidden_characters_stripped(
+    encoding, declaration, api, account_list, django_capture_on_commit_callbacks
+):
+    # Notepad's "Unicode" is UTF-16; real exports hold NUL and other controls XML forbids.
+    text = (FIXTURES / "tnt" / "tnt_export.xml").read_text(encoding="utf-8")
+    text = text.replace("Smith, John and Jane", "Sm\u00efth, J\u00f6hn\x00 and \u674e\x0c&#0;")
+    if declaration:
+        text = f'<?xml version="1.0" encoding="{declaration}"?>\r\n{text}'
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post_tnt(api, account_list, "export.xml", content=text.encode(encoding))
+    assert response.status_code == 201, response.content
+    import_record = Import.objects.get()
+    assert (import_record.status, import_record.rows_created) == (Import.Status.COMPLETE, 2), import_record.error
+    assert Contact.objects.get(tnt_id="1620699916").name == "Sm\u00efth, J\u00f6hn and \u674e"
+
+
 BILLION_LAUGHS = b"""<?xml version="1.0"?>
 <!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
 <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>
