@@ -19,7 +19,6 @@ from imports.pipeline.builders.tnt import TntImportOptions, build_tnt_contact
 from imports.pipeline.builders.tnt_data_sync import DataSyncOptions, DataSyncOrganization, build_donor
 from imports.pipeline.builders.tnt_lookups import TntLookups
 from imports.pipeline.columns import tnt_id_error
-from imports.pipeline.readers.header_row import filled_width
 from imports.pipeline.readers.tabular import read_tabular
 from imports.pipeline.readers.tnt import TntContactRow, TntGroup, iter_tnt_contacts
 from imports.pipeline.readers.tnt_data_sync import DONORS, DataSyncRow, iter_section
@@ -91,13 +90,10 @@ def csv_rows(import_record: Import, stream: BinaryIO) -> Iterator[BuiltRow]:
     # The CSV flow reads CSV, Excel and vCard files: read_tabular dispatches on file_format["kind"]
     # ("csv", "xlsx", "vcard"; a format stored without a kind is CSV).
     builder = csv_builder(import_record)
-    delimiter = (
-        import_record.file_format.get("delimiter") if import_record.file_format.get("kind", "csv") == "csv" else None
-    )
+    delimiter = import_record.file_format.get("delimiter", ",")
     for row in read_tabular(stream, import_record.file_format, limits=csv_limits()):
-        width = filled_width(row.cells) if delimiter else 0
-        if width > len(row.values):
-            draft, error = None, _shifted_row_message(len(row.values), width, delimiter)
+        if row.values_beyond_header:
+            draft, error = None, _shifted_row_message(len(row.values), row.values_beyond_header, delimiter)
         else:
             draft, error = build(builder.build, row.values)
         yield BuiltRow(line_number=row.line_number, cells=list(row.cells), draft=draft, error=error)
@@ -106,11 +102,10 @@ def csv_rows(import_record: Import, stream: BinaryIO) -> Iterator[BuiltRow]:
 _DELIMITER_NAMES = {",": "a comma", ";": "a semicolon", "\t": "a tab", "|": "a pipe"}
 
 
-def _shifted_row_message(columns: int, values: int, delimiter: str) -> str:
-    """A CSV row with values beyond the header's last column: an unquoted delimiter inside a value shifted
-    the cells after it, so none of them can be trusted (a spreadsheet has no such rows: only CSV is checked)."""
+def _shifted_row_message(columns: int, beyond: int, delimiter: str) -> str:
+    """Why a CSV row with values beyond the header's last column fails (see TabularRow.values_beyond_header)."""
     return (
-        f"This row has {values:,} values but the header row names {columns:,} columns: a value that holds "
+        f"This row has {columns + beyond:,} values but the header row names {columns:,} columns: a value that holds "
         f"{_DELIMITER_NAMES.get(delimiter, repr(delimiter))} (the file's delimiter) must be in quotes. "
         "Correct the row and import it again."
     )

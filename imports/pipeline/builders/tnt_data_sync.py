@@ -275,12 +275,13 @@ def build_gift(row: DataSyncRow, options: DataSyncOptions) -> DataSyncGift:
 
 
 def gift_date_of(text: str) -> date | None:
-    """DISPLAY_DATE is month/day/year ("08/01/2014"; a two-digit year is this century's); year-first dates
+    """DISPLAY_DATE is month/day/year ("08/01/2014"; "12/31/99" is 1999); year-first dates
     ("2014-08-01", "2014/08/01") are read too, and so is either with a time after it."""
     text = text.strip()
     if found := _SLASHED_DATE.match(text):
         month, day, year = (int(part) for part in found.groups())
-        year += 2000 if len(found.group(3)) == 2 else 0
+        if len(found.group(3)) == 2:  # the latest such year not after this one: a gift is never in the future
+            year += 2000 if 2000 + year <= date.today().year else 1900
     elif found := _ISO_DATE.match(text):
         year, month, day = (int(part) for part in found.groups())
     else:

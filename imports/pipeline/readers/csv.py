@@ -113,6 +113,7 @@ class CsvReader:
             empty_message="The file is empty: it has no header row. "
             "Upload a CSV file whose first line names the columns.",
         )
+        self._table.count_values_beyond_header = True
         self.header_line_number, self.headers = self._table.header_line_number, self._table.headers
 
     def __iter__(self) -> Iterator[TabularRow]:

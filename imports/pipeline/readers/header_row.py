@@ -104,16 +104,21 @@ class Table:
     header_line_number: int
     headers: dict[str, str]  # header key -> header as written, in file order
     records: Iterator[Record]  # the records after the header row, not read yet
+    count_values_beyond_header: bool = False  # CSV: see TabularRow.values_beyond_header
 
     def rows(self) -> Iterator[TabularRow]:
         """The records as rows: stripped cells under the header keys, a short row padded with ""."""
         keys = tuple(self.headers)
         width = len(keys)
         padding = [""] * width
+        counting = self.count_values_beyond_header
         for line_number, cells, stripped in self.records:
+            beyond = 0
             if len(stripped) < width:
                 stripped += padding[len(stripped) :]
-            yield TabularRow(line_number, dict(zip(keys, stripped, strict=False)), tuple(cells))
+            elif counting and len(stripped) > width:
+                beyond = max(0, filled_width(stripped) - width)
+            yield TabularRow(line_number, dict(zip(keys, stripped, strict=False)), tuple(cells), beyond)
 
 
 def find_table(records: Iterator[Record], *, empty_message: str, error: type[FileReadError] = FileReadError) -> Table:

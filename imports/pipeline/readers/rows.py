@@ -76,6 +76,10 @@ class TabularRow:
     line_number: int  # 1-based line of the file where the record starts
     values: dict[str, str]  # header key -> stripped cell ("" for a missing cell)
     cells: tuple[str, ...]  # the cells exactly as read, to write the row back out
+    # CSV: non-blank cells beyond the header's last column. An unquoted delimiter inside a value ("Doe, John")
+    # shifted every later cell, so the row is no contact: the job fails it, the analysis leaves it out of the
+    # samples and constants. (A spreadsheet or a vCard has no such shift.)
+    values_beyond_header: int = 0
 
 
 @dataclass
@@ -142,6 +146,8 @@ def summarize_rows(file_format: dict, headers: dict[str, str], rows: Iterable[Ta
     row_count = 0
     for row in rows:
         row_count += 1
+        if row.values_beyond_header:  # no contact (the job fails it): neither a sample nor constants
+            continue
         if row_count <= SAMPLE_ROW_COUNT:
             samples.append(row)
         if open_columns:

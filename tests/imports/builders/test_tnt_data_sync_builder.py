@@ -34,7 +34,10 @@ def gift(**fields) -> DataSyncRow:
     [
         ("08/01/2014", date(2014, 8, 1)),
         ("8/1/2014", date(2014, 8, 1)),
-        ("12/31/99", date(2099, 12, 31)),
+        # A two-digit year is the latest such year not after this one: a gift is never in the future.
+        ("12/31/99", date(1999, 12, 31)),
+        ("1/2/20", date(2020, 1, 2)),
+        (f"1/2/{date.today().year % 100:02d}", date(date.today().year, 1, 2)),
         ("2014-08-01", date(2014, 8, 1)),
         ("2014-08-01 00:00:00", date(2014, 8, 1)),
         # Donor systems that export a date-time column write the time after the date.

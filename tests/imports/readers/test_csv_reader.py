@@ -712,3 +712,13 @@ def test_a_title_padded_to_the_width_of_the_table_is_still_no_header():
     analysis = analyze(b"Contacts report,,,\nName,Email,City,\nBob,bob@example.com,Paris,\n")
 
     assert analysis.file_format["header_line"] == 2
+
+
+def test_a_row_with_values_beyond_the_header_is_no_sample_and_gives_no_constants():
+    # "Doe, John" unquoted: its cells are shifted, so "John" is no status and the row no contact.
+    analysis = analyze(b"Name,Status\nAnn Lee,Partner\nDoe, John,Partner\nBo Park,Friend,,\n")
+
+    assert analysis.row_count == 3
+    assert [row.values["name"] for row in analysis.samples] == ["Ann Lee", "Bo Park"]
+    assert analysis.constants["status"] == ["Partner", "Friend"]
+    assert [row.values_beyond_header for row in read_rows(b"Name,Status\nDoe, John,Partner\nBo,x,,\n")] == [1, 0]
