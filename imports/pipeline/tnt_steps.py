@@ -293,9 +293,20 @@ def _context(import_record: Import, lookups: TntLookups) -> book_writer.BookCont
         currency=account_list.default_currency or lookups.base_currency or FALLBACK_CURRENCY,
         designation_name=f"{user.name or user.email} (Imported from TntConnect)",
         lookups=lookups,
-        appeals_from_splits=version_tuple(import_record.file_format.get("version", "")) >= SPLITS_VERSION,
+        appeals_from_splits=_appeals_from_splits(import_record.file_format),
         chosen_groups=tuple(import_record.groups) if import_record.import_by_group else (),
     )
+
+
+def _appeals_from_splits(file_format: dict) -> bool:
+    """A gift's appeals are its GiftSplit rows when the file has any (TntConnect 3.2 on), else the Gift row's own.
+
+    Where the file keeps them decides, not its Version, which may be missing or say a version not known here.
+    """
+    tables = file_format.get("tables")
+    if tables is None:  # analysed before the tables were counted
+        return version_tuple(file_format.get("version", "")) >= SPLITS_VERSION
+    return dict(tables).get("GiftSplit", 0) > 0
 
 
 def commit_steps(import_record: Import, owned_update: Callable[..., int]) -> Callable[[Callable[[], dict]], None]:

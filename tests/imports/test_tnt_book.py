@@ -283,6 +283,29 @@ def test_with_override_a_second_import_of_the_same_file_updates_nothing(
     assert sorted(Donation.objects.values_list("tnt_id", "appeal_id", "appeal_amount", "memo")) == memos
 
 
+def test_a_gift_s_appeal_comes_from_where_the_file_keeps_it_whatever_its_version_says(
+    api, account_list, django_capture_on_commit_callbacks
+):
+    # An export whose Version is missing (or unreadable) still keeps a 3.2 gift's campaigns in GiftSplit rows:
+    # a re-import with override used to take the appeal the Gift row lacks away and give it back.
+    content = fixture_text("tnt_export_campaigns.xml").replace("<Version>3.2</Version>", "")
+    run_content(api, account_list, django_capture_on_commit_callbacks, content)
+    before = list(Donation.objects.values_list("tnt_id", "appeal__name", "appeal_amount", "memo"))
+    assert [(name, amount) for _, name, amount, _ in before] == [("CSU", Decimal("25.00"))]
+    again = run_content(api, account_list, django_capture_on_commit_callbacks, content, override="true")
+    assert (again.tnt_summary["donations"]["updated"], again.tnt_summary["gift_splits"]["updated"]) == (0, 0)
+    assert list(Donation.objects.values_list("tnt_id", "appeal__name", "appeal_amount", "memo")) == before
+    # A 3.2 gift that names its campaign itself, with no GiftSplit rows, keeps it.
+    Donation.objects.all().delete()
+    content = fixture_text("tnt_export_campaigns.xml")
+    content = content.replace(content[content.index("<GiftSplit>") : content.index("</GiftSplit>") + 12], "")
+    content = content.replace(
+        "<OrgGiftCode>ICWMY</OrgGiftCode>", "<OrgGiftCode>ICWMY</OrgGiftCode><CampaignID>-2079150908</CampaignID>"
+    )
+    run_content(api, account_list, django_capture_on_commit_callbacks, content)
+    assert list(Donation.objects.values_list("appeal__name", "appeal_amount")) == [("CSU", Decimal("50.00"))]
+
+
 def test_with_override_a_changed_3_2_gift_keeps_its_splits(api, account_list, django_capture_on_commit_callbacks):
     content = gift_split_across_two_campaigns()
     run_content(api, account_list, django_capture_on_commit_callbacks, content)

@@ -240,7 +240,7 @@ class DonationDraft:
     donation_date: date
     remote_id: str
     motivation: str
-    appeal_tnt_id: str  # before 3.2; from 3.2 the GiftSplit rows name the campaigns
+    appeal_tnt_id: str  # the Gift row's own; a file with GiftSplit rows (3.2 on) names the campaigns there
     appeal_amount: Decimal | None
     memo: str = IMPORTED_MEMO
 
@@ -254,8 +254,8 @@ def build_donation(row: TntRow, lookups: TntLookups) -> DonationDraft:
     currency = lookups.currency(fields["BaseCurrencyID"], tendered_currency)
     base = fields["BaseAmount"]  # in the base currency; without it the gift was given in that currency
     amount = _required(money(base), row, f"has no readable base amount ({base!r})") if base else tendered
-    appeal = _reference(fields["AppealID"])
-    appeal_amount = positive_amount(fields["AppealAmount"])
+    appeal = _reference(fields.first("AppealID", "CampaignID"))
+    appeal_amount = positive_amount(fields.first("AppealAmount", "CampaignAmount"))
     return DonationDraft(
         tnt_id=row.tnt_id,
         contact_tnt_id=_reference(fields["ContactID"]),
