@@ -118,6 +118,7 @@ def _analyze_data_sync(stream: BinaryIO, sheet: str | None = None) -> FileAnalys
             "organization": analysis.organization,
             "donors": analysis.counts.get(DONORS, 0),
             "gifts": analysis.counts.get(GIFTS, 0),
+            "day_first": analysis.day_first,
         },
         rows_total=analysis.counts.get(DONORS, 0),
         sample_rows=[{"line_number": row.line_number, "values": row.fields} for row in analysis.samples],

@@ -127,6 +127,7 @@ def tnt_rows(import_record: Import, stream: BinaryIO) -> Iterator[BuiltRow]:
 def data_sync_options(import_record: Import) -> DataSyncOptions:
     return DataSyncOptions(
         organization=DataSyncOrganization.from_section(import_record.file_format.get("organization", {})),
+        day_first=import_record.file_format.get("day_first", False),
         tag_list=import_record.tag_list,
     )
 

@@ -462,3 +462,18 @@ def test_a_large_contacts_csv_sent_as_a_donor_file_is_refused_and_nothing_is_sto
     )
     assert not Import.objects.exists()
     assert _stored_files(settings) == stored_before
+
+
+def test_a_file_whose_dates_are_day_first_reads_every_gift_day_first(
+    api, account_list, django_capture_on_commit_callbacks
+):
+    # A donor system outside the US writing 31/12/2020: reading 05/03/2020 as May 3 would be silently wrong.
+    content = data_sync_file(
+        ['"1","Ann Lee","P","Lee","Ann"'],
+        ['"1","Ann Lee","05/03/2020","10.00","G1","D1"', '"1","Ann Lee","31/12/2020","20.00","G2","D1"'],
+    )
+    run_data_sync(api, account_list, django_capture_on_commit_callbacks, "dmy.tntmpd", content)
+    assert dict(Donation.objects.values_list("remote_id", "donation_date")) == {
+        "G1": date(2020, 3, 5),
+        "G2": date(2020, 12, 31),
+    }

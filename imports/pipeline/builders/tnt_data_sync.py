@@ -68,6 +68,7 @@ class DataSyncOrganization:
 class DataSyncOptions:
     organization: DataSyncOrganization
     tag_list: str = ""  # comma separated, for every contact
+    day_first: bool = False  # the file's gift dates are day/month/year (the reader's analysis found it)
 
     @property
     def currency(self) -> str:
@@ -247,11 +248,11 @@ def build_gift(row: DataSyncRow, options: DataSyncOptions) -> DataSyncGift:
     number = fields.get("PEOPLE_ID", "")
     if not number:
         raise RowError(f"{where} gift {donation_id} names no donor (PEOPLE_ID is blank).")
-    gift_date = gift_date_of(fields.get("DISPLAY_DATE", ""))
+    gift_date = gift_date_of(fields.get("DISPLAY_DATE", ""), day_first=options.day_first)
     if gift_date is None:
+        order = "day/month/year" if options.day_first else "month/day/year"
         raise RowError(
-            f"{where} gift {donation_id} has no readable date ({fields.get('DISPLAY_DATE', '')!r}; "
-            "expected month/day/year)."
+            f"{where} gift {donation_id} has no readable date ({fields.get('DISPLAY_DATE', '')!r}; expected {order})."
         )
     amount = _amount(fields.get("AMOUNT", ""))
     if amount is None:
@@ -274,12 +275,15 @@ def build_gift(row: DataSyncRow, options: DataSyncOptions) -> DataSyncGift:
     )
 
 
-def gift_date_of(text: str) -> date | None:
-    """DISPLAY_DATE is month/day/year ("08/01/2014"; "12/31/99" is 1999); year-first dates
-    ("2014-08-01", "2014/08/01") are read too, and so is either with a time after it."""
+def gift_date_of(text: str, *, day_first: bool = False) -> date | None:
+    """DISPLAY_DATE is month/day/year ("08/01/2014"; "12/31/99" is 1999), or day/month/year in a file whose
+    dates say so (`day_first`); year-first dates ("2014-08-01", "2014/08/01") are read too, and so is either
+    with a time after it."""
     text = text.strip()
     if found := _SLASHED_DATE.match(text):
         month, day, year = (int(part) for part in found.groups())
+        if day_first:
+            month, day = day, month
         if len(found.group(3)) == 2:  # the latest such year not after this one: a gift is never in the future
             year += 2000 if 2000 + year <= date.today().year else 1900
     elif found := _ISO_DATE.match(text):

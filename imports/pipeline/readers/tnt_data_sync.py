@@ -77,6 +77,7 @@ NOT_DATA_SYNC_MESSAGE = (
 
 # "[DONORS]", "[donors]", "\"[DONORS]\"", "[\"DONORS\"]", with spaces or a spreadsheet's trailing commas.
 _SECTION = re.compile(r'^\s*"?\[\s*"?\s*([A-Za-z][A-Za-z0-9_ -]*?)\s*"?\s*\]"?\s*[,;\t]*\s*$')
+_SLASHED_DAY_AND_MONTH = re.compile(r"\s*(\d{1,2})/(\d{1,2})/\d")
 _NOT_NAME_CHARACTERS = re.compile(r"[^A-Z0-9]+")
 _KEY_VALUE = re.compile(r'^\s*"?([^="]+?)"?\s*=\s*(.*?)\s*$')
 
@@ -100,6 +101,9 @@ class DataSyncAnalysis:
     counts: dict[str, int] = field(default_factory=dict)  # section -> data rows
     headers: dict[str, list[str]] = field(default_factory=dict)  # section -> its header row, upper case
     samples: list[DataSyncRow] = field(default_factory=list)  # the first donors
+    # DISPLAY_DATE is month/day/year, but a donor system outside the US may write day/month/year: the file says
+    # so when some gift's first number is over 12 and none's second is (see `_DateOrder`).
+    day_first: bool = False
 
 
 def section_name(line: str) -> str | None:
@@ -150,6 +154,7 @@ def analyze_data_sync(
 def _analyze(stream: BinaryIO, encoding: str, *, max_line_length: int, max_columns: int) -> DataSyncAnalysis:
     analysis = DataSyncAnalysis(encoding=encoding, organization={})
     records = _Records(stream, encoding, max_line_length=max_line_length, max_columns=max_columns)
+    date_order = _DateOrder()
     for section, line_number, text in records:
         if not section and line_number > MAX_LINES_BEFORE_A_SECTION:
             raise FileReadError(NOT_DATA_SYNC_MESSAGE.format(found=_NO_SECTION_SO_FAR))
@@ -163,13 +168,36 @@ def _analyze(stream: BinaryIO, encoding: str, *, max_line_length: int, max_colum
                 analysis.headers[section] = records.headers[section]
                 continue
             analysis.counts[section] = analysis.counts.get(section, 0) + 1
+            if section == GIFTS:
+                date_order.see(row.fields.get("DISPLAY_DATE", ""))
             if section == DONORS and len(analysis.samples) < SAMPLE_SIZE and not row.extra_cells:
                 analysis.samples.append(row)
     # A section line alone (an organisation with no gifts to report writes "[GIFTS]" and nothing under it)
     # is a section without rows, not a missing section.
     analysis.counts = {name: analysis.counts.get(name, 0) for name in REQUIRED_SECTIONS if name in records.opened}
+    analysis.day_first = date_order.day_first
     _check_sections(analysis)
     return analysis
+
+
+class _DateOrder:
+    """Whether the gifts' slashed dates put the day first: some first number is over 12 and no second one is.
+
+    Contradictory or no evidence leaves the format's month/day/year (a row it cannot be fails, saying so).
+    """
+
+    def __init__(self) -> None:
+        self._first_over_12 = self._second_over_12 = False
+
+    def see(self, text: str) -> None:
+        if found := _SLASHED_DAY_AND_MONTH.match(text):
+            first, second = int(found.group(1)), int(found.group(2))
+            self._first_over_12 |= first > 12
+            self._second_over_12 |= second > 12
+
+    @property
+    def day_first(self) -> bool:
+        return self._first_over_12 and not self._second_over_12
 
 
 def _check_sections(analysis: DataSyncAnalysis) -> None:

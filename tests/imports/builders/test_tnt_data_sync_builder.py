@@ -56,6 +56,14 @@ def test_display_date_is_month_day_year(text, expected):
     assert gift_date_of(text) == expected
 
 
+def test_a_day_first_file_reads_day_month_year_and_says_so_when_it_cannot():
+    day_first = DataSyncOptions(organization=ORGANIZATION, day_first=True)
+    assert build_gift(gift(DISPLAY_DATE="05/03/2020"), day_first).donation_date == date(2020, 3, 5)
+    assert build_gift(gift(DISPLAY_DATE="2020-05-03"), day_first).donation_date == date(2020, 5, 3)
+    with pytest.raises(RowError, match=r"'12/31/2020'; expected day/month/year"):
+        build_gift(gift(DISPLAY_DATE="12/31/2020"), day_first)
+
+
 def test_a_gift_in_the_organisations_currency_with_its_tendered_amount():
     built = build_gift(
         gift(AMOUNT="$1,250.50", TENDERED_AMOUNT="1000", TENDERED_CURRENCY="eur", DESIGNATION="244402", MEMO="Hi"),

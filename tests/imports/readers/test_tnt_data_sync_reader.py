@@ -232,3 +232,18 @@ def test_a_column_named_twice_gives_its_first_value_a_blank_cell_does_not_hide_i
     )
     (donor,) = rows(content, DONORS)
     assert donor.fields == {"PEOPLE_ID": "1", "PHONE": "555-1234", "EMAIL": "ann@example.com"}
+
+
+@pytest.mark.parametrize(
+    ("dates", "day_first"),
+    [
+        (["08/01/2014", "12/31/2014"], False),  # a day over 12 in second place: month/day/year, the format's own
+        (["08/01/2014", "31/12/2014"], True),  # only in first place: a donor system writing day/month/year
+        (["08/01/2014", "09/02/2014"], False),  # nothing says otherwise
+        (["31/12/2014", "12/31/2014"], False),  # contradictory: the format's order, the odd row fails
+    ],
+)
+def test_the_gift_dates_tell_whether_the_file_writes_the_day_first(dates, day_first):
+    gifts = "".join(f"1,G{n},10,{text}\n" for n, text in enumerate(dates))
+    content = f"[DONORS]\nPEOPLE_ID\n1\n[GIFTS]\nPEOPLE_ID,DONATION_ID,AMOUNT,DISPLAY_DATE\n{gifts}".encode()
+    assert analyze(content).day_first is day_first
