@@ -15,6 +15,7 @@ from openpyxl import Workbook
 from imports import services
 from imports.models import Import
 from imports.pipeline.job import run_import
+from tests.conftest import FIXTURES
 from tests.google.helpers import connect
 from tests.imports.helpers import csv_content, imports_path, make_import
 from tests.imports.test_check import check_of, post_check
@@ -130,6 +131,24 @@ def test_a_tnt_export(fixture, api, member, django_capture_on_commit_callbacks):
         assert figures["rows"] == steps[name]["processed"], name
         assert figures["skipped"] <= steps[name]["skipped"] and figures["failed"] <= steps[name]["failed"], name
     assert sum(figures["rows"] for figures in check["tables"].values()) > 0
+
+
+def test_a_tnt_export_whose_rows_cannot_keep_their_ids(api, member, django_capture_on_commit_callbacks):
+    # A contact and a task whose ids are too long to keep, a Task row without an id, a greeting too long
+    # for its column: the check says the same failures as the import, and the import completes.
+    content = (
+        (FIXTURES / "tnt" / "tnt_export.xml")
+        .read_text(encoding="utf-8")
+        .replace("1620699916", "1" * 60)
+        .replace('<row id="-1918558789">', "<row>")
+        .replace("<Greeting>Bob and Dawn</Greeting>", f"<Greeting>{'G' * 300}</Greeting>")
+    )
+    check, finished = checked_and_imported(
+        api, member, django_capture_on_commit_callbacks, source=Import.Source.TNT, content=content.encode()
+    )
+    assert_check_equals_import(check, finished)
+    assert (check["would_create"], check["would_fail"]) == (1, 1)
+    assert check["tables"]["tasks"]["failed"] == finished.tnt_steps["tasks"]["failed"] == 1
 
 
 def test_a_tnt_data_sync_file(api, member, django_capture_on_commit_callbacks):
