@@ -145,6 +145,10 @@ OTHER_APPLICATION = (
     "XML export written by TntConnect (or TntMPD) with File > Export > XML."
 )
 NO_TNT_CONTACTS = "The TntConnect export holds no contacts: there is nothing to import."
+HUGE_TNT_FIELD = (
+    "The Contact table holds a text longer than 1,000,000 characters, the most this service reads in one "
+    "field (TntConnect never writes one so long); shorten it in TntConnect and export again."
+)
 XML_AS_CSV = (
     "This file is XML, not CSV. If it is a TntConnect export, upload it as a TntConnect import "
     "(POST .../imports/tnt); otherwise export your contacts as CSV and upload that."
@@ -277,6 +281,16 @@ CASES = [
         "export.xml",
         b"<Database><Application>TntConnect</Application><Version>3.2</Version><Tables><Contact/></Tables></Database>",
         NO_TNT_CONTACTS,
+        content_type="text/xml",
+    ),
+    Hostile(
+        "one 20 MB field of a TNT export",
+        "/tnt",
+        "export.xml",
+        b"<Database><Application>TntConnect</Application><Tables><Contact><row id='1'><Notes>"
+        + b"x" * TWENTY_MB
+        + b"</Notes></row></Contact></Tables></Database>",
+        HUGE_TNT_FIELD,
         content_type="text/xml",
     ),
     Hostile("a CSV sent to the TNT endpoint", "/tnt", "export.xml", CONTACTS_CSV, NOT_TNT, content_type="text/xml"),

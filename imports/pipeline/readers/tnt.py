@@ -20,7 +20,9 @@ Three concerns shape this module:
   (imports/pipeline/readers/xml_cleaning.py).
 * Bounded memory: exports of a million contacts exist.  The document is read
   with ``iterparse`` and every table row is dropped from the tree as soon as it
-  has been read, so memory does not grow with the file.
+  has been read, so memory does not grow with the file; neither a row's
+  elements nor a field's text may grow without end (MAX_ELEMENTS_PER_ROW,
+  MAX_FIELD_CHARACTERS).
 
 Pure Python: no Django, no database.
 """
@@ -83,9 +85,17 @@ HUGE_ROW_MESSAGE = (
     "This is not a TntConnect export: a table row holds more than {limit} elements, which TntConnect never writes."
 )
 
+HUGE_FIELD_MESSAGE = (
+    "The {table} table holds a text longer than {limit:,} characters, the most this service reads in one "
+    "field (TntConnect never writes one so long); shorten it in TntConnect and export again."
+)
+
 # A TntConnect contact row has about 250 fields; anything far beyond that is
 # not an export, and refusing it keeps one hostile "row" from filling memory.
 MAX_ELEMENTS_PER_ROW = 10_000
+# The text of a field of a table that is read is kept whole: one hostile field of the file's size
+# would fill memory. As many characters as a CSV cell may hold (IMPORT_CSV_MAX_FIELD_SIZE's default).
+MAX_FIELD_CHARACTERS = 1_000_000
 
 # Expat errors that mean "the input stopped before the document did".
 _TRUNCATION_CODES = frozenset(
@@ -270,7 +280,7 @@ class _TntDocument:
     def _walk(self, tables: set[str], stop_after: str | None) -> Iterator[tuple[str, str, dict[str, str]]]:
         parser = _defused_expat()
         done: list[tuple[str, str, dict[str, str]]] = []  # the wanted rows the chunk being parsed completed
-        _RowCollector(self, parser, tables, stop_after, done)
+        collector = _RowCollector(self, parser, tables, stop_after, done)
         while True:
             data = self._reader.read(CHUNK_SIZE)
             try:
@@ -285,6 +295,7 @@ class _TntDocument:
             done.clear()
             if not data:
                 return
+            collector.refuse_huge_text()
 
     def _start_root(self, tag: str) -> None:
         if tag != "Database":
@@ -362,6 +373,12 @@ class _RowCollector:
     def text(self, data: str) -> None:
         if self.text_of is not None:
             self.pieces.append(data)
+
+    def refuse_huge_text(self) -> None:
+        """Called between chunks: the text being gathered (pieces of at most one field) may not grow without end."""
+        if sum(map(len, self.pieces)) > MAX_FIELD_CHARACTERS:
+            table = self.table if self.depth >= 3 else "Database"
+            raise TntFileError(HUGE_FIELD_MESSAGE.format(table=table, limit=MAX_FIELD_CHARACTERS))
 
     def _end_header_text(self) -> None:
         """A header field's text ends (at its first child or its end)."""
