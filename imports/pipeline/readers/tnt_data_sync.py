@@ -39,6 +39,7 @@ from typing import BinaryIO
 from imports.pipeline.readers import FileReadError
 from imports.pipeline.readers.csv import unclosed_quote_message
 from imports.pipeline.readers.encodings import encoding_from_head, guess_legacy_encoding
+from imports.pipeline.readers.header_row import filled_width
 from imports.pipeline.readers.streams import open_text, read_head, rewound
 
 __all__ = [
@@ -324,15 +325,12 @@ class _Records:
             fields.update(zip(headers, values, strict=False))
         else:  # a column named twice: its first value, which a blank cell of the other does not hide
             fields.update(reversed([(name, value) for name, value in zip(headers, values, strict=False) if value]))
-        width = len(values)
-        while width > len(headers) and not values[width - 1]:
-            width -= 1
         return DataSyncRow(
             section,
             line_number,
             fields,
             tuple(cells),
-            extra_cells=max(0, width - len(headers)),
+            extra_cells=max(0, filled_width(values) - len(headers)),
             header_width=len(headers),
         )
 
