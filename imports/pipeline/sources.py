@@ -19,6 +19,7 @@ from imports.pipeline.builders.tnt import TntImportOptions, build_tnt_contact
 from imports.pipeline.builders.tnt_data_sync import DataSyncOptions, DataSyncOrganization, build_donor
 from imports.pipeline.builders.tnt_lookups import TntLookups
 from imports.pipeline.columns import tnt_id_error
+from imports.pipeline.readers.header_row import too_wide_row
 from imports.pipeline.readers.tabular import read_tabular
 from imports.pipeline.readers.tnt import TntContactRow, TntGroup, iter_tnt_contacts
 from imports.pipeline.readers.tnt_data_sync import DONORS, DataSyncRow, iter_section
@@ -99,14 +100,10 @@ def csv_rows(import_record: Import, stream: BinaryIO) -> Iterator[BuiltRow]:
         yield BuiltRow(line_number=row.line_number, cells=list(row.cells), draft=draft, error=error)
 
 
-_DELIMITER_NAMES = {",": "a comma", ";": "a semicolon", "\t": "a tab", "|": "a pipe"}
-
-
 def _shifted_row_message(columns: int, beyond: int, delimiter: str) -> str:
     """Why a CSV row with values beyond the header's last column fails (see TabularRow.values_beyond_header)."""
     return (
-        f"This row has {columns + beyond:,} values but the header row names {columns:,} columns: a value that holds "
-        f"{_DELIMITER_NAMES.get(delimiter, repr(delimiter))} (the file's delimiter) must be in quotes. "
+        f"This row {too_wide_row(columns + beyond, columns, delimiter)} (the file's delimiter) must be in quotes. "
         "Correct the row and import it again."
     )
 

@@ -23,6 +23,7 @@ from imports.pipeline.builders.drafts import (
 )
 from imports.pipeline.builders.names import contact_name, greeting_for
 from imports.pipeline.builders.values import merge_tags, normalize_email, parse_amount, split_tags
+from imports.pipeline.readers.header_row import too_wide_row
 from imports.pipeline.readers.tnt_data_sync import DataSyncRow
 
 __all__ = [
@@ -139,8 +140,8 @@ def _check_width(row: DataSyncRow) -> None:
     """A row with values beyond its header's columns has its cells shifted: none of them can be trusted."""
     if row.extra_cells:
         raise RowError(
-            f"[{row.section}] line {row.line_number:,} has {row.header_width + row.extra_cells:,} values but the "
-            f"header row names {row.header_width:,} columns: a value that holds a comma must be in quotes. "
+            f"[{row.section}] line {row.line_number:,} "
+            f"{too_wide_row(row.header_width + row.extra_cells, row.header_width, row.delimiter)} must be in quotes. "
             "Correct the line and import the file again."
         )
 

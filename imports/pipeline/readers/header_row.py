@@ -29,6 +29,7 @@ __all__ = [
     "filled_width",
     "find_table",
     "header_index",
+    "too_wide_row",
 ]
 
 #: The most rows above the header that are looked through.
@@ -139,3 +140,13 @@ def _no_header_message(looked_at: int) -> str:
         "so the file does not look like a table with a row of column names. Check that it is a CSV export "
         "of your contacts (one contact per line, under one line of column names) and upload it again."
     )
+
+
+_DELIMITER_NAMES = {",": "a comma", ";": "a semicolon", "\t": "a tab", "|": "a pipe"}
+
+
+def too_wide_row(values: int, columns: int, delimiter: str) -> str:
+    """Why a row with values beyond its header's last column cannot be trusted, for a reader's message:
+    an unquoted delimiter inside a value shifted every later cell (CSV and TntDataSync alike)."""
+    name = _DELIMITER_NAMES.get(delimiter, repr(delimiter))
+    return f"has {values:,} values but the header row names {columns:,} columns: a value that holds {name}"

@@ -93,6 +93,7 @@ class DataSyncRow:
     # leaves a comma unquoted ("Lee, Ann") shifts every later cell: the builders fail such a row.
     extra_cells: int = 0
     header_width: int = 0
+    delimiter: str = ","  # the one its section's header row uses
 
 
 @dataclass
@@ -332,6 +333,7 @@ class _Records:
             tuple(cells),
             extra_cells=max(0, filled_width(values) - len(headers)),
             header_width=len(headers),
+            delimiter=self._delimiters[section],
         )
 
 

@@ -180,3 +180,15 @@ def test_the_organization_section_with_missing_values():
     assert DataSyncOrganization.from_section({"CODE": "CCC", "DEFAULTCURRENCYCODE": "dollars"}) == (
         DataSyncOrganization("CCC", "CCC", "")
     )
+
+
+@pytest.mark.parametrize(("delimiter", "named"), [(",", "a comma"), ("\t", "a tab"), (";", "a semicolon")])
+def test_a_shifted_row_names_the_delimiter_its_section_uses(delimiter, named):
+    values = {"PEOPLE_ID": "1", "DONATION_ID": "G1", "DISPLAY_DATE": "08/01/2014", "AMOUNT": "85.00"}
+    row = DataSyncRow(GIFTS, 13, values, (), extra_cells=1, header_width=10, delimiter=delimiter)
+    with pytest.raises(RowError) as raised:
+        build_gift(row, OPTIONS)
+    assert str(raised.value) == (
+        f"[GIFTS] line 13 has 11 values but the header row names 10 columns: a value that holds {named} "
+        "must be in quotes. Correct the line and import the file again."
+    )
