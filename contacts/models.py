@@ -15,8 +15,6 @@ from config.model_fields import ApiResource, JSONField, Timestamped, optional_li
 from contacts.phones import phone_key
 from imports.fields import choices
 
-__all__ = ["phone_key"]  # matching keys live beside the models that store them
-
 
 def name_key(name: str) -> str:
     """Contact names match ignoring case and spacing: 'Doe,  John' == 'doe, john'."""
