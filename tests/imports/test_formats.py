@@ -136,10 +136,31 @@ def test_failed_excel_rows_are_reported_with_their_sheet_row_number(
     assert rows[1][0].startswith("Line 6: ") and rows[1][1:] == ["Bo", "Ray", "not an email"]
 
 
-def test_the_first_sheet_is_read_unless_another_is_chosen(api, account_list):
+def test_the_first_sheet_with_rows_is_read_unless_another_is_chosen(api, account_list):
     response = post(api, account_list, export_upload("donor_tracking.xlsx"))
-    assert response.status_code == 400  # the first sheet holds instructions, not contacts
-    assert "no data rows" in errors(response)[0][1]
+    assert response.status_code == 201, response.content  # the first sheet holds one line of instructions
+    attributes = response.json()["data"]["attributes"]
+    assert (attributes["file_sheet"], attributes["file_sheet_read"], attributes["rows_total"]) == ("", "Donors", 6)
+
+
+def test_an_empty_first_sheet_is_passed_over_and_its_contacts_import(
+    api, account_list, django_capture_on_commit_callbacks
+):
+    content = workbook_bytes({"Sheet1": [], "Contacts": [["Name", "Email"], ["Ann Lee", "ann@example.com"]]})
+    created = create_csv(api, account_list, "book.xlsx", file=SimpleUploadedFile("book.xlsx", content))
+    assert created["attributes"]["file_headers"] == {"name": "Name", "email": "Email"}
+    final = start(api, account_list, created, django_capture_on_commit_callbacks)
+    assert (final["status"], final["rows_created"]) == ("complete", 1)
+    assert emails(contacts_by_name(api, account_list)["Lee, Ann"]["people"][0]) == ["ann@example.com"]
+
+
+def test_a_workbook_of_empty_sheets_is_refused_naming_them(api, account_list):
+    response = post(api, account_list, SimpleUploadedFile("book.xlsx", workbook_bytes({"Sheet1": [], "Sheet2": []})))
+    assert response.status_code == 400
+    ((pointer, detail),) = errors(response)
+    assert pointer == "/data/attributes/file" and detail.startswith(
+        "Every sheet of the workbook (Sheet1, Sheet2) is empty"
+    )
 
 
 def test_an_unknown_sheet_is_refused_naming_the_sheets(api, account_list):

@@ -19,6 +19,7 @@ import warnings
 import zipfile
 from collections.abc import Iterator
 from decimal import Decimal
+from itertools import islice
 from typing import BinaryIO
 
 from imports.pipeline.readers import FileReadError
@@ -91,10 +92,10 @@ class XlsxReader:
             raise XlsxFileError("The workbook has no worksheets. Save the sheet with your contacts and upload it.")
         if sheet and sheet not in self.sheets:
             raise XlsxSheetError(sheet, self.sheets)
-        self.sheet = sheet or self.sheets[0]
-        worksheet = self._workbook[self.sheet]
-        worksheet.reset_dimensions()  # some writers store wrong dimensions; read what is there
         try:
+            self.sheet = sheet or self._first_sheet_with_rows()
+            worksheet = self._workbook[self.sheet]
+            worksheet.reset_dimensions()  # some writers store wrong dimensions; read what is there
             self._table = find_table(
                 self._non_empty_rows(worksheet.iter_rows(values_only=True)),
                 empty_message=f"The sheet {self.sheet!r} is empty: it has no header row. "
@@ -105,6 +106,28 @@ class XlsxReader:
             self.close()
             raise
         self.header_line_number, self.headers = self._table.header_line_number, self._table.headers
+
+    def _first_sheet_with_rows(self) -> str:
+        """The first sheet with a row under its first (the contacts), else the first sheet holding anything.
+
+        Workbooks often open with an empty "Sheet1" or a sheet of instructions before the one with data.
+        """
+        first_filled = None
+        for title in self.sheets:
+            worksheet = self._workbook[title]
+            worksheet.reset_dimensions()
+            self.sheet = title  # named by a damaged sheet's message
+            filled = sum(1 for _ in islice(self._non_empty_rows(worksheet.iter_rows(values_only=True)), 2))
+            if filled == 2:
+                return title
+            if filled and first_filled is None:
+                first_filled = title
+        if first_filled is not None or len(self.sheets) == 1:
+            return first_filled or self.sheets[0]  # its own message: no rows, or empty
+        raise XlsxFileError(
+            f"Every sheet of the workbook ({', '.join(self.sheets)}) is empty: there is nothing to import. "
+            "Check that you saved the workbook that holds your contacts."
+        )
 
     def __iter__(self) -> Iterator[TabularRow]:
         try:
