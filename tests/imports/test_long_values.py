@@ -6,10 +6,11 @@ import io
 import pytest
 
 from contacts.models import Contact, Person
-from fundraising.models import Appeal, Task
+from fundraising.models import Appeal, Donation, DonorAccount, Task
 from imports.models import Import, ImportFailure
 from tests.conftest import FIXTURES
 from tests.imports.helpers import csv_content, imports_path, make_import, update, upload
+from tests.imports.test_tnt_data_sync_flow import data_sync_file, run_data_sync
 
 pytestmark = pytest.mark.django_db
 
@@ -51,16 +52,17 @@ def test_a_long_greeting_church_name_and_city_are_imported_whole_and_samples_say
     preview = make_import(
         account_list=account_list, user=member.user, content=content, mappings=mappings, until="preview"
     )
-    (long_sample, _) = samples_of(api, account_list, preview.pk)
+    samples = {sample["people"][0]["first_name"]: sample for sample in samples_of(api, account_list, preview.pk)}
+    assert sorted(samples) == ["Bo", first_name]
+    long_sample = samples[first_name]
     assert (long_sample["greeting"], long_sample["church_name"]) == (GREETING, CHURCH)
-    assert long_sample["people"][0]["first_name"] == first_name
 
     final = make_import(account_list=account_list, user=member.user, content=content, mappings=mappings)
     assert (final.status, final.rows_created, final.rows_failed) == (Import.Status.COMPLETE, 2, 0)
     (long_one,) = [c for name, c in contacts_of(api, account_list).items() if name.startswith("Lee")]
     assert (long_one["greeting"], long_one["church_name"]) == (GREETING, CHURCH)
     assert len(GREETING) > 255 and len(CHURCH) > 255
-    assert long_one["people"][0]["first_name"] == first_name
+    assert [person["first_name"] for person in long_one["people"]] == [first_name]
     assert long_one["addresses"][0]["city"] == city.strip()
 
 
@@ -165,3 +167,29 @@ def test_a_tnt_export_keeps_long_text_whole_and_fails_the_rows_whose_values_cann
     assert appeal.message.startswith("Appeal -723622290: The name beginning 'Campus Campus")
     assert "255 characters at most" in appeal.message
     assert import_record.tnt_steps["appeals"]["failed"] == 1
+
+
+def test_a_tnt_data_sync_file_keeps_long_names_whole_and_fails_an_account_number_or_code_that_cannot_be(
+    api, account_list, django_capture_on_commit_callbacks
+):
+    account_name = "The " + "Lee and Orr Family Charitable Remainder Trust " * 6 + "Fund"
+    long_number = "4" * 150
+    content = data_sync_file(
+        [f'"1","{account_name}","P","Lee","Ann"', f'"{long_number}","Bo Ray","P","Ray","Bo"'],
+        [
+            '"1","Ann Lee","01/02/2020","10.00","G1","D1","memo","' + "M" * 300 + '"',
+            '"1","Ann Lee","01/03/2020","20.00","G2","D1"',
+        ],
+    )
+    import_record = run_data_sync(api, account_list, django_capture_on_commit_callbacks, "long.tntmpd", content)
+    (lee,) = contacts_of(api, account_list).values()
+    assert lee["envelope_greeting"] == account_name
+    assert DonorAccount.objects.get().name == account_name
+    assert list(Donation.objects.values_list("remote_id", flat=True)) == ["G2"]
+    failures = {f.line_number: f.message for f in ImportFailure.objects.filter(import_record=import_record)}
+    # [ORGANIZATION] (4 lines), a blank line, [DONORS] and its header, two donors, a blank line, [GIFTS] and its header.
+    assert sorted(failures) == [9, 13]
+    assert failures[9].startswith("[DONORS] The account number beginning '4444")
+    assert "150 characters long" in failures[9] and "100 characters at most" in failures[9]
+    assert failures[13].startswith("[GIFTS] The motivation beginning 'MMMM")
+    assert "255 characters at most" in failures[13]
