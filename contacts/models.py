@@ -16,8 +16,6 @@ from config.model_fields import ApiResource, JSONField, Timestamped, optional_li
 from contacts.phones import phone_key
 from imports.fields import choices
 
-__all__ = ["phone_key"]  # matching keys live beside the models that store them
-
 
 NAME_KEY_LENGTH = 255
 _NAME_KEY_DIGEST = 64  # hex characters of a SHA-256

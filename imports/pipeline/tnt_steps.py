@@ -33,7 +33,6 @@ from imports.pipeline import book_writer, gifts_writer
 from imports.pipeline.builders.drafts import RowError
 from imports.pipeline.builders.tnt_book import (
     SkipRow,
-    TntLookups,
     build_appeal,
     build_donation,
     build_donor_account,
@@ -42,6 +41,7 @@ from imports.pipeline.builders.tnt_book import (
     build_pledge,
     build_task,
 )
+from imports.pipeline.builders.tnt_lookups import TntLookups
 from imports.pipeline.builders.tnt_tags import version_tuple
 from imports.pipeline.bulk_insert import ANALYZE_AFTER_BATCHES, refresh_planner_statistics
 from imports.pipeline.columns import refuse_overlong, tnt_id_error

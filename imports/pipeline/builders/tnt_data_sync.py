@@ -30,9 +30,12 @@ __all__ = [
     "DataSyncGift",
     "DataSyncOptions",
     "DataSyncOrganization",
+    "UNNAMED_ORGANIZATION",
     "build_donor",
     "build_gift",
     "donor_account_key",
+    "gift_date_of",
+    "parse_donor_account_key",
 ]
 
 ORGANIZATION_PERSON_TYPE = "O"
