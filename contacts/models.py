@@ -16,7 +16,6 @@ from config.model_fields import ApiResource, JSONField, Timestamped, optional_li
 from contacts.phones import phone_key
 from imports.fields import choices
 
-
 NAME_KEY_LENGTH = 255
 _NAME_KEY_DIGEST = 64  # hex characters of a SHA-256
 
