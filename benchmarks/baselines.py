@@ -23,7 +23,8 @@ from itertools import islice
 from django.db import transaction
 from django.db.models import F
 
-from contacts.models import Address, Contact, EmailAddress, Person, PhoneNumber, Tag, email_key, name_key, phone_key
+from contacts.models import Address, Contact, EmailAddress, Person, PhoneNumber, Tag, email_key, name_key
+from contacts.phones import phone_key
 from imports.models import Import, ImportedContact, ImportFailure
 from imports.pipeline.sources import rows_of
 from imports.pipeline.writer import ADDRESS_ATTRIBUTES, MERGED_FIELDS, PERSON_ATTRIBUTES

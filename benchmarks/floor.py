@@ -24,7 +24,8 @@ import uuid
 from datetime import UTC, datetime
 from itertools import islice
 
-from contacts.models import email_key, name_key, phone_key
+from contacts.models import email_key, name_key
+from contacts.phones import phone_key
 from imports.pipeline.contact_states import address_key
 from imports.pipeline.ids import time_ordered_id
 from imports.pipeline.writer import ADDRESS_ATTRIBUTES, MERGED_FIELDS, PERSON_ATTRIBUTES

@@ -5,6 +5,7 @@ value as written, so that an import of a million rows can match against the
 existing contacts with indexed equality instead of per-row fuzzy queries.
 """
 
+import hashlib
 import uuid
 from operator import attrgetter
 
@@ -15,12 +16,22 @@ from config.model_fields import ApiResource, JSONField, Timestamped, optional_li
 from contacts.phones import phone_key
 from imports.fields import choices
 
-__all__ = ["phone_key"]  # matching keys live beside the models that store them
+NAME_KEY_LENGTH = 255
+_NAME_KEY_DIGEST = 64  # hex characters of a SHA-256
 
 
 def name_key(name: str) -> str:
-    """Contact names match ignoring case and spacing: 'Doe,  John' == 'doe, john'."""
-    return " ".join(name.split()).casefold()
+    """Contact names match ignoring case and spacing: 'Doe,  John' == 'doe, john'.
+
+    A name is stored whole, however long, but its key is indexed, and an index entry has a size limit
+    (about 2,700 bytes on PostgreSQL): a key longer than its column is its start and a digest of the
+    whole, so two long names that differ anywhere still have different keys.
+    """
+    key = " ".join(name.split()).casefold()
+    if len(key) <= NAME_KEY_LENGTH:
+        return key
+    digest = hashlib.sha256(key.encode()).hexdigest()
+    return f"{key[: NAME_KEY_LENGTH - _NAME_KEY_DIGEST - 1]}#{digest}"
 
 
 def email_key(email: str) -> str:
@@ -34,9 +45,11 @@ class ContactAttributes(models.Model):
     them across by name (`CONTACT_ATTRIBUTES`).
     """
 
-    name = models.CharField(max_length=255)
-    greeting = models.CharField(max_length=255, blank=True)
-    envelope_greeting = models.CharField(max_length=255, blank=True)
+    # Text that people write is stored whole, however long (a length limit would cut it or refuse the row);
+    # the CharFields are values whose length is part of what they are (a status, a currency code).
+    name = models.TextField()
+    greeting = models.TextField(blank=True)
+    envelope_greeting = models.TextField(blank=True)
     status = models.CharField(max_length=50, blank=True)
     pledge_amount = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
     pledge_frequency = models.DecimalField(max_digits=20, decimal_places=14, null=True, blank=True)
@@ -44,8 +57,8 @@ class ContactAttributes(models.Model):
     send_newsletter = models.CharField(max_length=10, blank=True, choices=choices("newsletter"))
     likely_to_give = models.CharField(max_length=20, blank=True)
     no_appeals = models.BooleanField(null=True, blank=True)
-    church_name = models.CharField(max_length=255, blank=True)
-    website = models.CharField(max_length=1000, blank=True)
+    church_name = models.TextField(blank=True)
+    website = models.TextField(blank=True)
     notes = models.TextField(blank=True)
     # The commitment's start and whether its first gift came; what to ask next and when.
     pledge_start_date = models.DateField(null=True, blank=True)
@@ -75,7 +88,7 @@ class Contact(ApiResource, Timestamped, ContactAttributes):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     # Indexed by contact_name_key (account_list, name_key): an index of its own would only slow imports down.
     account_list = models.ForeignKey(AccountList, on_delete=models.CASCADE, related_name="contacts", db_index=False)
-    name_key = models.CharField(max_length=255, editable=False)
+    name_key = models.CharField(max_length=NAME_KEY_LENGTH, editable=False)
     tnt_id = models.CharField(
         max_length=40,
         blank=True,
@@ -148,16 +161,16 @@ class PartialDate:
 class Person(Timestamped):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="people")
-    first_name = models.CharField(max_length=255, blank=True)
-    last_name = models.CharField(max_length=255, blank=True)
-    middle_name = models.CharField(max_length=255, blank=True)
-    title = models.CharField(max_length=50, blank=True)
-    suffix = models.CharField(max_length=50, blank=True)
+    first_name = models.TextField(blank=True)
+    last_name = models.TextField(blank=True)
+    middle_name = models.TextField(blank=True)
+    title = models.TextField(blank=True)
+    suffix = models.TextField(blank=True)
     is_spouse = models.BooleanField(default=False)
     birthday = PartialDate()
     anniversary = PartialDate()
-    occupation = models.CharField(max_length=255, blank=True)
-    employer = models.CharField(max_length=255, blank=True)
+    occupation = models.TextField(blank=True)
+    employer = models.TextField(blank=True)
     deceased = models.BooleanField(default=False)
     websites = models.TextField(blank=True, help_text="Web pages and social accounts, one per line, as written")
 
@@ -218,10 +231,10 @@ class PostalAddress(models.Model):
     """The parts of a postal address, as written: a contact's, or a donor's as the organisation has it."""
 
     street = models.TextField(blank=True)
-    city = models.CharField(max_length=255, blank=True)
-    state = models.CharField(max_length=255, blank=True)
+    city = models.TextField(blank=True)
+    state = models.TextField(blank=True)
     postal_code = models.CharField(max_length=50, blank=True)
-    country = models.CharField(max_length=255, blank=True)
+    country = models.TextField(blank=True)
 
     class Meta:
         abstract = True
@@ -233,8 +246,8 @@ class PostalAddress(models.Model):
 class Address(PostalAddress):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="addresses")
-    metro_area = models.CharField(max_length=255, blank=True)
-    region = models.CharField(max_length=255, blank=True)
+    metro_area = models.TextField(blank=True)
+    region = models.TextField(blank=True)
     location = models.CharField(max_length=20, blank=True)
     primary_mailing_address = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -255,7 +268,7 @@ class SampleContact(ApiResource, Timestamped, ContactAttributes):
     import_record = models.ForeignKey("imports.Import", on_delete=models.CASCADE, related_name="sample_contacts")
     position = models.PositiveIntegerField(help_text="Order in the file")
     line_number = models.PositiveIntegerField(null=True, blank=True)
-    referred_by = models.CharField(max_length=255, blank=True)
+    referred_by = models.TextField(blank=True)
     tags = JSONField(default=list, blank=True)
     people = JSONField(default=list, blank=True)
     addresses = JSONField(default=list, blank=True)

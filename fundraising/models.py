@@ -77,7 +77,7 @@ def contact_link(name: str, owner: type[models.Model], *, field: str, says: str)
 class Organization(ImportedRecord):
     """A giving organisation (a mission agency): it keeps donors' account numbers and receipts gifts."""
 
-    name = models.CharField(max_length=255)
+    name = models.TextField()
     code = models.CharField(max_length=100, blank=True, help_text="The organisation's own code, e.g. CCC-USA")
     default_currency = models.CharField(max_length=3, blank=True)
 
@@ -124,7 +124,7 @@ class Task(ImportedRecord):
         HISTORY = "History", "History"
 
     activity_type = models.CharField(max_length=50, blank=True)
-    subject = models.CharField(max_length=2000)
+    subject = models.TextField()
     start_at = models.DateTimeField(null=True, blank=True)
     completed = models.BooleanField(default=False)
     completed_at = models.DateTimeField(null=True, blank=True)
@@ -167,7 +167,7 @@ class DonorAccount(ImportedRecord, PostalAddress):
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="donor_accounts")
     account_number = models.CharField(max_length=100)
-    name = models.CharField(max_length=255, blank=True)
+    name = models.TextField(blank=True)
     contacts = models.ManyToManyField(Contact, through="DonorAccountContact", related_name="donor_accounts")
 
     class Meta:

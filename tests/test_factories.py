@@ -8,7 +8,7 @@ import tests.factories as factories
 pytestmark = pytest.mark.django_db
 
 FACTORIES = [getattr(factories, name) for name in factories.__all__ if name.endswith("Factory")]
-PRODUCT_APPS = ("accounts", "contacts", "imports")
+PRODUCT_APPS = ("accounts", "contacts", "fundraising", "google_contacts", "imports")
 
 
 def test_every_model_of_the_product_has_a_factory():

@@ -38,8 +38,8 @@ from imports.pipeline.builders.tnt_book import (
     AppealDraft,
     PledgeDraft,
     TaskDraft,
-    TntLookups,
 )
+from imports.pipeline.builders.tnt_lookups import TntLookups
 from imports.pipeline.builders.tnt_tags import normalize_tag
 from imports.pipeline.bulk_insert import insert_new, loaded_instances, new_instance, rows_in, update_rows
 from imports.pipeline.ids import time_ordered_id

@@ -1,15 +1,19 @@
-"""Contact drafts cut to the columns that store them, so that one long value cannot fail a whole batch.
+"""What a draft holds that its columns cannot store: the row fails with the reason, nothing is cut.
 
-A file may hold any text in any field: a greeting of 300 characters, a title
-of 80, a city pasted twice. PostgreSQL refuses a value longer than its
-column, and that refusal fails the batch it is in (the whole import, or the
-upload when the row is a sample). Each text of a draft is therefore clipped
-to its column, the lengths read from the models themselves, before anything
-is matched or stored. The writer and the samples call `fit_to_columns`, so
-every source (CSV, TntConnect, TntDataSync, Google) gets the same rule.
+Text that people write (names, greetings, an employer, a city, a task's
+subject) is stored in text columns, whole, however long. What is left in a
+column of fixed length is a value whose length is part of what it is: an
+email address (at most 254 characters), a phone number, a postal code, a
+status, a currency, an account number or a tag. Such a value longer than its
+column is not what the column holds, and PostgreSQL would refuse it and fail
+its whole batch; cutting it would store another value (two account numbers
+cut to one prefix are one account). The row fails instead, with its line and
+`overlong_value`'s reason, and the other rows import.
 
-Identifiers are never clipped: two ids cut to one prefix would be one
-record. A TntConnect row whose id does not fit fails instead (`tnt_id_error`).
+Every step that turns a row into a draft asks, the same way the builders
+refuse a row (RowError): the contact sources (`imports.pipeline.sources`,
+for the job and the samples alike), the TntConnect book steps and the
+TntDataSync gifts. The lengths are read from the models themselves.
 """
 
 from __future__ import annotations
@@ -17,53 +21,111 @@ from __future__ import annotations
 from dataclasses import fields
 from functools import cache
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 
 from contacts.models import Address, Contact, EmailAddress, Person, PhoneNumber, SampleContact, Tag
-from imports.pipeline.builders.drafts import AddressDraft, ContactDraft, EmailDraft, PersonDraft, PhoneDraft
+from fundraising.models import Appeal, DesignationAccount, Donation, DonorAccount, Task
+from imports.pipeline.builders.drafts import (
+    AddressDraft,
+    ContactDraft,
+    DonorAccountDraft,
+    EmailDraft,
+    PersonDraft,
+    PhoneDraft,
+    RowError,
+)
+from imports.pipeline.builders.tnt_book import AppealDraft, DonationDraft, TaskDraft, TntDonorAccountDraft
+from imports.pipeline.builders.tnt_data_sync import DataSyncGift
 
-# A contact draft is stored as a contact, or as a sample (which also keeps the referrer's name).
-_MODELS_OF_DRAFT: dict[type, tuple[type[models.Model], ...]] = {
-    ContactDraft: (Contact, SampleContact),
-    PersonDraft: (Person,),
-    EmailDraft: (EmailAddress,),
-    PhoneDraft: (PhoneNumber,),
-    AddressDraft: (Address,),
+# A draft type -> the models that store it (its attributes by the same names), and its attributes stored
+# under another name as (attribute, model, field). A contact draft is stored as a contact or as a sample.
+_STORED_IN: dict[type, tuple[tuple[type[models.Model], ...], tuple[tuple[str, type[models.Model], str], ...]]] = {
+    ContactDraft: ((Contact, SampleContact), ()),
+    PersonDraft: ((Person,), ()),
+    EmailDraft: ((EmailAddress,), ()),
+    PhoneDraft: ((PhoneNumber,), ()),
+    AddressDraft: ((Address,), ()),
+    DonorAccountDraft: ((DonorAccount,), ()),
+    TntDonorAccountDraft: ((DonorAccount,), ()),
+    TaskDraft: ((Task,), ()),
+    AppealDraft: ((Appeal,), ()),
+    DonationDraft: ((Donation,), ()),
+    DataSyncGift: (
+        (Donation,),
+        (
+            ("donation_id", Donation, "remote_id"),
+            ("account_number", DonorAccount, "account_number"),
+            ("designation", DesignationAccount, "designation_number"),
+        ),
+    ),
 }
-_IDENTIFIERS = frozenset({"tnt_id", "google_resource_name"})
-_TAG_LENGTH = Tag._meta.get_field("name").max_length
+# The other drafts (a pledge, a gift split, a task's or history's contact, a referral) hold ids (tnt_id_error
+# checks them), amounts, a currency from the file's lookups and names that are looked up, not stored.
+_NOTHING_STORED: tuple[tuple[type[models.Model], ...], tuple] = ((), ())
+_TAG = Tag._meta.get_field("name")
+# What a column holds, where its field's name does not say it.
+_LABELS = {
+    (EmailAddress, "email"): "email address",
+    (PhoneNumber, "number"): "phone number",
+    (Donation, "remote_id"): "organisation's id of a gift",
+    (DesignationAccount, "designation_number"): "designation number",
+}
 
 
-def fit_to_columns(draft: ContactDraft) -> ContactDraft:
-    """Clip, in place, every text of the draft (its people, emails, phones, addresses and tags) to its column."""
-    _clip(draft)
-    draft.tags = [tag[:_TAG_LENGTH] for tag in draft.tags]
-    for person in draft.people:
-        _clip(person)
-        for point in (*person.emails, *person.phones):
-            _clip(point)
-    for address in draft.addresses:
-        _clip(address)
-    return draft
+def refuse_overlong(*drafts, where: str = "") -> None:
+    """RowError (its message led by `where`) when a draft holds a value too long for its column."""
+    for draft in drafts:
+        if reason := overlong_value(draft):
+            raise RowError(where + reason)
 
 
-def _clip(draft) -> None:
-    for name, limit in _column_lengths(type(draft)).items():
+def overlong_value(draft) -> str:
+    """Why the draft (a contact with its people, emails, phones, addresses and tags, or a record of the
+    book) cannot be stored as it is: its first value longer than its column; "" when every value fits."""
+    if isinstance(draft, ContactDraft):
+        parts = [draft, *draft.addresses]
+        for person in draft.people:
+            parts += [person, *person.emails, *person.phones]
+        return next(filter(None, map(_overlong_attribute, parts)), "") or _overlong_tag(draft.tags)
+    return _overlong_attribute(draft)
+
+
+def _overlong_attribute(draft) -> str:
+    for name, field in _limited_columns(type(draft)):
         value = getattr(draft, name)
-        if isinstance(value, str) and len(value) > limit:
-            setattr(draft, name, value[:limit])
+        if isinstance(value, str) and len(value) > field.max_length:
+            return _reason(field, value)
+    return ""
+
+
+def _overlong_tag(tags: list[str]) -> str:
+    return next((_reason(_TAG, tag, what="tag") for tag in tags if len(tag) > _TAG.max_length), "")
+
+
+def _reason(field: models.Field, value: str, *, what: str = "") -> str:
+    what = what or _LABELS.get((field.model, field.name), field.verbose_name)
+    return (
+        f"The {what} beginning {value[:40]!r} is {len(value):,} characters long, longer than any {what} "
+        f"({field.max_length:,} characters at most), so the row was not imported. Correct it and import it again."
+    )
 
 
 @cache
-def _column_lengths(draft_type: type) -> dict[str, int]:
-    """The draft's text attributes stored in a CharField of the same name -> that column's length."""
-    columns = {
-        field.name: field.max_length
-        for model in _MODELS_OF_DRAFT[draft_type]
-        for field in model._meta.concrete_fields
-        if isinstance(field, models.CharField) and field.max_length
-    }
-    return {f.name: columns[f.name] for f in fields(draft_type) if f.name in columns and f.name not in _IDENTIFIERS}
+def _limited_columns(draft_type: type) -> tuple[tuple[str, models.CharField], ...]:
+    """The draft's attributes stored in a column of fixed length, with that column's field."""
+    models_of, renamed = _STORED_IN.get(draft_type, _NOTHING_STORED)
+    attributes = [f.name for f in fields(draft_type)]  # in their order, so the first too long is reported
+    stored = [*renamed, *((name, model, name) for name in attributes for model in models_of)]
+    limited: dict[str, models.CharField] = {}
+    for attribute, model, field_name in stored:
+        try:
+            field = model._meta.get_field(field_name)
+        except FieldDoesNotExist:
+            continue
+        if isinstance(field, models.CharField) and field.max_length:
+            limited.setdefault(attribute, field)
+    return tuple(sorted(limited.items(), key=lambda item: attributes.index(item[0])))
 
 
 TNT_ID_LENGTH = Contact._meta.get_field("tnt_id").max_length  # as long as every imported record's (fundraising)

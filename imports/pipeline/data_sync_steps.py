@@ -21,6 +21,7 @@ from imports.pipeline.analysis import data_sync_limits
 from imports.pipeline.book_writer import StepResult
 from imports.pipeline.builders.drafts import RowError
 from imports.pipeline.builders.tnt_data_sync import build_gift
+from imports.pipeline.columns import refuse_overlong
 from imports.pipeline.data_sync_writer import (
     DataSyncContext,
     data_sync_context,
@@ -87,6 +88,7 @@ def _write_gifts(import_record: Import, context: DataSyncContext, rows: list[Dat
     for row in rows:
         try:
             gift = build_gift(row, options)
+            refuse_overlong(gift, where="[GIFTS] ")
         except RowError as error:
             failures.append(_failure(import_record, row, str(error)))
             continue

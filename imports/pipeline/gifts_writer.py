@@ -81,7 +81,7 @@ def organizations_for(context: BookContext, tnt_ids: Iterable[str]) -> dict[str,
             name = fields.get("Description") or fields.get("QueryIniName") or fields.get("Name") or fields.get("Code")
             name = name or f"Organization {tnt_id} (Imported from TntConnect)"
         code = fields.get("Code", "")[:100]
-        record = new_record(context, Organization, tnt_id=tnt_id, name=name[:255], code=code, default_currency="")
+        record = new_record(context, Organization, tnt_id=tnt_id, name=name, code=code, default_currency="")
         new.append(record)
         found[tnt_id] = record.id
     insert_new(Organization, new, timezone.now())
@@ -110,7 +110,7 @@ def write_donor_accounts(context: BookContext, drafts: list[TntDonorAccountDraft
         values = {
             "organization_id": organization_id,
             "account_number": draft.account_number,
-            "name": (names.get(contact_id) or draft.name)[:255],
+            "name": names.get(contact_id) or draft.name,
             "street": draft.street,
             "city": draft.city,
             "state": draft.state,
@@ -304,7 +304,7 @@ def _accounts_made_for_contacts(context: BookContext, drafts: list[DonationDraft
         if key in existing:
             made[contact_tnt_id] = existing[key]
             continue
-        name = names.get(contacts[contact_tnt_id], "")[:255]
+        name = names.get(contacts[contact_tnt_id], "")
         record = new_record(context, DonorAccount, organization_id=key[0], account_number=key[1], name=name)
         existing[key] = made[contact_tnt_id] = record.id
         new.append(record)

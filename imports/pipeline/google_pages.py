@@ -14,9 +14,8 @@ from dataclasses import dataclass
 
 from google_contacts.people import PeopleApi
 from imports.models import Import
-from imports.pipeline.builders.drafts import ContactDraft, RowError
 from imports.pipeline.builders.google import GoogleImportOptions, build_google_contact, display_name, groups_of
-from imports.pipeline.sources import BuiltRow, google_options
+from imports.pipeline.sources import BuiltRow, build, google_options
 
 
 @dataclass(frozen=True)
@@ -31,11 +30,7 @@ def is_wanted(import_record: Import, person: dict) -> bool:
 
 
 def build_row(person: dict, position: int, options: GoogleImportOptions) -> BuiltRow:
-    try:
-        draft: ContactDraft | None = build_google_contact(person, options)
-        error = ""
-    except RowError as refused:
-        draft, error = None, str(refused)
+    draft, error = build(lambda p: build_google_contact(p, options), person)
     cells = [person.get("resourceName", ""), display_name(person)]
     return BuiltRow(line_number=position, cells=cells, draft=draft, error=error)
 

@@ -455,11 +455,12 @@ def _finish(import_record: Import, status: str, *, error: str = "") -> None:
 
 def short_error(error: Exception, *, subject: str) -> str:
     """Why a job stopped, in a sentence a person can act on (never a trace); `subject` names the job as the
-    sentence begins: "The import", "The check"."""
+    sentence begins: "The import", "The check", "The undo"."""
     if isinstance(error, GoogleError):
         return str(error)[:1000]  # already a sentence that says what to do
     if isinstance(error, DatabaseError):
-        return "The database refused the import's data; our team has been told. Try again later."
+        job = subject[0].lower() + subject[1:]  # "the import"
+        return f"The database refused {job}'s data; our team has been told. Try again later."
     if isinstance(error, (OSError, FileNotFoundError)):
         return "The uploaded file could not be read from storage. Upload it again."
     text = str(error).strip() or error.__class__.__name__

@@ -39,7 +39,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Generic, Protocol, TypeVar
 
-from contacts.models import Contact, EmailAddress, email_key, name_key, phone_key
+from contacts.models import Contact, EmailAddress, email_key, name_key
+from contacts.phones import phone_key
 from fundraising.models import DonorAccountContact
 from fundraising.selectors import organization_named
 from imports.pipeline.builders.drafts import ContactDraft

@@ -6,14 +6,13 @@ from dataclasses import asdict
 
 from contacts.models import CONTACT_ATTRIBUTES, SampleContact
 from imports.models import Import
-from imports.pipeline.columns import fit_to_columns
 from imports.pipeline.matching import find_referrers, note_missing_referral
 from imports.pipeline.sources import sample_drafts
 
 
 def rebuild_samples(*, import_record: Import) -> None:
     """Replace the import's samples; call whenever its file or mappings change."""
-    drafts = [(line_number, fit_to_columns(draft)) for line_number, draft in sample_drafts(import_record)]
+    drafts = list(sample_drafts(import_record))
     if import_record.source == Import.Source.CSV:
         referrers = find_referrers(import_record.account_list_id, {d.referred_by for _, d in drafts if d.referred_by})
         for _, draft in drafts:

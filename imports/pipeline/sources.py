@@ -18,7 +18,7 @@ from imports.pipeline.builders.google import GoogleImportOptions, build_google_c
 from imports.pipeline.builders.tnt import TntImportOptions, build_tnt_contact
 from imports.pipeline.builders.tnt_data_sync import DataSyncOptions, DataSyncOrganization, build_donor
 from imports.pipeline.builders.tnt_lookups import TntLookups
-from imports.pipeline.columns import tnt_id_error
+from imports.pipeline.columns import refuse_overlong, tnt_id_error
 from imports.pipeline.readers.header_row import too_wide_row
 from imports.pipeline.readers.tabular import read_tabular
 from imports.pipeline.readers.tnt import TntContactRow, TntGroup, iter_tnt_contacts
@@ -81,10 +81,14 @@ def google_options(import_record: Import) -> GoogleImportOptions:
 
 
 def build(builder, values) -> tuple[ContactDraft | None, str]:
+    """The draft of one row, or why the row cannot be imported: what the builder refuses, or a value too
+    long for its column (`columns.refuse_overlong`). The job and the samples both build through here."""
     try:
-        return builder(values), ""
+        draft = builder(values)
+        refuse_overlong(draft)
     except RowError as error:
         return None, str(error)
+    return draft, ""
 
 
 def csv_rows(import_record: Import, stream: BinaryIO) -> Iterator[BuiltRow]:
@@ -140,11 +144,19 @@ def data_sync_rows(import_record: Import, stream: BinaryIO) -> Iterator[BuiltRow
     for row in iter_section(stream, DONORS, encoding=import_record.file_format["encoding"], **data_sync_limits()):
         cells = data_sync_cells(row, "PEOPLE_ID")
         try:
-            draft, donor = build_donor(row, options)
+            draft, donor = donor_row(row, options)
         except RowError as error:
             yield BuiltRow(line_number=row.line_number, cells=cells, draft=None, error=str(error))
             continue
         yield BuiltRow(line_number=row.line_number, cells=cells, draft=draft, donor=donor)
+
+
+def donor_row(row: DataSyncRow, options: DataSyncOptions) -> tuple[ContactDraft, DonorAccountDraft]:
+    """A [DONORS] row's contact and donor account; RowError when the builder refuses it or a value of
+    either is too long for its column (as `build` refuses a contact's)."""
+    draft, donor = build_donor(row, options)
+    refuse_overlong(draft, donor, where="[DONORS] ")
+    return draft, donor
 
 
 def rows_of(import_record: Import, stream: BinaryIO) -> Iterator[BuiltRow]:
@@ -189,7 +201,7 @@ def sample_builder(import_record: Import) -> Callable[[dict], ContactDraft]:
         return build_tnt_sample
     if import_record.source == Import.Source.TNT_DATA_SYNC:
         options = data_sync_options(import_record)
-        return lambda stored: build_donor(DataSyncRow(DONORS, stored["line_number"], stored["values"], ()), options)[0]
+        return lambda stored: donor_row(DataSyncRow(DONORS, stored["line_number"], stored["values"], ()), options)[0]
     if import_record.source == Import.Source.GOOGLE:
         options = google_options(import_record)
         return lambda stored: build_google_contact(stored["person"], options)

@@ -15,7 +15,8 @@ from django.utils import timezone
 
 from contacts.models import Contact, Tag
 from imports.pipeline.book_writer import BookContext, StepResult
-from imports.pipeline.builders.tnt_book import SkipRow, TntLookups
+from imports.pipeline.builders.tnt_book import SkipRow
+from imports.pipeline.builders.tnt_lookups import TntLookups
 from imports.pipeline.bulk_insert import insert_new, loaded_instances, new_instance, rows_in, update_rows
 from imports.pipeline.matching import find_referrers
 from imports.pipeline.readers.tnt import TntRow

@@ -33,7 +33,6 @@ from imports.pipeline import book_writer, gifts_writer
 from imports.pipeline.builders.drafts import RowError
 from imports.pipeline.builders.tnt_book import (
     SkipRow,
-    TntLookups,
     build_appeal,
     build_donation,
     build_donor_account,
@@ -42,9 +41,10 @@ from imports.pipeline.builders.tnt_book import (
     build_pledge,
     build_task,
 )
+from imports.pipeline.builders.tnt_lookups import TntLookups
 from imports.pipeline.builders.tnt_tags import version_tuple
 from imports.pipeline.bulk_insert import ANALYZE_AFTER_BATCHES, refresh_planner_statistics
-from imports.pipeline.columns import tnt_id_error
+from imports.pipeline.columns import refuse_overlong, tnt_id_error
 from imports.pipeline.readers.tnt import TntRow, iter_tnt_rows
 from imports.pipeline.tnt_referrals import build_referral, write_referrals
 from imports.pipeline.tnt_settings import write_settings
@@ -68,7 +68,9 @@ class Step:
         """The row's draft; RowError when it cannot be imported, SkipRow when it is deliberately not."""
         if self.stored_by_id and (error := tnt_id_error(row.table, row.tnt_id, row.position, required=True)):
             raise RowError(error)
-        return self.build(row, lookups)
+        draft = self.build(row, lookups)
+        refuse_overlong(draft, where=f"{row.table} {row.tnt_id}: ")
+        return draft
 
 
 def _link_step(name: str, table: str, *, parent: str, after: str) -> Step:

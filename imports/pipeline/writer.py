@@ -33,7 +33,6 @@ from imports.pipeline import change_log
 from imports.pipeline.builders.drafts import AddressDraft, ContactDraft, PersonDraft
 from imports.pipeline.builders.tnt_book import REFERRED_BY_LINE, with_lines_of
 from imports.pipeline.bulk_insert import insert_new, new_instance, update_rows
-from imports.pipeline.columns import fit_to_columns
 from imports.pipeline.contact_states import ContactState, PersonState, address_key, load_states
 from imports.pipeline.ids import time_ordered_id
 from imports.pipeline.matching import (
@@ -198,8 +197,6 @@ class ContactWriter:
 
         The check (imports.pipeline.check_writer) stops here and keeps the outcome instead of writing it.
         """
-        for draft in drafts:
-            fit_to_columns(draft)
         referrers = self._resolve_referrals(drafts)
         for draft in drafts:
             if draft.referred_by and not self.defer_referrals and draft.referred_by not in referrers:

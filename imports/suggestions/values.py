@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from imports.pipeline.builders.values import split_emails, split_phones
 from imports.suggestions.columns import ColumnGuess
 from imports.suggestions.constants import match_constant, value_key
 
@@ -19,11 +20,18 @@ _DATE_VALUE = re.compile(r"^(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[/.]\d{1,2}[/.]\d{2,
 
 
 def is_email_value(value: str) -> bool:
-    return bool(_EMAIL_VALUE.match(value.strip()))
+    """An address, or several as the import reads them from one cell ("a@x.org ::: b@y.org")."""
+    parts = split_emails(value)
+    return bool(parts) and all(_EMAIL_VALUE.match(part) for part in parts)
 
 
 def is_phone_value(value: str) -> bool:
-    value = value.strip()
+    """A number, or several as the import reads them from one cell ("+1 555-0100 ::: 555-0101")."""
+    parts = split_phones(value)
+    return bool(parts) and all(_is_one_phone(part) for part in parts)
+
+
+def _is_one_phone(value: str) -> bool:
     digits = sum(ch.isdigit() for ch in value)
     return 7 <= digits <= 15 and bool(_PHONE_VALUE.match(value)) and not _DATE_VALUE.match(value)
 

@@ -21,7 +21,7 @@ from django.utils import timezone
 from accounts.models import AccountList
 from imports.models import Import, UndoRecord
 from imports.notifications import send_undo_finished
-from imports.pipeline.job import LostLease
+from imports.pipeline.job import LostLease, short_error
 from imports.pipeline.lease import Heartbeat, holder_is_gone, is_stale, this_process
 from imports.pipeline.retries import retried
 from imports.undo import progress
@@ -43,7 +43,7 @@ def run_undo(import_id: str) -> Import:
         logger.warning("The undo of import %s was taken over by another worker; this one stops", import_record.pk)
     except Exception as error:  # the undo fails with a sentence; the trace goes to the log only
         logger.exception("The undo of import %s failed", import_record.pk)
-        _finish(import_record, failed=f"The undo stopped: {str(error).strip() or error.__class__.__name__}"[:1000])
+        _finish(import_record, failed=short_error(error, subject="The undo"))
     else:
         _finish(import_record)
     import_record.refresh_from_db()

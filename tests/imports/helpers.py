@@ -194,7 +194,7 @@ def make_import(
     content: bytes | None = None,
     filename: str | None = None,
     mappings: Mappings | dict[str, str] | None = None,
-    until: Literal["preview", "queued", "finished"] = "finished",
+    until: Literal["uploaded", "preview", "queued", "finished"] = "finished",
     **attributes,
 ) -> Import:
     """An import made as the API makes one: created from a file, mapped, started and run by the real job.
@@ -202,8 +202,8 @@ def make_import(
     The file is a shared fixture (`fixture`, by name) or `content`. `mappings`
     (a Mappings, or header mappings with suggested constants) is sent after
     the upload, as a client maps after reading the analysis; None sends the
-    suggested mappings. `until` stops in preview, or queued before the job
-    runs. Other keywords are the import's writable attributes (tag_list,
+    suggested mappings. `until` stops as uploaded (in preview, no mappings
+    sent), in preview, or queued before the job runs. Other keywords are the import's writable attributes (tag_list,
     override, groups ...). The user is a member of the account list; either is
     made when not given.
     """
@@ -222,6 +222,8 @@ def make_import(
         attributes={**attributes, "in_preview": True},
         in_preview_default=True,
     )
+    if until == "uploaded":
+        return import_record
     if source == Import.Source.CSV:
         if isinstance(mappings, dict):
             mappings = Mappings(mappings)

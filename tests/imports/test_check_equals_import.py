@@ -134,8 +134,8 @@ def test_a_tnt_export(fixture, api, member, django_capture_on_commit_callbacks):
 
 
 def test_a_tnt_export_whose_rows_cannot_keep_their_ids(api, member, django_capture_on_commit_callbacks):
-    # A contact and a task whose ids are too long to keep, a Task row without an id, a greeting too long
-    # for its column: the check says the same failures as the import, and the import completes.
+    # A contact and a task whose ids are too long to keep, a Task row without an id, a greeting of 300
+    # characters (kept whole): the check says the same failures as the import, and the import completes.
     content = (
         (FIXTURES / "tnt" / "tnt_export.xml")
         .read_text(encoding="utf-8")

@@ -208,18 +208,6 @@ def test_an_amount_that_is_not_a_number_fails_the_row(member, account_list):
     assert "Commitment Amount 'lots' is not a number" in ImportFailure.objects.get().message
 
 
-def test_a_cell_longer_than_its_column_is_clipped_and_the_row_imports(member, account_list):
-    # PostgreSQL refuses a value longer than its column: it used to fail the whole import.
-    content = f"First Name,Last Name,City,Church\n{'F' * 300},Lee,{'C' * 300},{'P' * 300}\n".encode()
-    mappings = {"first_name": "first_name", "last_name": "last_name", "city": "city", "church": "church"}
-    final = make_import(account_list=account_list, user=member.user, content=content, mappings=mappings)
-    assert (final.status, final.rows_created, final.rows_failed) == (Import.Status.COMPLETE, 1, 0)
-    contact = Contact.objects.get()
-    assert contact.church_name == "P" * 255
-    assert contact.people.get().first_name == "F" * 255
-    assert contact.addresses.get().city == "C" * 255
-
-
 @pytest.mark.parametrize(
     "name", ["sample_csv_with_bom.csv", "sample_csv_iso_8950_1.csv", "sample_csv_inconsistent_newlines.csv"]
 )

@@ -13,7 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from imports.models import ImportFailure
 from tests.imports.helpers import create_csv, imports_path, update
-from tests.imports.suggestions.helpers import contacts_by_name, emails
+from tests.imports.suggestions.helpers import contacts_by_name, emails, phones
 
 pytestmark = pytest.mark.django_db
 
@@ -193,3 +193,48 @@ def test_an_email_column_alone_is_mapping_enough(api, account_list, django_captu
         api, account_list, created, django_capture_on_commit_callbacks, file_headers_mappings={"email_1": "subscriber"}
     )
     assert final["status"] == "complete" and final["rows_created"] == 2
+
+
+GOOGLE_CSV_SEVERAL_OF_ONE_TYPE = (
+    "Name,Given Name,Family Name,Group Membership,E-mail 1 - Type,E-mail 1 - Value,E-mail 2 - Type,"
+    "E-mail 2 - Value,Phone 1 - Type,Phone 1 - Value,Phone 2 - Type,Phone 2 - Value\r\n"
+    "Ann Lee,Ann,Lee,* myContacts,* Home,ann@example.com ::: ann.lee@example.org,Work,ann@work.example.com,"
+    "Mobile,+1 555-0100 ::: +1 555-0101,Home,555-0102\r\n"
+    "Bo Reed,Bo,Reed,* myContacts,* Other,bo@example.com,,,Mobile,+1 555-0200,,\r\n"
+    "Cy Hart,Cy,Hart,* myContacts,* Home,cy@example.com ::: cy@example.net,,,Mobile,+1 555-0300 ::: 555-0301,,\r\n"
+)
+
+
+def test_google_csv_cells_holding_several_values_of_one_type_keep_each_of_them(
+    api, account_list, django_capture_on_commit_callbacks
+):
+    """Google joins two home addresses (or two mobile numbers) in one cell with " ::: "."""
+    content = GOOGLE_CSV_SEVERAL_OF_ONE_TYPE.encode()
+    created = create_csv(api, account_list, "contacts.csv", file=upload("contacts.csv", content))
+    suggested = created["attributes"]["suggested_file_headers_mappings"]
+    assert (suggested["email_1"], suggested["phone_1"]) == ("e_mail_1_value", "phone_1_value")
+    final = run(api, account_list, created, django_capture_on_commit_callbacks)
+    assert (final["status"], final["rows_created"], final["rows_failed"]) == ("complete", 3, 0)
+    (ann,) = contacts_by_name(api, account_list)["Lee, Ann"]["people"]
+    assert emails(ann) == ["ann@example.com", "ann.lee@example.org", "ann@work.example.com"]
+    assert phones(ann) == ["+1 555-0100", "+1 555-0101", "555-0102"]
+    assert [email["primary"] for email in ann["email_addresses"]] == [True, False, False]
+
+
+def test_a_cell_of_several_addresses_with_one_invalid_fails_its_row_naming_that_one(
+    api, account_list, django_capture_on_commit_callbacks
+):
+    content = b'Name,Email\nAnn Lee,ann@example.com; not-an-address\nBo Reed,"bo@example.com, bo@example.org"\n'
+    created = create_csv(api, account_list, "e.csv", file=upload("e.csv", content))
+    final = run(
+        api,
+        account_list,
+        created,
+        django_capture_on_commit_callbacks,
+        file_headers_mappings={"full_name": "name", "email_1": "email"},
+    )
+    assert (final["rows_created"], final["rows_failed"]) == (1, 1)
+    failure = ImportFailure.objects.get(import_record_id=created["id"])
+    assert failure.line_number == 2 and "'not-an-address' is not a valid email address" in failure.message
+    (bo,) = contacts_by_name(api, account_list)["Reed, Bo"]["people"]
+    assert emails(bo) == ["bo@example.com", "bo@example.org"]

@@ -5,11 +5,13 @@ from __future__ import annotations
 import pytest
 from django.apps import apps
 from django.core import mail
+from django.db import IntegrityError
 
 from contacts.models import Address, Contact, EmailAddress, Person, PhoneNumber, Tag
 from imports.api import views
 from imports.models import Import, ImportChange, ImportedContact
 from imports.pipeline.change_log import table_of
+from imports.undo import job as undo_job
 from imports.undo.records import PARTS, UNDO_ORDER
 from tests.imports.helpers import csv_content, imports_path, make_import
 
@@ -239,6 +241,28 @@ def test_an_empty_undo_post_is_taken_whatever_its_content_type_says(api, member,
         answered = api.client.generic("POST", path, content_type="text/plain")
     assert answered.status_code == 202, answered.content
     assert Contact.objects.filter(account_list=account_list).count() == 0
+
+
+def test_an_undo_the_database_refuses_ends_with_a_sentence_and_keeps_everything(
+    api, member, monkeypatch, django_capture_on_commit_callbacks
+):
+    account_list = member.account_list
+    record = imported(account_list, member.user, FIRST)
+    before = counts(account_list)
+
+    def refused(*args, **kwargs):
+        raise IntegrityError('duplicate key value violates unique constraint "contacts_contact_pkey"')
+
+    monkeypatch.setattr(undo_job, "take_back", refused)
+    response = undo(api, account_list, record, django_capture_on_commit_callbacks)
+    assert response.status_code == 202, response.content
+
+    answered = api.get(imports_path(account_list, f"/{record.pk}")).json()["data"]["attributes"]
+    assert answered["status"] == "complete"
+    assert answered["undo"]["error"] == (
+        "The database refused the undo's data; our team has been told. Try again later."
+    )
+    assert counts(account_list) == before
 
 
 @pytest.mark.parametrize("status", ["preview", "queued", "importing", "cancelled"])

@@ -12,12 +12,10 @@ tests/imports/test_import_documents.py.)
 
 import time
 from contextlib import contextmanager
-from pathlib import Path
 from types import SimpleNamespace
 
 import django_filters
 import pytest
-from django.core.files import File
 from django.core.paginator import Paginator
 from rest_framework import serializers as drf_serializers
 from rest_framework.exceptions import ValidationError
@@ -34,9 +32,8 @@ from config import serializers as our_serializers
 from config.filters import DjangoFilterBackend as OurDjangoFilterBackend
 from config.pagination import PageNumberPagination
 from contacts.models import Contact
-from imports import services
 from imports.models import Import
-from tests.conftest import FIXTURES, JsonApiClient
+from tests.conftest import JsonApiClient
 from tests.factories import MembershipFactory, issue_token
 from tests.imports.helpers import GENERATED, make_import
 
@@ -80,22 +77,11 @@ def assert_same_answers(client: JsonApiClient, requests: list[tuple[str, dict]])
         assert ours == stock, (path, params)
 
 
-def create_import(member, path: Path, source: str, **attributes) -> Import:
-    with open(path, "rb") as handle:
-        return services.create_import(
-            account_list=member.account_list,
-            user=member.user,
-            source=source,
-            file=File(handle, name=path.name),
-            attributes={"in_preview": True, **attributes},
-            in_preview_default=True,
-        )
-
-
 @pytest.fixture
 def imports_of_every_shape(member, generated_csv, monkeypatch):
     """A finished CSV import with samples, CSV and TNT imports in preview (with and without samples), a failed one."""
     monkeypatch.setattr(time, "time", lambda: 2_000_000_000.0)  # file_url links carry their expiry
+    as_member = {"account_list": member.account_list, "user": member.user}
     finished = make_import(
         account_list=member.account_list,
         user=member.user,
@@ -110,9 +96,9 @@ def imports_of_every_shape(member, generated_csv, monkeypatch):
         mappings=GENERATED,
         override=True,
     )
-    preview = create_import(member, FIXTURES / "csv" / "sample_csv_with_custom_headers.csv", "csv")
-    tnt = create_import(member, FIXTURES / "tnt" / "tnt_export_groups.xml", "tnt")
-    failed = create_import(member, FIXTURES / "csv" / "sample_csv_with_fullname.csv", "csv")
+    preview = make_import(**as_member, fixture="sample_csv_with_custom_headers.csv", until="uploaded")
+    tnt = make_import(**as_member, source="tnt", fixture="tnt_export_groups.xml", until="uploaded")
+    failed = make_import(**as_member, fixture="sample_csv_with_fullname.csv", until="uploaded")
     Import.objects.filter(pk=failed.pk).update(status=Import.Status.FAILED, error="It broke.", in_preview=False)
     assert finished.sample_contacts.count() == 4 and not preview.sample_contacts.exists()
     assert tnt.sample_contacts.exists()

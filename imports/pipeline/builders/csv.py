@@ -21,7 +21,7 @@ from imports.pipeline.builders.drafts import (
     RowError,
 )
 from imports.pipeline.builders.names import contact_name, greeting_for, parse_full_name
-from imports.pipeline.builders.values import merge_tags, split_tags
+from imports.pipeline.builders.values import merge_tags, split_emails, split_phones, split_tags
 
 
 def _fields_of(*parts: Part) -> tuple[SupportedField, ...]:
@@ -155,12 +155,28 @@ class CsvContactBuilder:
         return primary, spouse
 
     def _emails(self, values: Mapping[str, str], plan: Plan) -> list[EmailDraft]:
-        filled = self.cleaned(values, plan)
-        return [EmailDraft(email=address, primary=position == 0) for position, (_, address) in enumerate(filled)]
+        addresses = self._contact_points(values, plan, split_emails, key=str.casefold)
+        return [EmailDraft(email=address, primary=position == 0) for position, address in enumerate(addresses)]
 
     def _phones(self, values: Mapping[str, str], plan: Plan) -> list[PhoneDraft]:
-        filled = self.cleaned(values, plan)
-        return [PhoneDraft(number=number, primary=position == 0) for position, (_, number) in enumerate(filled)]
+        numbers = self._contact_points(values, plan, split_phones, key=str)
+        return [PhoneDraft(number=number, primary=position == 0) for position, number in enumerate(numbers)]
+
+    @staticmethod
+    def _contact_points(
+        values: Mapping[str, str], plan: Plan, split: Callable[[str], list[str]], key: Callable[[str], str]
+    ) -> list:
+        """Every address (or number) of the slots' cells in order, a cell holding several giving each; no repeats.
+
+        A slot is a column, not a limit: Google's two home addresses in one cell are both the person's.
+        """
+        found: dict[str, Any] = {}
+        for _, header, clean in plan:
+            for part in split(values.get(header, "")):
+                value = part if clean is None else clean(part)
+                if value is not None:
+                    found.setdefault(key(value), value)
+        return list(found.values())
 
     def _addresses(self, values: Mapping[str, str]) -> list[AddressDraft]:
         if not any(values.get(header, "").strip() for _, header, _ in self.address_parts_plan):

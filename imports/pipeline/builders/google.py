@@ -114,8 +114,8 @@ def _person(person: dict) -> PersonDraft:
         first_name=first,
         last_name=last,
         middle_name=middle,
-        title=(name.get("honorificPrefix") or "").strip()[:50],
-        suffix=(name.get("honorificSuffix") or "").strip()[:50],
+        title=(name.get("honorificPrefix") or "").strip(),
+        suffix=(name.get("honorificSuffix") or "").strip(),
         birthday_month=birthday.get("month") or None,
         birthday_day=birthday.get("day") or None,
         birthday_year=birthday.get("year") or None,
@@ -190,7 +190,7 @@ def _primary_first(items: list[dict] | None) -> list[dict]:
 
 
 def _website(person: dict) -> str:
-    return (_primary(person.get("urls")).get("value") or "").strip()[:1000]
+    return (_primary(person.get("urls")).get("value") or "").strip()
 
 
 def _notes(person: dict) -> str:

@@ -132,7 +132,7 @@ def _task_draft(row, fields, lookups, *, start, completed, completed_at, result)
         tnt_table=row.table,
         tnt_id=row.tnt_id,
         activity_type=activity_type,
-        subject=subject[:2000],
+        subject=subject,
         start_at=start,
         completed=completed,
         completed_at=completed_at,
@@ -162,7 +162,7 @@ def build_appeal(row: TntRow, lookups: TntLookups) -> AppealDraft:
     active = fields["Active"]
     return AppealDraft(
         tnt_id=row.tnt_id,
-        name=name[:255],
+        name=name,
         amount=positive_amount(fields["SpecialGoal"]),
         monthly_amount=positive_amount(fields["MonthlyGoal"]),
         active=boolean(active) is not False,
@@ -217,13 +217,13 @@ def build_donor_account(row: TntRow, lookups: TntLookups) -> TntDonorAccountDraf
         tnt_id=row.tnt_id,
         contact_tnt_id=_reference(fields["ContactID"]),
         organization_tnt_id=_reference(fields["OrganizationID"]),
-        account_number=number[:100],
-        name=fields["OrgDonorName"][:255],
+        account_number=number,
+        name=fields["OrgDonorName"],
         street=fields["StreetAddress"],
-        city=fields["City"][:255],
-        state=fields["State"][:255],
-        postal_code=fields["PostalCode"][:50],
-        country=fields["Country"][:255],
+        city=fields["City"],
+        state=fields["State"],
+        postal_code=fields["PostalCode"],
+        country=fields["Country"],
     )
 
 
@@ -266,8 +266,8 @@ def build_donation(row: TntRow, lookups: TntLookups) -> DonationDraft:
         tendered_amount=tendered,
         tendered_currency=tendered_currency,
         donation_date=gift_date,
-        remote_id=fields["OrgGiftCode"][:100],
-        motivation=fields["OrgMotivationCode"][:255],
+        remote_id=fields["OrgGiftCode"],
+        motivation=fields["OrgMotivationCode"],
         appeal_tnt_id=appeal,
         appeal_amount=(appeal_amount or amount) if appeal else None,
     )

@@ -30,9 +30,12 @@ __all__ = [
     "DataSyncGift",
     "DataSyncOptions",
     "DataSyncOrganization",
+    "UNNAMED_ORGANIZATION",
     "build_donor",
     "build_gift",
     "donor_account_key",
+    "gift_date_of",
+    "parse_donor_account_key",
 ]
 
 ORGANIZATION_PERSON_TYPE = "O"
@@ -60,7 +63,7 @@ class DataSyncOrganization:
         currency = values.get("DEFAULTCURRENCYCODE", "").upper()
         return cls(
             code=code,
-            name=(values.get("NAME", "") or code or UNNAMED_ORGANIZATION)[:255],
+            name=values.get("NAME", "") or code or UNNAMED_ORGANIZATION,
             currency=currency if _CURRENCY.match(currency) else "",
         )
 
@@ -115,18 +118,18 @@ def build_donor(row: DataSyncRow, options: DataSyncOptions) -> tuple[ContactDraf
     if not name:
         raise RowError(f"[DONORS] donor {number} has no name (ACCT_NAME and the names are blank).")
     draft = ContactDraft(
-        name=name[:255],
+        name=name,
         greeting=_greeting(people, is_organization=is_organization),
-        envelope_greeting=account_name[:255],
+        envelope_greeting=account_name,
         tags=merge_tags(split_tags(options.tag_list)),
         people=people,
         addresses=[address] if address else [],
         is_organization=is_organization,
-        donor_account_key=donor_account_key(options.organization, number[:100]),
+        donor_account_key=donor_account_key(options.organization, number),
     )
     donor = DonorAccountDraft(
-        account_number=number[:100],
-        name=(account_name or name)[:255],
+        account_number=number,
+        name=account_name or name,
         street=address.street if address else "",
         city=address.city if address else "",
         state=address.state if address else "",
@@ -161,7 +164,7 @@ def _household(fields: dict[str, str]) -> list[PersonDraft]:
 
 def _organization_people(fields: dict[str, str], account_name: str) -> list[PersonDraft]:
     """An organisation's phone and email belong to a person named after it (as TntConnect does)."""
-    holder = PersonDraft(last_name=(fields.get("LAST_NAME_ORG", "") or account_name)[:255])
+    holder = PersonDraft(last_name=fields.get("LAST_NAME_ORG", "") or account_name)
     people: list[PersonDraft] = []
     _add_contact_details(fields, [holder], people)
     return people
@@ -171,11 +174,11 @@ def _add_contact_details(fields: dict[str, str], holders: list[PersonDraft], peo
     """PHONE and EMAIL on the first person; a person made only to hold them joins `people`."""
     holder = holders[0]
     if phone := fields.get("PHONE", ""):
-        holder.phones.append(PhoneDraft(number=phone[:100], location="home", primary=True))
+        holder.phones.append(PhoneDraft(number=phone, location="home", primary=True))
     email = fields.get("EMAIL", "")
     if email:
         try:
-            holder.emails.append(EmailDraft(email=normalize_email(email)[:254], primary=True))
+            holder.emails.append(EmailDraft(email=normalize_email(email), primary=True))
         except ValueError:
             pass  # a donor system's unusable address is left out, as an invalid CSV email is
     if (holder.phones or holder.emails) and holder not in people:
@@ -184,11 +187,11 @@ def _add_contact_details(fields: dict[str, str], holders: list[PersonDraft], peo
 
 def _person(fields: dict[str, str], prefix: str, *, last_name: str) -> PersonDraft:
     return PersonDraft(
-        first_name=fields.get(f"{prefix}FIRST_NAME", "")[:255],
-        last_name=last_name[:255],
-        middle_name=fields.get(f"{prefix}MIDDLE_NAME", "")[:255],
-        title=fields.get(f"{prefix}TITLE", "")[:50],
-        suffix=fields.get(f"{prefix}SUFFIX", "")[:50],
+        first_name=fields.get(f"{prefix}FIRST_NAME", ""),
+        last_name=last_name,
+        middle_name=fields.get(f"{prefix}MIDDLE_NAME", ""),
+        title=fields.get(f"{prefix}TITLE", ""),
+        suffix=fields.get(f"{prefix}SUFFIX", ""),
     )
 
 
@@ -226,10 +229,10 @@ def _address(fields: dict[str, str]) -> AddressDraft | None:
         return None
     return AddressDraft(
         street=street,
-        city=city[:255],
-        state=state[:255],
-        postal_code=postal_code[:50],
-        country=country[:255],
+        city=city,
+        state=state,
+        postal_code=postal_code,
+        country=country,
         location="home",
         primary_mailing_address=True,
     )
@@ -263,16 +266,16 @@ def build_gift(row: DataSyncRow, options: DataSyncOptions) -> DataSyncGift:
     if not _CURRENCY.match(tendered_currency):
         tendered_currency = ""
     return DataSyncGift(
-        donation_id=donation_id[:100],
-        account_number=number[:100],
+        donation_id=donation_id,
+        account_number=number,
         donation_date=gift_date,
         amount=amount,
         currency=options.currency,
         tendered_amount=tendered if tendered is not None else amount,
         tendered_currency=tendered_currency or options.currency,
-        designation=fields.get("DESIGNATION", "")[:100],
+        designation=fields.get("DESIGNATION", ""),
         memo=fields.get("MEMO", ""),
-        motivation=fields.get("MOTIVATION", "")[:255],
+        motivation=fields.get("MOTIVATION", ""),
     )
 
 

@@ -76,6 +76,22 @@ def _is_plain_valid_email(address: str) -> bool:
     return len(local) <= 64 and "--" not in domain and not domain.endswith(_SPECIAL_USE_SUFFIXES)
 
 
+# Several addresses or numbers in one cell: Google writes those of one type joined by " ::: ";
+# other exports and hand-made sheets list addresses with commas or semicolons, which no address holds.
+_SEVERAL_EMAILS = re.compile(r"\s*(?:,|;|:::)\s*")
+_SEVERAL_PHONES = re.compile(r"\s*:::\s*")
+
+
+def split_emails(cell: str) -> list[str]:
+    """The addresses of an email cell, in order ("a@x.org ::: b@y.org", "a@x.org; b@y.org")."""
+    return [part for part in _SEVERAL_EMAILS.split(cell.strip()) if part]
+
+
+def split_phones(cell: str) -> list[str]:
+    """The numbers of a phone cell, in order: only Google's " ::: " separates them (a comma may be a dial pause)."""
+    return [part for part in _SEVERAL_PHONES.split(cell.strip()) if part]
+
+
 def normalize_email(text: str) -> str:
     """A valid address, as written but trimmed; raises ValueError naming it otherwise."""
     address = text.strip()

@@ -31,7 +31,13 @@ from imports.pipeline.readers.header_row import Record, find_table
 from imports.pipeline.readers.rows import DEFAULT_LIMITS, ReadLimits, TabularAnalysis, TabularRow, summarize_rows
 from imports.pipeline.readers.streams import ReplayedStream, open_text, read_head, rewound
 
-__all__ = ["CsvFormat", "CsvReader", "analyze_csv", "read_csv"]
+__all__ = [
+    "CsvFormat",
+    "CsvReader",
+    "analyze_csv",
+    "read_csv",
+    "unclosed_quote_message",
+]
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ from imports.pipeline.readers.rows import TabularRow, header_keys
 
 __all__ = [
     "PREAMBLE_ROWS",
+    "Record",
     "Table",
     "filled_width",
     "find_table",

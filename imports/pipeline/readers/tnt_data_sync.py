@@ -44,14 +44,15 @@ from imports.pipeline.readers.streams import open_text, read_head, rewound
 
 __all__ = [
     "DONORS",
+    "DataSyncAnalysis",
+    "DataSyncRow",
     "GIFTS",
     "NOT_DATA_SYNC_MESSAGE",
     "ORGANIZATION",
-    "DataSyncAnalysis",
-    "DataSyncRow",
     "analyze_data_sync",
     "iter_section",
     "looks_like_data_sync",
+    "section_name",
 ]
 
 ORGANIZATION, DONORS, GIFTS = "ORGANIZATION", "DONORS", "GIFTS"

@@ -41,7 +41,9 @@ from imports.pipeline.readers.rows import (
 from imports.pipeline.readers.wide_text import bomless_wide_encoding
 
 __all__ = [
+    "VCARD_FILE_HEADERS",
     "VCARD_HEADERS",
+    "VCARD_HEADERS_MAPPINGS",
     "VcardFileError",
     "VcardReader",
     "analyze_vcard",
