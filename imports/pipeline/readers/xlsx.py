@@ -35,6 +35,7 @@ __all__ = [
     "analyze_xlsx",
     "cell_text",
     "check_archive",
+    "format_digits",
     "read_xlsx",
 ]
 
