@@ -23,6 +23,14 @@ from django.db.models.constants import OnConflict
 
 from imports.pipeline import change_log
 
+# SQLite's driver looks up an adapter for every parameter that is not exactly an int, float, str or
+# bytearray; when none is registered it asks its protocol class for `__adapt__`, which raises an
+# AttributeError whose message is formatted and thrown away: per None and per bool, about half of the
+# values an import binds (executemany of such rows took twice as long). Registered, an adapter is found
+# at the first step, and the values bound are the same (NULL; 0 or 1). Process-wide, as Django's own are.
+sqlite3.register_adapter(bool, int)
+sqlite3.register_adapter(type(None), lambda value: value)
+
 
 @cache
 def _static_defaults(model: type[models.Model]) -> dict:
@@ -65,11 +73,12 @@ def loaded_instances(queryset: models.QuerySet, fields: Sequence[str], lookup: s
         yield instance
 
 
-def _converter(field: models.Field, connection):
+def _converter(field: models.Field, connection, *, prepared: bool = False):
     """How one column's Python values become database values; None when they go as they are.
 
-    The same conversions as `Field.get_db_prep_save`, chosen once per column
-    instead of being dispatched for every value.
+    The same conversions as `Field.get_db_prep_save` (with `prepared`, as
+    `Field.get_db_prep_value` of a lookup's prepared values), chosen once per
+    column instead of being dispatched for every value.
     """
     target = field.target_field if field.is_relation else field
     kind = target.get_internal_type()
@@ -88,6 +97,8 @@ def _converter(field: models.Field, connection):
         return None if connection.features.has_native_uuid_field else _uuid_hex
     if kind == "DateTimeField":
         return connection.ops.adapt_datetimefield_value
+    if prepared:
+        return partial(field.get_db_prep_value, connection=connection, prepared=True)
     return partial(field.get_db_prep_save, connection=connection)
 
 
@@ -322,19 +333,24 @@ def chunked(values: Iterable, size: int) -> Iterator[list]:
 
 
 class AnyOf(models.Lookup):
-    """`column = ANY(%s)`: an IN list as one array parameter, PostgreSQL's own form of IN.
+    """A batch's IN list of thousands of values, each value prepared once, by the column's own conversion.
 
-    A batch looks up a few thousand ids a query; as `IN (%s, %s, ...)` each
-    value went through the lookup machinery and psycopg re-parsed a query of
-    thousands of placeholders, a tenth of an import's client time. The
-    planner treats both alike (it turns an IN list into `= ANY(ARRAY[...])`).
+    Django's `__in` sends every value through the lookup machinery (resolved,
+    prepared, normalised, deduplicated, prepared again for the database); a
+    re-import looks up some ten ids per row that way, and that machinery cost
+    more than the queries. The right-hand side is an `ArrayValues`, which
+    Django's filter() passes on whole instead of resolving its values one by
+    one as it does a list's. UUIDs, most of the ids looked up, are not
+    prepared (a UUID is its own prepared value).
 
-    The right-hand side is an `ArrayValues`, which Django's filter() passes
-    on whole instead of resolving its values one by one as it does a list's.
-    UUIDs, most of the ids looked up, are neither prepared (a UUID is its own
-    prepared value) nor handed to psycopg as a list, whose dumper quotes and
-    checks each item in Python: they go as the text of a uuid[] literal,
-    which costs one str() each.
+    - PostgreSQL: `column = ANY(%s)`, the IN list as one array parameter, its
+      own form of IN (the planner turns an IN list into `= ANY(ARRAY[...])`);
+      psycopg re-parsed a query of thousands of placeholders, a tenth of an
+      import's client time. UUIDs are not handed to psycopg as a list, whose
+      dumper quotes and checks each item in Python: they go as the text of a
+      uuid[] literal, which costs one str() each.
+    - Other databases (SQLite): the same `column IN (%s, ...)` as `__in`, each
+      value converted by the column's converter (`_converter`: a UUID's hex).
     """
 
     lookup_name = "any_of"
@@ -348,6 +364,10 @@ class AnyOf(models.Lookup):
     def as_sql(self, compiler, connection):
         lhs, lhs_params = self.process_lhs(compiler, connection)
         field = self.lhs.output_field
+        if connection.vendor != "postgresql":
+            convert = _converter(field, connection, prepared=True)
+            values = self.rhs if convert is None else [None if value is None else convert(value) for value in self.rhs]
+            return f"{lhs} IN ({', '.join(['%s'] * len(values))})", [*lhs_params, *values]
         if (
             connection.features.has_native_uuid_field
             and _is_uuid_column(field)
@@ -378,10 +398,11 @@ def rows_in(queryset: models.QuerySet, lookup: str, values: Iterable) -> Iterato
     """`queryset.filter(<lookup>=values)`, one query per chunk of values that fits the parameter limit.
 
     All the rows of one value come in the same chunk, so an order_by of the
-    queryset still orders the rows of each value. On PostgreSQL the list is
-    one array parameter (`AnyOf`).
+    queryset still orders the rows of each value. An `__in` lookup goes as
+    `AnyOf`: each value converted once, and on PostgreSQL the list one array
+    parameter.
     """
-    any_of = connections[queryset.db].vendor == "postgresql" and lookup.endswith("__in")
+    any_of = lookup.endswith("__in")
     if any_of:
         lookup = lookup.removesuffix("__in") + "__any_of"
     for chunk in chunked(values, max_in_list(queryset.model)):

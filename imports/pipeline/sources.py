@@ -82,7 +82,7 @@ def google_options(import_record: Import) -> GoogleImportOptions:
 
 def build(builder, values) -> tuple[ContactDraft | None, str]:
     """The draft of one row, or why the row cannot be imported: what the builder refuses, or a value too
-    long for its column (`overlong_value`). The job and the samples both build through here."""
+    long for its column (`columns.refuse_overlong`). The job and the samples both build through here."""
     try:
         draft = builder(values)
         refuse_overlong(draft)

@@ -1,8 +1,10 @@
 """rows_in finds the same rows as filter(<field>__in=...) on every database.
 
-On PostgreSQL it sends the values as one array parameter (AnyOf): UUIDs as
-the text of a uuid[] literal, other values as a list, so both forms are
-checked here against Django's own IN, values of every kind mixed.
+It sends an `__in` lookup as AnyOf, each value converted by its column's
+converter (SQLite: a UUID as its hex); on PostgreSQL the values go as one
+array parameter, UUIDs as the text of a uuid[] literal, other values as a
+list. Every form is checked here against Django's own IN, values of every
+kind mixed.
 """
 
 import uuid

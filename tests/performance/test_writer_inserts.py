@@ -150,3 +150,11 @@ def test_new_rows_get_time_ordered_version_7_uuids():
     assert {i.version for i in ids} == {7} and {i.variant for i in ids} == {uuid.RFC_4122}
     prefixes = [i.hex[:12] for i in ids]  # milliseconds: never decreasing
     assert prefixes == sorted(prefixes)
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's driver adapters")
+def test_sqlite_binds_none_as_null_and_booleans_as_integers():
+    """The adapters registered for None and bool (bulk_insert) bind what the driver bound without them."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT typeof(%s), %s, typeof(%s), %s, typeof(%s), %s", [None, None, True, True, False, False])
+        assert cursor.fetchone() == ("null", None, "integer", 1, "integer", 0)
