@@ -120,6 +120,7 @@ def build_donor(row: DataSyncRow, options: DataSyncOptions) -> tuple[ContactDraf
     draft = ContactDraft(
         name=name,
         greeting=_greeting(people, is_organization=is_organization),
+        greeting_from_names=True,  # a donor file has no greeting of its own
         envelope_greeting=account_name,
         tags=merge_tags(split_tags(options.tag_list)),
         people=people,
