@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.shortcuts import render
+from django.urls import reverse
 from django.views import defaults
 
 from accounts.models import User
@@ -25,7 +26,7 @@ def access_help() -> dict:
 def permission_denied(request, exception):
     """handler403: in the admin, a signed-in staff member gets a page that says whom to ask."""
     user = getattr(request, "user", None)
-    if request.path.startswith("/admin/") and user is not None and user.is_active and user.is_staff:
+    if request.path.startswith(reverse("admin:index")) and user is not None and user.is_active and user.is_staff:
         context = {**admin.site.each_context(request), **access_help(), "title": "You need access to this page"}
         return render(request, "admin/no_access.html", context, status=403)
     return defaults.permission_denied(request, exception)

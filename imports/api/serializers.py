@@ -53,6 +53,11 @@ class ImportSerializer(ResourceSerializer):
     file_version = drf_serializers.CharField(read_only=True, allow_null=True)
     failures_url = drf_serializers.CharField(read_only=True, allow_null=True)
     file_sheets = drf_serializers.ListField(child=drf_serializers.CharField(), read_only=True)
+    file_sheet_read = drf_serializers.CharField(
+        read_only=True,
+        allow_null=True,
+        help_text="Excel files: the sheet read, file_sheet or else the first sheet with rows under a header",
+    )
     tnt_summary = drf_serializers.DictField(
         child=drf_serializers.DictField(child=drf_serializers.IntegerField()),
         read_only=True,

@@ -156,7 +156,8 @@ class ImportViewSet(ModelViewSet):
                 overwrite=attributes.pop("overwrite", False),
             )
         except StaleImport as stale:
-            raise Conflict(str(stale)) from None
+            # The attribute at fault is the client's updated_in_db_at: the error points at it.
+            raise Conflict({"updated_in_db_at": [str(stale)]}) from None
         return Response(self._document_of(import_record))
 
     def partial_update(self, request, *args, **kwargs):

@@ -34,6 +34,11 @@ def file_sheets_of(source: str, file_format: dict) -> list[str]:
     return list(file_format.get("sheets", [])) if source == Import.Source.CSV else []
 
 
+def file_sheet_read_of(source: str, file_format: dict) -> str | None:
+    """The sheet of an Excel file that was read (the one chosen, else the first with rows); None for other files."""
+    return file_format.get("sheet") if source == Import.Source.CSV else None
+
+
 def header_line_of(source: str, file_format: dict) -> int | None:
     """The line (sheet row) of a CSV or Excel file that holds its column names; None for other files."""
     return file_format.get("header_line") if source == Import.Source.CSV else None
@@ -137,7 +142,7 @@ class Import(ApiResource, Timestamped, CheckState):
     file_headers_mappings = JSONField(default=dict, blank=True)
     file_constants_mappings = JSONField(default=dict, blank=True)
     file_sheet = models.CharField(
-        max_length=255, blank=True, help_text="Excel files: the sheet to read (empty: the first)"
+        max_length=255, blank=True, help_text="Excel files: the sheet to read (empty: the first with rows)"
     )
 
     # Suggested mappings (imports.suggestions), computed at upload
@@ -288,6 +293,7 @@ ATTRIBUTES: dict[str, bool] = {
     "suggested_mappings_origin": READ,
     "file_sheet": WRITE,
     "file_sheets": READ,
+    "file_sheet_read": READ,  # the sheet read when file_sheet names none: the first with rows under a header
     "header_line": READ,  # where the column names are (after a preamble, not always line 1)
     "tag_list": WRITE,
     "groups": WRITE,

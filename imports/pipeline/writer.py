@@ -286,7 +286,8 @@ class ContactWriter:
             old = getattr(contact, attr)
             if attr == "notes" and self.defer_referrals and old:  # TntConnect: the referrals step's notes stay
                 new = with_lines_of(new, of=old, pattern=REFERRED_BY_LINE)
-            if old != new and (self.override or is_blank(old)):
+            replaces = self.override and not (attr == "greeting" and draft.greeting_from_names)
+            if old != new and (replaces or is_blank(old)):
                 setattr(contact, attr, new)
                 changed = True
         if changed and not state.is_new:

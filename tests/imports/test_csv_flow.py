@@ -16,6 +16,7 @@ from tests.imports.helpers import (
     STANDARD,
     Mappings,
     create_csv,
+    csv_content,
     imports_path,
     make_import,
     update,
@@ -303,6 +304,33 @@ def test_a_matching_row_fills_blanks_or_with_override_replaces_values(override, 
     assert attributes["status"] == ("Partner - Financial" if override else "Partner - Pray")
     # Matched by name; the new address is added once, the old one kept.
     assert sorted(emails(attributes["people"][0])) == ["john.doe@example.org", "john@example.com"]
+
+
+GREETED = {"first_name": "first_name", "last_name": "last_name", "greeting": "greeting"}
+
+
+@pytest.mark.parametrize("override", [False, True])
+def test_a_greeting_made_from_the_names_never_replaces_a_written_one(override, api, member, account_list):
+    header = ["First Name", "Last Name", "Greeting"]
+    written = csv_content(header, [["Ann", "Lee", "Dear Ann"]])
+    make_import(account_list=account_list, user=member.user, content=written, mappings=GREETED)
+    # The file has no greeting for her: the one made from her first name ("Ann") must not replace the written one.
+    blank = csv_content(header, [["Ann", "Lee", ""]])
+    again = make_import(account_list=account_list, user=member.user, content=blank, mappings=GREETED, override=override)
+    assert (again.rows_created, again.rows_updated) == (0, 1)
+    (contact,) = contacts_of(api, account_list)
+    assert contact["attributes"]["greeting"] == "Dear Ann"
+
+
+def test_with_override_a_greeting_of_the_file_replaces_the_stored_one(api, member, account_list):
+    header = ["First Name", "Last Name", "Greeting"]
+    make_import(
+        account_list=account_list, user=member.user, content=csv_content(header, [["Ann", "Lee", ""]]), mappings=GREETED
+    )
+    assert contacts_of(api, account_list)[0]["attributes"]["greeting"] == "Ann"  # made from her name
+    written = csv_content(header, [["Ann", "Lee", "Dear Ann"]])
+    make_import(account_list=account_list, user=member.user, content=written, mappings=GREETED, override=True)
+    assert contacts_of(api, account_list)[0]["attributes"]["greeting"] == "Dear Ann"
 
 
 def test_a_row_matches_an_existing_contact_by_primary_email_and_person(api, member, account_list):

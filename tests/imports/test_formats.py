@@ -11,7 +11,7 @@ from openpyxl import Workbook
 from imports.models import Import, ImportFailure
 from imports.pipeline.readers.tabular import analyze_tabular, read_tabular
 from imports.pipeline.readers.vcard import analyze_vcard
-from imports.pipeline.readers.xlsx import cell_text
+from imports.pipeline.readers.xlsx import cell_text, format_digits
 from tests.imports.helpers import create_csv, imports_path, update
 from tests.imports.suggestions.helpers import EXPORTS, contacts_by_name, emails, export_upload, phones
 
@@ -136,10 +136,120 @@ def test_failed_excel_rows_are_reported_with_their_sheet_row_number(
     assert rows[1][0].startswith("Line 6: ") and rows[1][1:] == ["Bo", "Ray", "not an email"]
 
 
-def test_the_first_sheet_is_read_unless_another_is_chosen(api, account_list):
+def test_the_first_sheet_with_rows_is_read_unless_another_is_chosen(api, account_list):
     response = post(api, account_list, export_upload("donor_tracking.xlsx"))
-    assert response.status_code == 400  # the first sheet holds instructions, not contacts
-    assert "no data rows" in errors(response)[0][1]
+    assert response.status_code == 201, response.content  # the first sheet holds one line of instructions
+    attributes = response.json()["data"]["attributes"]
+    assert (attributes["file_sheet"], attributes["file_sheet_read"], attributes["rows_total"]) == ("", "Donors", 6)
+
+
+def test_an_empty_first_sheet_is_passed_over_and_its_contacts_import(
+    api, account_list, django_capture_on_commit_callbacks
+):
+    content = workbook_bytes({"Sheet1": [], "Contacts": [["Name", "Email"], ["Ann Lee", "ann@example.com"]]})
+    created = create_csv(api, account_list, "book.xlsx", file=SimpleUploadedFile("book.xlsx", content))
+    assert created["attributes"]["file_headers"] == {"name": "Name", "email": "Email"}
+    final = start(api, account_list, created, django_capture_on_commit_callbacks)
+    assert (final["status"], final["rows_created"]) == ("complete", 1)
+    assert emails(contacts_by_name(api, account_list)["Lee, Ann"]["people"][0]) == ["ann@example.com"]
+
+
+def test_a_workbook_of_empty_sheets_is_refused_naming_them(api, account_list):
+    response = post(api, account_list, SimpleUploadedFile("book.xlsx", workbook_bytes({"Sheet1": [], "Sheet2": []})))
+    assert response.status_code == 400
+    ((pointer, detail),) = errors(response)
+    assert pointer == "/data/attributes/file" and detail.startswith(
+        "Every sheet of the workbook (Sheet1, Sheet2) is empty"
+    )
+
+
+def test_whole_numbers_in_a_digits_format_keep_the_zeros_the_sheet_shows(
+    api, account_list, django_capture_on_commit_callbacks
+):
+    """Excel's Zip Code format shows 02134 for the number 2134; its Phone Number format shows (617) 555-0101."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["First Name", "Last Name", "Zip", "Phone", "Amount"])
+    sheet.append(["Ann", "Lee", 2134, 6175550101, 1250])
+    sheet.append(["Bo", "Reed", 21340001.0, 5550100, 12.5])
+    for cell in ("C2", "C3", "D2", "D3", "E2", "E3"):
+        sheet[cell].number_format = {"C": "00000", "D": "[<=9999999]###-####;(###) ###-####", "E": "#,##0.00"}[cell[0]]
+    sheet["C3"].number_format = "00000\\-0000"  # Zip Code + 4, stored as Excel writes it
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    created = create_csv(api, account_list, "zips.xlsx", file=SimpleUploadedFile("zips.xlsx", buffer.getvalue()))
+    mappings = {"first_name": "first_name", "last_name": "last_name", "zip": "zip", "phone_1": "phone"}
+    created = update(api, account_list, created, {"file_headers_mappings": {**mappings, "pledge_amount": "amount"}})
+    final = start(api, account_list, created.json()["data"], django_capture_on_commit_callbacks)
+    assert (final["status"], final["rows_created"]) == ("complete", 2)
+    contacts = contacts_by_name(api, account_list)
+    assert [contacts[name]["addresses"][0]["postal_code"] for name in ("Lee, Ann", "Reed, Bo")] == [
+        "02134",
+        "02134-0001",
+    ]
+    assert [phones(contacts[name]["people"][0])[0] for name in ("Lee, Ann", "Reed, Bo")] == [
+        "(617) 555-0101",
+        "555-0100",
+    ]
+    assert [contacts[name]["pledge_amount"] for name in ("Lee, Ann", "Reed, Bo")] == [1250, 12.5]
+
+
+@pytest.mark.parametrize(
+    ("number", "number_format", "text"),
+    [
+        (2134, "00000", "02134"),
+        (123456789, "000\\-00\\-0000", "123-45-6789"),
+        (1067, "0", "1067"),
+        (1067, "General", None),
+        (12, "0.00", None),  # a decimal format is no digits format: the number is read as it is
+        (1234, "#,##0", None),
+    ],
+)
+def test_only_a_digits_format_changes_how_a_whole_number_reads(number, number_format, text):
+    assert format_digits(number, number_format) == text
+
+
+def test_a_header_of_two_rows_under_merged_cells_names_every_column(
+    api, account_list, django_capture_on_commit_callbacks
+):
+    """Name and Email merged down over two rows; Address and Phone titles merged across their columns."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["Name", "Email", "Address", None, None, "Phone", None])
+    sheet.append([None, None, "Street", "City", "Zip", "Home", "Mobile"])
+    sheet.append(["Ann Lee", "ann@example.com", "12 Oak St", "Springfield", "62701", "555-0101", "555-0100"])
+    for cells in ("A1:A2", "B1:B2", "C1:E1", "F1:G1"):
+        sheet.merge_cells(cells)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    created = create_csv(api, account_list, "book.xlsx", file=SimpleUploadedFile("book.xlsx", buffer.getvalue()))
+    assert list(created["attributes"]["file_headers"].values()) == [
+        "Name",
+        "Email",
+        "Address Street",
+        "Address City",
+        "Address Zip",
+        "Phone Home",
+        "Phone Mobile",
+    ]
+    final = start(api, account_list, created, django_capture_on_commit_callbacks)
+    assert (final["status"], final["rows_created"], final["rows_failed"]) == ("complete", 1, 0)
+    ann = contacts_by_name(api, account_list)["Lee, Ann"]
+    assert (emails(ann["people"][0]), sorted(phones(ann["people"][0]))) == (
+        ["ann@example.com"],
+        ["555-0100", "555-0101"],
+    )
+    assert [(a["street"], a["city"], a["postal_code"]) for a in ann["addresses"]] == [
+        ("12 Oak St", "Springfield", "62701")
+    ]
+
+
+def test_a_title_row_above_the_header_is_not_part_of_its_names(api, account_list):
+    content = workbook_bytes(
+        {"Donors": [["Donor report", "2024"], ["Name", "Email", "City"], ["Ann Lee", "a@x.org", "Rome"]]}
+    )
+    created = create_csv(api, account_list, "book.xlsx", file=SimpleUploadedFile("book.xlsx", content))
+    assert created["attributes"]["file_headers"] == {"name": "Name", "email": "Email", "city": "City"}
 
 
 def test_an_unknown_sheet_is_refused_naming_the_sheets(api, account_list):

@@ -142,7 +142,10 @@ def test_update_with_a_stale_updated_in_db_at_is_a_409_naming_the_current_value(
     document = {"data": {"type": "imports", "id": created["id"], "attributes": stale}}
     response = api.put_json(imports_path(account_list, f"/{created['id']}"), document, method="patch")
     assert response.status_code == 409
-    assert current in response.json()["errors"][0]["detail"]
+    [error] = response.json()["errors"]
+    assert error["status"] == "409"
+    assert current in error["detail"]
+    assert error["source"] == {"pointer": "/data/attributes/updated_in_db_at"}
     assert Import.objects.get(pk=created["id"]).tag_list == "first"
 
 

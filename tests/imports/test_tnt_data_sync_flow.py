@@ -483,3 +483,17 @@ def test_a_file_whose_dates_are_day_first_reads_every_gift_day_first(
         "G1": date(2020, 3, 5),
         "G2": date(2020, 12, 31),
     }
+
+
+def test_a_donor_whose_email_is_not_an_address_imports_with_it_in_the_notes(
+    api, account_list, django_capture_on_commit_callbacks
+):
+    donor = '"7001","Lee, Ann","P","Lee","Ann","","","","","","","","","","","","","","","","","","ann at example"'
+    gift = '"7001","Lee, Ann","1/5/2026","25.00","G-1","100","","","",""'
+    run_data_sync(
+        api, account_list, django_capture_on_commit_callbacks, "donors.tntmpd", data_sync_file([donor], [gift])
+    )
+    contact = Contact.objects.get(account_list=account_list)
+    assert contact.notes == "Not a valid email address: ann at example"
+    assert not contact.people.filter(email_addresses__isnull=False).exists()
+    assert Donation.objects.filter(donor_account__account_number="7001").count() == 1

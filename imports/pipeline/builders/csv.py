@@ -118,7 +118,9 @@ class CsvContactBuilder:
             addresses=self._addresses(values),
             **attributes,
         )
-        draft.greeting = draft.greeting or greeting_for(primary.first_name, spouse.first_name if spouse else "")
+        if not draft.greeting:
+            draft.greeting = greeting_for(primary.first_name, spouse.first_name if spouse else "")
+            draft.greeting_from_names = True
         draft.tags = merge_tags(draft.tags, self.import_tags)
         return draft
 

@@ -103,6 +103,9 @@ class ContactDraft:
     google_resource_name: str = ""  # the People API's people/... of the person, for matching re-imports
     # TntDataSync: the donor's account at the organisation (see builders/tnt_data_sync.py), for matching
     donor_account_key: str = ""
+    # The greeting was made from the first names because the source gave none: it names a new contact,
+    # and fills a blank one, but never replaces a greeting someone wrote, even with `override`.
+    greeting_from_names: bool = False
 
     @property
     def primary_email(self) -> str:

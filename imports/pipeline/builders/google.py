@@ -82,6 +82,7 @@ def build_google_contact(person: dict, options: GoogleImportOptions) -> ContactD
     return ContactDraft(
         name=name,
         greeting=greeting_for(someone.first_name),
+        greeting_from_names=True,  # Google has no greeting of its own
         website=_website(person),
         notes=_notes(person),
         tags=_tags(person, options),

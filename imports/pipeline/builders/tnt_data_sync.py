@@ -120,10 +120,12 @@ def build_donor(row: DataSyncRow, options: DataSyncOptions) -> tuple[ContactDraf
     draft = ContactDraft(
         name=name,
         greeting=_greeting(people, is_organization=is_organization),
+        greeting_from_names=True,  # a donor file has no greeting of its own
         envelope_greeting=account_name,
         tags=merge_tags(split_tags(options.tag_list)),
         people=people,
         addresses=[address] if address else [],
+        notes=_notes(fields),
         is_organization=is_organization,
         donor_account_key=donor_account_key(options.organization, number),
     )
@@ -175,14 +177,27 @@ def _add_contact_details(fields: dict[str, str], holders: list[PersonDraft], peo
     holder = holders[0]
     if phone := fields.get("PHONE", ""):
         holder.phones.append(PhoneDraft(number=phone, location="home", primary=True))
-    email = fields.get("EMAIL", "")
-    if email:
-        try:
-            holder.emails.append(EmailDraft(email=normalize_email(email), primary=True))
-        except ValueError:
-            pass  # a donor system's unusable address is left out, as an invalid CSV email is
+    if email := _valid_email(fields):
+        holder.emails.append(EmailDraft(email=email, primary=True))
     if (holder.phones or holder.emails) and holder not in people:
         people.insert(0, holder)
+
+
+def _valid_email(fields: dict[str, str]) -> str:
+    """The donor's EMAIL when it is an address; "" when it is blank or not one."""
+    try:
+        return normalize_email(fields.get("EMAIL", ""))
+    except ValueError:
+        return ""
+
+
+def _notes(fields: dict[str, str]) -> str:
+    """What the donor system wrote that no field can hold: an email address that is not one, kept in words.
+
+    A donor's row is their gifts' account, so it is not failed for an unusable address (as a CSV row is);
+    the address is not lost either."""
+    email = fields.get("EMAIL", "").strip()
+    return f"Not a valid email address: {email}" if email and not _valid_email(fields) else ""
 
 
 def _person(fields: dict[str, str], prefix: str, *, last_name: str) -> PersonDraft:

@@ -15,15 +15,25 @@ installed, so entity tricks are refused too. Nothing here knows Django.
 from __future__ import annotations
 
 import datetime
+import operator
+import re
 import warnings
 import zipfile
 from collections.abc import Iterator
 from decimal import Decimal
+from itertools import islice
 from typing import BinaryIO
 
 from imports.pipeline.readers import FileReadError
 from imports.pipeline.readers.header_row import find_table
-from imports.pipeline.readers.rows import DEFAULT_LIMITS, ReadLimits, TabularAnalysis, TabularRow, summarize_rows
+from imports.pipeline.readers.rows import (
+    DEFAULT_LIMITS,
+    ReadLimits,
+    TabularAnalysis,
+    TabularRow,
+    stripped_cells,
+    summarize_rows,
+)
 
 __all__ = [
     "XlsxFileError",
@@ -32,6 +42,7 @@ __all__ = [
     "analyze_xlsx",
     "cell_text",
     "check_archive",
+    "format_digits",
     "read_xlsx",
 ]
 
@@ -91,12 +102,12 @@ class XlsxReader:
             raise XlsxFileError("The workbook has no worksheets. Save the sheet with your contacts and upload it.")
         if sheet and sheet not in self.sheets:
             raise XlsxSheetError(sheet, self.sheets)
-        self.sheet = sheet or self.sheets[0]
-        worksheet = self._workbook[self.sheet]
-        worksheet.reset_dimensions()  # some writers store wrong dimensions; read what is there
         try:
+            self.sheet = sheet or self._first_sheet_with_rows()
+            worksheet = self._workbook[self.sheet]
+            worksheet.reset_dimensions()  # some writers store wrong dimensions; read what is there
             self._table = find_table(
-                self._non_empty_rows(worksheet.iter_rows(values_only=True)),
+                self._non_empty_rows(worksheet.iter_rows()),
                 empty_message=f"The sheet {self.sheet!r} is empty: it has no header row. "
                 "Put the column names in the first row of the sheet and upload it again.",
                 error=XlsxFileError,
@@ -105,6 +116,28 @@ class XlsxReader:
             self.close()
             raise
         self.header_line_number, self.headers = self._table.header_line_number, self._table.headers
+
+    def _first_sheet_with_rows(self) -> str:
+        """The first sheet with a row under its first (the contacts), else the first sheet holding anything.
+
+        Workbooks often open with an empty "Sheet1" or a sheet of instructions before the one with data.
+        """
+        first_filled = None
+        for title in self.sheets:
+            worksheet = self._workbook[title]
+            worksheet.reset_dimensions()
+            self.sheet = title  # named by a damaged sheet's message
+            filled = sum(1 for _ in islice(self._non_empty_rows(worksheet.iter_rows()), 2))
+            if filled == 2:
+                return title
+            if filled and first_filled is None:
+                first_filled = title
+        if first_filled is not None or len(self.sheets) == 1:
+            return first_filled or self.sheets[0]  # its own message: no rows, or empty
+        raise XlsxFileError(
+            f"Every sheet of the workbook ({', '.join(self.sheets)}) is empty: there is nothing to import. "
+            "Check that you saved the workbook that holds your contacts."
+        )
 
     def __iter__(self) -> Iterator[TabularRow]:
         try:
@@ -117,13 +150,13 @@ class XlsxReader:
 
     def _non_empty_rows(self, rows) -> Iterator[tuple[int, list[str], list[str]]]:
         try:
-            for row_number, values in enumerate(rows, start=1):
-                cells = [cell_text(value) for value in values]
+            for row_number, row in enumerate(rows, start=1):
+                cells = [_shown_text(cell) for cell in row]
                 while cells and not cells[-1].strip():
                     cells.pop()  # styled but empty cells at the end of a row
                 if not cells:
                     continue
-                stripped = [cell.strip() for cell in cells]
+                stripped = stripped_cells(cells)
                 if not any(stripped):
                     continue
                 if len(cells) > self._max_columns:
@@ -210,6 +243,52 @@ def _open_workbook(stream: BinaryIO):
             f"This Excel file cannot be read ({type(error).__name__}). It may be damaged or protected by a "
             "password. Open it in Excel, save it again as .xlsx (or as CSV UTF-8) and upload that."
         ) from None
+
+
+def _shown_text(cell) -> str:
+    """A sheet cell as text; a whole number in a digits format as the sheet shows it (zip 02134, not 2134)."""
+    value = cell.value
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and float(value).is_integer():
+        shown = format_digits(int(value), cell.number_format)
+        if shown is not None:
+            return shown
+    return cell_text(value)
+
+
+# A digits format: placeholders 0 (a digit, zero when missing) and # (a digit if any) among literal
+# punctuation, as Excel's Zip Code (00000), Zip Code + 4 (00000-0000) and Phone Number formats are.
+_DIGITS_SECTION = re.compile(r"(?:\[(<=|>=|<>|<|>|=)(\d+)\])?((?:[0#\- ]|\\?[()\- ])*[0#](?:[0#\- ]|\\?[()\- ])*)")
+_COMPARISONS = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge, "=": operator.eq}
+_COMPARISONS["<>"] = operator.ne
+
+
+def format_digits(number: int, number_format: str) -> str | None:
+    """``number`` written in a digits format, or None when the format is not one (General, dates, money...).
+
+    Only such a format changes what a whole number means: the leading zeros it adds are part of a zip
+    code or an id, and Excel stores the number without them.
+    """
+    if number < 0 or number >= 10**15:
+        return None
+    for section in number_format.split(";"):
+        match = _DIGITS_SECTION.fullmatch(section)
+        if match is None:
+            return None
+        comparison, limit, pattern = match.groups()
+        if comparison is None or _COMPARISONS[comparison](number, int(limit)):
+            return _fill(str(number), pattern.replace("\\", ""))
+    return None
+
+
+def _fill(digits: str, pattern: str) -> str:
+    """Digits into the placeholders from the right, as Excel shows them; digits beyond go before the first."""
+    chars = list(pattern)
+    slots = [position for position, ch in enumerate(pattern) if ch in "0#"]
+    remaining = list(digits)
+    for position in reversed(slots):
+        chars[position] = remaining.pop() if remaining else ("0" if pattern[position] == "0" else "")
+    chars[slots[0]] = "".join(remaining) + chars[slots[0]]
+    return "".join(chars)
 
 
 def cell_text(value) -> str:

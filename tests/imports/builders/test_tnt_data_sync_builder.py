@@ -163,9 +163,13 @@ def test_a_household_with_spouse_address_phone_email_and_the_import_tags():
     )
 
 
-def test_an_invalid_email_is_left_out_and_the_donor_still_imports():
-    draft, _ = build_donor(donor(LAST_NAME_ORG="Lee", FIRST_NAME="Ann", EMAIL="not an email"), OPTIONS)
+def test_an_invalid_email_is_kept_in_the_notes_and_the_donor_still_imports():
+    draft, _ = build_donor(donor(LAST_NAME_ORG="Lee", FIRST_NAME="Ann", EMAIL="ann at example dot com"), OPTIONS)
     assert draft.people[0].emails == []
+    assert draft.notes == "Not a valid email address: ann at example dot com"
+
+    valid, _ = build_donor(donor(LAST_NAME_ORG="Lee", FIRST_NAME="Ann", EMAIL=" ann@example.com "), OPTIONS)
+    assert [email.email for email in valid.people[0].emails] == ["ann@example.com"] and valid.notes == ""
 
 
 def test_a_donor_without_a_number_or_a_name_is_refused():
