@@ -209,6 +209,49 @@ def test_only_a_digits_format_changes_how_a_whole_number_reads(number, number_fo
     assert format_digits(number, number_format) == text
 
 
+def test_a_header_of_two_rows_under_merged_cells_names_every_column(
+    api, account_list, django_capture_on_commit_callbacks
+):
+    """Name and Email merged down over two rows; Address and Phone titles merged across their columns."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["Name", "Email", "Address", None, None, "Phone", None])
+    sheet.append([None, None, "Street", "City", "Zip", "Home", "Mobile"])
+    sheet.append(["Ann Lee", "ann@example.com", "12 Oak St", "Springfield", "62701", "555-0101", "555-0100"])
+    for cells in ("A1:A2", "B1:B2", "C1:E1", "F1:G1"):
+        sheet.merge_cells(cells)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    created = create_csv(api, account_list, "book.xlsx", file=SimpleUploadedFile("book.xlsx", buffer.getvalue()))
+    assert list(created["attributes"]["file_headers"].values()) == [
+        "Name",
+        "Email",
+        "Address Street",
+        "Address City",
+        "Address Zip",
+        "Phone Home",
+        "Phone Mobile",
+    ]
+    final = start(api, account_list, created, django_capture_on_commit_callbacks)
+    assert (final["status"], final["rows_created"], final["rows_failed"]) == ("complete", 1, 0)
+    ann = contacts_by_name(api, account_list)["Lee, Ann"]
+    assert (emails(ann["people"][0]), sorted(phones(ann["people"][0]))) == (
+        ["ann@example.com"],
+        ["555-0100", "555-0101"],
+    )
+    assert [(a["street"], a["city"], a["postal_code"]) for a in ann["addresses"]] == [
+        ("12 Oak St", "Springfield", "62701")
+    ]
+
+
+def test_a_title_row_above_the_header_is_not_part_of_its_names(api, account_list):
+    content = workbook_bytes(
+        {"Donors": [["Donor report", "2024"], ["Name", "Email", "City"], ["Ann Lee", "a@x.org", "Rome"]]}
+    )
+    created = create_csv(api, account_list, "book.xlsx", file=SimpleUploadedFile("book.xlsx", content))
+    assert created["attributes"]["file_headers"] == {"name": "Name", "email": "Email", "city": "City"}
+
+
 def test_an_unknown_sheet_is_refused_naming_the_sheets(api, account_list):
     response = post(api, account_list, export_upload("donor_tracking.xlsx"), file_sheet="Givers")
     assert response.status_code == 400

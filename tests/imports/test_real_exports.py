@@ -238,3 +238,22 @@ def test_a_cell_of_several_addresses_with_one_invalid_fails_its_row_naming_that_
     assert failure.line_number == 2 and "'not-an-address' is not a valid email address" in failure.message
     (bo,) = contacts_by_name(api, account_list)["Reed, Bo"]["people"]
     assert emails(bo) == ["bo@example.com", "bo@example.org"]
+
+
+def test_an_apostrophe_that_only_marks_text_is_not_part_of_the_value(
+    api, account_list, django_capture_on_commit_callbacks
+):
+    """Exports guarding against spreadsheet formulas write '+1 555-0100; people type '02134 to keep the zero."""
+    content = (
+        b"Name,Phone,Zip,Email,Notes\n"
+        b"Ann Lee,'+1 555-0100,'02134,ann@example.com,'=not a formula\n"
+        b"Bo O'Neil,'555-0101,'07030,bo@example.com,'Tis the season\n"
+    )
+    created = create_csv(api, account_list, "guarded.csv", file=upload("guarded.csv", content))
+    assert created["attributes"]["suggested_file_headers_mappings"]["phone_1"] == "phone"
+    final = run(api, account_list, created, django_capture_on_commit_callbacks)
+    assert (final["status"], final["rows_created"], final["rows_failed"]) == ("complete", 2, 0)
+    contacts = contacts_by_name(api, account_list)
+    assert phones(contacts["Lee, Ann"]["people"][0]) == ["+1 555-0100"]
+    assert [contacts[name]["addresses"][0]["postal_code"] for name in ("Lee, Ann", "O'Neil, Bo")] == ["02134", "07030"]
+    assert (contacts["Lee, Ann"]["notes"], contacts["O'Neil, Bo"]["notes"]) == ("=not a formula", "'Tis the season")

@@ -28,7 +28,14 @@ from imports.pipeline.readers.encodings import (
     looks_binary,
 )
 from imports.pipeline.readers.header_row import Record, find_table
-from imports.pipeline.readers.rows import DEFAULT_LIMITS, ReadLimits, TabularAnalysis, TabularRow, summarize_rows
+from imports.pipeline.readers.rows import (
+    DEFAULT_LIMITS,
+    ReadLimits,
+    TabularAnalysis,
+    TabularRow,
+    stripped_cells,
+    summarize_rows,
+)
 from imports.pipeline.readers.streams import ReplayedStream, open_text, read_head, rewound
 
 __all__ = [
@@ -139,7 +146,7 @@ class CsvReader:
                 line_number, start = start, parser.line_num + 1
                 if lines.at_end:
                     raise FileReadError(unclosed_quote_message(line_number))
-                stripped = list(map(str.strip, cells))
+                stripped = stripped_cells(cells)
                 if not any(stripped):
                     continue
                 self._check_size(line_number, cells)

@@ -85,8 +85,8 @@ def header_index(rows: list[list[str]]) -> int | None:
     return None
 
 
-def _find_header(records: Iterator[Record]) -> tuple[Record, Iterator[Record]] | None:
-    """(header record, the records after it); None for a table without any record.
+def _find_header(records: Iterator[Record]) -> tuple[Record | None, Record, Iterator[Record]] | None:
+    """(the record above the header, the header record, the records after it); None for a table without any.
 
     Raises `_NoHeaderRow` when none of the first rows looks like a header.
     """
@@ -96,7 +96,35 @@ def _find_header(records: Iterator[Record]) -> tuple[Record, Iterator[Record]] |
     index = header_index([stripped for _, _, stripped in first])
     if index is None:
         raise _NoHeaderRow(min(PREAMBLE_ROWS, len(first)))
-    return first[index], chain(first[index + 1 :], records)
+    return (first[index - 1] if index else None), first[index], chain(first[index + 1 :], records)
+
+
+def header_names(above: Record | None, header: Record) -> list[str]:
+    """The column names, from two rows when a spreadsheet's merged cells split them.
+
+    A sheet may name a column in the row above its header ("Name" and "Email" merged down over two
+    rows) or put a title over several columns ("Address" over "Street", "City"; "Home" and "Work" over
+    two "Phone" columns). The header row found is then the lower one, which alone leaves those columns
+    unnamed or named alike: the row just above completes it, a title over columns prefixing their names.
+    """
+    line_number, cells, lower = header
+    if above is None or above[0] != line_number - 1 or sum(1 for cell in above[2] if cell) < 2:
+        return cells
+    upper = above[2]
+    width = max(len(upper), len(lower))
+    upper, lower = upper + [""] * (width - len(upper)), lower + [""] * (width - len(lower))
+    named_only_above = any(top and not bottom for top, bottom in zip(upper, lower, strict=True))
+    filled_lower = [name.casefold() for name in lower if name]
+    if not named_only_above and len(set(filled_lower)) == len(filled_lower):
+        return cells  # the row above adds nothing: a title, or a line of text
+    names, title = [], ""
+    for top, bottom in zip(upper, lower, strict=True):
+        if top and bottom:
+            title = top
+        elif top or not bottom:
+            title = ""  # a column named above only, or a gap: no title runs on over it
+        names.append(top if not bottom else f"{title} {bottom}".strip())
+    return names
 
 
 @dataclass
@@ -131,8 +159,8 @@ def find_table(records: Iterator[Record], *, empty_message: str, error: type[Fil
         raise error(_no_header_message(failure.looked_at)) from None
     if found is None:
         raise error(empty_message)
-    (line_number, header_cells, _), rest = found
-    return Table(line_number, header_keys(header_cells), rest)
+    above, header, rest = found
+    return Table(header[0], header_keys(header_names(above, header)), rest)
 
 
 def _no_header_message(looked_at: int) -> str:

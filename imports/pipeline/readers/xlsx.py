@@ -26,7 +26,14 @@ from typing import BinaryIO
 
 from imports.pipeline.readers import FileReadError
 from imports.pipeline.readers.header_row import find_table
-from imports.pipeline.readers.rows import DEFAULT_LIMITS, ReadLimits, TabularAnalysis, TabularRow, summarize_rows
+from imports.pipeline.readers.rows import (
+    DEFAULT_LIMITS,
+    ReadLimits,
+    TabularAnalysis,
+    TabularRow,
+    stripped_cells,
+    summarize_rows,
+)
 
 __all__ = [
     "XlsxFileError",
@@ -149,7 +156,7 @@ class XlsxReader:
                     cells.pop()  # styled but empty cells at the end of a row
                 if not cells:
                     continue
-                stripped = [cell.strip() for cell in cells]
+                stripped = stripped_cells(cells)
                 if not any(stripped):
                     continue
                 if len(cells) > self._max_columns:
