@@ -69,6 +69,24 @@ def test_insert_new_stores_what_bulk_create_stores(account_list):
         assert stored(mine, exclude=("id", "created_at", "updated_at", "contact_id", "person_id")) == expected
 
 
+def test_a_batch_stores_columns_null_in_every_row_and_columns_null_in_some(account_list):
+    """A column None in every row of a batch is written as NULL in the statement (SQLite), the others bound."""
+    values = [
+        {"pledge_amount": Decimal("10.00"), "no_appeals": True, "referred_by_id": None},
+        {"pledge_amount": None, "no_appeals": False, "referred_by_id": None},
+        {"pledge_amount": None, "no_appeals": None, "referred_by_id": None},
+    ]
+    contacts = [
+        new_instance(Contact, id=uuid.uuid4(), account_list_id=account_list.id, name=f"C{i}", name_key=f"c{i}", **v)
+        for i, v in enumerate(values)
+    ]
+    insert_new(Contact, contacts, timezone.now())
+    rows = Contact.objects.filter(account_list=account_list).order_by("name")
+    assert list(rows.values("pledge_amount", "no_appeals", "referred_by_id", "last_call")) == [
+        {**v, "last_call": None} for v in values
+    ]
+
+
 def test_timestamps_follow_the_order_of_insertion(account_list):
     contact = Contact.objects.create(account_list=account_list, name="Doe, John")
     person = Person.objects.create(contact=contact, first_name="John")
