@@ -206,14 +206,14 @@ def phase_undo(*, import_id: str) -> dict:
 
 
 def phase_check(*, path: str, account_list_id: str | None = None) -> dict:
-    """The check (`imports.pipeline.check_job.run_check`, what the worker runs), timed from claim to end.
+    """The check (`imports.pipeline.check.job.run_check`, what the worker runs), timed from claim to end.
 
     It counts the contact-side rows before and after: a check that wrote a contact fails the benchmark.
     """
     _setup_django()
     from contacts.models import Contact, EmailAddress, Person
     from imports import services
-    from imports.pipeline.check_job import run_check
+    from imports.pipeline.check.job import run_check
 
     record = _prepared_import(path, account_list_id, start=False)
     services.check_import(import_record=record, user=record.user, enqueue=False)

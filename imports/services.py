@@ -21,7 +21,7 @@ from imports import google
 from imports.mappings import check_mapping_shapes, validate_mappings
 from imports.models import WRITABLE_ATTRIBUTES, CheckFailure, Import, api_time
 from imports.pipeline.analysis import FileAnalysis, analyze_file
-from imports.pipeline.check_writer import discard_scratch
+from imports.pipeline.check.writer import discard_scratch
 from imports.pipeline.samples import rebuild_samples
 from imports.selectors import remembered_mappings
 from imports.suggestions import header_fingerprint, merge_remembered, suggest_mappings

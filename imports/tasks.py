@@ -1,6 +1,6 @@
 """django-q2 entry points; nothing else."""
 
-from imports.pipeline.check_job import run_check as _run_check
+from imports.pipeline.check.job import run_check as _run_check
 from imports.pipeline.job import run_import as _run_import
 from imports.undo.job import run_undo as _run_undo
 

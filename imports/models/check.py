@@ -4,7 +4,7 @@ On the import it keeps its answer (`CheckState`: the `check` attribute) and
 its lease; while it reads the file, its failed rows and the contacts the
 import would make.
 
-A check (`imports.pipeline.check_job`) writes no contact. What the import
+A check (`imports.pipeline.check.job`) writes no contact. What the import
 would have written it keeps here instead, only as much as matching needs:
 each contact the import would create or change, as matching sees it
 (`CheckContact`), and the keys under which the database would find it
@@ -48,7 +48,7 @@ def check_of(check_result: dict) -> dict | None:
 
 
 class CheckState(models.Model):
-    """What an import keeps of its check (imports.pipeline.check_job): the answer, and the check job's lease."""
+    """What an import keeps of its check (imports.pipeline.check.job): the answer, and the check job's lease."""
 
     check_result = JSONField(
         default=dict,
@@ -97,7 +97,7 @@ class CheckContact(models.Model):
     generation = models.PositiveIntegerField()
     contact_id = models.UUIDField()
     # Text written and read with orjson by the check itself: a JSONField's checks per value cost more than the rest.
-    state = models.TextField(help_text="What matching reads of it, as JSON (imports.pipeline.check_writer)")
+    state = models.TextField(help_text="What matching reads of it, as JSON (imports.pipeline.check.writer)")
 
     class Meta:
         indexes = [models.Index(fields=["import_record", "generation", "contact_id"], name="check_contact_by_id")]

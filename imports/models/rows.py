@@ -99,7 +99,7 @@ class TntReference(models.Model):
     tables of their own that come after the rows they describe, so a first
     streaming pass copies them here; each batch then looks up its own rows'
     references through the indexes, and no dictionary of the whole file is
-    kept (imports/pipeline/tnt_references.py).
+    kept (imports/pipeline/book/tnt_references.py).
     """
 
     id = models.BigAutoField(primary_key=True)

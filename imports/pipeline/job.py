@@ -26,17 +26,18 @@ from google_contacts.errors import GoogleError
 from imports.google import people_api_for_import, refresh_groups
 from imports.models import Import, ImportFailure
 from imports.notifications import send_import_finished
-from imports.pipeline import change_log, data_sync_steps, tnt_references
+from imports.pipeline import change_log
+from imports.pipeline.book import data_sync_steps, tnt_references
+from imports.pipeline.book.data_sync_writer import DataSyncContext
+from imports.pipeline.book.tnt_steps import BookSteps, commit_steps
 from imports.pipeline.builders.tnt_lookups import TntLookups
 from imports.pipeline.bulk_insert import ANALYZE_AFTER_BATCHES, refresh_planner_statistics
-from imports.pipeline.data_sync_writer import DataSyncContext
 from imports.pipeline.google_pages import google_pages
 from imports.pipeline.lease import Heartbeat, holder_is_gone, is_stale, this_process
 from imports.pipeline.read_ahead import read_ahead
 from imports.pipeline.readers.tnt import analyze_tnt
 from imports.pipeline.retries import retried
 from imports.pipeline.sources import BuiltRow, failures_of, rows_of, tnt_options
-from imports.pipeline.tnt_steps import BookSteps, commit_steps
 from imports.pipeline.writer import BatchResult, ContactWriter
 
 logger = logging.getLogger(__name__)
@@ -245,7 +246,7 @@ def _import_rows(import_record: Import, *, on_progress=None) -> None:
                 before_batch=_before_batch(import_record, on_progress),
                 commit=lambda write: _commit_with_retries(import_record, write),
             )
-    # TntConnect's referrals are linked by a step of their own (imports/pipeline/tnt_referrals.py).
+    # TntConnect's referrals are linked by a step of their own (imports/pipeline/book/tnt_referrals.py).
 
 
 def _contacts_done(import_record: Import) -> bool:

@@ -11,7 +11,7 @@ so that a bar does not stand full while they are written.
 from __future__ import annotations
 
 from imports.models import Import
-from imports.pipeline import data_sync_steps, tnt_steps
+from imports.pipeline.book import data_sync_steps, tnt_steps
 
 
 def rows_to_read(import_record: Import) -> int:

@@ -113,7 +113,7 @@ def _shifted_row_message(columns: int, beyond: int, delimiter: str) -> str:
 
 
 def tnt_rows(import_record: Import, stream: BinaryIO) -> Iterator[BuiltRow]:
-    # Group membership is a table of its own: the job resolves it per batch (imports/pipeline/tnt_references.py).
+    # Group membership is a table of its own: the job resolves it per batch (imports/pipeline/book/tnt_references.py).
     options = tnt_options(import_record, group_members={})
     for row in iter_tnt_contacts(stream):
         # A contact without an id is still matched by its name; one with an id too long to keep, not at all.

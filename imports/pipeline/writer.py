@@ -195,7 +195,7 @@ class ContactWriter:
     def merge(self, drafts: list[ContactDraft], line_numbers: list[int] | None = None) -> MergedBatch:
         """Match the drafts and merge them into what the contacts will be; nothing is written yet.
 
-        The check (imports.pipeline.check_writer) stops here and keeps the outcome instead of writing it.
+        The check (imports.pipeline.check.writer) stops here and keeps the outcome instead of writing it.
         """
         referrers = self._resolve_referrals(drafts)
         for draft in drafts:

@@ -117,7 +117,7 @@ class CheckFailureFactory(ImportFailureFactory):
 
 
 class CheckContactFactory(factory.django.DjangoModelFactory):
-    """A contact a running check keeps as the import would have written it (imports.pipeline.check_writer)."""
+    """A contact a running check keeps as the import would have written it (imports.pipeline.check.writer)."""
 
     class Meta:
         model = CheckContact

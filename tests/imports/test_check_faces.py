@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from contacts.models import Contact
 from imports.models import CheckFailure, Import
-from imports.pipeline import check_job
+from imports.pipeline.check import job as check_job
 from imports.pipeline.recovery import CHECK_GAVE_UP, recover_stalled_checks
 from tests.admin.test_staff_access import PASSWORD, create_api_user, logged_in
 from tests.imports.helpers import csv_content, imports_path, make_import

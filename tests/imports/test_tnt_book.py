@@ -13,7 +13,7 @@ from accounts.models import AccountList
 from contacts.models import Contact
 from fundraising.models import Appeal, DesignationAccount, Donation, DonorAccount, Pledge, Task
 from imports.models import Import
-from imports.pipeline.tnt_steps import plan_passes
+from imports.pipeline.book.tnt_steps import plan_passes
 from tests.conftest import FIXTURES
 from tests.imports.test_tnt_flow import run_tnt
 

@@ -28,7 +28,7 @@ from contacts.api.serializers import SampleContactSerializer
 from imports import services
 from imports.failures import failure_lines
 from imports.models import Import
-from imports.pipeline.check_job import run_check
+from imports.pipeline.check.job import run_check
 from imports.pipeline.job import run_import
 from imports.pipeline.progress import rows_read, rows_to_read
 from imports.pipeline.readers.tnt_data_sync import looks_like_data_sync

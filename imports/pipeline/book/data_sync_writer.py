@@ -1,6 +1,6 @@
 """Writes what a TntDataSync file brings besides its contacts: the organisation, donor accounts and donations.
 
-Part of the book writer (see book_writer.py): a batch costs a fixed number
+Part of the book writer (see writer.py): a batch costs a fixed number
 of statements whatever its size, and a record found again is left as it is
 unless the import has `override`, and then only what changed is written.
 Donor accounts are found by their number at the organisation (`PEOPLE_ID`),
@@ -20,19 +20,19 @@ from django.utils import timezone
 from accounts.models import AccountList
 from fundraising.models import DesignationAccount, Donation, DonorAccount, Organization
 from fundraising.selectors import organization_named
-from imports.pipeline.book_writer import BookContext, StepResult, new_record, result_of, upsert
-from imports.pipeline.builders.drafts import DonorAccountDraft
-from imports.pipeline.builders.tnt_data_sync import DataSyncGift, DataSyncOrganization
-from imports.pipeline.builders.tnt_lookups import TntLookups
-from imports.pipeline.bulk_insert import insert_new, new_instance, rows_in, update_rows
-from imports.pipeline.gifts_writer import (
+from imports.pipeline.book.gifts_writer import (
     designation_account_for,
     donation_values,
     donor_accounts_by_number,
     link_donor_accounts,
 )
+from imports.pipeline.book.tnt_steps import FALLBACK_CURRENCY
+from imports.pipeline.book.writer import BookContext, StepResult, new_record, result_of, upsert
+from imports.pipeline.builders.drafts import DonorAccountDraft
+from imports.pipeline.builders.tnt_data_sync import DataSyncGift, DataSyncOrganization
+from imports.pipeline.builders.tnt_lookups import TntLookups
+from imports.pipeline.bulk_insert import insert_new, new_instance, rows_in, update_rows
 from imports.pipeline.ids import time_ordered_id
-from imports.pipeline.tnt_steps import FALLBACK_CURRENCY
 
 DONOR_ACCOUNT_FIELDS = ("name", "street", "city", "state", "postal_code", "country")
 

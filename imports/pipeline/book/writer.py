@@ -33,7 +33,7 @@ from fundraising.models import (
     TaskComment,
     TaskContact,
 )
-from imports.pipeline import tnt_references
+from imports.pipeline.book import tnt_references
 from imports.pipeline.builders.tnt_book import (
     AppealDraft,
     PledgeDraft,

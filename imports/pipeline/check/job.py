@@ -27,9 +27,9 @@ from django.utils import timezone
 
 from imports.google import people_api_for_import, refresh_groups
 from imports.models import CHECK_COUNTERS, CheckFailure, Import, api_time, check_ended
-from imports.pipeline import tnt_references
-from imports.pipeline.check_book import check_book
-from imports.pipeline.check_writer import CheckWriter, discard_scratch
+from imports.pipeline.book import tnt_references
+from imports.pipeline.check.book import check_book
+from imports.pipeline.check.writer import CheckWriter, discard_scratch
 from imports.pipeline.google_pages import google_pages
 from imports.pipeline.job import short_error, tuned_for_a_job
 from imports.pipeline.lease import Heartbeat, holder_is_gone, is_stale, this_process

@@ -12,7 +12,7 @@ import uuid
 from django.utils import timezone
 
 from accounts.models import AccountList
-from imports.pipeline.book_writer import BookContext, StepResult
+from imports.pipeline.book.writer import BookContext, StepResult
 from imports.pipeline.bulk_insert import update_rows
 
 

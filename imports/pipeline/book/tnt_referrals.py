@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from contacts.models import Contact, Tag
-from imports.pipeline.book_writer import BookContext, StepResult
+from imports.pipeline.book.writer import BookContext, StepResult
 from imports.pipeline.builders.tnt_book import SkipRow
 from imports.pipeline.builders.tnt_lookups import TntLookups
 from imports.pipeline.bulk_insert import insert_new, loaded_instances, new_instance, rows_in, update_rows

@@ -15,11 +15,11 @@ from typing import BinaryIO
 from django.conf import settings
 
 from imports.models import CheckFailure, Import
+from imports.pipeline.book.tnt_steps import STEPS, failure_of
 from imports.pipeline.builders.drafts import RowError
 from imports.pipeline.builders.tnt_book import SkipRow
 from imports.pipeline.builders.tnt_lookups import TntLookups
 from imports.pipeline.readers.tnt import iter_tnt_rows
-from imports.pipeline.tnt_steps import STEPS, failure_of
 
 
 def check_book(

@@ -1,6 +1,6 @@
 """Writes batches of TntConnect's Donor, Gift and GiftSplit rows: donor accounts, donations and their appeals.
 
-Part of the book writer (see book_writer.py): a fixed number of statements
+Part of the book writer (see writer.py): a fixed number of statements
 per batch, references resolved through indexed TntConnect ids.
 """
 
@@ -20,7 +20,7 @@ from fundraising.models import (
     Organization,
     Pledge,
 )
-from imports.pipeline.book_writer import (
+from imports.pipeline.book.writer import (
     BookContext,
     StepResult,
     appeals_by_tnt_id,

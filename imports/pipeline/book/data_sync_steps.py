@@ -18,11 +18,7 @@ from django.conf import settings
 
 from imports.models import SUMMARY_COUNTERS, Import, ImportFailure
 from imports.pipeline.analysis import data_sync_limits
-from imports.pipeline.book_writer import StepResult
-from imports.pipeline.builders.drafts import RowError
-from imports.pipeline.builders.tnt_data_sync import build_gift
-from imports.pipeline.columns import refuse_overlong
-from imports.pipeline.data_sync_writer import (
+from imports.pipeline.book.data_sync_writer import (
     DataSyncContext,
     data_sync_context,
     organization_for,
@@ -30,6 +26,10 @@ from imports.pipeline.data_sync_writer import (
     write_donations,
     write_donor_accounts,
 )
+from imports.pipeline.book.writer import StepResult
+from imports.pipeline.builders.drafts import RowError
+from imports.pipeline.builders.tnt_data_sync import build_gift
+from imports.pipeline.columns import refuse_overlong
 from imports.pipeline.readers.tnt_data_sync import GIFTS, DataSyncRow, iter_section
 from imports.pipeline.sources import BuiltRow, data_sync_cells, data_sync_options
 from imports.pipeline.writer import BatchResult

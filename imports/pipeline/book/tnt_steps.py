@@ -29,7 +29,10 @@ from django.utils import timezone
 from accounts.models import AccountList
 from fundraising.models import Donation, DonorAccount, Pledge, Task, TaskContact
 from imports.models import SUMMARY_COUNTERS, Import, ImportFailure
-from imports.pipeline import book_writer, gifts_writer
+from imports.pipeline.book import gifts_writer
+from imports.pipeline.book import writer as book_writer
+from imports.pipeline.book.tnt_referrals import build_referral, write_referrals
+from imports.pipeline.book.tnt_settings import write_settings
 from imports.pipeline.builders.drafts import RowError
 from imports.pipeline.builders.tnt_book import (
     SkipRow,
@@ -46,8 +49,6 @@ from imports.pipeline.builders.tnt_tags import version_tuple
 from imports.pipeline.bulk_insert import ANALYZE_AFTER_BATCHES, refresh_planner_statistics
 from imports.pipeline.columns import refuse_overlong, tnt_id_error
 from imports.pipeline.readers.tnt import TntRow, iter_tnt_rows
-from imports.pipeline.tnt_referrals import build_referral, write_referrals
-from imports.pipeline.tnt_settings import write_settings
 
 logger = logging.getLogger(__name__)
 
