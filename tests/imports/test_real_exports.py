@@ -287,3 +287,23 @@ def test_rows_without_column_names_fail_at_their_own_lines(api, account_list, dj
     assert ImportFailure.objects.get(import_record_id=created["id"]).line_number == 2
     (ann,) = contacts_by_name(api, account_list)["Lee, Ann"]["people"]
     assert (emails(ann), phones(ann)) == (["ann@example.com"], ["555-0100"])
+
+
+def test_zip_codes_and_phones_written_as_decimals_read_as_whole_numbers(
+    api, account_list, django_capture_on_commit_callbacks
+):
+    """A program that took the columns for numbers (pandas, a database export) writes 60201.0."""
+    content = b"Name,Zip,Phone,Spouse Phone\nAnn Lee,60201.0,5550100.0,5550101.00\nBo Reed,SW1A 1AA,+44 20 7946 0000,\n"
+    created = create_csv(api, account_list, "export.csv", file=upload("export.csv", content))
+    mappings = {"full_name": "name", "zip": "zip", "phone_1": "phone", "spouse_phone": "spouse_phone"}
+    final = run(api, account_list, created, django_capture_on_commit_callbacks, file_headers_mappings=mappings)
+    assert (final["status"], final["rows_created"]) == ("complete", 2)
+    contacts = contacts_by_name(api, account_list)
+    ann, spouse = sorted(contacts["Lee, Ann"]["people"], key=lambda person: person["first_name"] != "Ann")
+    assert (contacts["Lee, Ann"]["addresses"][0]["postal_code"], phones(ann), phones(spouse)) == (
+        "60201",
+        ["5550100"],
+        ["5550101"],
+    )
+    reed = contacts["Reed, Bo"]
+    assert (reed["addresses"][0]["postal_code"], phones(reed["people"][0])) == ("SW1A 1AA", ["+44 20 7946 0000"])
