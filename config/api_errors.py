@@ -20,6 +20,7 @@ from django.views import defaults
 from rest_framework import exceptions, status
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from config.filters import InvalidQueryParameters
 from config.middleware import json_too_large_message
 from google_contacts.errors import (
     AuthorizationRefused,
@@ -34,6 +35,8 @@ UNSUPPORTED_MEDIA_TYPE_HINT = (
     "Send a JSON:API document as application/vnd.api+json, or multipart/form-data "
     "with the file as data[attributes][file]."
 )
+# How djangorestframework-jsonapi (and imports.api.documents, in its words) refuse an `include` path.
+INCLUDE_REFUSAL = "This endpoint does not support the include parameter"
 
 
 def exception_handler(exc, context):
@@ -50,6 +53,8 @@ def exception_handler(exc, context):
         exc = exceptions.NotFound(str(exc))
     elif isinstance(exc, GoogleError):
         exc = _google_error(exc)
+    elif isinstance(exc, exceptions.ParseError) and str(exc.detail).startswith(INCLUDE_REFUSAL):
+        exc = InvalidQueryParameters({"include": [str(exc.detail)]})
     elif isinstance(exc, exceptions.UnsupportedMediaType):
         exc = exceptions.UnsupportedMediaType(
             getattr(exc, "media_type", ""), detail=f"{exc.detail} {UNSUPPORTED_MEDIA_TYPE_HINT}"
@@ -58,7 +63,10 @@ def exception_handler(exc, context):
     if response is None:
         return None
     code = str(response.status_code)
-    response.data = list(_error_objects(response.data, code, pointer="/data"))
+    if isinstance(exc, InvalidQueryParameters):
+        response.data = list(_parameter_errors(response.data, code))
+    else:
+        response.data = list(_error_objects(response.data, code, pointer="/data"))
     view = context.get("view")
     if view is not None:
         view.resource_name = "errors"
@@ -129,6 +137,13 @@ def _error_objects(data, code: str, pointer: str | None):
         if code in {"400", "409"} and pointer:
             error["source"] = {"pointer": pointer}
         yield error
+
+
+def _parameter_errors(messages: dict, code: str):
+    """An error per message of a query parameter, naming it: JSON:API's source.parameter."""
+    for parameter, texts in messages.items():
+        for text in texts:
+            yield {"status": code, "detail": str(text), "source": {"parameter": parameter}}
 
 
 # --- Django-level errors under /api/: JSON:API documents too, never an HTML page ----------

@@ -269,8 +269,8 @@ REST_FRAMEWORK = {
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "config.negotiation.WritesOfParsableMediaTypes",
     "DEFAULT_SCHEMA_CLASS": "config.schema.JsonApiSchema",
     "DEFAULT_FILTER_BACKENDS": [
-        "rest_framework_json_api.filters.QueryParameterValidationFilter",
-        "rest_framework_json_api.filters.OrderingFilter",
+        "config.filters.QueryParameterValidationFilter",
+        "config.filters.OrderingFilter",
         "config.filters.DjangoFilterBackend",
     ],
     "SEARCH_PARAM": "filter[search]",

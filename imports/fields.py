@@ -16,6 +16,7 @@ Nothing here knows Django: the builders that read it do not either.
 from __future__ import annotations
 
 import enum
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -62,6 +63,17 @@ def email(cell: str, label: str) -> str:
         return normalize_email(cell)
     except ValueError as error:
         raise RowError(f"{label}: {error}.") from None
+
+
+# A whole number written as a decimal: what a program that read the column as numbers writes (pandas,
+# a database export) for a zip code or a phone number: 60201.0, 5550100.0.
+_WHOLE_NUMBER_AS_DECIMAL = re.compile(r"(\d+)\.0+")
+
+
+def number_text(cell: str, label: str) -> str:
+    """A zip code or a phone number as written, without the ".0" of one that was taken for a number."""
+    whole = _WHOLE_NUMBER_AS_DECIMAL.fullmatch(cell)
+    return whole.group(1) if whole else cell
 
 
 def tags(cell: str, label: str) -> list[str]:
@@ -229,6 +241,7 @@ _EMAIL = {
     "spellings": "email address = emailaddress; mail = mail; email = emails courriel correo",
 }
 _PHONE = {
+    "clean": number_text,
     "words": "phone",
     "spellings": "phone = tel telephone ph phones telefon; cell phone = cellphone; cell = cellular; mobile = handy",
 }
@@ -295,7 +308,7 @@ SUPPORTED_FIELDS: tuple[SupportedField, ...] = (
            spellings="address = addr adresse direccion; street = strasse"),
     _field("tags", "Tags", C, "tags", tags, words="tags categories", spellings="tags = tag"),
     _field("website", "Website", C, "website", words="website web page", spellings="website = webpage homepage url"),
-    _field("zip", "Zip", A, "postal_code", words="zip postal code",
+    _field("zip", "Zip", A, "postal_code", number_text, words="zip postal code",
            spellings="zip code = zipcode; postal code = postcode postalcode; zip = plz zip"),
 )  # fmt: skip
 del C, P, S, A

@@ -373,6 +373,8 @@ def validate_for_start(import_record: Import) -> None:
         )
     elif import_record.import_by_group and not import_record.groups:
         raise ValidationError({"groups": ["import_by_group is true but no groups were chosen."]})
+    elif import_record.source == Import.Source.TNT and import_record.import_by_group:
+        _check_tnt_groups(import_record)
     if import_record.source == Import.Source.GOOGLE:
         if import_record.source_account_id is None:
             raise ValidationError(
@@ -381,6 +383,15 @@ def validate_for_start(import_record: Import) -> None:
         google.check_groups(import_record)
     elif not import_record.file:
         raise ValidationError({"file": ["The import has no file."]})
+
+
+def _check_tnt_groups(import_record: Import) -> None:
+    """Chosen groups must be groups of the file: an id it does not have would import nobody, silently."""
+    known = {group["id"] for group in import_record.tnt_groups}
+    if unknown := [group for group in import_record.groups if group not in known]:
+        raise ValidationError(
+            {"groups": [f"These are not groups of the TntConnect file: {unknown}. Use ids from tnt_groups."]}
+        )
 
 
 def start_import(*, import_record: Import, enqueue: bool = True) -> Import:

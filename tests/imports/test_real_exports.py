@@ -257,3 +257,53 @@ def test_an_apostrophe_that_only_marks_text_is_not_part_of_the_value(
     assert phones(contacts["Lee, Ann"]["people"][0]) == ["+1 555-0100"]
     assert [contacts[name]["addresses"][0]["postal_code"] for name in ("Lee, Ann", "O'Neil, Bo")] == ["02134", "07030"]
     assert (contacts["Lee, Ann"]["notes"], contacts["O'Neil, Bo"]["notes"]) == ("=not a formula", "'Tis the season")
+
+
+def test_a_list_without_column_names_keeps_its_first_line_as_a_contact(
+    api, account_list, django_capture_on_commit_callbacks
+):
+    """A newsletter list of bare addresses (or a sheet of contacts) pasted without a header row."""
+    content = b"ann@example.com\nbo@example.org\ncy@example.net\n"
+    created = create_csv(api, account_list, "list.csv", file=upload("list.csv", content))
+    attributes = created["attributes"]
+    assert (attributes["file_headers"], attributes["header_line"], attributes["rows_total"]) == (
+        {"column_1": ""},
+        None,
+        3,
+    )
+    assert attributes["suggested_file_headers_mappings"] == {"email_1": "column_1"}
+    final = run(api, account_list, created, django_capture_on_commit_callbacks)
+    assert (final["status"], final["rows_created"], final["rows_failed"]) == ("complete", 3, 0)
+    assert set(contacts_by_name(api, account_list)) == {"ann@example.com", "bo@example.org", "cy@example.net"}
+
+
+def test_rows_without_column_names_fail_at_their_own_lines(api, account_list, django_capture_on_commit_callbacks):
+    content = b"Ann Lee,ann@example.com,555-0100\nBo Reed,not-an-address,555-0101\n"
+    created = create_csv(api, account_list, "rows.csv", file=upload("rows.csv", content))
+    assert created["attributes"]["file_headers"] == {"column_1": "", "column_2": "", "column_3": ""}
+    mappings = {"full_name": "column_1", "email_1": "column_2", "phone_1": "column_3"}
+    final = run(api, account_list, created, django_capture_on_commit_callbacks, file_headers_mappings=mappings)
+    assert (final["rows_created"], final["rows_failed"]) == (1, 1)
+    assert ImportFailure.objects.get(import_record_id=created["id"]).line_number == 2
+    (ann,) = contacts_by_name(api, account_list)["Lee, Ann"]["people"]
+    assert (emails(ann), phones(ann)) == (["ann@example.com"], ["555-0100"])
+
+
+def test_zip_codes_and_phones_written_as_decimals_read_as_whole_numbers(
+    api, account_list, django_capture_on_commit_callbacks
+):
+    """A program that took the columns for numbers (pandas, a database export) writes 60201.0."""
+    content = b"Name,Zip,Phone,Spouse Phone\nAnn Lee,60201.0,5550100.0,5550101.00\nBo Reed,SW1A 1AA,+44 20 7946 0000,\n"
+    created = create_csv(api, account_list, "export.csv", file=upload("export.csv", content))
+    mappings = {"full_name": "name", "zip": "zip", "phone_1": "phone", "spouse_phone": "spouse_phone"}
+    final = run(api, account_list, created, django_capture_on_commit_callbacks, file_headers_mappings=mappings)
+    assert (final["status"], final["rows_created"]) == ("complete", 2)
+    contacts = contacts_by_name(api, account_list)
+    ann, spouse = sorted(contacts["Lee, Ann"]["people"], key=lambda person: person["first_name"] != "Ann")
+    assert (contacts["Lee, Ann"]["addresses"][0]["postal_code"], phones(ann), phones(spouse)) == (
+        "60201",
+        ["5550100"],
+        ["5550101"],
+    )
+    reed = contacts["Reed, Bo"]
+    assert (reed["addresses"][0]["postal_code"], phones(reed["people"][0])) == ("SW1A 1AA", ["+44 20 7946 0000"])

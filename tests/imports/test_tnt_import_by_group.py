@@ -127,3 +127,25 @@ def test_groups_become_tags_without_import_by_group(api, account_list, django_ca
     assert "Partners" in tags[SMITH] and "Partners" not in tags[DOE]
     assert import_record.tnt_summary["contacts"]["skipped"] == 0
     assert Task.objects.count() == 6
+
+
+def test_import_by_group_with_a_group_the_file_does_not_have_is_a_400_and_nothing_starts(api, account_list):
+    preview = post_tnt(api, account_list, "export.xml", content=export_with_a_group().encode(), in_preview="true")
+    preview = preview.json()["data"]
+    (group,) = preview["attributes"]["tnt_groups"]
+    chosen = {"import_by_group": True, "groups": [group["id"], "999"], "in_preview": False}
+    response = update(api, account_list, preview, chosen, path_suffix="/tnt")
+    assert response.status_code == 400
+    [error] = response.json()["errors"]
+    assert error["source"] == {"pointer": "/data/attributes/groups"}
+    assert "['999']" in error["detail"]
+    assert Import.objects.get(pk=preview["id"]).status == Import.Status.PREVIEW
+
+
+def test_a_create_by_a_group_the_file_does_not_have_is_a_400_and_makes_no_import(api, account_list):
+    response = post_tnt(
+        api, account_list, "export.xml", content=export_with_a_group().encode(), import_by_group="true", groups="999"
+    )
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["source"] == {"pointer": "/data/attributes/groups"}
+    assert not Import.objects.exists()

@@ -183,5 +183,5 @@ class CsvContactBuilder:
     def _addresses(self, values: Mapping[str, str]) -> list[AddressDraft]:
         if not any(values.get(header, "").strip() for _, header, _ in self.address_parts_plan):
             return []
-        parts = {attribute: values.get(header, "").strip() for attribute, header, _ in self.address_plan}
+        parts = {attribute: "" for attribute, _, _ in self.address_plan} | dict(self.cleaned(values, self.address_plan))
         return [AddressDraft(**parts, location="mailing", primary_mailing_address=True)]

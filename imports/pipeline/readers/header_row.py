@@ -16,6 +16,7 @@ does not grow with the file.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import chain, islice
@@ -42,6 +43,10 @@ _AGREEING_ROWS = 10
 _AGREEMENT = 0.5
 
 Record = tuple[int, list[str], list[str]]  # (line number, cells as read, stripped cells)
+
+# What no column name is: an email address, a phone number (seven digits or more, nothing else).
+_EMAIL_ADDRESS = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+_PHONE_NUMBER = re.compile(r"\+?[\d\s\-.()/]*")
 
 
 class _NoHeaderRow(Exception):
@@ -131,7 +136,7 @@ def header_names(above: Record | None, header: Record) -> list[str]:
 class Table:
     """The table a reader found among its records: where its header is, its keys, and the records under it."""
 
-    header_line_number: int
+    header_line_number: int | None  # None: the file has no line of column names
     headers: dict[str, str]  # header key -> header as written, in file order
     records: Iterator[Record]  # the records after the header row, not read yet
     count_values_beyond_header: bool = False  # CSV: see TabularRow.values_beyond_header
@@ -160,7 +165,19 @@ def find_table(records: Iterator[Record], *, empty_message: str, error: type[Fil
     if found is None:
         raise error(empty_message)
     above, header, rest = found
+    if holds_values(header[2]):
+        # A list without column names (a newsletter's bare addresses): its first line is a row, and the
+        # columns are unnamed (column_1...), to be mapped by what their values are.
+        return Table(None, header_keys([""] * len(header[2])), chain([header], rest))
     return Table(header[0], header_keys(header_names(above, header)), rest)
+
+
+def holds_values(cells: list[str]) -> bool:
+    """The row holds what no column name is (an email address, a phone number): it is a row, not a header."""
+    return any(
+        _EMAIL_ADDRESS.fullmatch(cell) or (_PHONE_NUMBER.fullmatch(cell) and sum(ch.isdigit() for ch in cell) >= 7)
+        for cell in cells
+    )
 
 
 def _no_header_message(looked_at: int) -> str:
