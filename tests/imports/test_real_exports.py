@@ -326,3 +326,16 @@ def test_an_address_written_with_its_name_or_as_a_link_is_the_address(
         ["bo@example.com"],
         ["cy@example.net"],
     ]
+
+
+def test_a_csv_for_macintosh_in_mac_roman_reads_its_accented_letters(
+    api, account_list, django_capture_on_commit_callbacks
+):
+    """Excel for Mac's "CSV (Macintosh)": Mac Roman text with CR line ends, bytes cp1252 leaves undefined."""
+    content = "First Name,Last Name,City\rAnn,Zürich,Genève\rBo,Ångström,Malmö\r".encode("mac_roman")
+    created = create_csv(api, account_list, "mac.csv", file=upload("mac.csv", content))
+    final = run(api, account_list, created, django_capture_on_commit_callbacks)
+    assert (final["status"], final["rows_created"]) == ("complete", 2)
+    contacts = contacts_by_name(api, account_list)
+    assert set(contacts) == {"Zürich, Ann", "Ångström, Bo"}
+    assert contacts["Ångström, Bo"]["addresses"][0]["city"] == "Malmö"
