@@ -126,6 +126,17 @@ def test_groups_accepts_a_comma_separated_string_and_group_tags_json_text(api, a
     assert created["attributes"]["group_tags"] == {"1": "a,b"}
 
 
+def test_groups_takes_the_json_text_of_a_list_in_a_multipart_body(api, account_list):
+    created = create_csv(api, account_list, "sample_csv_to_import.csv", groups=json.dumps(["1", "contactGroups/a,b"]))
+    assert created["attributes"]["groups"] == ["1", "contactGroups/a,b"]
+    response = api.post_multipart(
+        imports_path(account_list, "/csv"),
+        {"data[attributes][file]": upload("sample_csv_to_import.csv"), "data[attributes][groups]": '["1", '},
+    )
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["source"]["pointer"] == "/data/attributes/groups"
+
+
 def test_update_without_updated_in_db_at_is_a_400(api, account_list):
     created = create_csv(api, account_list, "sample_csv_to_import.csv")
     document = {"data": {"type": "imports", "id": created["id"], "attributes": {"tag_list": "x"}}}
