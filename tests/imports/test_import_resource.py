@@ -254,3 +254,21 @@ def test_leaving_preview_enqueues_exactly_one_task(api, account_list, settings, 
         Conf.SYNC = True
     assert OrmQ.objects.count() == 1
     assert Import.objects.get(pk=created["id"]).status == Import.Status.QUEUED
+
+
+def test_a_resource_object_without_its_type_is_a_400(api, account_list):
+    created = create_csv(api, account_list, "sample_csv_to_import.csv")
+    document = {"data": {"id": created["id"], "attributes": {"overwrite": True, "tag_list": "x"}}}
+    response = api.put_json(imports_path(account_list, f"/{created['id']}"), document, method="patch")
+    assert response.status_code == 400
+    [error] = response.json()["errors"]
+    assert "data.type is required" in error["detail"]
+    assert error["source"] == {"pointer": "/data"}
+    assert Import.objects.get(pk=created["id"]).tag_list == ""
+
+
+def test_a_resource_object_of_another_type_is_a_409(api, account_list):
+    document = {"data": {"type": "contacts", "attributes": {"source": "csv"}}}
+    response = api.post_json(imports_path(account_list), document)
+    assert response.status_code == 409
+    assert not Import.objects.exists()
