@@ -92,7 +92,10 @@ def split_emails(cell: str) -> list[str]:
 
     An address written with its display name or as a mailto: link is the address alone.
     """
-    return [_bare_address(part) for part in _SEVERAL_EMAILS.split(cell.strip()) if part]
+    cell = cell.strip()
+    if "," not in cell and ";" not in cell and ":" not in cell and "<" not in cell:
+        return [cell] if cell else []  # most cells: one bare address, without a regex per cell
+    return [_bare_address(part) for part in _SEVERAL_EMAILS.split(cell) if part]
 
 
 def _bare_address(written: str) -> str:
@@ -103,7 +106,10 @@ def _bare_address(written: str) -> str:
 
 def split_phones(cell: str) -> list[str]:
     """The numbers of a phone cell, in order: only Google's " ::: " separates them (a comma may be a dial pause)."""
-    return [part for part in _SEVERAL_PHONES.split(cell.strip()) if part]
+    cell = cell.strip()
+    if ":::" not in cell:
+        return [cell] if cell else []
+    return [part for part in _SEVERAL_PHONES.split(cell) if part]
 
 
 def normalize_email(text: str) -> str:
