@@ -339,3 +339,21 @@ def test_a_csv_for_macintosh_in_mac_roman_reads_its_accented_letters(
     contacts = contacts_by_name(api, account_list)
     assert set(contacts) == {"Zürich, Ann", "Ångström, Bo"}
     assert contacts["Ångström, Bo"]["addresses"][0]["city"] == "Malmö"
+
+
+def test_a_vcard_with_more_addresses_and_numbers_than_columns_keeps_them_all(
+    api, account_list, django_capture_on_commit_callbacks
+):
+    content = (
+        b"BEGIN:VCARD\r\nVERSION:3.0\r\nN:Baker;Tom;;;\r\nFN:Tom Baker\r\n"
+        b"EMAIL;TYPE=INTERNET;TYPE=HOME:tom@example.com\r\nEMAIL;TYPE=INTERNET;TYPE=WORK:tom@work.example.com\r\n"
+        b"EMAIL;TYPE=INTERNET:tom.baker@example.org\r\n"
+        b"TEL;TYPE=CELL:555-0100\r\nTEL;TYPE=HOME:555-0101\r\nTEL;TYPE=WORK:555-0102\r\nTEL:555-0103\r\n"
+        b"END:VCARD\r\n"
+    )
+    created = create_csv(api, account_list, "tom.vcf", file=upload("tom.vcf", content))
+    final = run(api, account_list, created, django_capture_on_commit_callbacks)
+    assert (final["status"], final["rows_created"]) == ("complete", 1)
+    (tom,) = contacts_by_name(api, account_list)["Baker, Tom"]["people"]
+    assert emails(tom) == ["tom@example.com", "tom@work.example.com", "tom.baker@example.org"]
+    assert phones(tom) == ["555-0100", "555-0101", "555-0102", "555-0103"]
