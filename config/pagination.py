@@ -3,6 +3,8 @@
 from django.core.paginator import Paginator
 from drf_spectacular_jsonapi.schemas.pagination import JsonApiPageNumberPagination
 
+from config.filters import InvalidQueryParameters
+
 MAX_OFFSET = 2**62  # under the 64-bit integers databases take for OFFSET
 
 
@@ -45,3 +47,14 @@ class PageNumberPagination(JsonApiPageNumberPagination):
     django_paginator_class = CountWhenNeededPaginator
     page_size = 25
     max_page_size = 500
+
+    def get_page_number(self, request, paginator):
+        """A page number that is not a whole number from 1 is the request's fault (400 naming the parameter);
+        one past the last page is a page that does not exist (404)."""
+        number = super().get_page_number(request, paginator)
+        if not _is_positive_integer(number):
+            name = self.page_query_param
+            raise InvalidQueryParameters(
+                {name: [f"{name} must be a whole number from 1 (the first page), not {number!r}."]}
+            )
+        return number

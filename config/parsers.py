@@ -17,6 +17,8 @@ from rest_framework_json_api.exceptions import Conflict
 from rest_framework_json_api.parsers import JSONParser
 from rest_framework_json_api.utils import get_resource_name
 
+from config.negotiation import is_bodiless_action
+
 _SEGMENT = re.compile(r"\[([^\[\]]*)\]")
 _APPEND = object()
 
@@ -161,4 +163,8 @@ class JsonApiJSONParser(JSONParser):
                 raise ParseError('data.relationships must be an object: name -> {"data": ...}.')
             if "type" in data and not isinstance(data["type"], str):
                 raise ParseError("data.type must be a string.")
+            if "type" not in data and not is_bodiless_action(parser_context.get("view")):
+                # A resource object without its type is malformed (400); the library took it for another
+                # type than the endpoint's (409).
+                raise ParseError('data.type is required: the type of the resource, such as "imports".')
         return super().parse_data(result, parser_context)

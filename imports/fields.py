@@ -72,7 +72,7 @@ _WHOLE_NUMBER_AS_DECIMAL = re.compile(r"(\d+)\.0+")
 
 def number_text(cell: str, label: str) -> str:
     """A zip code or a phone number as written, without the ".0" of one that was taken for a number."""
-    whole = _WHOLE_NUMBER_AS_DECIMAL.fullmatch(cell)
+    whole = _WHOLE_NUMBER_AS_DECIMAL.fullmatch(cell) if "." in cell else None
     return whole.group(1) if whole else cell
 
 

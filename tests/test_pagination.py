@@ -17,3 +17,13 @@ def test_the_first_page_of_account_lists_still_answers(api, account_list):
 
     assert response.status_code == 200
     assert [item["id"] for item in response.json()["data"]] == [str(account_list.pk)]
+
+
+@pytest.mark.parametrize("number", ["abc", "0", "-1", "1.5"])
+def test_a_page_number_that_is_not_a_whole_number_from_1_is_a_400_naming_the_parameter(api, account_list, number):
+    response = api.get(f"/api/v2/account_lists/{account_list.pk}/imports", **{"page[number]": number})
+
+    assert response.status_code == 400
+    [error] = response.json()["errors"]
+    assert error["source"] == {"parameter": "page[number]"}
+    assert repr(number) in error["detail"]

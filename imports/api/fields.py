@@ -63,11 +63,17 @@ class GroupTagsField(JSONObjectField):
 
 @extend_schema_field({"type": "array", "items": {"type": "string"}})
 class GroupsField(serializers.Field):
-    """A list of group ids, or a comma-separated string of them."""
+    """A list of group ids, or a comma-separated string of them, or the list's JSON text (as group_tags takes
+    its object's): split at its commas, that text would give ids with brackets and quotes in them."""
 
     default_error_messages = {"invalid": "groups must be a list of group ids or a comma-separated string."}
 
     def to_internal_value(self, data):
+        if isinstance(data, str) and data.lstrip().startswith("["):
+            try:
+                data = json.loads(data)
+            except ValueError:
+                self.fail("invalid")
         if isinstance(data, str):
             return [item.strip() for item in data.split(",") if item.strip()]
         if isinstance(data, list) and all(isinstance(item, (str, int)) for item in data):

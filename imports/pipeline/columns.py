@@ -92,9 +92,9 @@ def overlong_value(draft) -> str:
 
 
 def _overlong_attribute(draft) -> str:
-    for name, field in _limited_columns(type(draft)):
+    for name, limit, field in _limited_columns(type(draft)):
         value = getattr(draft, name)
-        if isinstance(value, str) and len(value) > field.max_length:
+        if isinstance(value, str) and len(value) > limit:
             return _reason(field, value)
     return ""
 
@@ -112,8 +112,8 @@ def _reason(field: models.Field, value: str, *, what: str = "") -> str:
 
 
 @cache
-def _limited_columns(draft_type: type) -> tuple[tuple[str, models.CharField], ...]:
-    """The draft's attributes stored in a column of fixed length, with that column's field."""
+def _limited_columns(draft_type: type) -> tuple[tuple[str, int, models.CharField], ...]:
+    """The draft's attributes stored in a column of fixed length, with that length and the column's field."""
     models_of, renamed = _STORED_IN.get(draft_type, _NOTHING_STORED)
     attributes = [f.name for f in fields(draft_type)]  # in their order, so the first too long is reported
     stored = [*renamed, *((name, model, name) for name in attributes for model in models_of)]
@@ -125,7 +125,8 @@ def _limited_columns(draft_type: type) -> tuple[tuple[str, models.CharField], ..
             continue
         if isinstance(field, models.CharField) and field.max_length:
             limited.setdefault(attribute, field)
-    return tuple(sorted(limited.items(), key=lambda item: attributes.index(item[0])))
+    ordered = sorted(limited.items(), key=lambda item: attributes.index(item[0]))
+    return tuple((attribute, field.max_length, field) for attribute, field in ordered)
 
 
 TNT_ID_LENGTH = Contact._meta.get_field("tnt_id").max_length  # as long as every imported record's (fundraising)

@@ -126,6 +126,17 @@ def test_groups_accepts_a_comma_separated_string_and_group_tags_json_text(api, a
     assert created["attributes"]["group_tags"] == {"1": "a,b"}
 
 
+def test_groups_takes_the_json_text_of_a_list_in_a_multipart_body(api, account_list):
+    created = create_csv(api, account_list, "sample_csv_to_import.csv", groups=json.dumps(["1", "contactGroups/a,b"]))
+    assert created["attributes"]["groups"] == ["1", "contactGroups/a,b"]
+    response = api.post_multipart(
+        imports_path(account_list, "/csv"),
+        {"data[attributes][file]": upload("sample_csv_to_import.csv"), "data[attributes][groups]": '["1", '},
+    )
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["source"]["pointer"] == "/data/attributes/groups"
+
+
 def test_update_without_updated_in_db_at_is_a_400(api, account_list):
     created = create_csv(api, account_list, "sample_csv_to_import.csv")
     document = {"data": {"type": "imports", "id": created["id"], "attributes": {"tag_list": "x"}}}
@@ -243,3 +254,21 @@ def test_leaving_preview_enqueues_exactly_one_task(api, account_list, settings, 
         Conf.SYNC = True
     assert OrmQ.objects.count() == 1
     assert Import.objects.get(pk=created["id"]).status == Import.Status.QUEUED
+
+
+def test_a_resource_object_without_its_type_is_a_400(api, account_list):
+    created = create_csv(api, account_list, "sample_csv_to_import.csv")
+    document = {"data": {"id": created["id"], "attributes": {"overwrite": True, "tag_list": "x"}}}
+    response = api.put_json(imports_path(account_list, f"/{created['id']}"), document, method="patch")
+    assert response.status_code == 400
+    [error] = response.json()["errors"]
+    assert "data.type is required" in error["detail"]
+    assert error["source"] == {"pointer": "/data"}
+    assert Import.objects.get(pk=created["id"]).tag_list == ""
+
+
+def test_a_resource_object_of_another_type_is_a_409(api, account_list):
+    document = {"data": {"type": "contacts", "attributes": {"source": "csv"}}}
+    response = api.post_json(imports_path(account_list), document)
+    assert response.status_code == 409
+    assert not Import.objects.exists()

@@ -307,3 +307,53 @@ def test_zip_codes_and_phones_written_as_decimals_read_as_whole_numbers(
     )
     reed = contacts["Reed, Bo"]
     assert (reed["addresses"][0]["postal_code"], phones(reed["people"][0])) == ("SW1A 1AA", ["+44 20 7946 0000"])
+
+
+def test_an_address_written_with_its_name_or_as_a_link_is_the_address(
+    api, account_list, django_capture_on_commit_callbacks
+):
+    """Mail programs copy "Ann Lee <ann@example.com>"; web pages give mailto: links."""
+    content = (
+        b"Name,Email\nAnn Lee,Ann Lee <ann@example.com>\nBo Reed,mailto:bo@example.com\nCy Hart,<cy@example.net>\n"
+    )
+    created = create_csv(api, account_list, "mail.csv", file=upload("mail.csv", content))
+    assert created["attributes"]["suggested_file_headers_mappings"]["email_1"] == "email"
+    final = run(api, account_list, created, django_capture_on_commit_callbacks)
+    assert (final["status"], final["rows_created"], final["rows_failed"]) == ("complete", 3, 0)
+    contacts = contacts_by_name(api, account_list)
+    assert [emails(contacts[name]["people"][0]) for name in ("Lee, Ann", "Reed, Bo", "Hart, Cy")] == [
+        ["ann@example.com"],
+        ["bo@example.com"],
+        ["cy@example.net"],
+    ]
+
+
+def test_a_csv_for_macintosh_in_mac_roman_reads_its_accented_letters(
+    api, account_list, django_capture_on_commit_callbacks
+):
+    """Excel for Mac's "CSV (Macintosh)": Mac Roman text with CR line ends, bytes cp1252 leaves undefined."""
+    content = "First Name,Last Name,City\rAnn,Zürich,Genève\rBo,Ångström,Malmö\r".encode("mac_roman")
+    created = create_csv(api, account_list, "mac.csv", file=upload("mac.csv", content))
+    final = run(api, account_list, created, django_capture_on_commit_callbacks)
+    assert (final["status"], final["rows_created"]) == ("complete", 2)
+    contacts = contacts_by_name(api, account_list)
+    assert set(contacts) == {"Zürich, Ann", "Ångström, Bo"}
+    assert contacts["Ångström, Bo"]["addresses"][0]["city"] == "Malmö"
+
+
+def test_a_vcard_with_more_addresses_and_numbers_than_columns_keeps_them_all(
+    api, account_list, django_capture_on_commit_callbacks
+):
+    content = (
+        b"BEGIN:VCARD\r\nVERSION:3.0\r\nN:Baker;Tom;;;\r\nFN:Tom Baker\r\n"
+        b"EMAIL;TYPE=INTERNET;TYPE=HOME:tom@example.com\r\nEMAIL;TYPE=INTERNET;TYPE=WORK:tom@work.example.com\r\n"
+        b"EMAIL;TYPE=INTERNET:tom.baker@example.org\r\n"
+        b"TEL;TYPE=CELL:555-0100\r\nTEL;TYPE=HOME:555-0101\r\nTEL;TYPE=WORK:555-0102\r\nTEL:555-0103\r\n"
+        b"END:VCARD\r\n"
+    )
+    created = create_csv(api, account_list, "tom.vcf", file=upload("tom.vcf", content))
+    final = run(api, account_list, created, django_capture_on_commit_callbacks)
+    assert (final["status"], final["rows_created"]) == ("complete", 1)
+    (tom,) = contacts_by_name(api, account_list)["Baker, Tom"]["people"]
+    assert emails(tom) == ["tom@example.com", "tom@work.example.com", "tom.baker@example.org"]
+    assert phones(tom) == ["555-0100", "555-0101", "555-0102", "555-0103"]

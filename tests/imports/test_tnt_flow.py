@@ -191,3 +191,35 @@ def test_files_that_are_not_tntconnect_exports_are_refused_with_400(content, exp
     assert expected.lower() in error["detail"].lower()
     assert "root:" not in error["detail"]  # nothing of /etc/passwd was read
     assert Import.objects.count() == 0
+
+
+SUMMARY_ONLY_EXPORT = b"""<?xml version="1.0" encoding="utf-8"?>
+<Database><Application>TntConnect</Application><Version>4.0.12</Version><Tables>
+<Group/>
+<Contact>
+<row id="1001"><FileAs>Lee, Ann</FileAs><FirstName>Ann</FirstName><LastName>Lee</LastName>
+<Phone>(555) 010-0100</Phone><Email>ann@example.com</Email><IsOrganization>False</IsOrganization>
+<NeverAsk>True</NeverAsk><LastGiftDate>2024-03-01T00:00:00-05:00</LastGiftDate><NewField>kept aside</NewField></row>
+<row id="1002"><FileAs>Reed, Bo</FileAs><FirstName>Bo</FirstName><LastName>Reed</LastName>
+<Phone>(555) 010-0199</Phone><Email>bo@example.com</Email><Email1>bo.reed@example.org</Email1>
+<MobilePhone>555-0200</MobilePhone></row>
+</Contact>
+<Login><row id="1"><Name>x</Name></row></Login>
+</Tables></Database>"""
+
+
+def test_an_export_with_only_the_summary_email_and_phone_keeps_them(
+    api, account_list, django_capture_on_commit_callbacks
+):
+    """Email and Phone summarise the numbered and typed fields; without those fields they are all there is."""
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post_tnt(api, account_list, "export.xml", content=SUMMARY_ONLY_EXPORT)
+    assert response.status_code == 201, response.content
+    import_record = Import.objects.get(pk=response.json()["data"]["id"])
+    assert (import_record.status, import_record.rows_created) == (Import.Status.COMPLETE, 2), import_record.error
+    ann = Contact.objects.get(account_list=account_list, name="Lee, Ann").people.get()
+    assert [(e.email, e.primary) for e in ann.email_addresses.all()] == [("ann@example.com", True)]
+    assert [(p.number, p.primary) for p in ann.phone_numbers.all()] == [("(555) 010-0100", True)]
+    bo = Contact.objects.get(account_list=account_list, name="Reed, Bo").people.get()
+    assert [e.email for e in bo.email_addresses.all()] == ["bo.reed@example.org"]  # the summary of these
+    assert [p.number for p in bo.phone_numbers.all()] == ["555-0200"]

@@ -174,7 +174,10 @@ class CsvContactBuilder:
         """
         found: dict[str, Any] = {}
         for _, header, clean in plan:
-            for part in split(values.get(header, "")):
+            cell = values.get(header, "")
+            if not cell:
+                continue
+            for part in split(cell):
                 value = part if clean is None else clean(part)
                 if value is not None:
                     found.setdefault(key(value), value)

@@ -9,6 +9,7 @@ from imports.pipeline.builders.drafts import EmailDraft, PersonDraft, PhoneDraft
 from imports.pipeline.builders.names import parse_full_name
 from imports.pipeline.builders.tnt_layout import NAME_PARTS, PHONE_FIELDS, SHARED_PHONE_PREFIXES, WEBSITE_FIELDS
 from imports.pipeline.builders.tnt_values import Fields, boolean, integer
+from imports.pipeline.builders.values import split_emails
 
 
 def tnt_people(fields: Fields) -> list[PersonDraft]:
@@ -24,6 +25,7 @@ def tnt_people(fields: Fields) -> list[PersonDraft]:
     primary = _person(fields, prefix="", last_name_default="")
     primary.emails = _emails(fields, [""] if spouse else ["", "Spouse"])
     _add_phones(fields, primary, spouse)
+    _add_summary_points(fields, primary, spouse)
     people = [spouse] if spouse else []
     is_organization = boolean(fields["IsOrganization"]) or not _has_name(primary)
     if is_organization and (contact_person := fields["OrgContactPerson"]):
@@ -96,6 +98,21 @@ def _emails(fields: Fields, prefixes: list[str]) -> list[EmailDraft]:
             known.historic = known.historic and historic
     _mark_first_current_primary(list(emails.values()))
     return list(emails.values())
+
+
+def _add_summary_points(fields: Fields, primary: PersonDraft, spouse: PersonDraft | None) -> None:
+    """The contact's Email and Phone, when none of the numbered and typed fields holds one.
+
+    TntConnect writes them as a summary of the preferred ones (Email1, HomePhone...); an export
+    without those fields (an older version, a trimmed file) has only the summary, which is not lost.
+    """
+    people = [person for person in (primary, spouse) if person]
+    if not any(person.emails for person in people):
+        addresses = split_emails(fields["Email"])
+        primary.emails = [EmailDraft(address, primary=index == 0) for index, address in enumerate(addresses)]
+    if not any(person.phones for person in people):
+        if number := fields["Phone"]:
+            primary.phones = [PhoneDraft(number, primary=True)]
 
 
 def _add_phones(fields: Fields, primary: PersonDraft, spouse: PersonDraft | None) -> None:

@@ -82,14 +82,34 @@ _SEVERAL_EMAILS = re.compile(r"\s*(?:,|;|:::)\s*")
 _SEVERAL_PHONES = re.compile(r"\s*:::\s*")
 
 
+# How mail programs write one address: with the name shown ("Ann Lee <ann@example.com>"), as a link.
+_NAMED_ADDRESS = re.compile(r"[^<>]*<([^<>]*)>")
+_MAILTO = re.compile(r"mailto:", re.IGNORECASE)
+
+
 def split_emails(cell: str) -> list[str]:
-    """The addresses of an email cell, in order ("a@x.org ::: b@y.org", "a@x.org; b@y.org")."""
-    return [part for part in _SEVERAL_EMAILS.split(cell.strip()) if part]
+    """The addresses of an email cell, in order ("a@x.org ::: b@y.org", "a@x.org; b@y.org").
+
+    An address written with its display name or as a mailto: link is the address alone.
+    """
+    cell = cell.strip()
+    if "," not in cell and ";" not in cell and ":" not in cell and "<" not in cell:
+        return [cell] if cell else []  # most cells: one bare address, without a regex per cell
+    return [_bare_address(part) for part in _SEVERAL_EMAILS.split(cell) if part]
+
+
+def _bare_address(written: str) -> str:
+    named = _NAMED_ADDRESS.fullmatch(written)
+    address = named.group(1).strip() if named else written
+    return _MAILTO.sub("", address, count=1) if _MAILTO.match(address) else address
 
 
 def split_phones(cell: str) -> list[str]:
     """The numbers of a phone cell, in order: only Google's " ::: " separates them (a comma may be a dial pause)."""
-    return [part for part in _SEVERAL_PHONES.split(cell.strip()) if part]
+    cell = cell.strip()
+    if ":::" not in cell:
+        return [cell] if cell else []
+    return [part for part in _SEVERAL_PHONES.split(cell) if part]
 
 
 def normalize_email(text: str) -> str:

@@ -55,6 +55,8 @@ _LEGACY_ENCODINGS = [
 ]
 # Western Latin pages: when the detector names any of them, the text is read as cp1252.
 _WESTERN_ENCODINGS = {"cp1252", "latin_1", "iso8859_15", "mac_roman", "cp437", "cp850"}
+# Excel for Mac's "CSV (Macintosh)" is Mac Roman with the classic Mac's line end, CR alone: its accented
+# letters lie where cp1252 has none (0x81, 0x8D, 0x8F, 0x90, 0x9D) and latin-1 only control characters.
 _MAGIC_NUMBERS = (
     (b"\x89PNG\r\n\x1a\n", "a PNG image"),
     (b"\xff\xd8\xff", "a JPEG image"),
@@ -97,7 +99,8 @@ def guess_legacy_encoding(sample: bytes, tried: set[str]) -> str:
     charset-normalizer alone often names cp1250, a DOS or a Mac page for text
     with few accented letters; spreadsheet exports are far more often
     Windows-1252 (a superset of ISO-8859-1 for printable text). So any Western
-    candidate means cp1252; other scripts (Cyrillic, Greek, Central European,
+    candidate means cp1252, unless cp1252 cannot decode the text: then Mac
+    Roman if its lines end as a Mac's do; other scripts (Cyrillic, Greek, Central European,
     CJK...) keep the detector's answer. latin-1 is the last resort: it decodes
     any byte.
     """
@@ -110,6 +113,8 @@ def guess_legacy_encoding(sample: bytes, tried: set[str]) -> str:
             return name
     if "cp1252" not in tried and _decodes(sample, "cp1252"):
         return "cp1252"
+    if "mac_roman" in candidates and "mac_roman" not in tried and b"\r" in sample and b"\n" not in sample:
+        return "mac_roman"
     return "latin-1"
 
 

@@ -14,7 +14,7 @@ continues the one before), quoted-printable values with soft line breaks
 with a byte-order mark, property groups (``item1.EMAIL``), ``TYPE`` and
 ``PREF`` parameters in the three versions' spellings, escaped ``\\n \\, \\;``
 (3.0, 4.0), and several EMAIL, TEL and ADR per contact (preferred first,
-then home, in file order). Photos, logos and keys are skipped without being
+then home, in file order; the last column of each holds the rest). Photos, logos and keys are skipped without being
 held in memory. Nothing here knows Django.
 """
 
@@ -59,7 +59,6 @@ VCARD_HEADERS = (
     "Organization",
     "Email 1",
     "Email 2",
-    "Email 3",
     "Phone 1",
     "Phone 2",
     "Phone 3",
@@ -94,6 +93,7 @@ VCARD_HEADERS_MAPPINGS = {
     "tags": "categories",
     "notes": "notes",
 }
+MULTIPLE_VALUES_SEPARATOR = " ::: "
 _SKIPPED_PROPERTIES = {b"PHOTO", b"LOGO", b"SOUND", b"KEY"}
 _NOT_PHONES = {"FAX", "PAGER"}
 _BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF16_LE, "utf-16"))
@@ -424,7 +424,7 @@ def _contact_cells(properties: list[_Property]) -> list[str]:
         middle,
         last,
         organization,
-        *_slots(emails, 3),
+        *_slots(emails, 2),
         *_slots(phones, 3),
         street,
         city,
@@ -439,4 +439,8 @@ def _contact_cells(properties: list[_Property]) -> list[str]:
 
 
 def _slots(values: list[str], count: int) -> list[str]:
-    return (values + [""] * count)[:count]
+    """``count`` cells, the last holding every value left, joined as Google joins several values of one
+    type (" ::: "), which the import reads as several: a card's third address or fourth number is kept."""
+    cells = (values + [""] * count)[:count]
+    cells[-1] = MULTIPLE_VALUES_SEPARATOR.join(values[count - 1 :])
+    return cells
