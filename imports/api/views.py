@@ -178,9 +178,9 @@ class ImportViewSet(ModelViewSet):
     @extend_schema(
         request=None,
         responses={202: ImportSerializer(), 200: ImportSerializer()},
-        description="Undo a complete or failed import in the background (an empty body, or an empty JSON:API "
-        "document): 202 with the import, now `undoing`; its `undo` attribute tells how it goes. 200 with the same "
-        "resource when it is being undone or undone already (nothing changes); 409 for any other status.",
+        description="Undo a complete, failed or cancelled import in the background (an empty body, or an empty "
+        "JSON:API document): 202 with the import, now `undoing`; its `undo` attribute tells how it goes. 200 with "
+        "the same resource when it is being undone or undone already (nothing changes); 409 for any other status.",
     )
     def undo(self, request, *args, **kwargs):
         import_record = self.get_object()

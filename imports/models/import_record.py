@@ -108,7 +108,8 @@ class Import(ApiResource, Timestamped, CheckState):
         REMEMBERED = "remembered", "Remembered from an earlier import of the same headers"
 
     FINISHED_STATUSES = (Status.COMPLETE, Status.FAILED, Status.CANCELLED, Status.UNDONE)
-    UNDOABLE_STATUSES = (Status.COMPLETE, Status.FAILED)
+    # A cancelled import kept the batches it wrote before it stopped: they are undone like any other's.
+    UNDOABLE_STATUSES = (Status.COMPLETE, Status.FAILED, Status.CANCELLED)
     # The sources whose job runs steps after the contacts, with counters per table (tnt_steps, tnt_summary).
     TNT_SOURCES = (Source.TNT, Source.TNT_DATA_SYNC)
 

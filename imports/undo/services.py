@@ -13,9 +13,9 @@ from imports.undo.progress import new_state, restarted
 
 
 class ImportNotUndoable(ImportInWrongStatus):
-    """Only a complete or failed import can be undone."""
+    """Only a complete, failed or cancelled import can be undone."""
 
-    allowed = "only complete or failed imports can be undone"
+    allowed = "only complete, failed or cancelled imports can be undone"
 
 
 class ImportHasNoChangeLog(ImportRefused):

@@ -25,7 +25,7 @@ from imports.undo.services import undo_import
 
 
 class Command(BaseCommand):
-    help = "Undo a complete or failed import in the foreground and print the outcome as JSON."
+    help = "Undo a complete, failed or cancelled import in the foreground and print the outcome as JSON."
 
     def add_arguments(self, parser):
         parser.add_argument("import_id", help="The import's id")
