@@ -293,6 +293,17 @@ def test_a_zip_that_is_not_a_workbook_is_refused_clearly(api, account_list):
     assert pointer == "/data/attributes/file" and "not an Excel workbook" in detail and "ZIP archive" in detail
 
 
+def test_an_apple_numbers_file_is_refused_saying_how_to_export_it(api, account_list):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("Index/Document.iwa", b"\x00\x01")
+        archive.writestr("Metadata/Properties.plist", "<plist/>")
+    response = post(api, account_list, SimpleUploadedFile("contacts.numbers", buffer.getvalue()))
+    assert response.status_code == 400
+    ((pointer, detail),) = errors(response)
+    assert pointer == "/data/attributes/file" and "Apple Numbers" in detail and "Export To > Excel or CSV" in detail
+
+
 def test_a_workbook_that_would_inflate_beyond_reason_is_refused_unopened(api, account_list):
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:

@@ -214,6 +214,8 @@ def check_archive(stream: BinaryIO) -> None:
 def not_a_workbook_message(names: set[str]) -> str:
     if "mimetype" in names or "content.xml" in names:
         kind = "an OpenDocument file (LibreOffice, Numbers or Google Sheets' .ods)"
+    elif any(name.endswith(".iwa") for name in names):  # Apple's iWork archives
+        kind = "an Apple Numbers file (in Numbers: File > Export To > Excel or CSV)"
     elif "word/document.xml" in names:
         kind = "a Word document"
     else:
