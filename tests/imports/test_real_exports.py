@@ -357,3 +357,28 @@ def test_a_vcard_with_more_addresses_and_numbers_than_columns_keeps_them_all(
     (tom,) = contacts_by_name(api, account_list)["Baker, Tom"]["people"]
     assert emails(tom) == ["tom@example.com", "tom@work.example.com", "tom.baker@example.org"]
     assert phones(tom) == ["555-0100", "555-0101", "555-0102", "555-0103"]
+
+
+def test_a_company_card_is_named_after_the_company_not_parsed_as_a_person(
+    api, account_list, django_capture_on_commit_callbacks
+):
+    content = (
+        # Apple's Contacts: a company's card, with N empty and X-ABShowAs:COMPANY.
+        b"BEGIN:VCARD\r\nVERSION:3.0\r\nN:;;;;\r\nFN:Acme Widgets\r\nORG:Acme Widgets;\r\n"
+        b"X-ABShowAs:COMPANY\r\nEMAIL;type=INTERNET;type=WORK:info@acme.example\r\nEND:VCARD\r\n"
+        # Another program's company card: the organisation alone.
+        b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:First Baptist Church\r\nORG:First Baptist Church\r\n"
+        b"TEL;TYPE=WORK:555-0199\r\nEND:VCARD\r\n"
+        # A person who works somewhere stays a person.
+        b"BEGIN:VCARD\r\nVERSION:3.0\r\nN:Lee;Ann;;;\r\nFN:Ann Lee\r\nORG:Acme Widgets;Sales\r\nEND:VCARD\r\n"
+    )
+    created = create_csv(api, account_list, "cards.vcf", file=upload("cards.vcf", content))
+    final = run(api, account_list, created, django_capture_on_commit_callbacks)
+    assert (final["status"], final["rows_created"]) == ("complete", 3)
+    contacts = contacts_by_name(api, account_list)
+    assert set(contacts) == {"Acme Widgets", "First Baptist Church", "Lee, Ann"}
+    (acme,) = contacts["Acme Widgets"]["people"]
+    assert (acme["first_name"], acme["last_name"]) == ("", "Acme Widgets")
+    assert emails(acme) == ["info@acme.example"]
+    (church,) = contacts["First Baptist Church"]["people"]
+    assert phones(church) == ["555-0199"]

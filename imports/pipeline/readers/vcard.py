@@ -388,6 +388,14 @@ def _ranked(properties: list[_Property], name: str) -> list[_Property]:
     return sorted(found, key=lambda p: (p.preference, min((_TYPE_RANKS.get(t, 4) for t in p.types), default=4)))
 
 
+def _is_company_card(first: dict[str, _Property], given: str, last: str, full_name: str, organization: str) -> bool:
+    """Apple's Contacts marks a company's card X-ABShowAs:COMPANY; other programs write the company alone,
+    with no given or family name and the full name (if any) the organisation's."""
+    if "X-ABSHOWAS" in first and first["X-ABSHOWAS"].value().strip().upper() == "COMPANY":
+        return True
+    return not (given.strip() or last.strip()) and full_name.strip() in ("", organization)
+
+
 def _contact_cells(properties: list[_Property]) -> list[str]:
     first = {p.name: p for p in reversed(properties)}  # the first of each name
     full_name = first["FN"].value() if "FN" in first else ""
@@ -395,7 +403,11 @@ def _contact_cells(properties: list[_Property]) -> list[str]:
     if "N" in first:
         parts = first["N"].components() + [""] * 5
         last, given, middle = parts[0], parts[1], parts[2]
-    organization = first["ORG"].components()[0] if "ORG" in first else ""
+    organization = first["ORG"].components()[0].strip() if "ORG" in first else ""
+    if organization and _is_company_card(first, given, last, full_name, organization):
+        # The card is the organisation's own: its name is not a person's to parse ("Acme Widgets" is not
+        # Mr Widgets). It is kept whole as the last name, as TntConnect names an organisation's person.
+        full_name, given, middle, last = "", "", "", organization
     emails = [p.value().strip() for p in _ranked(properties, "EMAIL")]
     emails = [email for email in emails if email]
     phones = [p.value().strip() for p in _ranked(properties, "TEL") if not p.types & _NOT_PHONES]
