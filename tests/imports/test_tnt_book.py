@@ -449,3 +449,22 @@ def test_the_counters_per_table_are_in_the_email_the_admin_page_and_import_files
     summary, _ = import_file(member, TNT / "tnt_export_with_multiple_task_contacts.xml", "--source", "tnt")
     assert summary["tnt_summary"]["task_contacts"] == {"created": 1, "updated": 0, "skipped": 1, "failed": 0}
     assert summary["tnt_summary"]["tasks"]["skipped"] == 1  # the same task as the first import's
+
+
+def test_a_task_dated_in_a_form_tntconnect_does_not_write_fails_with_its_date_while_the_rest_import(
+    api, account_list, django_capture_on_commit_callbacks
+):
+    # "9/9/2006" could be September or the 9th of either month by locale: guessing would store a wrong
+    # date and dropping it would store the task undated without a word, so the row is reported.
+    content = fixture_text("tnt_export_with_multiple_task_contacts.xml").replace(
+        "<TaskDate>2006-09-09", "<TaskDate>9/9/2006"
+    )
+    assert content.count("<TaskDate>9/9/2006") == 1
+    import_record = run_content(api, account_list, django_capture_on_commit_callbacks, content)
+    assert not Task.objects.filter(account_list=account_list, tnt_table="Task").exists()
+    (history,) = Task.objects.filter(account_list=account_list, tnt_table="History")
+    assert history.start_at == at("2004-08-26 19:00:00")
+    (failure,) = import_record.failures.all()
+    assert failure.fields[:2] == ["Task", "-1918558789"]
+    assert failure.message == "Task -1918558789 has a TaskDate that is not a date TntConnect writes ('9/9/2006')."
+    assert import_record.tnt_summary["tasks"]["failed"] == 1

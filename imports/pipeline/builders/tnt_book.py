@@ -98,7 +98,7 @@ class TaskDraft:
 def build_task(row: TntRow, lookups: TntLookups) -> TaskDraft:
     """A Task row: a to-do, completed when its Status is 2 (at its LastEdit)."""
     fields = Fields(row.fields)
-    start = _datetime(fields["TaskDate"], time_of=fields["TaskTime"])
+    start = _row_datetime(row, fields, "TaskDate", time_of=fields["TaskTime"])
     completed = integer(fields["Status"]) == COMPLETED_STATUS
     completed_at = _datetime(fields["LastEdit"]) if completed else None
     return _task_draft(row, fields, lookups, start=start, completed=completed, completed_at=completed_at, result="")
@@ -107,7 +107,7 @@ def build_task(row: TntRow, lookups: TntLookups) -> TaskDraft:
 def build_history(row: TntRow, lookups: TntLookups) -> TaskDraft:
     """A History row: something that happened, so a task completed when it started."""
     fields = Fields(row.fields)
-    start = _datetime(fields["HistoryDate"])
+    start = _row_datetime(row, fields, "HistoryDate")
     result = HISTORY_RESULTS.get(integer(fields["HistoryResultID"]) or 0, "")
     return _task_draft(row, fields, lookups, start=start, completed=True, completed_at=start, result=result)
 
@@ -329,6 +329,26 @@ def _reference(text: str) -> str:
     """A TntConnect row id naming another row; "0" and blank name none."""
     text = text.strip()
     return "" if text in ("", "0") else text
+
+
+def _row_datetime(row: TntRow, fields: Fields, name: str, *, time_of: str = "") -> datetime | None:
+    """The date and time in the field `name`: none when blank or TntConnect's zero date.
+
+    A date written in a form this cannot read (e.g. "9/9/2006", whose day and month order depends on
+    the locale it was typed in) fails the row with what it holds, rather than storing the task undated.
+    """
+    text = fields[name]
+    when = _datetime(text, time_of=time_of)
+    if when is None and text and not _is_zero_date(text):
+        raise RowError(f"{row.table} {row.tnt_id} has a {name} that is not a date TntConnect writes ({text!r}).")
+    return when
+
+
+def _is_zero_date(text: str) -> bool:
+    try:
+        return datetime.fromisoformat(text).date() == NO_DATE
+    except ValueError:
+        return False
 
 
 def _datetime(text: str, *, time_of: str = "") -> datetime | None:
