@@ -468,3 +468,17 @@ def test_a_task_dated_in_a_form_tntconnect_does_not_write_fails_with_its_date_wh
     assert failure.fields[:2] == ["Task", "-1918558789"]
     assert failure.message == "Task -1918558789 has a TaskDate that is not a date TntConnect writes ('9/9/2006')."
     assert import_record.tnt_summary["tasks"]["failed"] == 1
+
+
+def test_a_gift_naming_an_appeal_the_file_lacks_says_so_in_its_memo(
+    api, account_list, django_capture_on_commit_callbacks
+):
+    content = fixture_text("tnt_3_0_export_gifts.xml")
+    assert "<Appeal>\n    </Appeal>" in content and content.count("<AppealID>2</AppealID>") == 1
+    for _ in range(2):  # a second import of the same file tells it once still
+        import_record = run_content(api, account_list, django_capture_on_commit_callbacks, content)
+        assert import_record.failures.count() == 0
+    gift = Donation.objects.get(donor_account__account_list=account_list, amount=Decimal("50"))
+    assert gift.appeal is None
+    assert gift.memo.splitlines()[-1] == '$50.00 is designated to the "TntConnect campaign 2 (not in the file)" appeal.'
+    assert gift.memo.count("TntConnect campaign 2") == 1

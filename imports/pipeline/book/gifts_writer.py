@@ -39,6 +39,7 @@ from imports.pipeline.builders.tnt_book import (
     GiftSplitDraft,
     TntDonorAccountDraft,
     designated_line,
+    missing_appeal,
     with_lines_of,
 )
 from imports.pipeline.builders.tnt_data_sync import DataSyncGift
@@ -198,6 +199,10 @@ def write_donations(context: BookContext, drafts: list[DonationDraft]) -> StepRe
         values["remote_id"] = draft.remote_id
         if not context.appeals_from_splits:
             values |= {"appeal_id": appeal_id, "appeal_amount": draft.appeal_amount if appeal_id else None}
+            if draft.appeal_tnt_id and appeal_id is None:
+                # The Appeal table lacks the gift's appeal: its memo says so rather than the link going unsaid.
+                line = designated_line(draft.appeal_amount, values["currency"], missing_appeal(draft.appeal_tnt_id))
+                values["memo"] = f"{values['memo']}\n{line}" if values["memo"] else line
         rows.append((draft.tnt_id, values))
     adopted = adopt_gifts_told_by_organizations(context, rows, now=now)
     outcome = upsert(context, Donation, rows, now=now, merge=_keep_splits if context.appeals_from_splits else None)
@@ -382,7 +387,7 @@ def write_gift_splits(context: BookContext, drafts: list[GiftSplitDraft]) -> Ste
             donation.appeal_id, donation.appeal_amount = appeal_id, draft.amount
             appealed.append(donation)
         else:
-            name = appeal_name or f"TntConnect campaign {draft.appeal_tnt_id or 'none'} (not in the file)"
+            name = appeal_name or missing_appeal(draft.appeal_tnt_id or "none")
             line = designated_line(draft.amount, draft.currency or donation.currency or context.currency, name)
             if line in donation.memo:
                 result.skipped += 1

@@ -300,6 +300,11 @@ def designated_line(amount: Decimal, currency: str, appeal_name: str) -> str:
     return f'{money} is designated to the "{appeal_name}" appeal.'
 
 
+def missing_appeal(tnt_id: str) -> str:
+    """The name told for an appeal or campaign a row names but the file does not hold."""
+    return f"TntConnect campaign {tnt_id} (not in the file)"
+
+
 DESIGNATED_LINE = re.compile(r'.+ is designated to the ".*" appeal\.')
 REFERRED_BY_LINE = re.compile(r"Referred by: .+")  # the referrals step's note of a referrer found nowhere
 
