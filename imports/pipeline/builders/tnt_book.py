@@ -39,6 +39,7 @@ __all__ = [
     "build_pledge",
     "build_task",
     "designated_line",
+    "missing_appeal",
     "DESIGNATED_LINE",
     "REFERRED_BY_LINE",
     "with_lines_of",
