@@ -125,7 +125,7 @@ def build_donor(row: DataSyncRow, options: DataSyncOptions) -> tuple[ContactDraf
         tags=merge_tags(split_tags(options.tag_list)),
         people=people,
         addresses=[address] if address else [],
-        notes=_notes(fields),
+        notes=_notes(fields, people),
         is_organization=is_organization,
         donor_account_key=donor_account_key(options.organization, number),
     )
@@ -191,13 +191,14 @@ def _valid_email(fields: dict[str, str]) -> str:
         return ""
 
 
-def _notes(fields: dict[str, str]) -> str:
+def _notes(fields: dict[str, str], people: list[PersonDraft]) -> str:
     """What the donor system wrote that no field can hold: an email address that is not one, kept in words.
 
     A donor's row is their gifts' account, so it is not failed for an unusable address (as a CSV row is);
-    the address is not lost either."""
+    the address is not lost either. EMAIL is a donor's only email: none on its people means it was not one."""
     email = fields.get("EMAIL", "").strip()
-    return f"Not a valid email address: {email}" if email and not _valid_email(fields) else ""
+    kept = any(person.emails for person in people)
+    return f"Not a valid email address: {email}" if email and not kept else ""
 
 
 def _person(fields: dict[str, str], prefix: str, *, last_name: str) -> PersonDraft:
